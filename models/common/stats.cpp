@@ -1,0 +1,166 @@
+#include "models/common/stats.h"
+
+#include <iomanip>
+
+namespace vmplat::common {
+
+Histogram::Histogram(std::vector<uint64_t> upper_bounds)
+    : m_bounds(std::move(upper_bounds)), m_counts(m_bounds.size() + 1, 0)
+{
+}
+
+std::vector<uint64_t> Histogram::pow2(unsigned n)
+{
+  std::vector<uint64_t> b;
+  for (unsigned i = 0; i < n; ++i)
+    b.push_back(uint64_t{1} << i);
+  return b;
+}
+
+std::vector<uint64_t> Histogram::linear(uint64_t step, unsigned n)
+{
+  std::vector<uint64_t> b;
+  for (unsigned i = 1; i <= n; ++i)
+    b.push_back(step * i);
+  return b;
+}
+
+nlohmann::json Histogram::to_json() const
+{
+  nlohmann::json j;
+  j["count"] = m_count;
+  j["sum"] = m_sum;
+  j["min"] = min();
+  j["max"] = m_max;
+  j["mean"] = mean();
+  j["bucket_upper_bounds"] = m_bounds;
+  j["bucket_counts"] = m_counts;
+  return j;
+}
+
+void Histogram::reset()
+{
+  std::fill(m_counts.begin(), m_counts.end(), 0);
+  m_count = m_sum = m_min = m_max = 0;
+}
+
+Stats& Stats::instance()
+{
+  static Stats s;
+  return s;
+}
+
+Counter& Stats::counter(const std::string& name, const std::string& doc, bool summary)
+{
+  auto it = m_entries.find(name);
+  if (it != m_entries.end() && it->second.counter)
+    return *it->second.counter;
+  m_counters.emplace_back();
+  Entry e{doc, summary, &m_counters.back(), nullptr, {}};
+  if (it == m_entries.end())
+    m_order.push_back(name);
+  m_entries[name] = e;
+  return m_counters.back();
+}
+
+Histogram& Stats::histogram(const std::string& name, const std::string& doc,
+                            std::vector<uint64_t> upper_bounds, bool summary)
+{
+  auto it = m_entries.find(name);
+  if (it != m_entries.end() && it->second.histogram)
+    return *it->second.histogram;
+  m_histograms.emplace_back(std::move(upper_bounds));
+  Entry e{doc, summary, nullptr, &m_histograms.back(), {}};
+  if (it == m_entries.end())
+    m_order.push_back(name);
+  m_entries[name] = e;
+  return m_histograms.back();
+}
+
+void Stats::derived(const std::string& name, const std::string& doc, std::function<double()> fn,
+                    bool summary)
+{
+  if (m_entries.find(name) == m_entries.end())
+    m_order.push_back(name);
+  m_entries[name] = Entry{doc, summary, nullptr, nullptr, std::move(fn)};
+}
+
+const Counter* Stats::find_counter(const std::string& name) const
+{
+  auto it = m_entries.find(name);
+  return it == m_entries.end() ? nullptr : it->second.counter;
+}
+
+const Histogram* Stats::find_histogram(const std::string& name) const
+{
+  auto it = m_entries.find(name);
+  return it == m_entries.end() ? nullptr : it->second.histogram;
+}
+
+double Stats::value(const std::string& name) const
+{
+  auto it = m_entries.find(name);
+  if (it == m_entries.end())
+    return 0.0;
+  if (it->second.counter)
+    return double(it->second.counter->value());
+  if (it->second.fn)
+    return it->second.fn();
+  if (it->second.histogram)
+    return double(it->second.histogram->count());
+  return 0.0;
+}
+
+nlohmann::json Stats::to_json() const
+{
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, e] : m_entries) {
+    if (e.counter)
+      j[name] = e.counter->value();
+    else if (e.histogram)
+      j[name] = e.histogram->to_json();
+    else if (e.fn)
+      j[name] = e.fn();
+  }
+  return j;
+}
+
+void Stats::write_summary(std::ostream& os) const
+{
+  size_t width = 0;
+  for (const auto& name : m_order)
+    if (m_entries.at(name).summary)
+      width = std::max(width, name.size());
+  for (const auto& name : m_order) {
+    const Entry& e = m_entries.at(name);
+    if (!e.summary)
+      continue;
+    os << "  " << std::left << std::setw(int(width)) << name << "  ";
+    if (e.counter)
+      os << e.counter->value();
+    else if (e.histogram)
+      os << "n=" << e.histogram->count() << " mean=" << std::fixed << std::setprecision(1)
+         << e.histogram->mean() << " max=" << e.histogram->max() << std::defaultfloat;
+    else if (e.fn)
+      os << std::fixed << std::setprecision(3) << e.fn() << std::defaultfloat;
+    os << "\n";
+  }
+}
+
+void Stats::print_help(std::ostream& os) const
+{
+  for (const auto& [name, e] : m_entries) {
+    const char* kind = e.counter ? "counter" : e.histogram ? "histogram" : "derived";
+    os << name << " (" << kind << ")\n    " << e.doc << "\n";
+  }
+}
+
+void Stats::reset()
+{
+  m_entries.clear();
+  m_order.clear();
+  m_counters.clear();
+  m_histograms.clear();
+}
+
+}  // namespace vmplat::common

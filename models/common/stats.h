@@ -1,0 +1,116 @@
+// The statistics registry: every module registers its counters and histograms under a
+// dotted name ("mmu.dtlb.misses.load"); at the end of a run the platform writes them all
+// as JSON and prints the ones marked for the summary. Counting is a plain add: no lookup,
+// no allocation, no lock on the hot path.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace vmplat::common {
+
+class Counter {
+ public:
+  Counter& operator++()
+  {
+    ++m_value;
+    return *this;
+  }
+  Counter& operator+=(uint64_t n)
+  {
+    m_value += n;
+    return *this;
+  }
+  uint64_t value() const { return m_value; }
+  void reset() { m_value = 0; }
+
+ private:
+  uint64_t m_value = 0;
+};
+
+// Buckets are given by their inclusive upper bounds; one more bucket takes the rest.
+class Histogram {
+ public:
+  explicit Histogram(std::vector<uint64_t> upper_bounds);
+  // Bounds 1, 2, 4, ... 2^(n-1).
+  static std::vector<uint64_t> pow2(unsigned n);
+  // Bounds step, 2*step, ... n*step.
+  static std::vector<uint64_t> linear(uint64_t step, unsigned n);
+
+  void sample(uint64_t v)
+  {
+    size_t i = 0;
+    while (i < m_bounds.size() && v > m_bounds[i])
+      ++i;
+    ++m_counts[i];
+    ++m_count;
+    m_sum += v;
+    if (v < m_min || m_count == 1)
+      m_min = v;
+    if (v > m_max)
+      m_max = v;
+  }
+  uint64_t count() const { return m_count; }
+  uint64_t sum() const { return m_sum; }
+  uint64_t min() const { return m_count ? m_min : 0; }
+  uint64_t max() const { return m_max; }
+  double mean() const { return m_count ? double(m_sum) / double(m_count) : 0.0; }
+  const std::vector<uint64_t>& bounds() const { return m_bounds; }
+  const std::vector<uint64_t>& counts() const { return m_counts; }
+  nlohmann::json to_json() const;
+  void reset();
+
+ private:
+  std::vector<uint64_t> m_bounds;
+  std::vector<uint64_t> m_counts;
+  uint64_t m_count = 0, m_sum = 0, m_min = 0, m_max = 0;
+};
+
+class Stats {
+ public:
+  static Stats& instance();
+
+  // The returned reference stays valid for the life of the registry. Registering a name
+  // twice returns the same object (so a model rebuilt in a test keeps counting).
+  Counter& counter(const std::string& name, const std::string& doc, bool summary = false);
+  Histogram& histogram(const std::string& name, const std::string& doc,
+                       std::vector<uint64_t> upper_bounds, bool summary = false);
+  // A value computed when the statistics are written (ratios, rates).
+  void derived(const std::string& name, const std::string& doc, std::function<double()> fn,
+               bool summary = false);
+
+  const Counter* find_counter(const std::string& name) const;
+  const Histogram* find_histogram(const std::string& name) const;
+  // Value of a counter or derived value by name; 0 if absent.
+  double value(const std::string& name) const;
+
+  nlohmann::json to_json() const;
+  void write_summary(std::ostream& os) const;
+  // Name, kind and doc of every statistic, for docs and --help-stats.
+  void print_help(std::ostream& os) const;
+  void reset();
+
+ private:
+  struct Entry {
+    std::string doc;
+    bool summary = false;
+    Counter* counter = nullptr;
+    Histogram* histogram = nullptr;
+    std::function<double()> fn;
+  };
+  std::map<std::string, Entry> m_entries;
+  std::vector<std::string> m_order;  // registration order, for the summary
+  std::deque<Counter> m_counters;
+  std::deque<Histogram> m_histograms;
+};
+
+inline Stats& stats() { return Stats::instance(); }
+
+}  // namespace vmplat::common

@@ -1,0 +1,48 @@
+// The hart's view of address translation. The hart asks a Translator for the physical
+// address of each fetch, load and store while satp.MODE is not Bare, and performs the
+// physical access itself on its own TLM socket (DMI where the target grants it). mmu::Mmu
+// implements this interface; with no translator attached, satp only accepts Bare.
+#pragma once
+
+#include <cstdint>
+
+#include "models/cpu/riscv.h"
+
+namespace vmplat::cpu {
+
+// The hart state a translation depends on, passed with every access. The translator
+// applies MPRV/MPP itself (loads and stores only) and reads SUM and MXR from mstatus.
+struct XlateContext {
+  Priv priv;
+  uint64_t mstatus;
+  uint64_t satp;
+};
+
+struct XlateResult {
+  uint64_t pa = 0;      // valid when translate() returns true
+  uint64_t cycles = 0;  // time the translation took (TLB latency, page walk), always valid
+  uint8_t cause = 0;    // exception code, valid when translate() returns false
+  uint64_t tval = 0;    // xtval for that exception
+};
+
+class Translator {
+ public:
+  virtual ~Translator() = default;
+
+  // Translates one access of `size` bytes at va (the hart never passes an access that
+  // crosses a page: it splits misaligned ones). Returns false with cause/tval on a fault.
+  virtual bool translate(uint64_t va, unsigned size, AccessKind kind, const XlateContext& ctx,
+                         XlateResult& out) = 0;
+  // Same walk, with no side effect at all (no TLB fill, no A/D update, no statistic):
+  // for debuggers and traces.
+  virtual bool translate_debug(uint64_t va, AccessKind kind, const XlateContext& ctx,
+                               XlateResult& out) = 0;
+  // satp is WARL: the hart keeps the old value when MODE is not supported.
+  virtual bool supports_satp_mode(unsigned mode) const = 0;
+  // A satp write took effect (a TLB without ASIDs flushes here).
+  virtual void satp_written(uint64_t old_satp, uint64_t new_satp) = 0;
+  // SFENCE.VMA; has_vaddr/has_asid say whether rs1/rs2 were x0, not their values.
+  virtual void sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) = 0;
+};
+
+}  // namespace vmplat::cpu

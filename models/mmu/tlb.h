@@ -1,0 +1,63 @@
+// The TLB contract. A TLB stores and finds translations; it never decides a fault (the
+// MMU checks permissions on the entry it gets back). That is what lets the C++ model, the
+// Verilated RTL TLB and a lockstep pair of both stand in for one another.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "models/cpu/riscv.h"
+
+namespace vmplat::mmu {
+
+// PTE flag bits (privileged spec 4.3.1), as held in TlbEntry::flags.
+namespace pte {
+constexpr uint8_t kV = 1 << 0, kR = 1 << 1, kW = 1 << 2, kX = 1 << 3, kU = 1 << 4, kG = 1 << 5,
+                  kA = 1 << 6, kD = 1 << 7;
+}
+
+struct TlbEntry {
+  uint64_t vpn = 0;    // virtual page number (4 KiB units) of the page's base
+  uint64_t ppn = 0;    // physical page number (4 KiB units) of the page's base
+  uint8_t level = 0;   // page size: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB
+  uint16_t asid = 0;
+  bool global = false;
+  uint8_t flags = 0;   // PTE bits 7:0 (V R W X U G A D)
+};
+
+struct TlbLookup {
+  bool hit = false;
+  TlbEntry entry;      // valid on a hit
+  unsigned way = 0;    // which way hit (for lockstep comparison)
+};
+
+struct TlbFill {
+  unsigned set = 0, way = 0;  // where the entry went
+  bool evicted = false;       // a valid entry was replaced
+  TlbEntry victim;            // that entry, when evicted
+};
+
+// SFENCE.VMA operands: has_vaddr/has_asid say whether rs1/rs2 were x0.
+struct FlushRequest {
+  bool has_vaddr = false;
+  uint64_t vpn = 0;
+  bool has_asid = false;
+  uint16_t asid = 0;
+};
+
+class Tlb {
+ public:
+  virtual ~Tlb() = default;
+  // vpn is the 4 KiB virtual page number of the access; an entry of any level whose
+  // range covers it matches. A global entry matches any ASID.
+  virtual TlbLookup lookup(uint64_t vpn, uint16_t asid, cpu::AccessKind kind) = 0;
+  virtual TlbFill fill(const TlbEntry& entry) = 0;
+  // Returns how many entries were invalidated.
+  virtual unsigned flush(const FlushRequest& req) = 0;
+  // Extra cycles an operation costs beyond the configured hit latency (an RTL TLB that
+  // takes clock cycles to flush charges them here); 0 for the C++ model.
+  virtual uint64_t take_busy_cycles() { return 0; }
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace vmplat::mmu

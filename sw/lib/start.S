@@ -1,0 +1,31 @@
+/* Start-up for bare-metal M-mode firmware: stack, gp, .bss, a default trap vector, main. */
+  .section .text.init, "ax"
+  .globl _start
+_start:
+  .option push
+  .option norelax
+  la gp, __global_pointer$
+  .option pop
+  la sp, __stack_top
+  la t0, vp_default_trap
+  csrw mtvec, t0
+  la t0, __bss_start
+  la t1, __bss_end
+1:
+  bgeu t0, t1, 2f
+  sd zero, 0(t0)
+  addi t0, t0, 8
+  j 1b
+2:
+  call main
+  call vp_exit
+
+/* Any trap the program did not expect ends the run with a message and code 3. */
+  .align 2
+  .weak vp_default_trap
+vp_default_trap:
+  la sp, __stack_top
+  csrr a0, mcause
+  csrr a1, mepc
+  csrr a2, mtval
+  call vp_unexpected_trap
