@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <systemc>
 
 #include "models/cpu/riscv.h"
 
@@ -16,11 +17,14 @@ struct XlateContext {
   Priv priv;
   uint64_t mstatus;
   uint64_t satp;
+  // The hart's local time offset (temporal decoupling) when the access starts: the
+  // walker issues its transactions with this delay so DRAM sees them at the right time.
+  sc_core::sc_time local_time;
 };
 
 struct XlateResult {
   uint64_t pa = 0;      // valid when translate() returns true
-  uint64_t cycles = 0;  // time the translation took (TLB latency, page walk), always valid
+  uint64_t cycles = 0;  // hart cycles the translation took (TLB latency, walk); always valid
   uint8_t cause = 0;    // exception code, valid when translate() returns false
   uint64_t tval = 0;    // xtval for that exception
 };
