@@ -61,3 +61,29 @@ class Tlb {
 };
 
 }  // namespace vmplat::mmu
+
+#include <functional>
+#include <memory>
+
+namespace vmplat::mmu {
+
+// What every implementation of one TLB is built from (the keys under <name>.*).
+struct TlbParams {
+  std::string name;         // "mmu.dtlb"
+  unsigned entries = 64;
+  unsigned ways = 4;
+  unsigned asid_bits = 16;  // 0: no ASID tags
+  unsigned levels = 3;      // page sizes held: 3 for Sv39 (4K, 2M, 1G), 4 for Sv48
+  std::string policy = "plru";
+  uint64_t seed = 1;
+};
+
+// Implementations other than the C++ model ("rtl", "lockstep") register here; the
+// platform calls cosim::register_tlb_impls() when it is built with Verilator.
+using TlbMaker = std::function<std::unique_ptr<Tlb>(const TlbParams&)>;
+void register_tlb_impl(const std::string& impl, TlbMaker maker);
+// impl: "model" (the C++ set-associative model) or a registered one; an unknown or
+// unavailable impl is a common::UserError naming the key, the value and what is allowed.
+std::unique_ptr<Tlb> make_tlb(const TlbParams& params, const std::string& impl);
+
+}  // namespace vmplat::mmu
