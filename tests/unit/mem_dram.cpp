@@ -1,0 +1,191 @@
+// mem::Dram: data path, errors, DMI, debug access, lazy allocation.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <unistd.h>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "models/common/config.h"
+#include "models/common/stats.h"
+#include "models/mem/dram.h"
+
+using namespace vmplat;
+using sc_core::sc_time;
+using sc_core::SC_NS;
+
+namespace {
+
+struct Initiator : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<Initiator> isock{"isock"};
+  explicit Initiator(sc_core::sc_module_name n) : sc_module(n) {}
+
+  tlm::tlm_response_status access(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len,
+                                  sc_time& delay, const uint8_t* be = nullptr,
+                                  unsigned be_len = 0)
+  {
+    tlm::tlm_generic_payload tx;
+    tx.set_command(cmd);
+    tx.set_address(addr);
+    tx.set_data_ptr(static_cast<uint8_t*>(data));
+    tx.set_data_length(len);
+    tx.set_streaming_width(len);
+    tx.set_byte_enable_ptr(const_cast<uint8_t*>(be));
+    tx.set_byte_enable_length(be_len);
+    tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    isock->b_transport(tx, delay);
+    return tx.get_response_status();
+  }
+  tlm::tlm_response_status write(uint64_t addr, uint64_t v, unsigned len = 8)
+  {
+    sc_time d = sc_core::SC_ZERO_TIME;
+    return access(tlm::TLM_WRITE_COMMAND, addr, &v, len, d);
+  }
+  uint64_t read(uint64_t addr, unsigned len = 8)
+  {
+    uint64_t v = 0;
+    sc_time d = sc_core::SC_ZERO_TIME;
+    REQUIRE(access(tlm::TLM_READ_COMMAND, addr, &v, len, d) == tlm::TLM_OK_RESPONSE);
+    return v;
+  }
+};
+
+struct Bench {
+  mem::Dram dram;
+  Initiator cpu;
+  explicit Bench() : dram("dram"), cpu("cpu")
+  {
+    cpu.isock.bind(dram.tsock);
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  }
+};
+
+uint64_t rss_bytes()
+{
+  std::ifstream statm("/proc/self/statm");
+  uint64_t vsize = 0, resident = 0;
+  statm >> vsize >> resident;
+  return resident * uint64_t(sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
+
+TEST_CASE("dram: write then read returns the data, adds the fixed latency and counts")
+{
+  common::config().set("dram.size", "1M", "test");
+  Bench b;
+  REQUIRE(b.dram.size() == (1u << 20));
+  REQUIRE(b.cpu.write(0x1000, 0x1122334455667788ull) == tlm::TLM_OK_RESPONSE);
+  REQUIRE(b.cpu.read(0x1000) == 0x1122334455667788ull);
+  REQUIRE(b.cpu.read(0x1002, 2) == 0x5566);
+  REQUIRE(b.dram.host_ptr()[0x1000] == 0x88);
+
+  uint32_t v = 0;
+  sc_time d(5, SC_NS);
+  b.cpu.access(tlm::TLM_READ_COMMAND, 0x1000, &v, 4, d);
+  // Default 26 tCK at 0.625 ns = 16.25 ns, added to the caller's local time.
+  REQUIRE(d == sc_time(5, SC_NS) + sc_time(16.25, SC_NS));
+
+  REQUIRE(common::stats().value("dram.writes") == 1);
+  REQUIRE(common::stats().value("dram.reads") == 3);
+  REQUIRE(common::stats().value("dram.bytes_read") == 8 + 2 + 4);
+  REQUIRE(common::stats().value("dram.bytes_written") == 8);
+}
+
+TEST_CASE("dram: an access past the end is an address error and changes nothing")
+{
+  common::config().set("dram.size", "64K", "test");
+  Bench b;
+  uint64_t v = 0xdeadbeef;
+  sc_time d = sc_core::SC_ZERO_TIME;
+  REQUIRE(b.cpu.access(tlm::TLM_WRITE_COMMAND, 0x10000, &v, 8, d) ==
+          tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  // Straddling the end: the first bytes exist, the access as a whole does not.
+  REQUIRE(b.cpu.access(tlm::TLM_WRITE_COMMAND, 0xfffc, &v, 8, d) ==
+          tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  REQUIRE(b.cpu.read(0xfff8) == 0);
+  REQUIRE(b.cpu.access(tlm::TLM_READ_COMMAND, ~0ull - 3, &v, 8, d) ==
+          tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  REQUIRE(common::stats().value("dram.writes") == 0);
+}
+
+TEST_CASE("dram: byte enables select the bytes written and read")
+{
+  common::config().set("dram.size", "64K", "test");
+  Bench b;
+  REQUIRE(b.cpu.write(0x100, 0x1111111111111111ull) == tlm::TLM_OK_RESPONSE);
+  uint64_t v = 0x2222222222222222ull;
+  const uint8_t be[2] = {0xff, 0x00};  // repeats: bytes 0, 2, 4, 6 enabled
+  sc_time d = sc_core::SC_ZERO_TIME;
+  REQUIRE(b.cpu.access(tlm::TLM_WRITE_COMMAND, 0x100, &v, 8, d, be, 2) == tlm::TLM_OK_RESPONSE);
+  REQUIRE(b.cpu.read(0x100) == 0x1122112211221122ull);
+
+  uint64_t r = 0;
+  const uint8_t be_read[8] = {0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff};
+  REQUIRE(b.cpu.access(tlm::TLM_READ_COMMAND, 0x100, &r, 8, d, be_read, 8) ==
+          tlm::TLM_OK_RESPONSE);
+  REQUIRE(r == 0x1122112200000000ull);
+}
+
+TEST_CASE("dram: DMI covers the whole memory with an inclusive end address")
+{
+  common::config().set("dram.size", "2M", "test");
+  Bench b;
+  tlm::tlm_generic_payload tx;
+  tx.set_address(0x40);
+  tx.set_command(tlm::TLM_READ_COMMAND);
+  tlm::tlm_dmi dmi;
+  REQUIRE(b.cpu.isock->get_direct_mem_ptr(tx, dmi));
+  REQUIRE(dmi.get_start_address() == 0);
+  REQUIRE(dmi.get_end_address() == (2u << 20) - 1);
+  REQUIRE(dmi.is_read_write_allowed());
+  REQUIRE(dmi.get_dmi_ptr() == b.dram.host_ptr());
+  REQUIRE(dmi.get_read_latency() == sc_time(16.25, SC_NS));
+  dmi.get_dmi_ptr()[0x1234] = 0x5a;
+  REQUIRE(b.cpu.read(0x1234, 1) == 0x5a);
+}
+
+TEST_CASE("dram: debug transport reads and writes without timing or statistics")
+{
+  common::config().set("dram.size", "64K", "test");
+  Bench b;
+  uint8_t buf[16];
+  for (unsigned i = 0; i < 16; ++i)
+    buf[i] = uint8_t(i + 1);
+  tlm::tlm_generic_payload tx;
+  tx.set_command(tlm::TLM_WRITE_COMMAND);
+  tx.set_address(0xfff8);  // 16 bytes asked, 8 exist: the count says so
+  tx.set_data_ptr(buf);
+  tx.set_data_length(16);
+  REQUIRE(b.cpu.isock->transport_dbg(tx) == 8);
+  REQUIRE(b.cpu.read(0xfff8) == 0x0807060504030201ull);
+  REQUIRE(common::stats().value("dram.writes") == 0);
+  tx.set_address(0x10000);
+  REQUIRE(b.cpu.isock->transport_dbg(tx) == 0);
+}
+
+TEST_CASE("dram: 4 GiB costs host memory only for the pages touched")
+{
+  common::config().set("dram.size", "4G", "test");
+  uint64_t before = rss_bytes();
+  Bench b;
+  REQUIRE(b.dram.size() == (4ull << 30));
+  // One write every 256 MiB touches 16 pages.
+  for (uint64_t a = 0; a < b.dram.size(); a += 256ull << 20)
+    REQUIRE(b.cpu.write(a, a | 1) == tlm::TLM_OK_RESPONSE);
+  REQUIRE(b.cpu.read((4ull << 30) - 256ull * 1024 * 1024) == ((4ull << 30) - (256ull << 20) | 1));
+  REQUIRE(b.cpu.read(0x7654320) == 0);
+  uint64_t grown = rss_bytes() - before;
+  INFO("RSS grew by " << grown << " bytes");
+  REQUIRE(grown < (16u << 20));
+}
+
+TEST_CASE("dram: a size outside the allowed range is a user error naming the key")
+{
+  common::config().set("dram.size", "100", "test");
+  REQUIRE_THROWS_WITH(mem::Dram("dram"), Catch::Contains("dram.size") &&
+                                             Catch::Contains("allowed"));
+}
