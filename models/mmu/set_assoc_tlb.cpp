@@ -1,0 +1,201 @@
+#include "models/mmu/set_assoc_tlb.h"
+
+#include <sstream>
+
+#include "models/common/config.h"
+
+namespace vmplat::mmu {
+
+namespace {
+
+bool is_pow2(uint64_t v) { return v && !(v & (v - 1)); }
+
+SetAssocTlb::Policy parse_policy(const TlbParams& p)
+{
+  if (p.policy == "lru")
+    return SetAssocTlb::Policy::kLru;
+  if (p.policy == "plru")
+    return SetAssocTlb::Policy::kPlru;
+  if (p.policy == "fifo")
+    return SetAssocTlb::Policy::kFifo;
+  if (p.policy == "random")
+    return SetAssocTlb::Policy::kRandom;
+  throw common::UserError(p.name + ".policy: '" + p.policy +
+                          "' is not a policy; allowed: lru, plru, fifo, random");
+}
+
+}  // namespace
+
+SetAssocTlb::SetAssocTlb(const TlbParams& params)
+    : m_params(params), m_policy(parse_policy(params)), m_sets(0), m_ways(params.ways),
+      m_asid_mask(uint16_t(params.asid_bits >= 16 ? 0xffff : (1u << params.asid_bits) - 1)),
+      m_rng(params.seed ? params.seed : 1)
+{
+  const std::string& n = params.name;
+  if (params.entries == 0)
+    throw common::UserError(n + ".entries: 0 entries; allowed: a power-of-two multiple of " +
+                            n + ".ways");
+  if (m_ways == 0 || m_ways > params.entries || params.entries % m_ways != 0)
+    throw common::UserError(n + ".ways: " + std::to_string(m_ways) + " does not divide " + n +
+                            ".entries = " + std::to_string(params.entries) +
+                            "; allowed: a divisor of entries");
+  m_sets = params.entries / m_ways;
+  if (!is_pow2(m_sets))
+    throw common::UserError(n + ".ways: " + std::to_string(m_ways) + " gives " +
+                            std::to_string(m_sets) + " sets of " + n +
+                            ".entries; allowed: entries/ways a power of two");
+  if (m_policy == Policy::kPlru && !is_pow2(m_ways))
+    throw common::UserError(n + ".policy: plru needs a power-of-two " + n + ".ways, got " +
+                            std::to_string(m_ways) + "; allowed: lru, fifo, random");
+  if (params.levels < 1 || params.levels > 4)
+    throw common::UserError(n + ": " + std::to_string(params.levels) +
+                            " page sizes; allowed: 1..4");
+  m_ways_store.resize(size_t(m_sets) * m_ways);
+  m_stamp.assign(size_t(m_sets) * m_ways, 0);
+  m_plru.assign(size_t(m_sets) * m_ways, 0);
+  m_fifo.assign(m_sets, 0);
+}
+
+const TlbEntry* SetAssocTlb::entry_at(unsigned set, unsigned way) const
+{
+  const Way& w = m_ways_store[size_t(set) * m_ways + way];
+  return w.valid ? &w.entry : nullptr;
+}
+
+TlbLookup SetAssocTlb::lookup(uint64_t vpn, uint16_t asid, cpu::AccessKind)
+{
+  TlbLookup r;
+  for (unsigned level = 0; level < m_params.levels; ++level) {
+    const unsigned shift = 9 * level;
+    const unsigned set = set_of(vpn, level);
+    const Way* ways = set_ways(set);
+    for (unsigned w = 0; w < m_ways; ++w) {
+      const Way& way = ways[w];
+      if (way.valid && way.entry.level == level && (way.entry.vpn >> shift) == (vpn >> shift) &&
+          (way.entry.global || asid_equal(way.entry.asid, asid))) {
+        touch(set, w);
+        r.hit = true;
+        r.entry = way.entry;
+        r.way = w;
+        return r;
+      }
+    }
+  }
+  return r;
+}
+
+TlbFill SetAssocTlb::fill(const TlbEntry& entry)
+{
+  TlbFill r;
+  const unsigned shift = 9 * entry.level;
+  const unsigned set = set_of(entry.vpn, entry.level);
+  Way* ways = set_ways(set);
+  r.set = set;
+  unsigned target = m_ways;
+  for (unsigned w = 0; w < m_ways && target == m_ways; ++w) {
+    const TlbEntry& e = ways[w].entry;
+    if (ways[w].valid && e.level == entry.level && (e.vpn >> shift) == (entry.vpn >> shift) &&
+        ((e.global && entry.global) ||
+         (!e.global && !entry.global && asid_equal(e.asid, entry.asid))))
+      target = w;
+  }
+  for (unsigned w = 0; w < m_ways && target == m_ways; ++w) {
+    if (!ways[w].valid)
+      target = w;
+  }
+  if (target == m_ways) {
+    target = victim(set);
+    r.evicted = true;
+    r.victim = ways[target].entry;
+  }
+  ways[target].valid = true;
+  ways[target].entry = entry;
+  touch(set, target);
+  r.way = target;
+  return r;
+}
+
+unsigned SetAssocTlb::flush(const FlushRequest& req)
+{
+  unsigned n = 0;
+  for (Way& way : m_ways_store) {
+    if (!way.valid)
+      continue;
+    const TlbEntry& e = way.entry;
+    if (req.has_asid && (e.global || !asid_equal(e.asid, req.asid)))
+      continue;
+    const unsigned shift = 9 * e.level;
+    if (req.has_vaddr && (e.vpn >> shift) != (req.vpn >> shift))
+      continue;
+    way.valid = false;
+    ++n;
+  }
+  return n;
+}
+
+void SetAssocTlb::touch(unsigned set, unsigned way)
+{
+  switch (m_policy) {
+    case Policy::kLru:
+      m_stamp[size_t(set) * m_ways + way] = ++m_clock;
+      break;
+    case Policy::kPlru: {
+      // Walk from the leaf up; each parent bit points at the sibling subtree (away from way).
+      uint8_t* bits = &m_plru[size_t(set) * m_ways];
+      unsigned node = m_ways + way;
+      while (node > 1) {
+        const unsigned parent = node / 2;
+        bits[parent] = (node & 1) ? 0 : 1;  // came from the right → victim on the left
+        node = parent;
+      }
+      break;
+    }
+    case Policy::kFifo:
+    case Policy::kRandom:
+      break;
+  }
+}
+
+unsigned SetAssocTlb::victim(unsigned set)
+{
+  switch (m_policy) {
+    case Policy::kLru: {
+      const uint64_t* stamp = &m_stamp[size_t(set) * m_ways];
+      unsigned v = 0;
+      for (unsigned w = 1; w < m_ways; ++w) {
+        if (stamp[w] < stamp[v])
+          v = w;
+      }
+      return v;
+    }
+    case Policy::kPlru: {
+      const uint8_t* bits = &m_plru[size_t(set) * m_ways];
+      unsigned node = 1;
+      while (node < m_ways)
+        node = 2 * node + bits[node];
+      return node - m_ways;
+    }
+    case Policy::kFifo: {
+      const unsigned v = m_fifo[set];
+      m_fifo[set] = (v + 1) % m_ways;
+      return v;
+    }
+    case Policy::kRandom:
+      m_rng ^= m_rng << 13;
+      m_rng ^= m_rng >> 7;
+      m_rng ^= m_rng << 17;
+      return unsigned(m_rng % m_ways);
+  }
+  return 0;
+}
+
+std::string SetAssocTlb::describe() const
+{
+  std::ostringstream os;
+  os << m_params.name << ": model, " << m_params.entries << " entries, " << m_ways << "-way ("
+     << m_sets << " sets), " << m_params.policy << ", asid_bits " << m_params.asid_bits
+     << ", page sizes " << m_params.levels;
+  return os.str();
+}
+
+}  // namespace vmplat::mmu
