@@ -1,7 +1,10 @@
 /* The C half of the trap handlers (see trap.h). */
 #include "trap.h"
 
+#include <stdio.h>
+
 #include "platform.h"
+#include "test.h"
 
 #define MODE_MAGIC 0x15a /* a7 value of run_in_mode's "back to M" ecall (trap_entry.S) */
 
@@ -101,4 +104,38 @@ void isa_strap(struct trap_frame *f)
     return;
   }
   write_csr(sepc, resume_pc(cause, epc, f));
+}
+
+uint32_t insn_at(uint64_t addr)
+{
+  uint32_t low = *(volatile uint16_t *)(uintptr_t)addr;
+  if ((low & 3) != 3)
+    return low;
+  return low | (uint32_t)*(volatile uint16_t *)(uintptr_t)(addr + 2) << 16;
+}
+
+static void check_field(const char *name, const char *field, uint64_t got, uint64_t expected)
+{
+  char full[96];
+  snprintf(full, sizeof full, "%s.%s", name, field);
+  t_check(full, got, expected);
+}
+
+void check_trap(const char *name, uint64_t cause, uint64_t epc, uint64_t tval)
+{
+  check_field(name, "count", g_trap.count, 1);
+  check_field(name, "cause", g_trap.cause, cause);
+  check_field(name, "epc", g_trap.epc, epc);
+  if (tval != TVAL_ANY)
+    check_field(name, "tval", g_trap.tval, tval);
+}
+
+void check_illegal(const char *name, uint64_t site)
+{
+  check_trap(name, 2, site, insn_at(site));
+}
+
+void check_no_trap(const char *name)
+{
+  check_field(name, "no_trap", g_trap.count, 0);
 }

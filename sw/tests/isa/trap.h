@@ -64,4 +64,29 @@ void trap_install(void);
 void trap_clear(void);
 uint64_t run_in_mode(int priv, uint64_t (*fn)(uint64_t), uint64_t arg);
 
+
+/* The instruction bits at addr (32 or 16 bits), as mtval reports them for an illegal
+ * instruction. */
+uint32_t insn_at(uint64_t addr);
+
+/* Checks that exactly one trap was taken since trap_clear() with this cause and epc
+ * (and tval, unless tval is TVAL_ANY): prints name.count, name.cause, name.epc, name.tval. */
+#define TVAL_ANY 0xdeadUL
+void check_trap(const char *name, uint64_t cause, uint64_t epc, uint64_t tval);
+/* Checks that an illegal-instruction trap was taken at site with tval = its bits. */
+void check_illegal(const char *name, uint64_t site);
+/* Checks that nothing trapped since trap_clear(). */
+void check_no_trap(const char *name);
+
+/* Executes the instruction text insn after trap_clear() and returns its address; %1 is
+ * bound to val. */
+#define PROBE(insn, val)                                                                  \
+  ({                                                                                      \
+    uint64_t site_;                                                                       \
+    trap_clear();                                                                         \
+    asm volatile(".option push\n.option norvc\n la %0, 1f\n1: " insn "\n.option pop"      \
+                 : "=&r"(site_) : "r"((uint64_t)(val)) : "memory", "t0");                 \
+    site_;                                                                                \
+  })
+
 #endif
