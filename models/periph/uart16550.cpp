@@ -1,0 +1,289 @@
+#include "models/periph/uart16550.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+#include "models/common/config.h"
+#include "models/periph/mmio.h"
+
+namespace vmplat::periph {
+
+namespace {
+
+constexpr uint8_t kLcrDlab = 0x80;
+constexpr uint8_t kIerRda = 0x01, kIerThre = 0x02, kIerRls = 0x04, kIerMask = 0x0f;
+constexpr uint8_t kIirNone = 0x01, kIirRls = 0x06, kIirRda = 0x04, kIirThre = 0x02;
+constexpr uint8_t kIirFifo = 0xc0;
+constexpr uint8_t kFcrEnable = 0x01, kFcrClearRx = 0x02, kFcrKeep = 0xc9;
+constexpr uint8_t kMcrLoop = 0x10, kMcrMask = 0x1f;
+constexpr uint8_t kLsrDr = 0x01, kLsrOe = 0x02, kLsrErrors = 0x1e;
+constexpr uint8_t kMsrIdle = 0xb0;  // DCD, DSR and CTS asserted: a cable is plugged in
+
+}  // namespace
+
+Uart16550::Uart16550(sc_core::sc_module_name name)
+    : sc_core::sc_module(name),
+      tsock("tsock"),
+      m_tx_bytes(common::stats().counter(std::string(this->name()) + ".tx_bytes",
+                                         "bytes the guest transmitted")),
+      m_rx_bytes(common::stats().counter(std::string(this->name()) + ".rx_bytes",
+                                         "bytes received from the input"))
+{
+  const std::string prefix = std::string(this->name()) + ".";
+  auto& cfg = common::config();
+  std::string out = cfg.text(prefix + "output", "stdout",
+                             "where transmitted bytes go: \"stdout\" or a file path");
+  std::string in = cfg.text(prefix + "input", "none",
+                            "where received bytes come from: \"none\", \"stdin\" or a file path");
+  uint64_t poll_us = cfg.u64(prefix + "rx_poll_us", 100, "us",
+                             "simulated time between input polls while RBR is empty", 1, 1000000);
+  m_rx_poll = sc_core::sc_time(double(poll_us), sc_core::SC_US);
+
+  if (out == "stdout") {
+    m_configured_out = &std::cout;
+  } else {
+    m_out_file.open(out, std::ios::binary | std::ios::trunc);
+    if (!m_out_file)
+      throw common::UserError(prefix + "output: cannot open '" + out +
+                              "' for writing: " + std::strerror(errno));
+    m_configured_out = &m_out_file;
+  }
+  m_out = m_configured_out;
+
+  if (in == "stdin") {
+    m_in_fd = STDIN_FILENO;
+    m_in_is_stdin = true;
+  } else if (in != "none") {
+    m_in_fd = ::open(in.c_str(), O_RDONLY | O_CLOEXEC);
+    if (m_in_fd < 0)
+      throw common::UserError(prefix + "input: cannot open '" + in +
+                              "' for reading: " + std::strerror(errno) +
+                              "; allowed: none, stdin or a readable file");
+  }
+
+  tsock.register_b_transport(this, &Uart16550::b_transport);
+  tsock.register_transport_dbg(this, &Uart16550::transport_dbg);
+  if (m_in_fd >= 0)
+    SC_THREAD(rx_thread);
+}
+
+Uart16550::~Uart16550()
+{
+  if (m_out)
+    m_out->flush();
+  if (m_in_fd >= 0 && !m_in_is_stdin)
+    ::close(m_in_fd);
+}
+
+void Uart16550::set_output(std::ostream* out)
+{
+  if (m_out)
+    m_out->flush();
+  m_out = out ? out : m_configured_out;
+}
+
+void Uart16550::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&)
+{
+  access(trans, false);
+}
+
+unsigned Uart16550::transport_dbg(tlm::tlm_generic_payload& trans)
+{
+  access(trans, true);
+  return trans.is_response_ok() ? trans.get_data_length() : 0;
+}
+
+// A debug read shows the registers without the side effects of a guest read (clearing
+// DR, acknowledging THRE); a debug write is a write.
+void Uart16550::access(tlm::tlm_generic_payload& trans, bool debug)
+{
+  auto status = check_mmio(trans, kWidth1 | kWidth2 | kWidth4 | kWidth8);
+  if (status != tlm::TLM_OK_RESPONSE || trans.get_address() >= kSize) {
+    trans.set_response_status(status != tlm::TLM_OK_RESPONSE ? status
+                                                             : tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  unsigned reg = unsigned(trans.get_address() & 7);
+  unsigned char* data = trans.get_data_ptr();
+  for (unsigned i = 0; i < trans.get_data_length(); ++i) {
+    if (trans.is_read())
+      data[i] = read_reg((reg + i) & 7, !debug);
+    else
+      write_reg((reg + i) & 7, data[i]);
+  }
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+uint8_t Uart16550::read_reg(unsigned reg, bool side_effects)
+{
+  bool dlab = m_lcr & kLcrDlab;
+  switch (reg) {
+    case kRbrThr:
+      if (dlab)
+        return m_dll;
+      if (side_effects) {
+        m_lsr &= uint8_t(~kLsrDr);
+        update_irq();
+      }
+      return m_rbr;
+    case kIer:
+      return dlab ? m_dlm : m_ier;
+    case kIirFcr: {
+      uint8_t v = iir();
+      // Reading IIR while it reports THR empty acknowledges that interrupt.
+      if (side_effects && (v & 0x0f) == kIirThre) {
+        m_thr_ipending = false;
+        update_irq();
+      }
+      return v;
+    }
+    case kLcr:
+      return m_lcr;
+    case kMcr:
+      return m_mcr;
+    case kLsr: {
+      uint8_t v = m_lsr;
+      if (side_effects && (m_lsr & kLsrErrors)) {
+        m_lsr &= uint8_t(~kLsrErrors);
+        update_irq();
+      }
+      return v;
+    }
+    case kMsr:
+      if (m_mcr & kMcrLoop) {
+        // Loopback wires RTS->CTS, DTR->DSR, OUT1->RI, OUT2->DCD.
+        return uint8_t((m_mcr & 0x02) << 3 | (m_mcr & 0x01) << 5 | (m_mcr & 0x04) << 4 |
+                       (m_mcr & 0x08) << 4);
+      }
+      return kMsrIdle;
+    default:
+      return m_scr;
+  }
+}
+
+void Uart16550::write_reg(unsigned reg, uint8_t value)
+{
+  bool dlab = m_lcr & kLcrDlab;
+  switch (reg) {
+    case kRbrThr:
+      if (dlab) {
+        m_dll = value;
+        return;
+      }
+      transmit(value);
+      return;
+    case kIer: {
+      if (dlab) {
+        m_dlm = value;
+        return;
+      }
+      uint8_t old = m_ier;
+      m_ier = value & kIerMask;
+      if (!(old & kIerThre) && (m_ier & kIerThre))
+        m_thr_ipending = true;  // THR is always empty here
+      else if (!(m_ier & kIerThre))
+        m_thr_ipending = false;
+      update_irq();
+      return;
+    }
+    case kIirFcr:
+      // Enabling or disabling the FIFOs empties them, as does the RX clear bit.
+      if (((value ^ m_fcr) & kFcrEnable) || (value & kFcrClearRx))
+        m_lsr &= uint8_t(~kLsrDr);
+      m_fcr = (value & kFcrEnable) ? (value & kFcrKeep) : 0;
+      update_irq();
+      return;
+    case kLcr:
+      m_lcr = value;
+      return;
+    case kMcr:
+      m_mcr = value & kMcrMask;
+      return;
+    case kLsr:
+    case kMsr:
+      return;  // read-only on a 16550
+    default:
+      m_scr = value;
+      return;
+  }
+}
+
+void Uart16550::transmit(uint8_t byte)
+{
+  if (m_mcr & kMcrLoop) {
+    receive(byte);
+  } else {
+    m_out->put(char(byte));
+    if (byte == '\n')
+      m_out->flush();
+    ++m_tx_bytes;
+  }
+  // The byte left at once: THR is empty again, which is what ETBEI reports.
+  m_thr_ipending = true;
+  update_irq();
+}
+
+void Uart16550::receive(uint8_t byte)
+{
+  if (m_lsr & kLsrDr)
+    m_lsr |= kLsrOe;
+  m_rbr = byte;
+  m_lsr |= kLsrDr;
+  update_irq();
+}
+
+uint8_t Uart16550::iir() const
+{
+  uint8_t id = kIirNone;
+  if ((m_ier & kIerRls) && (m_lsr & kLsrErrors))
+    id = kIirRls;
+  else if ((m_ier & kIerRda) && (m_lsr & kLsrDr))
+    id = kIirRda;
+  else if ((m_ier & kIerThre) && m_thr_ipending)
+    id = kIirThre;
+  if (m_fcr & kFcrEnable)
+    id |= kIirFifo;
+  return id;
+}
+
+void Uart16550::update_irq() { irq.set(!(iir() & kIirNone)); }
+
+int Uart16550::read_input_byte()
+{
+  pollfd p{m_in_fd, POLLIN, 0};
+  int n = ::poll(&p, 1, 0);
+  if (n == 0)
+    return -1;
+  if (n < 0)
+    return errno == EINTR ? -1 : -2;
+  unsigned char c;
+  ssize_t got = ::read(m_in_fd, &c, 1);
+  if (got == 1)
+    return c;
+  if (got < 0 && (errno == EINTR || errno == EAGAIN))
+    return -1;
+  return -2;  // end of input, or an error reading it
+}
+
+void Uart16550::rx_thread()
+{
+  for (;;) {
+    sc_core::wait(m_rx_poll);
+    if ((m_lsr & kLsrDr) || (m_mcr & kMcrLoop))
+      continue;  // loopback disconnects the input
+    int c = read_input_byte();
+    if (c == -2)
+      return;
+    if (c >= 0) {
+      ++m_rx_bytes;
+      receive(uint8_t(c));
+    }
+  }
+}
+
+}  // namespace vmplat::periph

@@ -1,0 +1,88 @@
+// periph::Uart16550: the console of the virt machine (0x1000_0000, PLIC source 10).
+//
+// Registers (byte-wide, offsets from the base; DLAB = LCR bit 7):
+// | off | read          | write          | reset | notes                                   |
+// |-----|---------------|----------------|-------|-----------------------------------------|
+// | 0   | RBR           | THR            | 0     | DLAB=1: DLL (divisor latch low)         |
+// | 1   | IER           | IER            | 0     | DLAB=1: DLM; bits 0 ERBFI 1 ETBEI 2 ELSI 3 EDSSI |
+// | 2   | IIR           | FCR            | 0x01  | IIR bits 7:6 = 11 when FIFOs enabled    |
+// | 3   | LCR           | LCR            | 0     |                                         |
+// | 4   | MCR           | MCR            | 0     | bit 4 loopback: THR feeds RBR           |
+// | 5   | LSR           | (ignored)      | 0x60  | 0 DR, 5 THRE, 6 TEMT                    |
+// | 6   | MSR           | (ignored)      | 0xb0  | DCD, DSR, CTS asserted; loopback: MCR   |
+// | 7   | SCR           | SCR            | 0     | scratch                                 |
+// Wider accesses are split into byte accesses at consecutive offsets (as QEMU does).
+//
+// Transmit is immediate: a THR write goes to the output and THR is empty again at once, so
+// LSR.THRE|TEMT stay set. Receive takes one byte at a time into RBR, polling the input every
+// rx_poll_us of simulated time while RBR is empty. Interrupts (16550 datasheet, IIR table):
+// received data available (IER.0, while LSR.DR) ranks above THR empty (IER.1: pending after a
+// THR write, and when ETBEI goes 0->1 with THR empty; cleared by writing THR or by reading IIR
+// when IIR reports it). Line-status and modem-status interrupts never occur: no line errors
+// are modelled and the modem lines do not change outside loopback.
+//
+// Configuration: <name>.output ("stdout" or a file path), <name>.input ("none", "stdin" or a
+// file path), <name>.rx_poll_us (100). Statistics: <name>.tx_bytes, <name>.rx_bytes.
+#pragma once
+
+#include <cstdint>
+#include <fstream>
+#include <ostream>
+#include <string>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/common/irq.h"
+#include "models/common/stats.h"
+
+namespace vmplat::periph {
+
+class Uart16550 : public sc_core::sc_module {
+ public:
+  static constexpr uint64_t kSize = 0x100;
+
+  tlm_utils::simple_target_socket<Uart16550> tsock;
+  common::IrqLine irq;
+
+  SC_HAS_PROCESS(Uart16550);
+  explicit Uart16550(sc_core::sc_module_name name);
+  ~Uart16550() override;
+
+  // Redirects transmitted bytes (tests; nullptr restores the configured output).
+  void set_output(std::ostream* out);
+  // Where transmitted bytes go; the HTIF console prints to the same stream.
+  std::ostream* output() const { return m_out; }
+
+ private:
+  enum Reg : unsigned { kRbrThr = 0, kIer, kIirFcr, kLcr, kMcr, kLsr, kMsr, kScr };
+
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& trans);
+  void access(tlm::tlm_generic_payload& trans, bool debug);
+  uint8_t read_reg(unsigned reg, bool side_effects);
+  void write_reg(unsigned reg, uint8_t value);
+  void transmit(uint8_t byte);
+  void receive(uint8_t byte);
+  uint8_t iir() const;
+  void update_irq();
+  void rx_thread();
+  int read_input_byte();  // next input byte, -1 if none yet, -2 at end of input
+
+  uint8_t m_rbr = 0, m_ier = 0, m_lcr = 0, m_mcr = 0, m_lsr = 0x60, m_scr = 0;
+  uint8_t m_fcr = 0, m_dll = 0, m_dlm = 0;
+  bool m_thr_ipending = false;
+
+  std::ostream* m_out;
+  std::ostream* m_configured_out;
+  std::ofstream m_out_file;
+  int m_in_fd = -1;  // -1: no input
+  bool m_in_is_stdin = false;
+  sc_core::sc_time m_rx_poll;
+
+  common::Counter& m_tx_bytes;
+  common::Counter& m_rx_bytes;
+};
+
+}  // namespace vmplat::periph

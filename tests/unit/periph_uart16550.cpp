@@ -1,0 +1,223 @@
+// periph::Uart16550 as firmware sees it: bytes on the console, LSR, IIR and the interrupt
+// line through the THR-empty and received-data sequences, input from a file, loopback.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "models/periph/uart16550.h"
+#include "tests/unit/tlm_test_initiator.h"
+
+using namespace vmplat;
+using namespace sc_core;
+
+namespace {
+
+constexpr unsigned kRbr = 0, kThr = 0, kIer = 1, kIir = 2, kFcr = 2, kLcr = 3, kMcr = 4, kLsr = 5,
+                   kMsr = 6, kScr = 7;
+constexpr unsigned kIrq = 10;
+
+std::string temp_path(const char* tag)
+{
+  return "/tmp/vmplat_test_uart_" + std::to_string(::getpid()) + "_" + tag;
+}
+
+struct Bench {
+  test::TestInitiator cpu{"cpu"};
+  periph::Uart16550 uart{"uart"};
+  test::FakeIrqSink plic;
+  std::ostringstream out;
+
+  Bench()
+  {
+    cpu.isock.bind(uart.tsock);
+    uart.irq.bind(plic, kIrq);
+    uart.set_output(&out);
+    test::elaborate();
+  }
+  bool irq() const { return plic.level(kIrq); }
+};
+
+uint64_t counter(const std::string& name) { return common::stats().find_counter(name)->value(); }
+
+}  // namespace
+
+TEST_CASE("uart transmits THR bytes to the output and THR is always empty", "[uart]")
+{
+  test::reset_globals();
+  Bench b;
+  CHECK(b.cpu.read8(kLsr) == 0x60);
+  for (char c : std::string("hello\n"))
+    b.cpu.write8(kThr, uint8_t(c));
+  CHECK(b.cpu.last_status == tlm::TLM_OK_RESPONSE);
+  CHECK(b.out.str() == "hello\n");
+  CHECK(b.cpu.read8(kLsr) == 0x60);
+  CHECK(counter("uart.tx_bytes") == 6);
+  CHECK_FALSE(b.irq());  // IER = 0: no interrupt whatever happens
+  CHECK(b.cpu.read8(kIir) == 0x01);
+}
+
+TEST_CASE("uart THR-empty interrupt: raised by ETBEI and THR writes, acknowledged by IIR", "[uart]")
+{
+  test::reset_globals();
+  Bench b;
+  b.cpu.write8(kIer, 0x02);  // ETBEI with THR empty: pending at once
+  CHECK(b.irq());
+  CHECK(b.cpu.read8(kIir) == 0x02);
+  CHECK_FALSE(b.irq());  // that read acknowledged it
+  CHECK(b.cpu.read8(kIir) == 0x01);
+
+  b.cpu.write8(kThr, 'x');  // transmission completes: pending again
+  CHECK(b.irq());
+  CHECK(b.cpu.read8(kIer) == 0x02);
+  b.cpu.write8(kIer, 0x00);
+  CHECK_FALSE(b.irq());
+  CHECK(b.cpu.read8(kIir) == 0x01);
+
+  // Re-enabling with THR still empty raises it again.
+  b.cpu.write8(kIer, 0x02);
+  CHECK(b.irq());
+  CHECK(b.plic.changes[kIrq] == 5);
+}
+
+TEST_CASE("uart IIR shows the FIFO bits when FCR enables the FIFOs", "[uart]")
+{
+  test::reset_globals();
+  Bench b;
+  b.cpu.write8(kFcr, 0x07);
+  CHECK(b.cpu.read8(kIir) == 0xc1);
+  b.cpu.write8(kIer, 0x02);
+  CHECK(b.cpu.read8(kIir) == 0xc2);
+  b.cpu.write8(kFcr, 0x00);
+  CHECK(b.cpu.read8(kIir) == 0x01);
+}
+
+TEST_CASE("uart receives a file byte by byte with data-available interrupts", "[uart]")
+{
+  test::reset_globals();
+  std::string path = temp_path("in");
+  std::ofstream(path) << "hi";
+  common::config().set("uart.input", path, "test");
+  Bench b;
+  b.cpu.write8(kIer, 0x03);  // RDA and THRE
+  CHECK(b.cpu.read8(kIir) == 0x02);  // nothing received yet: THRE, acknowledged here
+
+  sc_start(50, SC_US);
+  CHECK((b.cpu.read8(kLsr) & 0x01) == 0);  // first poll is at 100 us
+  CHECK_FALSE(b.irq());
+  sc_start(60, SC_US);
+  CHECK(b.cpu.read8(kLsr) == 0x61);
+  CHECK(b.irq());
+  CHECK(b.cpu.read8(kIir) == 0x04);
+  b.cpu.write8(kThr, '!');           // THRE now pending too, but RDA ranks higher
+  CHECK(b.cpu.read8(kIir) == 0x04);
+  CHECK(b.cpu.read8(kRbr) == 'h');
+  CHECK(b.cpu.read8(kIir) == 0x02);  // THRE shows once the data is taken
+  CHECK_FALSE(b.irq());
+  CHECK((b.cpu.read8(kLsr) & 0x01) == 0);
+
+  sc_start(100, SC_US);
+  CHECK(b.irq());
+  CHECK(b.cpu.read8(kRbr) == 'i');
+  sc_start(1, SC_MS);
+  CHECK((b.cpu.read8(kLsr) & 0x01) == 0);  // end of file: nothing more
+  CHECK(counter("uart.rx_bytes") == 2);
+  ::unlink(path.c_str());
+}
+
+TEST_CASE("uart does not overwrite an unread RBR with the next input byte", "[uart]")
+{
+  test::reset_globals();
+  std::string path = temp_path("slow");
+  std::ofstream(path) << "ab";
+  common::config().set("uart.input", path, "test");
+  common::config().set("uart.rx_poll_us", "10", "test");
+  Bench b;
+  sc_start(1, SC_MS);
+  CHECK(b.cpu.read8(kLsr) == 0x61);  // no overrun bit
+  CHECK(b.cpu.read8(kRbr) == 'a');
+  sc_start(15, SC_US);
+  CHECK(b.cpu.read8(kRbr) == 'b');
+  ::unlink(path.c_str());
+}
+
+TEST_CASE("uart loopback feeds THR into RBR and MCR into MSR", "[uart]")
+{
+  test::reset_globals();
+  Bench b;
+  CHECK(b.cpu.read8(kMsr) == 0xb0);
+  b.cpu.write8(kMcr, 0x10 | 0x03);  // loopback, DTR, RTS
+  CHECK(b.cpu.read8(kMsr) == 0x30);  // DSR, CTS
+  b.cpu.write8(kIer, 0x01);
+  b.cpu.write8(kThr, 'z');
+  CHECK(b.out.str().empty());
+  CHECK(b.irq());
+  CHECK(b.cpu.read8(kRbr) == 'z');
+  CHECK_FALSE(b.irq());
+  b.cpu.write8(kThr, '1');
+  b.cpu.write8(kThr, '2');  // second byte before the first was read: overrun
+  CHECK(b.cpu.read8(kLsr) == 0x63);
+  CHECK(b.cpu.read8(kLsr) == 0x61);  // reading LSR clears the error
+  CHECK(b.cpu.read8(kRbr) == '2');
+}
+
+TEST_CASE("uart divisor latch hides RBR/THR and IER while DLAB is set", "[uart]")
+{
+  test::reset_globals();
+  Bench b;
+  b.cpu.write8(kLcr, 0x83);
+  b.cpu.write8(kThr, 0x0c);  // DLL
+  b.cpu.write8(kIer, 0x01);  // DLM
+  CHECK(b.out.str().empty());
+  CHECK(b.cpu.read8(0) == 0x0c);
+  CHECK(b.cpu.read8(1) == 0x01);
+  b.cpu.write8(kLcr, 0x03);
+  CHECK(b.cpu.read8(kIer) == 0x00);
+  CHECK(b.cpu.read8(kLcr) == 0x03);
+  b.cpu.write8(kScr, 0xa5);
+  CHECK(b.cpu.read8(kScr) == 0xa5);
+}
+
+TEST_CASE("uart splits wide accesses into byte registers and debug reads have no effect",
+          "[uart]")
+{
+  test::reset_globals();
+  Bench b;
+  b.cpu.write8(kScr, 0x77);
+  CHECK(b.cpu.read32(4) == 0x77b06000);  // MCR, LSR, MSR, SCR
+  b.cpu.write8(kIer, 0x02);
+  uint8_t iir = 0;
+  CHECK(b.cpu.debug(tlm::TLM_READ_COMMAND, kIir, &iir, 1) == 1);
+  CHECK(iir == 0x02);
+  CHECK(b.irq());  // a debugger looking at IIR does not acknowledge the interrupt
+  b.cpu.read(1, 2);  // misaligned halfword
+  CHECK(b.cpu.last_status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+}
+
+TEST_CASE("uart writes to a configured output file, flushed at each newline", "[uart]")
+{
+  test::reset_globals();
+  std::string path = temp_path("out");
+  common::config().set("uart.output", path, "test");
+  test::TestInitiator cpu("cpu");
+  periph::Uart16550 uart("uart");
+  cpu.isock.bind(uart.tsock);
+  test::elaborate();
+  for (char c : std::string("line\npartial"))
+    cpu.write8(kThr, uint8_t(c));
+  std::ifstream in(path);
+  std::string first;
+  std::getline(in, first);
+  CHECK(first == "line");
+  ::unlink(path.c_str());
+}
+
+TEST_CASE("uart names an output path it cannot open", "[uart]")
+{
+  test::reset_globals();
+  common::config().set("uart.output", "/nonexistent-dir/console.txt", "test");
+  CHECK_THROWS_WITH(periph::Uart16550("uart"),
+                    Catch::Contains("uart.output") && Catch::Contains("/nonexistent-dir/console.txt"));
+}
