@@ -85,6 +85,14 @@ void Stats::derived(const std::string& name, const std::string& doc, std::functi
   m_entries[name] = Entry{doc, summary, nullptr, nullptr, std::move(fn)};
 }
 
+void Stats::on_collect(std::function<void()> fn) { m_collectors.push_back(std::move(fn)); }
+
+void Stats::collect() const
+{
+  for (const auto& fn : m_collectors)
+    fn();
+}
+
 const Counter* Stats::find_counter(const std::string& name) const
 {
   auto it = m_entries.find(name);
@@ -99,6 +107,7 @@ const Histogram* Stats::find_histogram(const std::string& name) const
 
 double Stats::value(const std::string& name) const
 {
+  collect();
   auto it = m_entries.find(name);
   if (it == m_entries.end())
     return 0.0;
@@ -113,6 +122,7 @@ double Stats::value(const std::string& name) const
 
 nlohmann::json Stats::to_json() const
 {
+  collect();
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [name, e] : m_entries) {
     if (e.counter)
@@ -127,6 +137,7 @@ nlohmann::json Stats::to_json() const
 
 void Stats::write_summary(std::ostream& os) const
 {
+  collect();
   size_t width = 0;
   for (const auto& name : m_order)
     if (m_entries.at(name).summary)
@@ -161,6 +172,7 @@ void Stats::reset()
   m_order.clear();
   m_counters.clear();
   m_histograms.clear();
+  m_collectors.clear();
 }
 
 }  // namespace vmplat::common

@@ -30,6 +30,8 @@ class Counter {
   }
   uint64_t value() const { return m_value; }
   void reset() { m_value = 0; }
+  // For models that keep a hot count in a plain member and publish it when collected.
+  void set(uint64_t v) { m_value = v; }
 
  private:
   uint64_t m_value = 0;
@@ -86,6 +88,11 @@ class Stats {
   void derived(const std::string& name, const std::string& doc, std::function<double()> fn,
                bool summary = false);
 
+  // Called before statistics are read out (to_json, write_summary, value): models that
+  // count in plain members publish them here.
+  void on_collect(std::function<void()> fn);
+  void collect() const;
+
   const Counter* find_counter(const std::string& name) const;
   const Histogram* find_histogram(const std::string& name) const;
   // Value of a counter or derived value by name; 0 if absent.
@@ -109,6 +116,7 @@ class Stats {
   std::vector<std::string> m_order;  // registration order, for the summary
   std::deque<Counter> m_counters;
   std::deque<Histogram> m_histograms;
+  std::vector<std::function<void()>> m_collectors;
 };
 
 inline Stats& stats() { return Stats::instance(); }

@@ -1,0 +1,191 @@
+// cpu::Hart — an RV64IMAC + Zicsr + Zifencei + Zicntr + Sstc instruction-set simulator with
+// privilege modes M, S and U, loosely timed with temporal decoupling.
+//
+// Speed comes from three things: each instruction is decoded once into a per-physical-page
+// cache (invalidated by stores to that page and by FENCE.I); DRAM is reached through a DMI
+// pointer; the hart runs a whole quantum (or until the next timer deadline or interrupt
+// change) in a tight loop that touches no SystemC object, counting integer cycles.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "models/common/stats.h"
+#include "models/cpu/decode.h"
+#include "models/cpu/irq_if.h"
+#include "models/cpu/riscv.h"
+#include "models/cpu/translate_if.h"
+
+namespace vmplat::cpu {
+
+class Hart : public sc_core::sc_module, public IrqTarget {
+ public:
+  // Instruction fetches, loads, stores and AMOs, after translation (physical addresses).
+  tlm_utils::simple_initiator_socket<Hart> isock;
+
+  // Configuration (cpu.*), see docs/configuration.md:
+  //   freq_mhz, quantum_ns, max_instructions, misaligned (perform|trap), trace (file),
+  //   cycles.<class> for alu, mul, div, load, store, branch, jump, csr, system, amo.
+  // Statistics (cpu.*): instret, cycles, ipc, exceptions.<cause>, interrupts.<cause>,
+  //   wfi_cycles, decode_cache.pages, decode_cache.invalidations.
+  SC_HAS_PROCESS(Hart);
+  explicit Hart(sc_core::sc_module_name name);
+  ~Hart() override;
+
+  // A translator (the MMU) enables satp modes other than Bare.
+  void set_translator(Translator* translator) { m_translator = translator; }
+  // Architectural reset state: M-mode at pc, a0/a1 as the virt machine's boot ROM sets them.
+  void reset(uint64_t pc, uint64_t a0 = 0, uint64_t a1 = 0);
+
+  // IrqTarget
+  void set_irq_line(unsigned bit, bool level) override;
+  void set_mtimecmp(uint64_t value) override;
+
+  // State, for the platform, tests and debuggers.
+  uint64_t pc() const { return m_pc; }
+  uint64_t reg(unsigned i) const { return m_x[i & 31]; }
+  Priv priv() const { return m_priv; }
+  uint64_t instret() const { return m_retired; }
+  uint64_t cycles() const { return m_cycles; }
+  const sc_core::sc_time& period() const { return m_period; }
+  // CSR value as software at M level would read it; false if not implemented.
+  bool peek_csr(uint16_t csr, uint64_t& value) const;
+  // True when the run ended because the instruction limit was reached.
+  bool hit_instruction_limit() const { return m_limit_hit; }
+  // True while the hart sleeps in WFI.
+  bool in_wfi() const { return m_wfi; }
+
+ private:
+  // Decoded instructions of one physical page, one slot per 2-byte offset. line_mask has a
+  // bit per 64-byte line that holds decoded instructions, so a store to data that shares a
+  // page with code only clears the lines it touches (and usually none).
+  struct DecodedPage {
+    Insn slot[2048];
+    uint64_t line_mask = 0;
+  };
+  // Result of running a CSR instruction's access.
+  enum class CsrStatus { kOk, kIllegal };
+
+  void thread();
+  template <bool kTrace>
+  void execute(uint64_t budget);
+  void sync();
+  void wait_for_interrupt();
+  sc_core::sc_time local_time() const;
+  uint64_t now_mtime() const;
+  uint64_t timer_deadline_cycle() const;
+  void recompute_limits();
+
+  // Traps (privileged spec 3.1.6, 3.3.1, 4.1.1): exception code or interrupt number.
+  void raise(uint8_t cause, uint64_t tval);
+  void take_interrupt(unsigned irq);
+  bool check_interrupts();
+  uint64_t pending_interrupts() const;
+  void do_mret();
+  void do_sret();
+  void set_priv(Priv p);
+  void update_xlate_flags();
+
+  // Memory. Each returns false after raising the trap.
+  const Insn* fetch();
+  void fetch_page(uint64_t pa);
+  bool fetch_cross_page(uint64_t pa_lo, Insn& out);
+  bool read_code(uint64_t pa, void* buf, unsigned len);
+  uint64_t fetch_line_cycles(uint64_t pa);
+  template <typename T>
+  bool load(uint64_t va, T& out);
+  template <typename T>
+  bool store(uint64_t va, T value);
+  template <typename T>
+  bool amo(uint64_t va, Op op, uint64_t operand, uint64_t& old);
+  bool translate(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa);
+  bool access_slow(uint64_t va, uint8_t* buf, unsigned len, AccessKind kind);
+  // Physical access outside the DMI fast path; false on a bus error.
+  bool phys_access(uint64_t pa, uint8_t* buf, unsigned len, bool write, bool debug = false);
+  void try_dmi(uint64_t pa);
+  void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
+  void note_code_write(uint64_t pa, unsigned len);
+  void flush_decode_cache();
+
+  // CSRs
+  CsrStatus csr_read(uint16_t csr, uint64_t& value) const;
+  CsrStatus csr_write(uint16_t csr, uint64_t value);
+  uint64_t read_mip() const;
+  bool counter_enabled(unsigned bit) const;
+
+  void trace_insn(Priv priv, uint64_t pc, const Insn& in);
+
+  // Architectural state.
+  uint64_t m_x[32] = {};
+  uint64_t m_pc = 0;
+  Priv m_priv = Priv::kM;
+  uint64_t m_mstatus = 0, m_medeleg = 0, m_mideleg = 0, m_mie = 0, m_mip_sw = 0;
+  uint64_t m_mtvec = 0, m_stvec = 0, m_mepc = 0, m_sepc = 0, m_mcause = 0, m_scause = 0;
+  uint64_t m_mtval = 0, m_stval = 0, m_mscratch = 0, m_sscratch = 0, m_satp = 0;
+  uint64_t m_mcounteren = 0, m_scounteren = 0, m_menvcfg = 0, m_senvcfg = 0;
+  uint64_t m_stimecmp = ~uint64_t{0}, m_mtimecmp = ~uint64_t{0};
+  uint64_t m_mip_lines = 0;  // MSIP, MEIP, SEIP as driven by CLINT and PLIC
+  std::array<uint8_t, 16> m_pmpcfg = {};
+  std::array<uint64_t, 16> m_pmpaddr = {};
+  uint64_t m_mcycle_offset = 0, m_minstret_offset = 0;
+  bool m_reservation_valid = false;
+  uint64_t m_reservation_pa = 0;
+  bool m_wfi = false;
+
+  // Time and run control.
+  sc_core::sc_time m_period;
+  uint64_t m_period_ps = 1000;
+  uint64_t m_cycles = 0;        // cycles since reset; drives simulated time
+  uint64_t m_sync_cycles = 0;   // m_cycles when SystemC time last caught up
+  uint64_t m_quantum_cycles = 1000;
+  uint64_t m_quantum_end = 0;
+  uint64_t m_stop_cycle = 0;    // the inner loop runs while m_cycles < m_stop_cycle
+  uint64_t m_retired = 0;
+  uint64_t m_max_instructions = 0;
+  bool m_limit_hit = false;
+  sc_core::sc_event m_irq_event;
+  std::array<uint64_t, size_t(InsnClass::kCount)> m_cost = {};
+  bool m_misaligned_trap = false;
+
+  // Translation.
+  Translator* m_translator = nullptr;
+  bool m_xlate_fetch = false, m_xlate_data = false;
+
+  // DMI fast path (one region: DRAM).
+  uint8_t* m_dmi_ptr = nullptr;
+  uint64_t m_dmi_base = 0, m_dmi_size = 0, m_dmi_fast_limit = 0;
+  uint64_t m_dmi_read_cycles = 0, m_dmi_write_cycles = 0;
+  std::vector<uint8_t> m_code_page;  // per DMI page: holds decoded instructions
+
+  // Decode cache and instruction fetch.
+  std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> m_decoded;
+  DecodedPage* m_fetch_page = nullptr;
+  uint64_t m_fetch_ppn = ~uint64_t{0};
+  uint64_t m_fetch_line = ~uint64_t{0};
+  Insn m_cross_insn;
+
+  tlm::tlm_generic_payload m_trans;
+
+  // Trace (Spike commit-log format).
+  FILE* m_trace = nullptr;
+  uint64_t m_trace_mem_addr = 0, m_trace_mem_value = 0;
+  unsigned m_trace_mem_size = 0;
+  bool m_trace_mem_write = false;
+
+  // Statistics.
+  uint64_t m_exceptions[16] = {};
+  uint64_t m_interrupts[16] = {};
+  uint64_t m_wfi_cycles = 0;
+  uint64_t m_code_invalidations = 0;
+};
+
+}  // namespace vmplat::cpu
