@@ -68,8 +68,11 @@ void isa_mtrap(struct trap_frame *f)
   uint64_t cause = read_csr(mcause);
   uint64_t status = read_csr(mstatus);
   if (is_mode_return(cause, f)) {
+    /* Back in M with MIE clear, whatever the lower mode left in MPIE, so a test's pending
+     * interrupt cannot be taken in M by surprise. */
     write_csr(mepc, (uintptr_t)isa_mode_return);
     set_csr(mstatus, MSTATUS_MPP);
+    clear_csr(mstatus, MSTATUS_MPIE);
     return;
   }
   uint64_t epc = read_csr(mepc);

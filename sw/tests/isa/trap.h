@@ -8,8 +8,8 @@
  * sie, so a level-triggered source cannot storm.
  *
  * run_in_mode(PRIV_S or PRIV_U, fn, arg) calls fn(arg) in that privilege mode and returns
- * its result in M mode; it needs PMP open (trap_install does it: QEMU enforces PMP, and with
- * no entry S and U could touch nothing).
+ * its result in M mode with mstatus.MIE clear; it needs PMP open (trap_install does it:
+ * QEMU enforces PMP, and with no entry S and U could touch nothing).
  */
 #ifndef VMPLAT_ISA_TRAP_H
 #define VMPLAT_ISA_TRAP_H
