@@ -3,7 +3,6 @@
 #include <sys/mman.h>
 
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 
 #include "models/common/config.h"
@@ -12,12 +11,10 @@ namespace vmplat::mem {
 
 namespace {
 
-std::string key(const std::string& prefix, const char* leaf) { return prefix + "." + leaf; }
-
 common::Counter& counter(const std::string& prefix, const char* leaf, const char* doc,
                          bool summary = false)
 {
-  return common::stats().counter(key(prefix, leaf), doc, summary);
+  return common::stats().counter(prefix + "." + leaf, doc, summary);
 }
 
 }  // namespace
@@ -29,24 +26,39 @@ Dram::Dram(sc_core::sc_module_name name)
       m_reads(counter(m_prefix, "reads", "read transactions through b_transport", true)),
       m_writes(counter(m_prefix, "writes", "write transactions through b_transport", true)),
       m_bytes_read(counter(m_prefix, "bytes_read", "bytes read through b_transport")),
-      m_bytes_written(counter(m_prefix, "bytes_written", "bytes written through b_transport"))
+      m_bytes_written(counter(m_prefix, "bytes_written", "bytes written through b_transport")),
+      m_bursts(counter(m_prefix, "bursts", "bursts (burst_bytes each) the accesses took")),
+      m_row_hits(counter(m_prefix, "row_hits", "bursts that found their row open")),
+      m_row_misses(counter(m_prefix, "row_misses", "bursts to a closed bank (activate)")),
+      m_row_conflicts(counter(m_prefix, "row_conflicts",
+                              "bursts to a bank with another row open (precharge, activate)")),
+      m_refresh_stalls(counter(m_prefix, "refresh_stalls", "accesses that waited for a refresh")),
+      m_refresh_stall_cycles(counter(m_prefix, "refresh_stall_cycles",
+                                     "tCK cycles accesses waited for refreshes")),
+      m_latency(common::stats().histogram(m_prefix + ".latency",
+                                          "latency of b_transport accesses in tCK cycles",
+                                          common::Histogram::linear(16, 48), true))
 {
   auto& cfg = common::config();
-  m_size = cfg.u64(key(m_prefix, "size"), 128ull << 20, "bytes",
+  m_size = cfg.u64(m_prefix + ".size", 128ull << 20, "bytes",
                    "size of the main memory (host memory is committed only when touched)",
                    4096, 1ull << 40);
-  double tck_ns = cfg.real(key(m_prefix, "tCK"), 0.625, "ns",
+  m_timed = cfg.choice(m_prefix + ".mode", "fast", {"fast", "timed"},
+                       "fast: DMI granted at fast_latency, b_transport through the bank/row "
+                       "model; timed: DMI refused, every access through the model") == "timed";
+  double tck_ns = cfg.real(m_prefix + ".tCK", 0.625, "ns",
                            "DRAM clock period (0.625 ns = DDR4-3200)", 0.01, 100.0);
-  uint64_t fast = cfg.u64(key(m_prefix, "fast_latency"), 26, "tCK",
-                          "latency of an access in fast mode (default CL + burst, a row hit)",
+  uint64_t fast = cfg.u64(m_prefix + ".fast_latency", 26, "tCK",
+                          "latency of a DMI access in fast mode (default tCL + tBURST, a row hit)",
                           0, 1000000);
   m_tck = sc_core::sc_time(tck_ns, sc_core::SC_NS);
   m_fast_latency = m_tck * double(fast);
+  declare_timing();
 
   void* p = mmap(nullptr, m_size, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
-    throw common::UserError(key(m_prefix, "size") + " = " + std::to_string(m_size) +
+    throw common::UserError(m_prefix + ".size = " + std::to_string(m_size) +
                             ": cannot reserve host memory (" + std::strerror(errno) +
                             "); use a smaller size");
   m_mem = static_cast<uint8_t*>(p);
@@ -54,6 +66,74 @@ Dram::Dram(sc_core::sc_module_name name)
   tsock.register_b_transport(this, &Dram::b_transport);
   tsock.register_transport_dbg(this, &Dram::transport_dbg);
   tsock.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
+}
+
+void Dram::declare_timing()
+{
+  auto& cfg = common::config();
+  const std::string& p = m_prefix;
+  DramGeometry g;
+  g.size = m_size;
+  g.channels = unsigned(cfg.u64(p + ".channels", 1, "", "channels (power of two)", 1, 16));
+  g.ranks = unsigned(cfg.u64(p + ".ranks", 1, "", "ranks per channel (power of two)", 1, 16));
+  g.bankgroups = unsigned(cfg.u64(p + ".bankgroups", 4, "", "bank groups per rank (power of two)",
+                                  1, 16));
+  g.banks = unsigned(cfg.u64(p + ".banks", 4, "", "banks per bank group (power of two)", 1, 64));
+  g.row_bytes = cfg.u64(p + ".row_bytes", 8192, "bytes",
+                        "bytes of one row across the rank (page size)", 64, 1ull << 20);
+  g.burst_bytes = cfg.u64(p + ".burst_bytes", 64, "bytes",
+                          "bytes one burst moves (bus width x burst length)", 1, 4096);
+  std::string bad = DramTiming::check_geometry(g);
+  if (!bad.empty())
+    throw common::UserError(p + ": bad geometry (" + std::to_string(g.channels) + " channels, " +
+                            std::to_string(g.ranks) + " ranks, " + std::to_string(g.bankgroups) +
+                            " bank groups, " + std::to_string(g.banks) + " banks, row " +
+                            std::to_string(g.row_bytes) + " bytes, burst " +
+                            std::to_string(g.burst_bytes) + " bytes): " + bad);
+  DramMapping map;
+  std::string text = cfg.text(p + ".mapping", map.to_string(),
+                              "address bits, most significant field first, above the offset "
+                              "inside a burst: each of row, rank, bankgroup, bank, channel, "
+                              "column once, separated by ':'");
+  bad = map.parse(text);
+  if (!bad.empty())
+    throw common::UserError(p + ".mapping = '" + text + "': " + bad +
+                            "; allowed: row, rank, bankgroup, bank, channel, column in any "
+                            "order, each once, separated by ':'");
+
+  DramTimingParams t;
+  auto cycles = [&](const char* leaf, uint64_t def, const char* doc) {
+    return cfg.u64(p + "." + leaf, def, "tCK", doc, 0, 1000000);
+  };
+  t.tCL = cycles("tCL", t.tCL, "CAS latency: column command to first data");
+  t.tRCD = cycles("tRCD", t.tRCD, "activate to column command");
+  t.tRP = cycles("tRP", t.tRP, "precharge to activate");
+  t.tRAS = cycles("tRAS", t.tRAS, "activate to precharge, minimum");
+  t.tBURST = cycles("tBURST", t.tBURST, "data bus time of one burst (BL8 on DDR = 4 tCK)");
+  t.tREFI = cycles("tREFI", t.tREFI, "refresh interval (0: no refresh)");
+  t.tRFC = cycles("tRFC", t.tRFC, "refresh cycle time: the rank is blocked this long");
+  if (t.tREFI != 0 && t.tRFC >= t.tREFI)
+    throw common::UserError(p + ".tRFC = " + std::to_string(t.tRFC) +
+                            ": must be less than " + p + ".tREFI (" + std::to_string(t.tREFI) +
+                            ")");
+  m_timing = std::make_unique<DramTiming>(g, t, map);
+
+  auto& st = common::stats();
+  for (unsigned c = 0; c < g.channels; ++c)
+    for (unsigned r = 0; r < g.ranks; ++r)
+      for (unsigned bg = 0; bg < g.bankgroups; ++bg)
+        for (unsigned b = 0; b < g.banks; ++b) {
+          std::string n = p + ".bank." + std::to_string(c) + "." + std::to_string(r) + "." +
+                          std::to_string(bg) + "." + std::to_string(b) + ".";
+          unsigned i = m_timing->bank_index({c, r, bg, b, 0, 0});
+          m_timing->bind_counters(
+              i, {&st.counter(n + "row_hits", "bursts to this bank that hit the open row"),
+                  &st.counter(n + "row_misses", "bursts to this bank while it was closed"),
+                  &st.counter(n + "row_conflicts", "bursts to this bank with another row open")});
+        }
+  st.derived(p + ".row_hit_rate", "row hits / bursts", [this] {
+    return m_bursts.value() ? double(m_row_hits.value()) / double(m_bursts.value()) : 0.0;
+  }, true);
 }
 
 Dram::~Dram()
@@ -76,7 +156,7 @@ void Dram::copy(tlm::tlm_generic_payload& tx, uint64_t addr, unsigned len)
       std::memcpy(data, mem, len);
     return;
   }
-  // TLM-2.0 §14.15: byte i is enabled when be[i % be_len] is 0xff.
+  // TLM-2.0 (IEEE 1666-2011 §14.15): byte i is enabled when be[i % be_len] is 0xff.
   for (unsigned i = 0; i < len; ++i) {
     if (be[i % be_len] != TLM_BYTE_ENABLED)
       continue;
@@ -112,8 +192,24 @@ void Dram::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay)
     ++m_writes;
     m_bytes_written += len;
   }
-  delay += m_fast_latency;
-  tx.set_dmi_allowed(true);
+
+  // The access happens at the initiator's local time; the bank state advances with it.
+  // It is taken at the next tCK edge, so the result lands on an edge too.
+  sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+  uint64_t now = (at.value() + m_tck.value() - 1) / m_tck.value();
+  DramTiming::Result r = m_timing->access(addr, len, now);
+  m_bursts += r.bursts;
+  m_row_hits += r.hits;
+  m_row_misses += r.misses;
+  m_row_conflicts += r.conflicts;
+  if (r.refresh_stall) {
+    ++m_refresh_stalls;
+    m_refresh_stall_cycles += r.refresh_stall;
+  }
+  m_latency.sample(r.latency);
+  delay += m_tck * double(now + r.latency) - at;
+
+  tx.set_dmi_allowed(!m_timed);
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -138,9 +234,14 @@ unsigned Dram::transport_dbg(tlm::tlm_generic_payload& tx)
 bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi)
 {
   (void)tx;
-  dmi.set_dmi_ptr(m_mem);
   dmi.set_start_address(0);
   dmi.set_end_address(m_size - 1);
+  if (m_timed) {
+    // The refusal covers the whole memory, so the initiator does not ask again per page.
+    dmi.allow_none();
+    return false;
+  }
+  dmi.set_dmi_ptr(m_mem);
   dmi.allow_read_write();
   dmi.set_read_latency(m_fast_latency);
   dmi.set_write_latency(m_fast_latency);

@@ -1,28 +1,36 @@
-// mem::Dram: the platform's main memory as a TLM-2.0 target.
+// mem::Dram: the platform's main memory as a TLM-2.0 target, with the bank/row timing of
+// mem::DramTiming (DDR4-3200 by default).
 //
 // Addresses on tsock are local (0 .. size-1): the router subtracts the DRAM base. Host
 // memory is one anonymous, lazily committed mapping, so a large `dram.size` costs host
 // memory only for the pages the guest touches.
 //
 // Sockets
-//   tsock  target: b_transport (timed), transport_dbg (untimed, no statistics),
-//          get_direct_mem_ptr (DMI over the whole memory; end address inclusive)
+//   tsock  target: b_transport (through the timing model), transport_dbg (untimed, not
+//          counted), get_direct_mem_ptr (DMI over the whole memory, end address inclusive,
+//          at `fast_latency`; refused in timed mode)
 //
-// Configuration (prefix = module name, "dram" on the platform)
-//   dram.size          bytes, default 128M       size of the memory
-//   dram.tCK           ns, default 0.625         clock period (DDR4-3200)
-//   dram.fast_latency  tCK, default 26           latency of every access (CL + burst:
-//                                                a row-buffer hit)
+// Configuration (prefix = module name, "dram" on the platform; docs/memory.md has all)
+//   dram.size          bytes  128M     dram.mode      fast | timed (fast)
+//   dram.tCK           ns     0.625    dram.fast_latency  tCK  26 (DMI access latency)
+//   dram.channels 1, dram.ranks 1, dram.bankgroups 4, dram.banks 4 (per group),
+//   dram.row_bytes 8K, dram.burst_bytes 64,
+//   dram.mapping "row:rank:bankgroup:bank:channel:column" (most significant first)
+//   dram.tCL 22, dram.tRCD 22, dram.tRP 22, dram.tRAS 52, dram.tBURST 4,
+//   dram.tREFI 12480, dram.tRFC 560           (tCK cycles; tREFI 0 = no refresh)
 //
-// Statistics
-//   dram.reads, dram.writes                      b_transport accesses (DMI accesses are
-//   dram.bytes_read, dram.bytes_written          not seen by the model)
+// Statistics (b_transport accesses; DMI accesses bypass the model and are not counted)
+//   dram.reads, dram.writes, dram.bytes_read, dram.bytes_written, dram.bursts
+//   dram.row_hits, dram.row_misses, dram.row_conflicts, dram.row_hit_rate
+//   dram.bank.<channel>.<rank>.<bankgroup>.<bank>.{row_hits,row_misses,row_conflicts}
+//   dram.refresh_stalls, dram.refresh_stall_cycles, dram.latency (histogram, tCK)
 //
 // Errors: an access past the end is TLM_ADDRESS_ERROR_RESPONSE; a streaming width
 // shorter than the data is TLM_BURST_ERROR_RESPONSE; byte enables are honoured.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include <systemc>
@@ -30,6 +38,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/common/stats.h"
+#include "models/mem/dram_timing.h"
 
 namespace vmplat::mem {
 
@@ -45,8 +54,11 @@ class Dram : public sc_core::sc_module {
   // The backing memory, for the ELF loader and tests (offset 0 = local address 0).
   uint8_t* host_ptr() { return m_mem; }
   uint64_t size() const { return m_size; }
-  // Latency of one access in fast mode (also what DMI users are told).
+  bool timed() const { return m_timed; }
+  sc_core::sc_time tck() const { return m_tck; }
+  // Latency of a DMI access in fast mode (what DMI users are told).
   sc_core::sc_time fast_latency() const { return m_fast_latency; }
+  const DramTiming& timing() const { return *m_timing; }
 
  private:
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
@@ -55,17 +67,27 @@ class Dram : public sc_core::sc_module {
   // Copies data between the payload and memory, honouring byte enables. The range must
   // already be checked.
   void copy(tlm::tlm_generic_payload& tx, uint64_t addr, unsigned len);
+  void declare_timing();
 
   std::string m_prefix;
   uint64_t m_size = 0;
   uint8_t* m_mem = nullptr;
+  bool m_timed = false;
   sc_core::sc_time m_tck;
   sc_core::sc_time m_fast_latency;
+  std::unique_ptr<DramTiming> m_timing;
 
   common::Counter& m_reads;
   common::Counter& m_writes;
   common::Counter& m_bytes_read;
   common::Counter& m_bytes_written;
+  common::Counter& m_bursts;
+  common::Counter& m_row_hits;
+  common::Counter& m_row_misses;
+  common::Counter& m_row_conflicts;
+  common::Counter& m_refresh_stalls;
+  common::Counter& m_refresh_stall_cycles;
+  common::Histogram& m_latency;
 };
 
 }  // namespace vmplat::mem

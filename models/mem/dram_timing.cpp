@@ -1,0 +1,201 @@
+#include "models/mem/dram_timing.h"
+
+#include <algorithm>
+
+namespace vmplat::mem {
+
+namespace {
+
+const char* const kFieldNames[6] = {"row", "rank", "bankgroup", "bank", "channel", "column"};
+
+bool is_pow2(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+
+unsigned log2_floor(uint64_t v)
+{
+  unsigned n = 0;
+  while (v > 1) {
+    v >>= 1;
+    ++n;
+  }
+  return n;
+}
+
+unsigned log2_ceil(uint64_t v) { return is_pow2(v) ? log2_floor(v) : log2_floor(v) + 1; }
+
+}  // namespace
+
+std::string DramMapping::parse(const std::string& text)
+{
+  std::array<Field, 6> order{};
+  std::array<bool, 6> seen{};
+  size_t pos = 0, n = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find(':', pos);
+    if (end == std::string::npos)
+      end = text.size();
+    std::string name = text.substr(pos, end - pos);
+    auto it = std::find(std::begin(kFieldNames), std::end(kFieldNames), name);
+    if (it == std::end(kFieldNames))
+      return "unknown field '" + name + "'";
+    size_t f = size_t(it - std::begin(kFieldNames));
+    if (seen[f])
+      return "field '" + name + "' given twice";
+    if (n == 6)
+      return "too many fields";
+    seen[f] = true;
+    order[n++] = Field(f);
+    pos = end + 1;
+  }
+  if (n != 6)
+    return "every one of row, rank, bankgroup, bank, channel, column must appear once";
+  msb_to_lsb = order;
+  return "";
+}
+
+std::string DramMapping::to_string() const
+{
+  std::string s;
+  for (Field f : msb_to_lsb)
+    s += (s.empty() ? "" : ":") + std::string(kFieldNames[size_t(f)]);
+  return s;
+}
+
+std::string DramTiming::check_geometry(const DramGeometry& g)
+{
+  if (!is_pow2(g.channels) || !is_pow2(g.ranks) || !is_pow2(g.bankgroups) || !is_pow2(g.banks))
+    return "channels, ranks, bank groups and banks must be powers of two";
+  if (!is_pow2(g.burst_bytes) || !is_pow2(g.row_bytes) || g.row_bytes < g.burst_bytes)
+    return "row and burst sizes must be powers of two with the row at least one burst";
+  return "";
+}
+
+DramTiming::DramTiming(const DramGeometry& geo, const DramTimingParams& timing,
+                       const DramMapping& map)
+    : m_geo(geo), m_t(timing), m_order(map.msb_to_lsb)
+{
+  std::array<unsigned, 6> width{};
+  width[size_t(Field::kRank)] = log2_floor(geo.ranks);
+  width[size_t(Field::kBankgroup)] = log2_floor(geo.bankgroups);
+  width[size_t(Field::kBank)] = log2_floor(geo.banks);
+  width[size_t(Field::kChannel)] = log2_floor(geo.channels);
+  width[size_t(Field::kColumn)] = log2_floor(geo.row_bytes / geo.burst_bytes);
+  unsigned used = log2_floor(geo.burst_bytes);
+  for (size_t f = 1; f < 6; ++f)
+    used += width[f];
+  unsigned addr_bits = log2_ceil(std::max<uint64_t>(geo.size, 2));
+  // The row takes what remains of the address; at the top it takes every remaining bit.
+  width[size_t(Field::kRow)] = m_order[0] == Field::kRow ? 64 - std::min(used, 63u)
+                               : addr_bits > used        ? addr_bits - used
+                                                         : 0;
+  unsigned shift = log2_floor(geo.burst_bytes);
+  for (size_t i = 6; i-- > 0;) {
+    size_t f = size_t(m_order[i]);
+    m_shift[f] = std::min(shift, 63u);
+    m_mask[f] = width[f] >= 64 ? ~uint64_t{0} : (uint64_t{1} << width[f]) - 1;
+    shift += width[f];
+  }
+
+  unsigned nbanks = geo.channels * geo.ranks * geo.bankgroups * geo.banks;
+  m_banks.resize(nbanks);
+  m_ranks.resize(geo.channels * geo.ranks);
+  m_bus_free.assign(geo.channels, 0);
+  m_own_counters.resize(3 * size_t(nbanks));
+  for (unsigned i = 0; i < nbanks; ++i)
+    m_banks[i].counters = {&m_own_counters[3 * i], &m_own_counters[3 * i + 1],
+                           &m_own_counters[3 * i + 2]};
+}
+
+DramAddress DramTiming::decode(uint64_t addr) const
+{
+  auto field = [&](Field f) { return (addr >> m_shift[size_t(f)]) & m_mask[size_t(f)]; };
+  DramAddress a;
+  a.row = field(Field::kRow);
+  a.rank = unsigned(field(Field::kRank));
+  a.bankgroup = unsigned(field(Field::kBankgroup));
+  a.bank = unsigned(field(Field::kBank));
+  a.channel = unsigned(field(Field::kChannel));
+  a.column = field(Field::kColumn);
+  return a;
+}
+
+unsigned DramTiming::bank_index(const DramAddress& a) const
+{
+  return ((a.channel * m_geo.ranks + a.rank) * m_geo.bankgroups + a.bankgroup) * m_geo.banks +
+         a.bank;
+}
+
+RowOutcome DramTiming::burst(uint64_t addr, uint64_t t, uint64_t& done, uint64_t& stall)
+{
+  DramAddress a = decode(addr);
+  unsigned bi = bank_index(a);
+  Bank& b = m_banks[bi];
+  if (m_t.tREFI != 0) {
+    uint64_t k = t / m_t.tREFI;
+    uint64_t window_end = k * m_t.tREFI + m_t.tRFC;
+    if (k >= 1 && t < window_end) {
+      stall = std::max(stall, window_end - t);
+      t = window_end;
+    }
+    Rank& r = m_ranks[a.channel * m_geo.ranks + a.rank];
+    if (k > r.refreshes_seen) {
+      // A refresh precharges every bank of the rank (JEDEC REF needs all banks idle).
+      r.refreshes_seen = k;
+      unsigned per_rank = m_geo.bankgroups * m_geo.banks;
+      unsigned first = bi - bi % per_rank;
+      for (unsigned i = first; i < first + per_rank; ++i) {
+        m_banks[i].open_row = kNoRow;
+        m_banks[i].ready = std::max(m_banks[i].ready, window_end);
+      }
+    }
+  }
+
+  RowOutcome outcome;
+  uint64_t col;
+  if (b.open_row == a.row) {
+    outcome = RowOutcome::kHit;
+    ++*b.counters.row_hits;
+    col = std::max(t, b.ready);
+  } else if (b.open_row == kNoRow) {
+    outcome = RowOutcome::kMiss;
+    ++*b.counters.row_misses;
+    b.act = std::max(t, b.ready);
+    col = b.act + m_t.tRCD;
+  } else {
+    outcome = RowOutcome::kConflict;
+    ++*b.counters.row_conflicts;
+    uint64_t pre = std::max({t, b.ready, b.act + m_t.tRAS});
+    b.act = pre + m_t.tRP;
+    col = b.act + m_t.tRCD;
+  }
+  b.open_row = a.row;
+  b.ready = col + m_t.tBURST;
+  uint64_t& bus = m_bus_free[a.channel];
+  uint64_t start = std::max(col + m_t.tCL, bus);
+  done = start + m_t.tBURST;
+  bus = done;
+  return outcome;
+}
+
+DramTiming::Result DramTiming::access(uint64_t addr, uint64_t len, uint64_t now)
+{
+  Result r;
+  uint64_t first = addr & ~(m_geo.burst_bytes - 1);
+  uint64_t last = (addr + std::max<uint64_t>(len, 1) - 1) & ~(m_geo.burst_bytes - 1);
+  uint64_t end = now;
+  for (uint64_t a = first;; a += m_geo.burst_bytes) {
+    uint64_t done = 0;
+    switch (burst(a, now, done, r.refresh_stall)) {
+      case RowOutcome::kHit: ++r.hits; break;
+      case RowOutcome::kMiss: ++r.misses; break;
+      case RowOutcome::kConflict: ++r.conflicts; break;
+    }
+    ++r.bursts;
+    end = std::max(end, done);
+    if (a == last)
+      break;
+  }
+  r.latency = end - now;
+  return r;
+}
+
+}  // namespace vmplat::mem
