@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Runs firmware on vmplat, alone or side by side with qemu-system-riscv64.
+
+  run_firmware.py run  --vmplat VMPLAT [--expect REGEX]... ELF
+      Passes when vmplat exits 0, no console line starts with "FAIL " and every --expect
+      regular expression matches a whole console line.
+  run_firmware.py diff --vmplat VMPLAT --qemu QEMU ELF
+      Runs the ELF on both and passes when the console outputs and exit codes are equal.
+      Exits 77 (ctest's SKIP_RETURN_CODE) when QEMU is not installed.
+
+The console is the process's stdout on both: vmplat writes only the guest UART there, and
+QEMU's -nographic serial port is stdio. Extra vmplat options go after --vmplat-arg.
+"""
+import argparse
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+SKIP = 77
+
+
+def run(cmd, timeout):
+    """Returns (exit code, stdout text, stderr text); a timeout is exit code None."""
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode("utf-8", "replace")
+        err = (e.stderr or b"").decode("utf-8", "replace")
+        return None, out, err
+    return (p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"))
+
+
+def vmplat_cmd(args):
+    return [args.vmplat, *args.vmplat_arg, args.elf]
+
+
+def qemu_cmd(qemu, elf):
+    return [qemu, "-M", "virt", "-bios", "none", "-nographic", "-kernel", elf]
+
+
+def describe(code):
+    return "timed out" if code is None else f"exit code {code}"
+
+
+def cmd_run(args):
+    code, out, err = run(vmplat_cmd(args), args.timeout)
+    problems = []
+    if code != 0:
+        problems.append(f"vmplat {describe(code)}, expected 0")
+    lines = out.splitlines()
+    problems += [line for line in lines if line.startswith("FAIL ")]
+    for pattern in args.expect:
+        if not any(re.fullmatch(pattern, line) for line in lines):
+            problems.append(f"no console line matches {pattern!r}")
+    if problems:
+        sys.stdout.write(out)
+        sys.stdout.write(err)
+        print(f"{args.elf}: " + "; ".join(problems))
+        return 1
+    print(f"{args.elf}: passed ({len(lines)} console lines)")
+    return 0
+
+
+def cmd_diff(args):
+    qemu = args.qemu if args.qemu and os.path.isfile(args.qemu) else shutil.which(
+        args.qemu or "qemu-system-riscv64")
+    if not qemu:
+        print("qemu-system-riscv64 not found: differential test skipped")
+        return SKIP
+    vcode, vout, verr = run(vmplat_cmd(args), args.timeout)
+    qcode, qout, _ = run(qemu_cmd(qemu, args.elf), args.timeout)
+    ok = True
+    if vcode != qcode:
+        print(f"exit codes differ: vmplat {describe(vcode)}, qemu {describe(qcode)}")
+        ok = False
+    if vout != qout:
+        print("console output differs (--- qemu, +++ vmplat):")
+        sys.stdout.writelines(difflib.unified_diff(
+            qout.splitlines(keepends=True), vout.splitlines(keepends=True),
+            "qemu", "vmplat", n=2))
+        ok = False
+    if not ok:
+        sys.stdout.write(verr)
+        return 1
+    print(f"{args.elf}: vmplat and qemu agree ({len(vout.splitlines())} console lines, "
+          f"{describe(vcode)})")
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=["run", "diff"])
+    parser.add_argument("elf")
+    parser.add_argument("--vmplat", required=True, help="the vmplat executable")
+    parser.add_argument("--vmplat-arg", action="append", default=[],
+                        help="an extra vmplat option (repeatable)")
+    parser.add_argument("--qemu", help="qemu-system-riscv64 (default: from PATH)")
+    parser.add_argument("--expect", action="append", default=[],
+                        help="a regular expression some console line must match (run mode)")
+    parser.add_argument("--timeout", type=float, default=25.0, help="seconds per run")
+    args = parser.parse_args()
+    if not os.path.isfile(args.elf):
+        print(f"{args.elf}: no such firmware (was the firmware built?)")
+        return 1
+    return cmd_run(args) if args.mode == "run" else cmd_diff(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
