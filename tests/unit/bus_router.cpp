@@ -2,11 +2,8 @@
 // DMI translation and clipping, invalidation fan-out, debug transport.
 #include <catch2/catch.hpp>
 
-#include <cstring>
 #include <stdexcept>
 #include <vector>
-
-#include <tlm_utils/simple_target_socket.h>
 
 #include "models/bus/router.h"
 #include "tests/unit/tlm_test_initiator.h"
@@ -15,54 +12,6 @@ using namespace vmplat;
 using test::TestInitiator;
 
 namespace {
-
-// A memory that records the local address it was last accessed at and grants DMI over
-// `dmi_end` (inclusive, target-local; may exceed its size to test clipping).
-class MemTarget : public sc_core::sc_module {
- public:
-  tlm_utils::simple_target_socket<MemTarget> tsock;
-
-  MemTarget(sc_core::sc_module_name name, size_t size)
-      : sc_core::sc_module(name), tsock("tsock"), mem(size, 0), dmi_end(size - 1)
-  {
-    tsock.register_b_transport(this, &MemTarget::b_transport);
-    tsock.register_transport_dbg(this, &MemTarget::transport_dbg);
-    tsock.register_get_direct_mem_ptr(this, &MemTarget::get_direct_mem_ptr);
-  }
-
-  void invalidate(uint64_t start, uint64_t end) { tsock->invalidate_direct_mem_ptr(start, end); }
-
-  std::vector<uint8_t> mem;
-  uint64_t dmi_end;
-  uint64_t last_addr = ~0ull;
-  unsigned calls = 0;
-
- private:
-  unsigned copy(tlm::tlm_generic_payload& t)
-  {
-    last_addr = t.get_address();
-    ++calls;
-    unsigned len = t.get_data_length();
-    REQUIRE(last_addr + len <= mem.size());
-    if (t.is_read())
-      std::memcpy(t.get_data_ptr(), &mem[last_addr], len);
-    else
-      std::memcpy(&mem[last_addr], t.get_data_ptr(), len);
-    t.set_response_status(tlm::TLM_OK_RESPONSE);
-    return len;
-  }
-  void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time&) { copy(t); }
-  unsigned transport_dbg(tlm::tlm_generic_payload& t) { return copy(t); }
-  bool get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi)
-  {
-    last_addr = t.get_address();
-    dmi.set_dmi_ptr(mem.data());
-    dmi.set_start_address(0);
-    dmi.set_end_address(dmi_end);
-    dmi.allow_read_write();
-    return true;
-  }
-};
 
 constexpr uint64_t kRamBase = 0x8000'0000;
 constexpr uint64_t kDevBase = 0x1000'0000;
@@ -73,8 +22,8 @@ struct Bench {
   TestInitiator cpu{"cpu"};
   TestInitiator dma{"dma"};
   bus::Router bus{"bus"};
-  MemTarget ram{"ram", 0x1000};
-  MemTarget dev{"dev", 0x100};
+  test::Memory ram{"ram", 0x1000};
+  test::Memory dev{"dev", 0x100};
 
   Bench()
   {

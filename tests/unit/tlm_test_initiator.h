@@ -1,6 +1,7 @@
-// Helpers for device unit tests: an initiator that issues real TLM transactions, and fakes
-// of the hart's interrupt inputs and of an interrupt controller, to observe what firmware
-// would see (values read back, interrupt line levels, mtimecmp pushed to the hart).
+// Helpers for device unit tests: an initiator that issues real TLM transactions, a memory
+// target, and fakes of the hart's interrupt inputs and of an interrupt controller, to
+// observe what firmware would see (values read back, interrupt line levels, mtimecmp pushed
+// to the hart).
 //
 // Usage: build the modules inside a TEST_CASE, bind, call elaborate() (sc_start of zero
 // time: elaboration and initialisation), then issue accesses from the test body; devices
@@ -15,6 +16,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
 
 #include "models/common/config.h"
 #include "models/common/irq.h"
@@ -124,6 +126,64 @@ class TestInitiator : public sc_core::sc_module {
 
  private:
   void invalidate(sc_dt::uint64 start, sc_dt::uint64 end) { invalidations.push_back({start, end}); }
+};
+
+// A memory target that records the target-local address it was last accessed at and grants
+// DMI over [0, dmi_end] (inclusive; may exceed its size to test clipping by the router).
+class Memory : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Memory> tsock;
+
+  Memory(sc_core::sc_module_name name, size_t size)
+      : sc_core::sc_module(name), tsock("tsock"), mem(size, 0), dmi_end(size - 1)
+  {
+    tsock.register_b_transport(this, &Memory::b_transport);
+    tsock.register_transport_dbg(this, &Memory::transport_dbg);
+    tsock.register_get_direct_mem_ptr(this, &Memory::get_direct_mem_ptr);
+  }
+
+  void invalidate(uint64_t start, uint64_t end) { tsock->invalidate_direct_mem_ptr(start, end); }
+  uint64_t load64(uint64_t addr) const
+  {
+    uint64_t v;
+    std::memcpy(&v, &mem.at(addr + 7) - 7, 8);
+    return v;
+  }
+  void store64(uint64_t addr, uint64_t v) { std::memcpy(&mem.at(addr + 7) - 7, &v, 8); }
+
+  std::vector<uint8_t> mem;
+  uint64_t dmi_end;
+  uint64_t last_addr = ~0ull;
+  unsigned calls = 0;
+
+ private:
+  unsigned copy(tlm::tlm_generic_payload& t)
+  {
+    last_addr = t.get_address();
+    ++calls;
+    unsigned len = t.get_data_length();
+    if (last_addr + len > mem.size()) {
+      t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      return 0;
+    }
+    if (t.is_read())
+      std::memcpy(t.get_data_ptr(), &mem[last_addr], len);
+    else
+      std::memcpy(&mem[last_addr], t.get_data_ptr(), len);
+    t.set_response_status(tlm::TLM_OK_RESPONSE);
+    return len;
+  }
+  void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time&) { copy(t); }
+  unsigned transport_dbg(tlm::tlm_generic_payload& t) { return copy(t); }
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi)
+  {
+    last_addr = t.get_address();
+    dmi.set_dmi_ptr(mem.data());
+    dmi.set_start_address(0);
+    dmi.set_end_address(dmi_end);
+    dmi.allow_read_write();
+    return true;
+  }
 };
 
 // The hart's side of cpu::IrqTarget: records line levels and the last mtimecmp.
