@@ -1,0 +1,161 @@
+/* The vmplat kernel: one S-mode kernel image with paging, fork/COW and swap to virtio-blk.
+ * docs/firmware.md describes the design; this header is the contract between its parts. */
+#ifndef VMPLAT_KERNEL_H
+#define VMPLAT_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "platform.h"
+#include "syscall.h"
+
+#define PAGE_SIZE 4096UL
+#define PAGE_SHIFT 12
+
+/* Sv39 PTE bits (privileged spec 4.4.1). RSW bit 8 marks a copy-on-write page; RSW bit 9,
+ * with V = 0, marks a swapped-out page whose slot number sits in the PPN field. */
+#define PTE_V (1UL << 0)
+#define PTE_R (1UL << 1)
+#define PTE_W (1UL << 2)
+#define PTE_X (1UL << 3)
+#define PTE_U (1UL << 4)
+#define PTE_G (1UL << 5)
+#define PTE_A (1UL << 6)
+#define PTE_D (1UL << 7)
+#define PTE_COW (1UL << 8)
+#define PTE_SWAP (1UL << 9)
+#define PTE_PERM (PTE_R | PTE_W | PTE_X | PTE_U)
+#define PTE_PPN_SHIFT 10
+#define PTE_PA(pte) (((pte) >> PTE_PPN_SHIFT) << PAGE_SHIFT)
+#define PTE_SLOT(pte) ((pte) >> PTE_PPN_SHIFT)
+
+/* User address space: the second gigabyte, so root entries 0 (MMIO) and 2 (DRAM) can be the
+ * kernel's global gigapages in every page table. */
+#define USER_BASE 0x40000000UL
+#define USER_TOP 0x80000000UL
+#define USER_STACK_PAGES 256UL
+#define USER_STACK_BOTTOM (USER_TOP - USER_STACK_PAGES * PAGE_SIZE)
+
+#define MAX_PROCS 32
+#define NAME_LEN 16
+#define ARG_LEN 200
+
+/* scause values (privileged spec table 3.6). */
+#define CAUSE_ILLEGAL_INSN 2
+#define CAUSE_ECALL_U 8
+#define CAUSE_FETCH_PAGE_FAULT 12
+#define CAUSE_LOAD_PAGE_FAULT 13
+#define CAUSE_STORE_PAGE_FAULT 15
+#define IRQ_S_TIMER 5
+#define IRQ_S_EXT 9
+
+/* Why a fault could not be serviced: the process is killed with 0x100 | reason. */
+enum fault_result {
+  FAULT_OK = 0,
+  FAULT_SEGV = -1,    /* address not owned or access not allowed */
+  FAULT_NO_SWAP = -2, /* no free frame and no free swap slot */
+  FAULT_NO_MEM = -3,  /* no free frame and nothing evictable, or no page-table page */
+};
+
+enum proc_state { PROC_UNUSED, PROC_RUNNABLE, PROC_WAITING, PROC_ZOMBIE };
+
+/* Saved user registers; trap.S knows this layout (x1..x31 at 8*i, sepc at 256). */
+struct trapframe {
+  uint64_t x[32];
+  uint64_t sepc;
+};
+
+struct proc {
+  struct trapframe tf;
+  enum proc_state state;
+  int pid;
+  int parent; /* slot index, -1 for init */
+  int exit_status;
+  uint16_t asid;
+  uint64_t *root; /* page table root (physical = virtual in the kernel map) */
+  uint64_t heap_base;
+  uint64_t brk;
+  char name[NAME_LEN];
+};
+
+/* Boot parameters from /chosen/bootargs, after defaults. */
+struct boot_params {
+  uint64_t ram_base;
+  uint64_t ram_size;
+  uint64_t frames;       /* user frame pool, 0 = default */
+  uint64_t swap_pages;   /* cap on swap slots, 0 = whole disk */
+  uint64_t quantum;      /* timer ticks per time slice */
+  char run[ARG_LEN];     /* init's program list */
+  bool frames_given;
+};
+
+/* Counters printed at the end; a trailing '~' in the printed marker means timing-dependent. */
+struct counters {
+  uint64_t fault_demand_zero, fault_cow_copy, fault_cow_reuse, fault_swap_in, fault_ad_update;
+  uint64_t fault_fatal;
+  uint64_t swap_outs, swap_drops, swap_ins, swap_full;
+  uint64_t clock_scanned, clock_second_chances;
+  uint64_t forks, execs, exits, kills;
+  uint64_t sfence_page, sfence_asid, sfence_all;
+  uint64_t disk_reads, disk_writes;
+  uint64_t context_switches, timer_ticks, disk_waits, syscalls;
+  uint64_t wait_instret; /* instret advance across wfi (QEMU -icount counts idle time) */
+};
+
+extern struct boot_params g_boot;
+extern struct counters g_count;
+extern struct proc g_procs[MAX_PROCS];
+extern int g_current;
+extern bool g_have_instret;
+
+/* boot.c / fdt.c */
+void fdt_read(const void *fdt, struct boot_params *bp);
+void parse_bootargs(const char *args, struct boot_params *bp);
+__attribute__((noreturn)) void kernel_main(void);
+
+/* trap.S */
+void trap_entry(void);
+__attribute__((noreturn)) void user_return(struct trapframe *tf);
+
+/* vm.c */
+void vm_init(uint64_t base, uint64_t end);
+uint64_t *kpage_alloc(void);
+void kpage_free(uint64_t *page);
+uint64_t *vm_kernel_root(void);
+uint64_t *vm_new_root(void);
+uint64_t *vm_walk(uint64_t *root, uint64_t va, bool create);
+int vm_fault(struct proc *p, uint64_t va, uint64_t cause);
+int vm_map_page(struct proc *p, uint64_t va, uint64_t perm, uint64_t off, const void *src,
+                size_t len);
+int vm_fork(struct proc *parent, struct proc *child);
+void vm_unmap_range(struct proc *p, uint64_t start, uint64_t end);
+void vm_free_user(struct proc *p);
+int vm_copy_out(struct proc *p, uint64_t va, const void *src, size_t len);
+int vm_copy_in(struct proc *p, void *dst, uint64_t va, size_t len);
+uint64_t vm_frames(void);
+uint64_t vm_swap_slots(void);
+void sfence_page(uint64_t va, uint16_t asid);
+void sfence_asid(uint16_t asid);
+
+/* virtio_blk.c */
+bool blk_init(void);
+uint64_t blk_capacity_pages(void);
+bool blk_rw(uint64_t page_index, void *buf, bool write);
+void blk_irq(void);
+
+/* proc.c */
+void proc_start_init(const char *args);
+__attribute__((noreturn)) void schedule_and_run(void);
+void proc_kill(struct proc *p, int reason, uint64_t va, uint64_t pc);
+void trap_user(struct trapframe *tf);
+void print_counters(void);
+uint64_t read_time(void);
+uint64_t read_instret(void);
+
+static inline uint64_t pa_of(const void *p)
+{
+  return (uint64_t)(uintptr_t)p;
+}
+
+#endif

@@ -1,0 +1,566 @@
+/* Processes, the round-robin scheduler, system calls, the ELF loader and the S-mode entry.
+ * The kernel is event driven on one stack: every trap from U-mode runs to completion and
+ * leaves by resuming some process; a process that must wait (wait()) is marked and its
+ * ecall is restarted when it is woken. */
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel.h"
+
+#define CSR_STIMECMP "0x14d"
+#define SSTATUS_SPP (1UL << 8)
+#define SSTATUS_SPIE (1UL << 5)
+#define SIE_STIE (1UL << 5)
+#define SATP_SV39 (8UL << 60)
+#define SATP_ASID_SHIFT 44
+#define SATP_ASID_MASK 0xffffUL
+
+#define ELF_PT_LOAD 1
+#define ELF_PF_X 1
+#define ELF_PF_W 2
+#define ELF_PF_R 4
+#define ELF_EM_RISCV 243
+
+/* Default demo: the suite init runs when bootargs name no programs. */
+static const char kDefaultRun[] =
+    "memhog,forktest,cowswap,seqscan:256,randacc:192,ptrchase:128,matmul:40,badwrite,badjump";
+static const uint64_t kDefaultFrames = 64;
+
+struct user_image {
+  const char *name;
+  const uint8_t *start;
+  const uint8_t *end;
+};
+extern const struct user_image user_images[]; /* user_images.S, generated */
+extern char __heap_start[];
+
+struct counters g_count;
+struct proc g_procs[MAX_PROCS];
+int g_current;
+extern bool g_have_sstc;
+
+static int m_next_pid = 1;
+static bool m_asids = true;
+static uint64_t m_start_time, m_start_instret;
+
+uint64_t read_time(void)
+{
+  return read_csr(time);
+}
+
+uint64_t read_instret(void)
+{
+  return g_have_instret ? read_csr(instret) : 0;
+}
+
+static void set_timer(void)
+{
+  if (g_have_sstc)
+    asm volatile("csrw " CSR_STIMECMP ", %0" ::"r"(read_time() + g_boot.quantum));
+}
+
+__attribute__((noreturn)) static void finish(int code)
+{
+  print_counters();
+  printf("kernel: halt, exit code %d\n", code);
+  vp_exit(code);
+}
+
+__attribute__((noreturn)) void kernel_trap(uint64_t cause, uint64_t epc, uint64_t tval)
+{
+  printf("kernel panic: trap in S-mode, scause 0x%lx sepc 0x%lx stval 0x%lx\n",
+         (unsigned long)cause, (unsigned long)epc, (unsigned long)tval);
+  vp_exit(4);
+}
+
+static void print_counter(const char *name, uint64_t value, bool timing)
+{
+  printf("counter%s %s %lu\n", timing ? "~" : "", name, (unsigned long)value);
+}
+
+/* "counter" lines are functional: the same on every platform for the same boot arguments.
+ * "counter~" lines depend on timing (time slices, device latency, instruction counts). */
+void print_counters(void)
+{
+  const struct counters *c = &g_count;
+  print_counter("page_faults.demand_zero", c->fault_demand_zero, false);
+  print_counter("page_faults.cow_copy", c->fault_cow_copy, false);
+  print_counter("page_faults.cow_reuse", c->fault_cow_reuse, false);
+  print_counter("page_faults.swap_in", c->fault_swap_in, false);
+  print_counter("page_faults.ad_update", c->fault_ad_update, false);
+  print_counter("page_faults.fatal", c->fault_fatal, false);
+  print_counter("swap.outs", c->swap_outs, false);
+  print_counter("swap.drops", c->swap_drops, false);
+  print_counter("swap.ins", c->swap_ins, false);
+  print_counter("swap.full", c->swap_full, false);
+  print_counter("clock.scanned", c->clock_scanned, false);
+  print_counter("clock.second_chances", c->clock_second_chances, false);
+  print_counter("procs.forks", c->forks, false);
+  print_counter("procs.execs", c->execs, false);
+  print_counter("procs.exits", c->exits, false);
+  print_counter("procs.kills", c->kills, false);
+  print_counter("tlb.sfence_page", c->sfence_page, false);
+  print_counter("tlb.sfence_asid", c->sfence_asid, false);
+  print_counter("tlb.sfence_all", c->sfence_all, false);
+  print_counter("disk.reads", c->disk_reads, false);
+  print_counter("disk.writes", c->disk_writes, false);
+  print_counter("context_switches", c->context_switches, true);
+  print_counter("timer_ticks", c->timer_ticks, true);
+  print_counter("disk.waits", c->disk_waits, true);
+  print_counter("syscalls", c->syscalls, true);
+  print_counter("time", read_time() - m_start_time, true);
+  if (g_have_instret)
+    print_counter("instructions", read_instret() - m_start_instret - c->wait_instret, true);
+}
+
+static const char *cause_name(int reason)
+{
+  switch (reason) {
+  case 0: return "misaligned fetch";
+  case 1: return "fetch access fault";
+  case 2: return "illegal instruction";
+  case 3: return "breakpoint";
+  case 4: return "misaligned load";
+  case 5: return "load access fault";
+  case 6: return "misaligned store";
+  case 7: return "store access fault";
+  case CAUSE_FETCH_PAGE_FAULT: return "instruction page fault";
+  case CAUSE_LOAD_PAGE_FAULT: return "load page fault";
+  case CAUSE_STORE_PAGE_FAULT: return "store page fault";
+  case KILL_NO_SWAP: return "out of swap space";
+  case KILL_NO_MEM: return "out of memory";
+  default: return "trap";
+  }
+}
+
+/* ---- scheduling ---- */
+
+__attribute__((noreturn)) static void resume(struct proc *p)
+{
+  uint64_t asid = m_asids ? p->asid : 0;
+  write_csr(satp, SATP_SV39 | (asid << SATP_ASID_SHIFT) | (pa_of(p->root) >> PAGE_SHIFT));
+  if (!m_asids) {
+    asm volatile("sfence.vma zero, zero" ::: "memory");
+    g_count.sfence_all++;
+  }
+  clear_csr(sstatus, SSTATUS_SPP);
+  set_csr(sstatus, SSTATUS_SPIE);
+  user_return(&p->tf);
+}
+
+/* Runs the current process if it can run (rotate = false) or the next runnable one after it
+ * in slot order (round robin). */
+__attribute__((noreturn)) static void schedule(bool rotate)
+{
+  int start = rotate ? g_current + 1 : g_current;
+  for (int k = 0; k < MAX_PROCS; k++) {
+    int i = (start + k) % MAX_PROCS;
+    if (g_procs[i].state == PROC_RUNNABLE) {
+      if (i != g_current)
+        g_count.context_switches++;
+      g_current = i;
+      resume(&g_procs[i]);
+    }
+  }
+  printf("kernel: no runnable process\n");
+  finish(2);
+}
+
+__attribute__((noreturn)) void schedule_and_run(void)
+{
+  schedule(false);
+}
+
+/* ---- process life cycle ---- */
+
+static struct proc *proc_alloc(void)
+{
+  for (int i = 0; i < MAX_PROCS; i++) {
+    struct proc *p = &g_procs[i];
+    if (p->state == PROC_UNUSED) {
+      memset(p, 0, sizeof(*p));
+      p->pid = m_next_pid++;
+      p->asid = (uint16_t)(i + 1);
+      p->parent = -1;
+      return p;
+    }
+  }
+  return NULL;
+}
+
+static void proc_exit(struct proc *p, int status)
+{
+  vm_free_user(p);
+  g_count.exits++;
+  int self = (int)(p - g_procs);
+  for (int i = 0; i < MAX_PROCS; i++) {
+    struct proc *c = &g_procs[i];
+    if (c->state != PROC_UNUSED && c->parent == self) {
+      c->parent = -1;
+      if (c->state == PROC_ZOMBIE)
+        c->state = PROC_UNUSED;
+    }
+  }
+  if (p->pid == 1) {
+    printf("kernel: init exited with status 0x%x\n", status);
+    finish(status == 0 ? 0 : 1);
+  }
+  if (p->parent < 0) {
+    p->state = PROC_UNUSED;
+    return;
+  }
+  p->state = PROC_ZOMBIE;
+  p->exit_status = status;
+  struct proc *parent = &g_procs[p->parent];
+  if (parent->state == PROC_WAITING)
+    parent->state = PROC_RUNNABLE;
+}
+
+void proc_kill(struct proc *p, int reason, uint64_t va, uint64_t pc)
+{
+  printf("kill: pid %d (%s): %s at 0x%lx, pc 0x%lx\n", p->pid, p->name, cause_name(reason),
+         (unsigned long)va, (unsigned long)pc);
+  g_count.kills++;
+  proc_exit(p, WAIT_KILLED | reason);
+}
+
+static int kill_reason(int fault, int cause)
+{
+  if (fault == FAULT_NO_SWAP)
+    return KILL_NO_SWAP;
+  if (fault == FAULT_NO_MEM)
+    return KILL_NO_MEM;
+  return cause;
+}
+
+static const struct user_image *find_image(const char *name)
+{
+  for (const struct user_image *img = user_images; img->name; img++)
+    if (strcmp(img->name, name) == 0)
+      return img;
+  return NULL;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+  uint64_t v;
+  memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+  uint32_t v;
+  memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+static uint16_t rd16(const uint8_t *p)
+{
+  uint16_t v;
+  memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+static bool elf_valid(const struct user_image *img)
+{
+  const uint8_t *e = img->start;
+  size_t size = (size_t)(img->end - img->start);
+  return size >= 64 && e[0] == 0x7f && e[1] == 'E' && e[2] == 'L' && e[3] == 'F' && e[4] == 2 &&
+         rd16(e + 0x12) == ELF_EM_RISCV &&
+         rd64(e + 0x20) + (uint64_t)rd16(e + 0x38) * rd16(e + 0x36) <= size;
+}
+
+/* Replaces p's address space with the program's ELF image, a fresh stack holding arg, and
+ * an empty heap after the last segment. Returns a fault code; on failure p has no image. */
+static int load_image(struct proc *p, const struct user_image *img, const char *arg)
+{
+  const uint8_t *e = img->start;
+  vm_free_user(p);
+  p->root = vm_new_root();
+  if (!p->root)
+    return FAULT_NO_MEM;
+  uint64_t heap = USER_BASE;
+  uint64_t phoff = rd64(e + 0x20);
+  uint16_t phentsize = rd16(e + 0x36), phnum = rd16(e + 0x38);
+  for (uint16_t i = 0; i < phnum; i++) {
+    const uint8_t *ph = e + phoff + (uint64_t)i * phentsize;
+    if (rd32(ph) != ELF_PT_LOAD)
+      continue;
+    uint32_t flags = rd32(ph + 4);
+    uint64_t off = rd64(ph + 8), vaddr = rd64(ph + 16), filesz = rd64(ph + 32);
+    uint64_t memsz = rd64(ph + 40);
+    if (vaddr < USER_BASE || vaddr + memsz > USER_STACK_BOTTOM || filesz > memsz ||
+        off + filesz > (uint64_t)(img->end - img->start))
+      return FAULT_SEGV;
+    uint64_t perm = ((flags & ELF_PF_R) ? PTE_R : 0) | ((flags & ELF_PF_W) ? PTE_W : 0) |
+                    ((flags & ELF_PF_X) ? PTE_X : 0);
+    for (uint64_t va = vaddr & ~(PAGE_SIZE - 1); va < vaddr + memsz; va += PAGE_SIZE) {
+      uint64_t lo = va > vaddr ? va : vaddr;
+      uint64_t hi = va + PAGE_SIZE < vaddr + filesz ? va + PAGE_SIZE : vaddr + filesz;
+      size_t len = hi > lo ? (size_t)(hi - lo) : 0;
+      int r = vm_map_page(p, va, perm, lo - va, e + off + (lo - vaddr), len);
+      if (r != FAULT_OK)
+        return r;
+    }
+    uint64_t end = (vaddr + memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (end > heap)
+      heap = end;
+  }
+  p->heap_base = p->brk = heap;
+  size_t len = strlen(arg) + 1;
+  uint64_t sp = USER_TOP - 2 * ARG_LEN;
+  int r = vm_copy_out(p, sp, arg, len);
+  if (r != FAULT_OK)
+    return r;
+  memset(&p->tf, 0, sizeof(p->tf));
+  p->tf.sepc = rd64(e + 0x18);
+  p->tf.x[2] = sp - 16;
+  p->tf.x[10] = sp;
+  strncpy(p->name, img->name, NAME_LEN - 1);
+  g_count.execs++;
+  return FAULT_OK;
+}
+
+void proc_start_init(const char *args)
+{
+  struct proc *p = proc_alloc();
+  const struct user_image *img = find_image("init");
+  int r = img && elf_valid(img) ? load_image(p, img, args) : FAULT_SEGV;
+  if (r != FAULT_OK) {
+    printf("kernel: cannot load init (%d)\n", r);
+    finish(3);
+  }
+  p->state = PROC_RUNNABLE;
+  g_current = (int)(p - g_procs);
+}
+
+/* ---- system calls ---- */
+
+/* Copies a NUL-terminated user string; returns false if it is unreadable or too long. */
+static bool copy_string(struct proc *p, char *dst, uint64_t va, size_t max, int *err)
+{
+  for (size_t i = 0; i < max; i++) {
+    *err = vm_copy_in(p, &dst[i], va + i, 1);
+    if (*err != FAULT_OK)
+      return false;
+    if (dst[i] == 0)
+      return true;
+  }
+  *err = FAULT_SEGV;
+  return false;
+}
+
+static int64_t sys_fork(struct proc *p)
+{
+  struct proc *c = proc_alloc();
+  if (!c)
+    return -1;
+  c->parent = (int)(p - g_procs);
+  c->heap_base = p->heap_base;
+  c->brk = p->brk;
+  memcpy(c->name, p->name, NAME_LEN);
+  c->tf = p->tf;
+  c->tf.x[10] = 0;
+  if (vm_fork(p, c) != FAULT_OK) {
+    vm_free_user(c);
+    c->state = PROC_UNUSED;
+    return -1;
+  }
+  c->state = PROC_RUNNABLE;
+  g_count.forks++;
+  return c->pid;
+}
+
+/* Returns the child's pid, -1 if p has no children; blocks (and restarts) otherwise. */
+static int64_t sys_wait(struct proc *p, uint64_t status_va)
+{
+  int self = (int)(p - g_procs);
+  bool children = false;
+  for (int i = 0; i < MAX_PROCS; i++) {
+    struct proc *c = &g_procs[i];
+    if (c->state == PROC_UNUSED || c->parent != self)
+      continue;
+    children = true;
+    if (c->state != PROC_ZOMBIE)
+      continue;
+    int pid = c->pid, status = c->exit_status;
+    c->state = PROC_UNUSED;
+    if (status_va) {
+      int r = vm_copy_out(p, status_va, &status, sizeof(status));
+      if (r != FAULT_OK) {
+        proc_kill(p, kill_reason(r, CAUSE_STORE_PAGE_FAULT), status_va, p->tf.sepc);
+        schedule(true);
+      }
+    }
+    return pid;
+  }
+  if (!children)
+    return -1;
+  p->state = PROC_WAITING;
+  p->tf.sepc -= 4;
+  schedule(true);
+}
+
+static int64_t sys_write(struct proc *p, uint64_t va, uint64_t len)
+{
+  char buf[128];
+  for (uint64_t done = 0; done < len;) {
+    size_t n = len - done < sizeof(buf) ? (size_t)(len - done) : sizeof(buf);
+    int r = vm_copy_in(p, buf, va + done, n);
+    if (r == FAULT_SEGV)
+      return -1;
+    if (r != FAULT_OK) {
+      proc_kill(p, kill_reason(r, CAUSE_LOAD_PAGE_FAULT), va + done, p->tf.sepc);
+      schedule(true);
+    }
+    for (size_t i = 0; i < n; i++)
+      vp_putc(buf[i]);
+    done += n;
+  }
+  return (int64_t)len;
+}
+
+static int64_t sys_sbrk(struct proc *p, int64_t increment)
+{
+  uint64_t old = p->brk, brk = old + (uint64_t)increment;
+  if (brk < p->heap_base || brk > USER_STACK_BOTTOM - PAGE_SIZE)
+    return -1;
+  uint64_t old_end = (old + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+  uint64_t new_end = (brk + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+  if (new_end < old_end)
+    vm_unmap_range(p, new_end, old_end);
+  p->brk = brk;
+  return (int64_t)old;
+}
+
+static int64_t sys_exec(struct proc *p, uint64_t name_va, uint64_t arg_va)
+{
+  char name[NAME_LEN], arg[ARG_LEN];
+  int err;
+  if (!copy_string(p, name, name_va, sizeof(name), &err) ||
+      !copy_string(p, arg, arg_va, sizeof(arg), &err)) {
+    if (err == FAULT_SEGV)
+      return -1;
+    proc_kill(p, kill_reason(err, CAUSE_LOAD_PAGE_FAULT), name_va, p->tf.sepc);
+    schedule(true);
+  }
+  const struct user_image *img = find_image(name);
+  if (!img || !elf_valid(img))
+    return -1;
+  int r = load_image(p, img, arg);
+  if (r != FAULT_OK) {
+    proc_kill(p, kill_reason(r, CAUSE_STORE_PAGE_FAULT), 0, p->tf.sepc);
+    schedule(true);
+  }
+  schedule(false);
+}
+
+static void syscall(struct proc *p)
+{
+  struct trapframe *tf = &p->tf;
+  uint64_t a0 = tf->x[10], a1 = tf->x[11];
+  int64_t ret = -1;
+  g_count.syscalls++;
+  tf->sepc += 4;
+  switch (tf->x[17]) {
+  case SYS_EXIT:
+    proc_exit(p, (int)(a0 & 0xff));
+    schedule(true);
+  case SYS_FORK: ret = sys_fork(p); break;
+  case SYS_WAIT: ret = sys_wait(p, a0); break;
+  case SYS_GETPID: ret = p->pid; break;
+  case SYS_WRITE: ret = sys_write(p, a0, a1); break;
+  case SYS_SBRK: ret = sys_sbrk(p, (int64_t)a0); break;
+  case SYS_YIELD:
+    tf->x[10] = 0;
+    schedule(true);
+  case SYS_STATS: print_counters(); ret = 0; break;
+  case SYS_EXEC: ret = sys_exec(p, a0, a1); break;
+  default: break;
+  }
+  tf->x[10] = (uint64_t)ret;
+}
+
+/* ---- traps ---- */
+
+void trap_user(struct trapframe *tf)
+{
+  struct proc *p = &g_procs[g_current];
+  uint64_t cause = read_csr(scause), tval = read_csr(stval);
+  if (cause >> 63) {
+    uint64_t irq = cause & ~(1UL << 63);
+    if (irq == IRQ_S_TIMER) {
+      g_count.timer_ticks++;
+      set_timer();
+      schedule(true);
+    }
+    if (irq == IRQ_S_EXT)
+      blk_irq();
+    schedule(false);
+  }
+  if (cause == CAUSE_ECALL_U) {
+    syscall(p);
+    schedule(false);
+  }
+  if (cause == CAUSE_FETCH_PAGE_FAULT || cause == CAUSE_LOAD_PAGE_FAULT ||
+      cause == CAUSE_STORE_PAGE_FAULT) {
+    int r = vm_fault(p, tval, cause);
+    if (r == FAULT_OK)
+      schedule(false);
+    g_count.fault_fatal++;
+    proc_kill(p, kill_reason(r, (int)cause), tval, tf->sepc);
+    schedule(true);
+  }
+  proc_kill(p, (int)cause, tval, tf->sepc);
+  schedule(true);
+}
+
+/* ---- S-mode entry ---- */
+
+static unsigned asid_bits(void)
+{
+  uint64_t root = pa_of(vm_kernel_root()) >> PAGE_SHIFT;
+  write_csr(satp, SATP_SV39 | (SATP_ASID_MASK << SATP_ASID_SHIFT) | root);
+  uint64_t asid = (read_csr(satp) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
+  write_csr(satp, SATP_SV39 | root);
+  unsigned bits = 0;
+  while (asid & (1UL << bits))
+    bits++;
+  return bits;
+}
+
+void kernel_main(void)
+{
+  write_csr(stvec, (unsigned long)trap_entry);
+  write_csr(sscratch, 0);
+  m_start_time = read_time();
+  m_start_instret = read_instret();
+
+  bool disk = blk_init();
+  const char *run = g_boot.run[0] ? g_boot.run : kDefaultRun;
+  if (!g_boot.run[0] && !g_boot.frames_given)
+    g_boot.frames = kDefaultFrames;
+  uint64_t pool = ((uint64_t)(uintptr_t)__heap_start + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+  vm_init(pool, g_boot.ram_base + g_boot.ram_size);
+  write_csr(satp, SATP_SV39 | (pa_of(vm_kernel_root()) >> PAGE_SHIFT));
+  asm volatile("sfence.vma zero, zero" ::: "memory");
+  g_count.sfence_all++;
+  unsigned bits = asid_bits();
+  m_asids = bits >= 6; /* enough for MAX_PROCS + 1 */
+  asm volatile("sfence.vma zero, zero" ::: "memory");
+  g_count.sfence_all++;
+
+  printf("kernel: %lu user frames, %lu swap slots%s, asid bits %u, time slice %lu ticks%s\n",
+         (unsigned long)vm_frames(), (unsigned long)vm_swap_slots(),
+         disk ? "" : " (no swap device)", bits, (unsigned long)g_boot.quantum,
+         g_have_sstc ? "" : " (no Sstc: no preemption)");
+  printf("kernel: run %s\n", run);
+
+  proc_start_init(run);
+  if (g_have_sstc) {
+    set_csr(sie, SIE_STIE);
+    set_timer();
+  }
+  schedule(false);
+}

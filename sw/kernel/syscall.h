@@ -1,0 +1,22 @@
+/* System call numbers and wait-status encoding, shared by the kernel and sw/user.
+ * ABI: ecall from U-mode, number in a7, arguments in a0..a2, result in a0 (negative = error). */
+#ifndef VMPLAT_SYSCALL_H
+#define VMPLAT_SYSCALL_H
+
+#define SYS_EXIT 1   /* exit(code): never returns */
+#define SYS_FORK 2   /* fork(): child pid to the parent, 0 to the child */
+#define SYS_WAIT 3   /* wait(int *status): pid of a finished child, -1 if there are none */
+#define SYS_GETPID 4 /* getpid() */
+#define SYS_WRITE 5  /* write(buf, len): to the console, returns len */
+#define SYS_SBRK 6   /* sbrk(increment): old break, -1 if out of range */
+#define SYS_YIELD 7  /* yield(): let the next runnable process run */
+#define SYS_STATS 8  /* stats(): the kernel prints its counters */
+#define SYS_EXEC 9   /* exec(name, arg): run a built-in program; returns -1 if unknown */
+
+/* A wait status is the exit code (0..255), or WAIT_KILLED | reason when the kernel killed the
+ * process: reason is the scause of the fatal trap, or one of the KILL_* values below. */
+#define WAIT_KILLED 0x100
+#define KILL_NO_SWAP 64 /* needed a page, no free frame and the swap device was full */
+#define KILL_NO_MEM 65  /* needed a page and nothing could be evicted */
+
+#endif

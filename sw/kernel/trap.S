@@ -1,0 +1,48 @@
+/* S-mode trap entry and return to U-mode.
+ * While a process runs, sscratch holds its struct trapframe; inside the kernel it is 0, so a
+ * trap taken in S-mode (a kernel bug: the kernel runs with interrupts off) is told apart.
+ * The kernel has one stack: every trap from U starts at its top and never returns there,
+ * it leaves through user_return. */
+  .section .text
+  .globl trap_entry
+  .align 2
+trap_entry:
+  csrrw sp, sscratch, sp
+  beqz sp, 1f
+  sd x1, 8(sp)
+  .irp n, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+  sd x\n, (8 * \n)(sp)
+  .endr
+  csrr t0, sscratch
+  sd t0, 16(sp)
+  csrw sscratch, zero
+  csrr t0, sepc
+  sd t0, 256(sp)
+  mv a0, sp
+  .option push
+  .option norelax
+  la gp, __global_pointer$
+  .option pop
+  la sp, __stack_top
+  call trap_user
+  j .
+1:
+  csrrw sp, sscratch, sp
+  csrr a0, scause
+  csrr a1, sepc
+  csrr a2, stval
+  call kernel_trap
+  j .
+
+  .globl user_return
+user_return:
+  csrw sscratch, a0
+  ld t0, 256(a0)
+  csrw sepc, t0
+  ld x1, 8(a0)
+  ld x2, 16(a0)
+  .irp n, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+  ld x\n, (8 * \n)(a0)
+  .endr
+  ld a0, 80(a0)
+  sret

@@ -1,0 +1,584 @@
+/* Virtual memory: Sv39 page tables, the user frame pool with reference counts and reverse
+ * maps, the page-fault paths (demand zero, copy-on-write, swap-in), and the clock algorithm
+ * that evicts frames to the swap device.
+ *
+ * Reverse map: a user frame is mapped at one virtual address by a set of processes. Sharing
+ * only comes from fork, which keeps addresses, so a frame records that address and a bitmask
+ * of owning process slots; every mapping of a frame can be found without a list. */
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel.h"
+
+#define MAX_FRAMES 16384U
+#define MAX_SWAP_SLOTS 65536U
+#define KPOOL_PAGES 512U
+#define PT_ENTRIES 512U
+
+struct frame {
+  uint64_t va;       /* user page every owner maps this frame at */
+  uint32_t owners;   /* bit i: g_procs[i] maps it */
+  uint16_t refcnt;   /* number of owners */
+  uint8_t used;
+  uint8_t pinned;    /* allocated but not yet mapped, or being copied: not a victim */
+  int32_t slot;      /* swap slot holding an identical copy (a clean page), or -1 */
+  int32_t next_free;
+};
+
+static struct frame m_frames[MAX_FRAMES];
+static uint64_t m_frame_base;
+static uint32_t m_nframes;
+static int32_t m_free_head = -1;
+static uint32_t m_hand;
+
+/* Swap slot i is disk page i. A slot's count is the number of swap PTEs naming it, or 1
+ * while a resident frame keeps it as its clean copy; 0 means free. */
+static uint8_t m_slot_ref[MAX_SWAP_SLOTS];
+static uint32_t m_nslots;
+static uint32_t m_slot_hint;
+
+static uint64_t *m_kpool_free;
+static uint64_t m_kernel_root[PT_ENTRIES] __attribute__((aligned(4096)));
+
+void sfence_page(uint64_t va, uint16_t asid)
+{
+  asm volatile("sfence.vma %0, %1" ::"r"(va), "r"((uint64_t)asid) : "memory");
+  g_count.sfence_page++;
+}
+
+void sfence_asid(uint16_t asid)
+{
+  asm volatile("sfence.vma zero, %0" ::"r"((uint64_t)asid) : "memory");
+  g_count.sfence_asid++;
+}
+
+static uint64_t pte_for(uint64_t pa, uint64_t flags)
+{
+  return ((pa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | flags;
+}
+
+static void *frame_ptr(int32_t f)
+{
+  return (void *)(uintptr_t)(m_frame_base + (uint64_t)f * PAGE_SIZE);
+}
+
+static int32_t frame_of(uint64_t pte)
+{
+  return (int32_t)((PTE_PA(pte) - m_frame_base) >> PAGE_SHIFT);
+}
+
+static int proc_slot(const struct proc *p)
+{
+  return (int)(p - g_procs);
+}
+
+uint64_t *kpage_alloc(void)
+{
+  uint64_t *page = m_kpool_free;
+  if (page) {
+    m_kpool_free = (uint64_t *)page[0];
+    memset(page, 0, PAGE_SIZE);
+  }
+  return page;
+}
+
+void kpage_free(uint64_t *page)
+{
+  page[0] = (uint64_t)(uintptr_t)m_kpool_free;
+  m_kpool_free = page;
+}
+
+/* The kernel map: gigapages for MMIO (root entry 0) and DRAM (entries 2 and 3), global,
+ * with A and D preset so the walker never writes them. */
+void vm_init(uint64_t base, uint64_t end)
+{
+  const uint64_t kflags = PTE_V | PTE_R | PTE_W | PTE_A | PTE_D | PTE_G;
+  m_kernel_root[0] = pte_for(0, kflags);
+  m_kernel_root[2] = pte_for(0x80000000UL, kflags | PTE_X);
+  m_kernel_root[3] = pte_for(0xc0000000UL, kflags | PTE_X);
+
+  for (uint32_t i = 0; i < KPOOL_PAGES; i++)
+    kpage_free((uint64_t *)(uintptr_t)(base + (uint64_t)i * PAGE_SIZE));
+  m_frame_base = base + (uint64_t)KPOOL_PAGES * PAGE_SIZE;
+  uint64_t available = end > m_frame_base ? (end - m_frame_base) / PAGE_SIZE : 0;
+  uint64_t want = g_boot.frames ? g_boot.frames : available;
+  if (want > available || want > MAX_FRAMES) {
+    uint64_t cap = available < MAX_FRAMES ? available : MAX_FRAMES;
+    printf("vm: frames=%lu too many, using %lu\n", (unsigned long)want, (unsigned long)cap);
+    want = cap;
+  }
+  m_nframes = (uint32_t)want;
+  for (int32_t f = (int32_t)m_nframes - 1; f >= 0; f--) {
+    m_frames[f].next_free = m_free_head;
+    m_free_head = f;
+  }
+
+  uint64_t slots = blk_capacity_pages();
+  if (g_boot.swap_pages && g_boot.swap_pages < slots)
+    slots = g_boot.swap_pages;
+  m_nslots = (uint32_t)(slots < MAX_SWAP_SLOTS ? slots : MAX_SWAP_SLOTS);
+}
+
+uint64_t *vm_kernel_root(void)
+{
+  return m_kernel_root;
+}
+
+uint64_t vm_frames(void)
+{
+  return m_nframes;
+}
+
+uint64_t vm_swap_slots(void)
+{
+  return m_nslots;
+}
+
+uint64_t *vm_new_root(void)
+{
+  uint64_t *root = kpage_alloc();
+  if (root) {
+    root[0] = m_kernel_root[0];
+    root[2] = m_kernel_root[2];
+    root[3] = m_kernel_root[3];
+  }
+  return root;
+}
+
+/* The leaf PTE of a user address (root entry 1), creating tables on the way if asked. */
+uint64_t *vm_walk(uint64_t *root, uint64_t va, bool create)
+{
+  uint64_t *table = root;
+  for (int level = 2; level > 0; level--) {
+    uint64_t *pte = &table[(va >> (PAGE_SHIFT + 9 * level)) & (PT_ENTRIES - 1)];
+    if (*pte & PTE_V) {
+      table = (uint64_t *)(uintptr_t)PTE_PA(*pte);
+    } else {
+      if (!create)
+        return NULL;
+      uint64_t *next = kpage_alloc();
+      if (!next)
+        return NULL;
+      *pte = pte_for(pa_of(next), PTE_V);
+      table = next;
+    }
+  }
+  return &table[(va >> PAGE_SHIFT) & (PT_ENTRIES - 1)];
+}
+
+static int32_t slot_alloc(void)
+{
+  for (uint32_t i = 0; i < m_nslots; i++) {
+    uint32_t s = (m_slot_hint + i) % m_nslots;
+    if (m_slot_ref[s] == 0) {
+      m_slot_ref[s] = 1;
+      m_slot_hint = s + 1;
+      return (int32_t)s;
+    }
+  }
+  return -1;
+}
+
+static void slot_put(uint64_t slot)
+{
+  m_slot_ref[slot]--;
+}
+
+static void frame_release(int32_t f)
+{
+  struct frame *fr = &m_frames[f];
+  if (fr->slot >= 0)
+    slot_put((uint64_t)fr->slot);
+  fr->used = 0;
+  fr->pinned = 0;
+  fr->owners = 0;
+  fr->refcnt = 0;
+  fr->slot = -1;
+  fr->next_free = m_free_head;
+  m_free_head = f;
+}
+
+static void frame_unref(int32_t f, const struct proc *p)
+{
+  struct frame *fr = &m_frames[f];
+  fr->owners &= ~(1U << proc_slot(p));
+  if (--fr->refcnt == 0)
+    frame_release(f);
+}
+
+static void frame_map(int32_t f, struct proc *p, uint64_t va, uint64_t *pte, uint64_t flags)
+{
+  struct frame *fr = &m_frames[f];
+  fr->va = va;
+  fr->owners |= 1U << proc_slot(p);
+  fr->refcnt++;
+  *pte = pte_for(m_frame_base + (uint64_t)f * PAGE_SIZE, flags | PTE_V);
+}
+
+/* The clock algorithm (second chance) over the frame pool. A frame is referenced if any
+ * owner's PTE has the hardware-set A bit; clearing it needs an sfence.vma of that page and
+ * ASID so the next access walks again and sets A. Shared COW frames are evicted for all
+ * their owners at once: one slot, every owner's PTE becomes a swap PTE naming it. */
+static int32_t clock_evict(int *err)
+{
+  bool swap_short = false;
+  for (uint32_t step = 0; step < 2 * m_nframes + 1; step++) {
+    int32_t f = (int32_t)m_hand;
+    m_hand = (m_hand + 1) % m_nframes;
+    struct frame *fr = &m_frames[f];
+    if (!fr->used || fr->pinned)
+      continue;
+    g_count.clock_scanned++;
+    bool referenced = false, dirty = fr->slot < 0;
+    for (int i = 0; i < MAX_PROCS; i++) {
+      if (!(fr->owners & (1U << i)))
+        continue;
+      uint64_t *pte = vm_walk(g_procs[i].root, fr->va, false);
+      if (*pte & PTE_A) {
+        *pte &= ~PTE_A;
+        sfence_page(fr->va, g_procs[i].asid);
+        referenced = true;
+      }
+      if (*pte & PTE_D)
+        dirty = true;
+    }
+    if (referenced) {
+      g_count.clock_second_chances++;
+      continue;
+    }
+    if (dirty) {
+      int32_t slot = fr->slot >= 0 ? fr->slot : slot_alloc();
+      if (slot < 0) {
+        swap_short = true;
+        continue;
+      }
+      if (!blk_rw((uint64_t)slot, frame_ptr(f), true)) {
+        if (fr->slot < 0)
+          slot_put((uint64_t)slot);
+        swap_short = true;
+        continue;
+      }
+      fr->slot = slot;
+      g_count.swap_outs++;
+    } else {
+      g_count.swap_drops++;
+    }
+    uint64_t swapped = ((uint64_t)fr->slot << PTE_PPN_SHIFT) | PTE_SWAP;
+    for (int i = 0; i < MAX_PROCS; i++) {
+      if (!(fr->owners & (1U << i)))
+        continue;
+      uint64_t *pte = vm_walk(g_procs[i].root, fr->va, false);
+      *pte = swapped | (*pte & (PTE_PERM | PTE_COW));
+      sfence_page(fr->va, g_procs[i].asid);
+    }
+    m_slot_ref[fr->slot] = (uint8_t)fr->refcnt;
+    fr->slot = -1;
+    fr->owners = 0;
+    fr->refcnt = 0;
+    fr->pinned = 1;
+    return f;
+  }
+  if (swap_short)
+    g_count.swap_full++;
+  *err = swap_short ? FAULT_NO_SWAP : FAULT_NO_MEM;
+  return -1;
+}
+
+/* A frame for a new mapping, pinned until the caller maps it. */
+static int32_t frame_alloc(int *err)
+{
+  int32_t f = m_free_head;
+  if (f >= 0) {
+    m_free_head = m_frames[f].next_free;
+  } else {
+    f = clock_evict(err);
+    if (f < 0)
+      return -1;
+  }
+  struct frame *fr = &m_frames[f];
+  fr->used = 1;
+  fr->pinned = 1;
+  fr->owners = 0;
+  fr->refcnt = 0;
+  fr->slot = -1;
+  return f;
+}
+
+static int demand_zero(struct proc *p, uint64_t va, uint64_t *pte, uint64_t cause)
+{
+  int err;
+  int32_t f = frame_alloc(&err);
+  if (f < 0)
+    return err;
+  memset(frame_ptr(f), 0, PAGE_SIZE);
+  uint64_t ad = PTE_A | (cause == CAUSE_STORE_PAGE_FAULT ? PTE_D : 0);
+  frame_map(f, p, va, pte, PTE_R | PTE_W | PTE_U | ad);
+  m_frames[f].pinned = 0;
+  g_count.fault_demand_zero++;
+  return FAULT_OK;
+}
+
+/* Reads the slot into a new frame and maps it for every process whose PTE at this address
+ * names the same slot (they share it through fork), so sharing survives a swap. */
+static int swap_in(struct proc *p, uint64_t va, uint64_t *pte)
+{
+  uint64_t slot = PTE_SLOT(*pte);
+  int err;
+  int32_t f = frame_alloc(&err);
+  if (f < 0)
+    return err;
+  if (!blk_rw(slot, frame_ptr(f), false)) {
+    frame_release(f);
+    return FAULT_NO_MEM;
+  }
+  g_count.swap_ins++;
+  g_count.fault_swap_in++;
+  uint32_t found = 0;
+  for (int i = 0; i < MAX_PROCS; i++) {
+    struct proc *q = &g_procs[i];
+    if (!q->root)
+      continue;
+    uint64_t *qpte = q == p ? pte : vm_walk(q->root, va, false);
+    if (qpte && (*qpte & (PTE_V | PTE_SWAP)) == PTE_SWAP && PTE_SLOT(*qpte) == slot) {
+      frame_map(f, q, va, qpte, (*qpte & (PTE_PERM | PTE_COW)) | (q == p ? PTE_A : 0));
+      found++;
+    }
+  }
+  /* The PTE references become one reference held by the frame, as its clean copy. */
+  m_frames[f].slot = (int32_t)slot;
+  m_slot_ref[slot] = (uint8_t)(m_slot_ref[slot] - found + 1);
+  m_frames[f].pinned = 0;
+  return FAULT_OK;
+}
+
+static int present_fault(struct proc *p, uint64_t va, uint64_t *pte, uint64_t cause)
+{
+  uint64_t e = *pte;
+  uint64_t need = cause == CAUSE_FETCH_PAGE_FAULT  ? PTE_X
+                  : cause == CAUSE_LOAD_PAGE_FAULT ? PTE_R
+                                                   : PTE_W;
+  if ((e & PTE_U) && (e & need)) {
+    /* Hardware that faults instead of setting A/D (Svade): set them for it. */
+    *pte = e | PTE_A | (cause == CAUSE_STORE_PAGE_FAULT ? PTE_D : 0);
+    sfence_page(va, p->asid);
+    g_count.fault_ad_update++;
+    return FAULT_OK;
+  }
+  if (cause != CAUSE_STORE_PAGE_FAULT || !(e & PTE_COW))
+    return FAULT_SEGV;
+
+  int32_t old = frame_of(e);
+  const uint64_t writable = ((e & PTE_PERM) | PTE_W | PTE_A | PTE_D) & ~PTE_COW;
+  if (m_frames[old].refcnt == 1) {
+    /* The last sharer takes the frame back without a copy. */
+    *pte = (e & ~(PTE_COW | 0x3ffUL)) | writable | PTE_V;
+    sfence_page(va, p->asid);
+    g_count.fault_cow_reuse++;
+    return FAULT_OK;
+  }
+  m_frames[old].pinned = 1;
+  int err;
+  int32_t f = frame_alloc(&err);
+  m_frames[old].pinned = 0;
+  if (f < 0)
+    return err;
+  memcpy(frame_ptr(f), frame_ptr(old), PAGE_SIZE);
+  frame_unref(old, p);
+  frame_map(f, p, va, pte, writable);
+  m_frames[f].pinned = 0;
+  sfence_page(va, p->asid);
+  g_count.fault_cow_copy++;
+  return FAULT_OK;
+}
+
+static bool owns_anonymous(const struct proc *p, uint64_t va)
+{
+  uint64_t heap_end = (p->brk + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+  return (va >= p->heap_base && va < heap_end) || (va >= USER_STACK_BOTTOM && va < USER_TOP);
+}
+
+int vm_fault(struct proc *p, uint64_t va, uint64_t cause)
+{
+  va &= ~(PAGE_SIZE - 1);
+  if (va < USER_BASE || va >= USER_TOP)
+    return FAULT_SEGV;
+  bool anonymous = owns_anonymous(p, va);
+  uint64_t *pte = vm_walk(p->root, va, anonymous);
+  if (!pte)
+    return anonymous ? FAULT_NO_MEM : FAULT_SEGV;
+  if (*pte & PTE_V)
+    return present_fault(p, va, pte, cause);
+  if (*pte & PTE_SWAP)
+    return swap_in(p, va, pte);
+  if (!anonymous)
+    return FAULT_SEGV;
+  return demand_zero(p, va, pte, cause);
+}
+
+/* Maps a fresh page at va holding len bytes of src at offset off, the rest zero (ELF load). */
+int vm_map_page(struct proc *p, uint64_t va, uint64_t perm, uint64_t off, const void *src,
+                size_t len)
+{
+  uint64_t *pte = vm_walk(p->root, va, true);
+  if (!pte)
+    return FAULT_NO_MEM;
+  if (*pte & (PTE_V | PTE_SWAP))
+    return FAULT_SEGV;
+  int err;
+  int32_t f = frame_alloc(&err);
+  if (f < 0)
+    return err;
+  uint8_t *page = frame_ptr(f);
+  memset(page, 0, PAGE_SIZE);
+  memcpy(page + off, src, len);
+  frame_map(f, p, va, pte, perm | PTE_U);
+  m_frames[f].pinned = 0;
+  return FAULT_OK;
+}
+
+int vm_fork(struct proc *parent, struct proc *child)
+{
+  child->root = vm_new_root();
+  if (!child->root)
+    return FAULT_NO_MEM;
+  uint64_t l1e = parent->root[1];
+  if (!(l1e & PTE_V))
+    return FAULT_OK;
+  uint64_t *l1 = (uint64_t *)(uintptr_t)PTE_PA(l1e);
+  for (uint64_t i = 0; i < PT_ENTRIES; i++) {
+    if (!(l1[i] & PTE_V))
+      continue;
+    uint64_t *l0 = (uint64_t *)(uintptr_t)PTE_PA(l1[i]);
+    for (uint64_t j = 0; j < PT_ENTRIES; j++) {
+      uint64_t e = l0[j];
+      if (!(e & (PTE_V | PTE_SWAP)))
+        continue;
+      uint64_t va = USER_BASE + (i << 21) + (j << PAGE_SHIFT);
+      uint64_t *cpte = vm_walk(child->root, va, true);
+      if (!cpte)
+        return FAULT_NO_MEM;
+      /* Writable pages become copy-on-write in both, swapped-out ones included: their
+       * permissions come back from the swap PTE. */
+      if (e & PTE_W) {
+        e = (e & ~PTE_W) | PTE_COW;
+        l0[j] = e;
+        if (e & PTE_V)
+          sfence_page(va, parent->asid);
+      }
+      if (e & PTE_V) {
+        struct frame *fr = &m_frames[frame_of(e)];
+        fr->owners |= 1U << proc_slot(child);
+        fr->refcnt++;
+      } else {
+        m_slot_ref[PTE_SLOT(e)]++;
+      }
+      *cpte = e;
+    }
+  }
+  return FAULT_OK;
+}
+
+static void unmap_pte(struct proc *p, uint64_t va, uint64_t *pte, bool flush)
+{
+  uint64_t e = *pte;
+  if (e & PTE_V) {
+    frame_unref(frame_of(e), p);
+    if (flush)
+      sfence_page(va, p->asid);
+  } else if (e & PTE_SWAP) {
+    slot_put(PTE_SLOT(e));
+  }
+  *pte = 0;
+}
+
+void vm_unmap_range(struct proc *p, uint64_t start, uint64_t end)
+{
+  for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+    uint64_t *pte = vm_walk(p->root, va, false);
+    if (pte)
+      unmap_pte(p, va, pte, true);
+  }
+}
+
+/* Drops every user mapping and page table of p, then flushes its ASID once (rather than page
+ * by page) since the whole address space goes; the kernel runs on its own root meanwhile. */
+void vm_free_user(struct proc *p)
+{
+  if (!p->root)
+    return;
+  write_csr(satp, (8UL << 60) | (pa_of(m_kernel_root) >> PAGE_SHIFT));
+  uint64_t l1e = p->root[1];
+  if (l1e & PTE_V) {
+    uint64_t *l1 = (uint64_t *)(uintptr_t)PTE_PA(l1e);
+    for (uint64_t i = 0; i < PT_ENTRIES; i++) {
+      if (!(l1[i] & PTE_V))
+        continue;
+      uint64_t *l0 = (uint64_t *)(uintptr_t)PTE_PA(l1[i]);
+      for (uint64_t j = 0; j < PT_ENTRIES; j++)
+        unmap_pte(p, USER_BASE + (i << 21) + (j << PAGE_SHIFT), &l0[j], false);
+      kpage_free(l0);
+    }
+    kpage_free(l1);
+  }
+  kpage_free(p->root);
+  p->root = NULL;
+  sfence_asid(p->asid);
+}
+
+/* The kernel's view of a user page for a copy, faulting it in (or breaking COW) first. The
+ * kernel writes through its own mapping, so it sets D itself: the swap copy is then stale. */
+static uint8_t *user_page(struct proc *p, uint64_t va, bool write, int *err)
+{
+  uint64_t need = PTE_U | (write ? PTE_W : PTE_R);
+  uint64_t *pte = vm_walk(p->root, va, false);
+  if (!pte || (*pte & (PTE_V | need)) != (PTE_V | need)) {
+    *err = vm_fault(p, va, write ? CAUSE_STORE_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT);
+    if (*err != FAULT_OK)
+      return NULL;
+    pte = vm_walk(p->root, va, false);
+    if ((*pte & (PTE_V | need)) != (PTE_V | need)) {
+      *err = FAULT_SEGV;
+      return NULL;
+    }
+  }
+  *pte |= PTE_A | (write ? PTE_D : 0);
+  return (uint8_t *)(uintptr_t)(PTE_PA(*pte) + (va & (PAGE_SIZE - 1)));
+}
+
+int vm_copy_out(struct proc *p, uint64_t va, const void *src, size_t len)
+{
+  const uint8_t *s = src;
+  while (len) {
+    size_t n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+    if (n > len)
+      n = len;
+    int err = FAULT_OK;
+    uint8_t *dst = user_page(p, va, true, &err);
+    if (!dst)
+      return err;
+    memcpy(dst, s, n);
+    s += n;
+    va += n;
+    len -= n;
+  }
+  return FAULT_OK;
+}
+
+int vm_copy_in(struct proc *p, void *dst, uint64_t va, size_t len)
+{
+  uint8_t *d = dst;
+  while (len) {
+    size_t n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+    if (n > len)
+      n = len;
+    int err = FAULT_OK;
+    const uint8_t *src = user_page(p, va, false, &err);
+    if (!src)
+      return err;
+    memcpy(d, src, n);
+    d += n;
+    va += n;
+    len -= n;
+  }
+  return FAULT_OK;
+}

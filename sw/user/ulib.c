@@ -1,0 +1,146 @@
+/* User-side library: system calls (ecall, number in a7) and stdio on the write call. */
+#include "ulib.h"
+
+static long syscall3(long n, long a0, long a1, long a2)
+{
+  register long r_a0 asm("a0") = a0;
+  register long r_a1 asm("a1") = a1;
+  register long r_a2 asm("a2") = a2;
+  register long r_a7 asm("a7") = n;
+  asm volatile("ecall" : "+r"(r_a0) : "r"(r_a1), "r"(r_a2), "r"(r_a7) : "memory");
+  return r_a0;
+}
+
+static char m_out[256];
+static unsigned m_out_len;
+
+void uflush(void)
+{
+  if (m_out_len)
+    syscall3(SYS_WRITE, (long)m_out, m_out_len, 0);
+  m_out_len = 0;
+}
+
+void sys_exit(int code)
+{
+  uflush();
+  syscall3(SYS_EXIT, code, 0, 0);
+  for (;;) {
+  }
+}
+
+int sys_fork(void)
+{
+  uflush();
+  return (int)syscall3(SYS_FORK, 0, 0, 0);
+}
+
+int sys_wait(int *status)
+{
+  uflush();
+  return (int)syscall3(SYS_WAIT, (long)status, 0, 0);
+}
+
+int sys_getpid(void)
+{
+  return (int)syscall3(SYS_GETPID, 0, 0, 0);
+}
+
+long sys_write(const void *buf, unsigned long len)
+{
+  return syscall3(SYS_WRITE, (long)buf, (long)len, 0);
+}
+
+void *sys_sbrk(long increment)
+{
+  return (void *)syscall3(SYS_SBRK, increment, 0, 0);
+}
+
+void sys_yield(void)
+{
+  syscall3(SYS_YIELD, 0, 0, 0);
+}
+
+void sys_stats(void)
+{
+  uflush();
+  syscall3(SYS_STATS, 0, 0, 0);
+}
+
+int sys_exec(const char *name, const char *arg)
+{
+  uflush();
+  return (int)syscall3(SYS_EXEC, (long)name, (long)arg, 0);
+}
+
+static int out_putc(char c, FILE *f)
+{
+  (void)f;
+  m_out[m_out_len++] = c;
+  if (c == '\n' || m_out_len == sizeof(m_out))
+    uflush();
+  return (unsigned char)c;
+}
+
+static FILE m_stdout = FDEV_SETUP_STREAM(out_putc, NULL, NULL, _FDEV_SETUP_WRITE);
+FILE *const stdout = &m_stdout;
+FILE *const stderr = &m_stdout;
+
+void _exit(int code)
+{
+  sys_exit(code);
+}
+
+static uint64_t parse_u64(const char **s)
+{
+  uint64_t v = 0;
+  while (**s >= '0' && **s <= '9')
+    v = v * 10 + (uint64_t)(*(*s)++ - '0');
+  return v;
+}
+
+void parse_size(const char *arg, uint64_t *n, uint64_t *rounds)
+{
+  if (!arg || !*arg)
+    return;
+  uint64_t v = parse_u64(&arg);
+  if (v)
+    *n = v;
+  if (*arg == 'x' && rounds) {
+    arg++;
+    v = parse_u64(&arg);
+    if (v)
+      *rounds = v;
+  }
+}
+
+uint64_t *alloc_pages(const char *prog, uint64_t n)
+{
+  uintptr_t brk = (uintptr_t)sys_sbrk(0);
+  uintptr_t aligned = (brk + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+  void *p = sys_sbrk((long)(aligned - brk + n * PAGE_SIZE));
+  if (p == (void *)-1) {
+    printf("FAIL %s cannot allocate %lu pages\n", prog, (unsigned long)n);
+    sys_exit(1);
+  }
+  return (uint64_t *)aligned;
+}
+
+uint64_t next_random(uint64_t *state)
+{
+  uint64_t x = *state;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  *state = x;
+  return x * 0x2545f4914f6cdd1dULL;
+}
+
+unsigned diff_bytes(uint64_t a, uint64_t b)
+{
+  uint64_t d = a ^ b;
+  unsigned n = 0;
+  for (int i = 0; i < 8; i++)
+    n += ((d >> (8 * i)) & 0xff) != 0;
+  return n;
+}

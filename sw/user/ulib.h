@@ -1,0 +1,36 @@
+/* The user-side library: system call wrappers, a buffered stdout for printf, and the small
+ * helpers the test programs share. */
+#ifndef VMPLAT_ULIB_H
+#define VMPLAT_ULIB_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "syscall.h"
+
+#define PAGE_SIZE 4096UL
+#define WORDS_PER_PAGE (PAGE_SIZE / sizeof(uint64_t))
+
+__attribute__((noreturn)) void sys_exit(int code);
+int sys_fork(void);
+int sys_wait(int *status);
+int sys_getpid(void);
+long sys_write(const void *buf, unsigned long len);
+void *sys_sbrk(long increment);
+void sys_yield(void);
+void sys_stats(void);
+int sys_exec(const char *name, const char *arg);
+
+/* Writes out what printf buffered (done before fork and exit, so no line is printed twice). */
+void uflush(void);
+
+/* "N" or "NxR" from a program argument; missing parts keep their defaults. */
+void parse_size(const char *arg, uint64_t *n, uint64_t *rounds);
+/* n pages from the heap, or exits with a FAIL line for prog. */
+uint64_t *alloc_pages(const char *prog, uint64_t n);
+/* xorshift64*: the same sequence on every platform. */
+uint64_t next_random(uint64_t *state);
+/* Number of bytes that differ between two words. */
+unsigned diff_bytes(uint64_t a, uint64_t b);
+
+#endif
