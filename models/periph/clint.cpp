@@ -37,6 +37,8 @@ void Clint::access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& dela
   unsigned len = trans.get_data_length();
   if (status == tlm::TLM_OK_RESPONSE && addr >= kSize)
     status = tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  if (status == tlm::TLM_OK_RESPONSE && addr < kMtimecmp && len != 4)
+    status = tlm::TLM_BURST_ERROR_RESPONSE;  // msip words are 32-bit only (QEMU faults too)
   trans.set_response_status(status);
   if (status != tlm::TLM_OK_RESPONSE)
     return;
@@ -54,7 +56,7 @@ void Clint::access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& dela
 
   if (trans.is_read()) {
     uint64_t v = 0;
-    if (addr == kMsip && len == 4)
+    if (addr == kMsip)
       v = m_msip;
     else if (window(kMtimecmp, shift))
       v = m_mtimecmp >> shift;
@@ -65,7 +67,7 @@ void Clint::access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& dela
   }
 
   uint64_t v = load_le(data, len);
-  if (addr == kMsip && len == 4) {
+  if (addr == kMsip) {
     m_msip = v & 1;
     if (m_hart)
       m_hart->set_irq_line(cpu::irq::kMSI, m_msip);

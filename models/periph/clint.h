@@ -6,7 +6,8 @@
 // | 0x4000 | mtimecmp | 64 or 32  | all ones   | rw; each write is pushed to the hart      |
 // | 0xbff8 | mtime    | 64 or 32  | -          | read-only (writes ignored): 10 MHz clock  |
 // Other offsets (other harts' msip and mtimecmp) read as zero and ignore writes. Accesses
-// are 4 or 8 bytes, naturally aligned; anything else is an error response.
+// are 4 or 8 bytes (msip words: 4 only), naturally aligned; anything else is an error
+// response, as on QEMU.
 //
 // mtime is derived from simulated time including the initiator's local offset (`delay`), so
 // a temporally decoupled hart reads the time it is at, not the time of the last sync. The

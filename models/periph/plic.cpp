@@ -8,7 +8,6 @@ namespace vmplat::periph {
 namespace {
 
 constexpr uint32_t kPrioMask = 7;
-constexpr uint32_t kValidSources = 0xffff'fffe;  // ids 1..31
 constexpr unsigned kContextBit[Plic::kContexts] = {cpu::irq::kMEI, cpu::irq::kSEI};
 
 }  // namespace
@@ -37,7 +36,6 @@ void Plic::set_irq(unsigned source, bool level)
       m_pending |= bit;
   } else {
     m_level &= ~bit;
-    m_pending &= ~bit;
   }
   update();
 }
@@ -104,7 +102,7 @@ void Plic::write_reg(uint64_t addr, uint32_t value)
   if (addr >= kEnable && addr < kContext) {
     uint64_t ctx = (addr - kEnable) / kEnableStride;
     if (ctx < kContexts && (addr - kEnable) % kEnableStride == 0) {
-      m_enable[ctx] = value & kValidSources;
+      m_enable[ctx] = value;
       update();
     }
     return;

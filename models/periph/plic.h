@@ -5,15 +5,16 @@
 // |-------------------------|-------------|-------|-----------------------------------------|
 // | 0x000000 + 4*src        | priority    | 0     | rw, WARL 0..7 (value mod 8); src 0: 0   |
 // | 0x001000                | pending     | 0     | ro, bit src; words past the first read 0|
-// | 0x002000 + 0x80*ctx     | enable      | 0     | rw, bit src (bit 0 reads 0)             |
+// | 0x002000 + 0x80*ctx     | enable      | 0     | rw, bit src (bit 0 stored, as on QEMU)  |
 // | 0x200000 + 0x1000*ctx   | threshold   | 0     | rw, WARL 0..7                           |
 // | 0x200004 + 0x1000*ctx   | claim/compl | 0     | read claims, write completes            |
 // Everything else (sources above 31, contexts above 1) reads zero and ignores writes.
 // Accesses are 32-bit and aligned; anything else is an error response.
 //
-// Gateways are level-triggered and follow QEMU's sifive_plic, which firmware can observe:
-// a source is pending while its line is high and it is not in service, and a line that
-// drops before the claim withdraws the request. A claim returns the enabled pending
+// Gateways are level-triggered (PLIC spec 1.0.0, "Interrupt Gateways"): a source becomes
+// pending when its line is high and it is not in service, and stays pending until claimed
+// even if the line drops first (the handler then finds nothing to do), as on QEMU 7.2's
+// sifive_plic. A claim returns the enabled pending
 // source of highest priority above the context's threshold (ties: lowest id; none: 0),
 // clears its pending bit and puts it in service. A completion of a source enabled in that
 // context ends the service and re-pends the source if its line is still high; other

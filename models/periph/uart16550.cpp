@@ -110,12 +110,10 @@ void Uart16550::access(tlm::tlm_generic_payload& trans, bool debug)
   }
   unsigned reg = unsigned(trans.get_address() & 7);
   unsigned char* data = trans.get_data_ptr();
-  for (unsigned i = 0; i < trans.get_data_length(); ++i) {
-    if (trans.is_read())
-      data[i] = read_reg((reg + i) & 7, !debug);
-    else
-      write_reg((reg + i) & 7, data[i]);
-  }
+  if (trans.is_read())
+    store_le(data, trans.get_data_length(), read_reg(reg, !debug));
+  else
+    write_reg(reg, data[0]);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

@@ -7,11 +7,12 @@
 // | 1   | IER           | IER            | 0     | DLAB=1: DLM; bits 0 ERBFI 1 ETBEI 2 ELSI 3 EDSSI |
 // | 2   | IIR           | FCR            | 0x01  | IIR bits 7:6 = 11 when FIFOs enabled    |
 // | 3   | LCR           | LCR            | 0     |                                         |
-// | 4   | MCR           | MCR            | 0     | bit 4 loopback: THR feeds RBR           |
+// | 4   | MCR           | MCR            | 0x08  | OUT2 set as on QEMU; bit 4 loopback     |
 // | 5   | LSR           | (ignored)      | 0x60  | 0 DR, 5 THRE, 6 TEMT                    |
 // | 6   | MSR           | (ignored)      | 0xb0  | DCD, DSR, CTS asserted; loopback: MCR   |
 // | 7   | SCR           | SCR            | 0     | scratch                                 |
-// Wider accesses are split into byte accesses at consecutive offsets (as QEMU does).
+// A wider access reaches the one register at its offset: reads are zero-extended, writes
+// use the low byte (as QEMU 7.2 does).
 //
 // Transmit is immediate: a THR write goes to the output and THR is empty again at once, so
 // LSR.THRE|TEMT stay set. Receive takes one byte at a time into RBR, polling the input every
@@ -70,7 +71,7 @@ class Uart16550 : public sc_core::sc_module {
   void rx_thread();
   int read_input_byte();  // next input byte, -1 if none yet, -2 at end of input
 
-  uint8_t m_rbr = 0, m_ier = 0, m_lcr = 0, m_mcr = 0, m_lsr = 0x60, m_scr = 0;
+  uint8_t m_rbr = 0, m_ier = 0, m_lcr = 0, m_mcr = 0x08, m_lsr = 0x60, m_scr = 0;
   uint8_t m_fcr = 0, m_dll = 0, m_dlm = 0;
   bool m_thr_ipending = false;
 

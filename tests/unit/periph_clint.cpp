@@ -101,6 +101,8 @@ TEST_CASE("clint rejects byte and misaligned accesses and ignores other harts' r
   CHECK(b.cpu.last_status == tlm::TLM_BURST_ERROR_RESPONSE);
   b.cpu.read64(Clint::kMtimecmp + 4);
   CHECK(b.cpu.last_status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  b.cpu.read64(Clint::kMsip);
+  CHECK(b.cpu.last_status == tlm::TLM_BURST_ERROR_RESPONSE);
   b.cpu.write32(Clint::kMsip + 4, 1);  // hart 1's msip: absent
   CHECK(b.cpu.last_status == tlm::TLM_OK_RESPONSE);
   CHECK_FALSE(b.hart.line(cpu::irq::kMSI));
