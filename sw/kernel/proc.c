@@ -23,7 +23,7 @@
 
 /* Default demo: the suite init runs when bootargs name no programs. */
 static const char kDefaultRun[] =
-    "memhog,forktest,cowswap,seqscan:256,randacc:192,ptrchase:128,matmul:40,badwrite,badjump";
+    "memhog,forktest,cowswap,seqscan:256,randacc:128,ptrchase:128,matmul:40,badwrite,badjump";
 static const uint64_t kDefaultFrames = 64;
 
 struct user_image {
@@ -84,8 +84,10 @@ void print_counters(void)
 {
   const struct counters *c = &g_count;
   print_counter("page_faults.demand_zero", c->fault_demand_zero, false);
-  print_counter("page_faults.cow_copy", c->fault_cow_copy, false);
-  print_counter("page_faults.cow_reuse", c->fault_cow_reuse, false);
+  print_counter("page_faults.cow", c->fault_cow_copy + c->fault_cow_reuse, false);
+  /* Which sharer copies and which one takes the frame back depends on who writes first. */
+  print_counter("page_faults.cow_copy", c->fault_cow_copy, true);
+  print_counter("page_faults.cow_reuse", c->fault_cow_reuse, true);
   print_counter("page_faults.swap_in", c->fault_swap_in, false);
   print_counter("page_faults.ad_update", c->fault_ad_update, false);
   print_counter("page_faults.fatal", c->fault_fatal, false);

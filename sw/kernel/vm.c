@@ -22,14 +22,15 @@ struct frame {
   uint8_t used;
   uint8_t pinned;    /* allocated but not yet mapped, or being copied: not a victim */
   int32_t slot;      /* swap slot holding an identical copy (a clean page), or -1 */
-  int32_t next_free;
 };
 
 static struct frame m_frames[MAX_FRAMES];
 static uint64_t m_frame_base;
 static uint32_t m_nframes;
-static int32_t m_free_head = -1;
 static uint32_t m_hand;
+/* Free frames as a bitmap, allocated lowest first: which frames are free after a group of
+ * processes exits does not depend on the order they ran in, so runs stay reproducible. */
+static uint64_t m_free_map[MAX_FRAMES / 64];
 
 /* Swap slot i is disk page i. A slot's count is the number of swap PTEs naming it, or 1
  * while a resident frame keeps it as its clean copy; 0 means free. */
@@ -108,10 +109,8 @@ void vm_init(uint64_t base, uint64_t end)
     want = cap;
   }
   m_nframes = (uint32_t)want;
-  for (int32_t f = (int32_t)m_nframes - 1; f >= 0; f--) {
-    m_frames[f].next_free = m_free_head;
-    m_free_head = f;
-  }
+  for (uint32_t f = 0; f < m_nframes; f++)
+    m_free_map[f / 64] |= 1UL << (f % 64);
 
   uint64_t slots = blk_capacity_pages();
   if (g_boot.swap_pages && g_boot.swap_pages < slots)
@@ -194,8 +193,7 @@ static void frame_release(int32_t f)
   fr->owners = 0;
   fr->refcnt = 0;
   fr->slot = -1;
-  fr->next_free = m_free_head;
-  m_free_head = f;
+  m_free_map[f / 64] |= 1UL << (f % 64);
 }
 
 static void frame_unref(int32_t f, const struct proc *p)
@@ -287,10 +285,15 @@ static int32_t clock_evict(int *err)
 /* A frame for a new mapping, pinned until the caller maps it. */
 static int32_t frame_alloc(int *err)
 {
-  int32_t f = m_free_head;
-  if (f >= 0) {
-    m_free_head = m_frames[f].next_free;
-  } else {
+  int32_t f = -1;
+  for (uint32_t i = 0; i < (m_nframes + 63) / 64; i++) {
+    if (m_free_map[i]) {
+      f = (int32_t)(i * 64 + (uint32_t)__builtin_ctzl(m_free_map[i]));
+      m_free_map[i] &= m_free_map[i] - 1;
+      break;
+    }
+  }
+  if (f < 0) {
     f = clock_evict(err);
     if (f < 0)
       return -1;

@@ -139,6 +139,8 @@ uint64_t next_random(uint64_t *state)
 unsigned diff_bytes(uint64_t a, uint64_t b)
 {
   uint64_t d = a ^ b;
+  if (d == 0)
+    return 0;
   unsigned n = 0;
   for (int i = 0; i < 8; i++)
     n += ((d >> (8 * i)) & 0xff) != 0;

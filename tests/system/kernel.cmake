@@ -1,0 +1,46 @@
+# The kernel (sw/kernel, docs/firmware.md) booted on vmplat and on QEMU by kernel_run.py.
+#   kernel.demo          the default demo (README's main command) on vmplat: every program
+#                        passes, exit 0, swap-out/in, COW and demand-zero counters non-zero
+#   kernel.demo.qemu     the same on qemu-system-riscv64 (the reference machine)
+#   kernel.diff.qemu     vmplat and QEMU print the same functional lines
+#   kernel.negative*     writes to read-only text / jumps into the kernel / fills the swap
+#                        device: each is killed with a message and the suite goes on
+#   kernel.soak          memhog and cowswap for many rounds (LABELS soak, not run by CI)
+set(KERNEL_ELF ${VMPLAT_SW_DIR}/kernel/kernel.elf)
+set(KERNEL_RUN ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/kernel_run.py)
+set(KERNEL_DEMO_COUNTERS --nonzero swap.outs --nonzero swap.ins --nonzero swap.drops
+    --nonzero page_faults.cow --nonzero page_faults.demand_zero --nonzero page_faults.swap_in)
+set(KERNEL_KILL_LINES
+    --expect "kill: pid [0-9]+ \\(badwrite\\): store page fault at 0x[0-9a-f]+, pc 0x[0-9a-f]+"
+    --expect "kill: pid [0-9]+ \\(badjump\\): instruction page fault at 0x80000000, pc 0x80000000"
+    --expect "kill: pid [0-9]+ \\(swapfill\\): out of swap space at 0x[0-9a-f]+, pc 0x[0-9a-f]+")
+set(KERNEL_NEGATIVE_RUN "frames=64 run=badwrite,swapfill,badjump,memhog:96,forktest")
+
+vmplat_system_test(NAME kernel.demo LABELS kernel TIMEOUT 900
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE}
+          ${KERNEL_DEMO_COUNTERS})
+vmplat_system_test(NAME kernel.demo.qemu LABELS kernel qemu TIMEOUT 600
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform qemu --exe ${QEMU_RISCV64}
+          ${KERNEL_DEMO_COUNTERS})
+vmplat_system_test(NAME kernel.diff.qemu LABELS kernel diff TIMEOUT 1200
+  COMMAND ${KERNEL_RUN} diff ${KERNEL_ELF} --vmplat ${VMPLAT_EXE} --qemu ${QEMU_RISCV64})
+
+# A swap device capped at 128 pages by a boot parameter, and a real 1 MiB disk.
+vmplat_system_test(NAME kernel.negative LABELS kernel TIMEOUT 600
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE}
+          --append "${KERNEL_NEGATIVE_RUN} swap=128" ${KERNEL_KILL_LINES} --nonzero swap.full)
+vmplat_system_test(NAME kernel.negative.tinydisk LABELS kernel TIMEOUT 600
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE}
+          --disk-mb 1 --append "${KERNEL_NEGATIVE_RUN}" ${KERNEL_KILL_LINES}
+          --nonzero swap.full)
+vmplat_system_test(NAME kernel.negative.qemu LABELS kernel qemu TIMEOUT 600
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform qemu --exe ${QEMU_RISCV64}
+          --disk-mb 1 --append "${KERNEL_NEGATIVE_RUN}" ${KERNEL_KILL_LINES}
+          --nonzero swap.full)
+
+vmplat_system_test(NAME kernel.soak LABELS soak TIMEOUT 7200
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE} --rounds 3
+          --append "frames=64 run=memhog:384x6,cowswap:192x6,memhog:128x20,cowswap:96x20"
+          --nonzero swap.outs --nonzero page_faults.cow)
+set_tests_properties(kernel.demo.qemu kernel.diff.qemu kernel.negative.qemu
+                     PROPERTIES SKIP_RETURN_CODE 77)

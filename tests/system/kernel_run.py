@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Boots the vmplat kernel (sw/kernel) on vmplat or QEMU and checks what it reports.
+
+  kernel_run.py check --platform vmplat|qemu --exe PATH ELF [options]
+      Passes when the run exits 0, every program named on the kernel's "kernel: run" line
+      printed "PASS <program>", no line starts with "FAIL ", the suite line reports 0 failed,
+      every --nonzero counter is above zero and every --expect regex matches a whole line.
+  kernel_run.py diff --vmplat PATH --qemu PATH ELF [options]
+      Runs the same boot arguments on both and compares the functional lines: PASS/FAIL,
+      kill messages, the suite line and "counter" lines ("counter~" lines depend on timing
+      and are left out), and the exit codes. Exits 77 (ctest's skip code) without QEMU.
+
+Options: --append ARGS (boot arguments), --disk-mb N (swap disk size, default 64),
+--timeout SECONDS, --rounds N (check only: repeat the run N times, for the soak).
+On QEMU the script creates a raw disk image in a temporary directory; on vmplat the disk is
+in memory (--drive size=NM).
+"""
+import argparse
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SKIP = 77
+FUNCTIONAL = re.compile(r"^(PASS |FAIL |kill: |suite: |counter )")
+
+
+def qemu_command(qemu, elf, append, image):
+    return [qemu, "-M", "virt", "-bios", "none", "-nographic", "-m", "128M",
+            "-global", "virtio-mmio.force-legacy=false",
+            "-drive", f"file={image},if=none,format=raw,id=d0",
+            "-device", "virtio-blk-device,drive=d0", "-append", append, "-kernel", elf]
+
+
+def vmplat_command(vmplat, elf, append, disk_mb):
+    return [vmplat, "--quiet", "--drive", f"size={disk_mb}M", "--append", append, elf]
+
+
+def boot(platform, exe, elf, append, disk_mb, timeout):
+    """Returns (exit code or None on timeout, console text)."""
+    with tempfile.TemporaryDirectory(prefix="vmplat-kernel-") as tmp:
+        if platform == "qemu":
+            image = os.path.join(tmp, "swap.img")
+            with open(image, "wb") as f:
+                f.truncate(disk_mb << 20)
+            cmd = qemu_command(exe, elf, append, image)
+        else:
+            cmd = vmplat_command(exe, elf, append, disk_mb)
+        try:
+            p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                               timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            return None, (e.stdout or b"").decode("utf-8", "replace")
+        out = p.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
+        if p.returncode != 0 and p.stderr:
+            out += p.stderr.decode("utf-8", "replace")
+        return p.returncode, out
+
+
+def counters(lines):
+    values = {}
+    for line in lines:
+        m = re.fullmatch(r"counter~? (\S+) (\d+)", line)
+        if m:
+            values[m.group(1)] = int(m.group(2))
+    return values
+
+
+def problems_in(code, out, nonzero, expect):
+    lines = out.splitlines()
+    problems = []
+    if code != 0:
+        problems.append("timed out" if code is None else f"exit code {code}, expected 0")
+    run = next((line[len("kernel: run "):] for line in lines
+                if line.startswith("kernel: run ")), None)
+    if run is None:
+        problems.append("no 'kernel: run' line")
+    else:
+        for entry in run.split(","):
+            name = entry.split(":")[0]
+            if not any(line.startswith(f"PASS {name} ") for line in lines):
+                problems.append(f"no PASS line for {name}")
+    problems += [line for line in lines if line.startswith("FAIL ")]
+    if not any(re.fullmatch(r"suite: \d+ passed, 0 failed", line) for line in lines):
+        problems.append("no 'suite: N passed, 0 failed' line")
+    values = counters(lines)
+    for name in nonzero:
+        if values.get(name, 0) == 0:
+            problems.append(f"counter {name} is {values.get(name, 'missing')}, expected > 0")
+    for pattern in expect:
+        if not any(re.fullmatch(pattern, line) for line in lines):
+            problems.append(f"no line matches {pattern!r}")
+    return problems
+
+
+def find_qemu(path):
+    if path and os.path.isfile(path):
+        return path
+    return shutil.which(path or "qemu-system-riscv64")
+
+
+def cmd_check(args):
+    exe = find_qemu(args.exe) if args.platform == "qemu" else args.exe
+    if not exe:
+        print("qemu-system-riscv64 not found: skipped")
+        return SKIP
+    total = {}
+    for r in range(args.rounds):
+        code, out = boot(args.platform, exe, args.elf, args.append, args.disk_mb, args.timeout)
+        problems = problems_in(code, out, args.nonzero, args.expect)
+        if problems:
+            sys.stdout.write(out)
+            print(f"round {r + 1}: " + "; ".join(problems))
+            return 1
+        for name, value in counters(out.splitlines()).items():
+            total[name] = total.get(name, 0) + value
+        passes = [line for line in out.splitlines() if line.startswith("PASS ")]
+        print(f"round {r + 1}: {len(passes)} programs passed")
+        for line in passes:
+            print("  " + line)
+    for name in ("swap.outs", "swap.ins", "swap.drops", "page_faults.cow",
+                 "page_faults.demand_zero", "instructions"):
+        if name in total:
+            print(f"total {name} {total[name]}")
+    return 0
+
+
+def cmd_diff(args):
+    qemu = find_qemu(args.qemu)
+    if not qemu:
+        print("qemu-system-riscv64 not found: differential test skipped")
+        return SKIP
+    vcode, vout = boot("vmplat", args.vmplat, args.elf, args.append, args.disk_mb, args.timeout)
+    qcode, qout = boot("qemu", qemu, args.elf, args.append, args.disk_mb, args.timeout)
+    vlines = [line for line in vout.splitlines() if FUNCTIONAL.match(line)]
+    qlines = [line for line in qout.splitlines() if FUNCTIONAL.match(line)]
+    ok = vcode == qcode and vlines == qlines and vcode == 0
+    if vcode != qcode or vcode != 0:
+        print(f"exit codes: vmplat {vcode}, qemu {qcode}")
+    if vlines != qlines:
+        sys.stdout.writelines(difflib.unified_diff(
+            [line + "\n" for line in qlines], [line + "\n" for line in vlines],
+            "qemu", "vmplat"))
+    if not vlines:
+        print("no functional lines")
+        ok = False
+    print(f"{len(vlines)} functional lines {'equal' if ok else 'differ'}")
+    return 0 if ok else 1
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("check", "diff"):
+        p = sub.add_parser(name)
+        p.add_argument("elf")
+        p.add_argument("--append", default="")
+        p.add_argument("--disk-mb", type=int, default=64)
+        p.add_argument("--timeout", type=float, default=600)
+        if name == "check":
+            p.add_argument("--platform", choices=("vmplat", "qemu"), required=True)
+            p.add_argument("--exe", required=True)
+            p.add_argument("--nonzero", action="append", default=[])
+            p.add_argument("--expect", action="append", default=[])
+            p.add_argument("--rounds", type=int, default=1)
+        else:
+            p.add_argument("--vmplat", required=True)
+            p.add_argument("--qemu", default="")
+    args = parser.parse_args()
+    return cmd_check(args) if args.command == "check" else cmd_diff(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
