@@ -320,6 +320,7 @@ static int load_image(struct proc *p, const struct user_image *img, const char *
   p->tf.x[2] = sp - 16;
   p->tf.x[10] = sp;
   strncpy(p->name, img->name, NAME_LEN - 1);
+  sfence_asid(p->asid);
   g_count.execs++;
   return FAULT_OK;
 }

@@ -41,6 +41,8 @@ static uint32_t m_slot_hint;
 static uint64_t *m_kpool_free;
 static uint64_t m_kernel_root[PT_ENTRIES] __attribute__((aligned(4096)));
 
+/* Every PTE change is followed by an sfence.vma of that page and ASID, installs included:
+ * the fence also orders our PTE store before the walker's reads (privileged spec 4.2.1). */
 void sfence_page(uint64_t va, uint16_t asid)
 {
   asm volatile("sfence.vma %0, %1" ::"r"(va), "r"((uint64_t)asid) : "memory");
@@ -105,7 +107,9 @@ void vm_init(uint64_t base, uint64_t end)
   uint64_t want = g_boot.frames ? g_boot.frames : available;
   if (want > available || want > MAX_FRAMES) {
     uint64_t cap = available < MAX_FRAMES ? available : MAX_FRAMES;
-    printf("vm: frames=%lu too many, using %lu\n", (unsigned long)want, (unsigned long)cap);
+    if (g_boot.frames)
+      printf("vm: frames=%lu is more than the %lu available, using %lu\n", (unsigned long)want,
+             (unsigned long)cap, (unsigned long)cap);
     want = cap;
   }
   m_nframes = (uint32_t)want;
@@ -317,6 +321,7 @@ static int demand_zero(struct proc *p, uint64_t va, uint64_t *pte, uint64_t caus
   uint64_t ad = PTE_A | (cause == CAUSE_STORE_PAGE_FAULT ? PTE_D : 0);
   frame_map(f, p, va, pte, PTE_R | PTE_W | PTE_U | ad);
   m_frames[f].pinned = 0;
+  sfence_page(va, p->asid);
   g_count.fault_demand_zero++;
   return FAULT_OK;
 }
@@ -344,6 +349,7 @@ static int swap_in(struct proc *p, uint64_t va, uint64_t *pte)
     uint64_t *qpte = q == p ? pte : vm_walk(q->root, va, false);
     if (qpte && (*qpte & (PTE_V | PTE_SWAP)) == PTE_SWAP && PTE_SLOT(*qpte) == slot) {
       frame_map(f, q, va, qpte, (*qpte & (PTE_PERM | PTE_COW)) | (q == p ? PTE_A : 0));
+      sfence_page(va, q->asid);
       found++;
     }
   }
@@ -478,6 +484,7 @@ int vm_fork(struct proc *parent, struct proc *child)
       *cpte = e;
     }
   }
+  sfence_asid(child->asid);
   return FAULT_OK;
 }
 
