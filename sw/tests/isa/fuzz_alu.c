@@ -1,5 +1,6 @@
 /* Random differential test of the integer pipeline: blocks of pseudo-random RV64IM
- * register instructions (every OP, OP-32, OP-IMM, OP-IMM-32 form, LUI, AUIPC), generated
+ * instructions (every OP, OP-32, OP-IMM, OP-IMM-32 form, LUI, AUIPC, and loads and stores
+ * of every width at any alignment into a scratch area), generated
  * into a code buffer, run, and their register results hashed. The generator is seeded, so
  * the program is the same on every machine: one hash line per block lets the differential
  * test point at the first block where vmplat and QEMU part, and the final hash is checked
@@ -10,13 +11,15 @@
 
 #define BLOCKS 48
 #define BLOCK_INSNS 96
-#define EXPECTED_HASH 0xa47137d63c45270eUL /* as computed by qemu-system-riscv64 7.2 */
+#define EXPECTED_HASH 0x706072384cf4f714UL /* as computed by qemu-system-riscv64 7.2 */
 
 /* The registers the random code uses; a0 (x10) holds the state pointer and is never written. */
 static const uint8_t kRegs[] = {5, 6, 7, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31};
 #define NREGS (sizeof kRegs / sizeof kRegs[0])
 
-static uint64_t s_state[NREGS];
+#define SCRATCH_BYTES 1024
+/* Registers first, then the scratch memory the random loads and stores use. */
+static uint64_t s_state[NREGS + SCRATCH_BYTES / 8];
 static uint32_t s_code[2 * NREGS + BLOCK_INSNS + 1] __attribute__((aligned(64)));
 static uint64_t s_rng = 0x9e3779b97f4a7c15UL;
 
@@ -55,6 +58,12 @@ static uint32_t imm12(void)
   return rnd() % 4 == 0 ? kEdges[rnd() % 7] : (uint32_t)rnd();
 }
 
+/* An a0-relative offset into the scratch area with room for a doubleword. */
+static uint32_t scratch_offset(void)
+{
+  return 8 * NREGS + rnd() % (SCRATCH_BYTES - 7);
+}
+
 static uint32_t random_insn(void)
 {
   static const uint8_t kOp[][2] = {{0, 0}, {0x20, 0}, {0, 1}, {0, 2}, {0, 3}, {0, 4},
@@ -63,7 +72,8 @@ static uint32_t random_insn(void)
   static const uint8_t kOp32[][2] = {{0, 0}, {0x20, 0}, {0, 1}, {0, 5}, {0x20, 5},
                                      {1, 0}, {1, 4}, {1, 5}, {1, 6}, {1, 7}};
   static const uint8_t kOpImmF3[] = {0, 2, 3, 4, 6, 7};
-  switch (rnd() % 8) {
+  static const uint8_t kLoadF3[] = {0, 1, 2, 3, 4, 5, 6}; /* lb lh lw ld lbu lhu lwu */
+  switch (rnd() % 10) {
     case 0:
     case 1: {
       unsigned k = rnd() % (sizeof kOp / sizeof kOp[0]);
@@ -91,8 +101,16 @@ static uint32_t random_insn(void)
     }
     case 6:
       return (uint32_t)(rnd() & 0xfffff000) | pick_rd() << 7 | 0x37; /* lui */
-    default:
+    case 7:
       return (uint32_t)(rnd() & 0xfffff000) | pick_rd() << 7 | 0x17; /* auipc */
+    case 8:
+      return scratch_offset() << 20 | 10 << 15 | (uint32_t)kLoadF3[rnd() % 7] << 12 |
+             pick_rd() << 7 | 0x03;
+    default: {
+      uint32_t off = scratch_offset();
+      return (off >> 5) << 25 | pick_rs() << 20 | 10 << 15 | (uint32_t)(rnd() % 4) << 12 |
+             (off & 31) << 7 | 0x23;
+    }
   }
 }
 
@@ -113,7 +131,7 @@ static void generate_block(void)
 
 static uint64_t hash_state(uint64_t h)
 {
-  for (unsigned i = 0; i < NREGS; ++i)
+  for (unsigned i = 0; i < sizeof s_state / sizeof s_state[0]; ++i)
     h = (h ^ s_state[i]) * 0x100000001b3UL;
   return h;
 }
@@ -122,7 +140,7 @@ int main(void)
 {
   static const uint64_t kSeeds[] = {0, 1, 0xffffffffffffffffUL, 0x8000000000000000UL,
                                     0x7fffffffffffffffUL, 0xffffffff80000000UL, 0x80000000UL};
-  for (unsigned i = 0; i < NREGS; ++i)
+  for (unsigned i = 0; i < sizeof s_state / sizeof s_state[0]; ++i)
     s_state[i] = i < 7 ? kSeeds[i] : rnd();
   uint64_t total = 0xcbf29ce484222325UL;
   for (unsigned b = 0; b < BLOCKS; ++b) {
