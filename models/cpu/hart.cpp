@@ -566,13 +566,13 @@ void Hart::flush_decode_cache()
 
 bool Hart::read_code(uint64_t pa, void* buf, unsigned len)
 {
-  if (!m_dmi_ptr)
-    try_dmi(pa);
   return phys_access(pa, static_cast<uint8_t*>(buf), len, false, true);
 }
 
 void Hart::fetch_page(uint64_t pa)
 {
+  if (!m_dmi_ptr)
+    try_dmi(pa);  // before taking a page: a new DMI region starts an empty decode cache
   const uint64_t ppn = pa / kPageSize;
   auto& page = m_decoded[ppn];
   if (!page)

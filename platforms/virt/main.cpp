@@ -1,3 +1,254 @@
-// Placeholder until the platform lands (issue 2).
+// vmplat: boot a firmware ELF on the virt platform, then report how the run ended and what
+// the models counted.
+#include <chrono>
+#include <cstdlib>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
 #include <systemc>
-int sc_main(int, char*[]) { return 0; }
+
+#include "models/common/config.h"
+#include "models/common/elf_file.h"
+#include "models/common/log.h"
+#include "models/common/sim.h"
+#include "models/common/stats.h"
+#include "platforms/virt/platform.h"
+
+using vmplat::common::UserError;
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+// Exit codes besides the firmware's own (see README "Exit codes").
+constexpr int kExitUsage = 2;
+constexpr int kExitInstructionLimit = 124;
+constexpr int kExitIdle = 125;
+
+const char* const kUsage = R"(usage: vmplat [options] firmware.elf
+
+Runs a RISC-V RV64 firmware ELF on the virt platform (the QEMU virt memory map). The
+guest's console (UART) is vmplat's standard output; vmplat's own messages and the
+statistics summary go to standard error. The exit code is the firmware's (test finisher or
+HTIF), 124 when the instruction limit was reached, 125 when the hart sleeps in WFI with
+nothing left that could wake it, 2 for bad usage or input.
+
+options:
+  --config FILE          JSON configuration file (repeatable; --set and the options below
+                         override it)
+  --set KEY=VALUE        set a configuration key (repeatable); vmplat --help-config lists them
+  --ram SIZE             DRAM size, e.g. 128M or 4G                      [dram.size]
+  --mode fast|timed      memory mode: DMI at a fixed latency, or every access through the
+                         DRAM bank/row model                            [dram.mode]
+  --max-instructions N   stop after N retired instructions (exit 124)    [cpu.max_instructions]
+  --quantum NS           temporal decoupling quantum in ns               [cpu.quantum_ns]
+  --uart-out FILE        guest console output to FILE instead of stdout  [uart.output]
+  --uart-in FILE|stdin   guest console input                             [uart.input]
+  --trace FILE           instruction trace in Spike's commit-log format  [cpu.trace]
+  --drive file=IMG       virtio block device backed by a raw image file  [disk.image]
+  --drive size=SIZE      virtio block device in memory, e.g. 64M         [disk.size]
+  --append ARGS          boot arguments, in the device tree's /chosen/bootargs
+  --stats FILE           write configuration and statistics as JSON
+  --quiet                no summary on standard error
+  --log LEVEL            error, warning (default), info or debug
+  --help                 this text
+  --help-config          every configuration key with its default, unit and meaning
+  --help-stats           every statistic with its meaning
+  --version              the version
+)";
+
+struct Options {
+  std::vector<std::string> config_files;
+  std::vector<std::pair<std::string, std::string>> sets;  // assignment, where
+  std::string firmware, bootargs, stats_file, log_level = "warning";
+  bool quiet = false, help_config = false, help_stats = false;
+};
+
+[[noreturn]] void usage_error(const std::string& msg)
+{
+  std::cerr << "vmplat: error: " << msg << "\n";
+  std::exit(kExitUsage);
+}
+
+Options parse(int argc, char* argv[])
+{
+  Options o;
+  auto value = [&](int& i, const std::string& opt) -> std::string {
+    if (i + 1 >= argc)
+      usage_error("option " + opt + " needs a value; see vmplat --help");
+    return argv[++i];
+  };
+  auto shortcut = [&](const std::string& key, const std::string& v, const std::string& opt) {
+    o.sets.push_back({key + "=" + v, opt});
+  };
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else if (a == "--version") {
+      std::cout << "vmplat " << kVersion << "\n";
+      std::exit(0);
+    } else if (a == "--help-config") {
+      o.help_config = true;
+    } else if (a == "--help-stats") {
+      o.help_stats = true;
+    } else if (a == "--config") {
+      o.config_files.push_back(value(i, a));
+    } else if (a == "--set") {
+      o.sets.push_back({value(i, a), "--set"});
+    } else if (a == "--ram") {
+      shortcut("dram.size", value(i, a), a);
+    } else if (a == "--mode") {
+      shortcut("dram.mode", value(i, a), a);
+    } else if (a == "--max-instructions") {
+      shortcut("cpu.max_instructions", value(i, a), a);
+    } else if (a == "--quantum") {
+      shortcut("cpu.quantum_ns", value(i, a), a);
+    } else if (a == "--uart-out") {
+      shortcut("uart.output", value(i, a), a);
+    } else if (a == "--uart-in") {
+      shortcut("uart.input", value(i, a), a);
+    } else if (a == "--trace") {
+      shortcut("cpu.trace", value(i, a), a);
+    } else if (a == "--drive") {
+      const std::string v = value(i, a);
+      if (v.rfind("file=", 0) == 0)
+        shortcut("disk.image", v.substr(5), a);
+      else if (v.rfind("size=", 0) == 0)
+        shortcut("disk.size", v.substr(5), a);
+      else
+        usage_error("--drive '" + v + "': expected file=IMAGE or size=SIZE");
+    } else if (a == "--append") {
+      o.bootargs = value(i, a);
+    } else if (a == "--stats") {
+      o.stats_file = value(i, a);
+    } else if (a == "--quiet") {
+      o.quiet = true;
+    } else if (a == "--log") {
+      o.log_level = value(i, a);
+      if (o.log_level != "error" && o.log_level != "warning" && o.log_level != "info" &&
+          o.log_level != "debug")
+        usage_error("--log '" + o.log_level + "': allowed: error, warning, info, debug");
+    } else if (a.size() > 1 && a[0] == '-') {
+      usage_error("unknown option '" + a + "'; see vmplat --help");
+    } else if (o.firmware.empty()) {
+      o.firmware = a;
+    } else {
+      usage_error("more than one firmware given ('" + o.firmware + "' and '" + a +
+                  "'); vmplat runs one ELF");
+    }
+  }
+  if (o.firmware.empty() && !o.help_config && !o.help_stats)
+    usage_error("no firmware given; usage: vmplat [options] firmware.elf (see --help)");
+  return o;
+}
+
+const char* describe_exit(int code)
+{
+  switch (code) {
+    case 0: return "passed";
+    case kExitInstructionLimit: return "stopped at the instruction limit";
+    case kExitIdle: return "stopped: the hart is idle with nothing left to wake it";
+    default: return "failed";
+  }
+}
+
+int run(const Options& o)
+{
+  auto& cfg = vmplat::common::config();
+  for (const auto& f : o.config_files)
+    cfg.load_json_file(f);
+  for (const auto& [assignment, where] : o.sets)
+    cfg.set(assignment, where);
+  vmplat::common::install_report_handler(o.log_level);
+
+  vmplat::virt::Platform platform;
+  cfg.check_all_used();
+  if (o.help_config) {
+    cfg.print_help(std::cout);
+    return 0;
+  }
+  if (o.help_stats) {
+    vmplat::common::stats().print_help(std::cout);
+    return 0;
+  }
+  const vmplat::common::ElfFile elf(o.firmware);
+  platform.load(elf, o.bootargs);
+
+  auto& st = vmplat::common::stats();
+  const auto t0 = std::chrono::steady_clock::now();
+  double host_seconds = 0;
+  st.derived("sim.host_seconds", "wall-clock seconds the simulation ran",
+             [&host_seconds] { return host_seconds; }, true);
+  st.derived("sim.host_mips", "simulated instructions per host second, in millions",
+             [&] { return host_seconds > 0 ? platform.hart.instret() / host_seconds / 1e6 : 0; },
+             true);
+  st.derived("sim.time_ns", "simulated time at the end of the run, in ns",
+             [] { return sc_core::sc_time_stamp().to_seconds() * 1e9; }, true);
+
+  sc_core::sc_start();
+  host_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  auto& sim = vmplat::common::sim();
+  int code;
+  std::string reason;
+  if (sim.stop_requested()) {
+    code = sim.exit_code();
+    reason = sim.reason();
+  } else {
+    code = kExitIdle;
+    reason = "the hart waits in WFI and no device or timer can raise an interrupt";
+  }
+  if (code == kExitInstructionLimit || code == kExitIdle)
+    std::cerr << "vmplat: " << reason << "\n";
+  std::cout.flush();
+
+  if (!o.stats_file.empty()) {
+    nlohmann::json j;
+    j["vmplat"] = {{"version", kVersion}, {"firmware", o.firmware}, {"exit_code", code},
+                   {"stop_reason", reason}};
+    j["config"] = cfg.effective();
+    j["stats"] = st.to_json();
+    std::ofstream out(o.stats_file);
+    if (!out)
+      throw UserError("--stats: cannot write '" + o.stats_file + "'");
+    out << j.dump(2) << "\n";
+  }
+  if (!o.quiet) {
+    std::cerr << "vmplat: firmware " << describe_exit(code) << " (exit code " << code << ": "
+              << reason << ")\n";
+    st.write_summary(std::cerr);
+  }
+  return code;
+}
+
+}  // namespace
+
+int sc_main(int argc, char* argv[])
+{
+  const Options options = parse(argc, argv);
+  try {
+    return run(options);
+  } catch (const UserError& e) {
+    std::cerr << "vmplat: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const sc_core::sc_report& r) {
+    std::cerr << "vmplat: error: " << r.get_msg() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "vmplat: error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+// SystemC prints its banner on stdout, the guest console's stream, before sc_main runs,
+// unless this variable is set: so vmplat has its own main.
+int main(int argc, char* argv[])
+{
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}

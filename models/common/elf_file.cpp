@@ -1,0 +1,101 @@
+#include "models/common/elf_file.h"
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <memory>
+
+#include "models/common/config.h"
+
+namespace vmplat::common {
+
+namespace {
+
+struct ElfCloser {
+  void operator()(Elf* e) const { elf_end(e); }
+};
+
+}  // namespace
+
+ElfFile::ElfFile(const std::string& path) : m_path(path)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw UserError("firmware '" + path + "' cannot be read (missing or no permission)");
+  std::vector<char> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string what = "firmware '" + path + "'";
+  if (image.size() < 4 || std::memcmp(image.data(), "\177ELF", 4) != 0)
+    throw UserError(what + " is not an ELF file; expected a 64-bit RISC-V ELF executable");
+
+  elf_version(EV_CURRENT);
+  std::unique_ptr<Elf, ElfCloser> elf(elf_memory(image.data(), image.size()));
+  if (!elf || elf_kind(elf.get()) != ELF_K_ELF)
+    throw UserError(what + " is not a valid ELF file: " + elf_errmsg(-1));
+  if (gelf_getclass(elf.get()) != ELFCLASS64)
+    throw UserError(what + " is a 32-bit ELF; expected a 64-bit RISC-V (RV64) executable");
+  GElf_Ehdr eh;
+  if (!gelf_getehdr(elf.get(), &eh))
+    throw UserError(what + " has an unreadable ELF header: " + elf_errmsg(-1));
+  if (eh.e_ident[EI_DATA] != ELFDATA2LSB)
+    throw UserError(what + " is big-endian; expected a little-endian RISC-V executable");
+  if (eh.e_machine != EM_RISCV)
+    throw UserError(what + " is for machine " + std::to_string(eh.e_machine) +
+                    ", not RISC-V (243); expected a 64-bit RISC-V executable");
+  if (eh.e_type != ET_EXEC)
+    throw UserError(what + " is not an executable (ELF type " + std::to_string(eh.e_type) +
+                    "); link it as a static executable");
+  m_entry = eh.e_entry;
+
+  size_t nph = 0;
+  if (elf_getphdrnum(elf.get(), &nph) != 0)
+    throw UserError(what + " has no readable program headers: " + elf_errmsg(-1));
+  for (size_t i = 0; i < nph; ++i) {
+    GElf_Phdr ph;
+    if (!gelf_getphdr(elf.get(), int(i), &ph) || ph.p_type != PT_LOAD || ph.p_memsz == 0)
+      continue;
+    if (ph.p_filesz > ph.p_memsz || ph.p_offset + ph.p_filesz > image.size())
+      throw UserError(what + ": segment " + std::to_string(i) + " lies outside the file");
+    Segment seg;
+    seg.paddr = ph.p_paddr;
+    seg.memsz = ph.p_memsz;
+    seg.data.assign(image.begin() + long(ph.p_offset),
+                    image.begin() + long(ph.p_offset + ph.p_filesz));
+    m_segments.push_back(std::move(seg));
+  }
+  if (m_segments.empty())
+    throw UserError(what + " has no loadable segment");
+
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(elf.get(), scn)) != nullptr) {
+    GElf_Shdr sh;
+    if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
+      continue;
+    Elf_Data* data = elf_getdata(scn, nullptr);
+    if (!data || sh.sh_entsize == 0)
+      continue;
+    const size_t count = sh.sh_size / sh.sh_entsize;
+    for (size_t k = 0; k < count; ++k) {
+      GElf_Sym sym;
+      if (!gelf_getsym(data, int(k), &sym) || sym.st_name == 0)
+        continue;
+      const char* name = elf_strptr(elf.get(), sh.sh_link, sym.st_name);
+      if (name && *name)
+        m_symbols.emplace(name, sym.st_value);
+    }
+  }
+}
+
+std::optional<uint64_t> ElfFile::symbol(const std::string& name) const
+{
+  auto it = m_symbols.find(name);
+  if (it == m_symbols.end())
+    return std::nullopt;
+  return it->second;
+}
+
+}  // namespace vmplat::common

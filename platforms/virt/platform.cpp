@@ -1,0 +1,85 @@
+#include "platforms/virt/platform.h"
+
+#include <cstring>
+#include <sstream>
+
+#include "models/common/config.h"
+#include "platforms/virt/fdt.h"
+
+namespace vmplat::virt {
+
+namespace {
+
+std::string hex(uint64_t v)
+{
+  std::ostringstream os;
+  os << "0x" << std::hex << v;
+  return os.str();
+}
+
+}  // namespace
+
+Platform::Platform()
+    : hart("cpu"),
+      mmu("mmu", hart.period()),
+      bus("bus"),
+      dram("dram"),
+      finisher("finisher"),
+      clint("clint"),
+      plic("plic"),
+      uart("uart")
+{
+  hart.set_translator(&mmu);
+  hart.isock.bind(bus.tsock);
+  mmu.isock.bind(bus.tsock);
+
+  // Targets: the i-th map() describes the i-th binding of bus.isock.
+  bus.map(kFinisherBase, 0x1000, "finisher");
+  bus.isock.bind(finisher.tsock);
+  bus.map(kClintBase, periph::Clint::kSize, "clint");
+  bus.isock.bind(clint.tsock);
+  bus.map(kPlicBase, periph::Plic::kSize, "plic");
+  bus.isock.bind(plic.tsock);
+  bus.map(kUartBase, periph::Uart16550::kSize, "uart");
+  bus.isock.bind(uart.tsock);
+  bus.map(kDramBase, dram.size(), "dram");
+  bus.isock.bind(dram.tsock);
+
+  clint.bind_hart(hart);
+  plic.bind_hart(hart);
+  uart.irq.bind(plic, kUartIrq);
+}
+
+void Platform::load(const common::ElfFile& elf, const std::string& bootargs)
+{
+  const uint64_t ram_end = kDramBase + dram.size();
+  for (const auto& seg : elf.segments()) {
+    if (seg.paddr < kDramBase || seg.paddr >= ram_end || seg.memsz > ram_end - seg.paddr)
+      throw common::UserError("firmware '" + elf.path() + "': segment at " + hex(seg.paddr) +
+                              " (" + std::to_string(seg.memsz) + " bytes) is outside RAM " +
+                              hex(kDramBase) + ".." + hex(ram_end - 1) +
+                              "; link it inside RAM or give more with --ram");
+    uint8_t* dst = dram.host_ptr() + (seg.paddr - kDramBase);
+    std::memcpy(dst, seg.data.data(), seg.data.size());
+    std::memset(dst + seg.data.size(), 0, seg.memsz - seg.data.size());
+  }
+
+  // The device tree goes where QEMU's virt machine puts it: 2 MiB-aligned below the end
+  // of RAM (or below 3 GiB).
+  FdtInfo info;
+  info.ram_base = kDramBase;
+  info.ram_size = dram.size();
+  info.bootargs = bootargs;
+  info.mmu_type = mmu.supports_satp_mode(cpu::satp::kModeSv48) ? "riscv,sv48" : "riscv,sv39";
+  const std::vector<uint8_t> fdt = build_fdt(info);
+  const uint64_t top = std::min<uint64_t>(ram_end, 0xc000'0000);
+  const uint64_t fdt_addr = (top - fdt.size()) & ~uint64_t(0x1f'ffff);
+  if (fdt_addr < kDramBase)
+    throw common::UserError("RAM of " + std::to_string(dram.size()) +
+                            " bytes is too small for the device tree; use --ram 4M or more");
+  std::memcpy(dram.host_ptr() + (fdt_addr - kDramBase), fdt.data(), fdt.size());
+
+  hart.reset(elf.entry(), 0, fdt_addr);
+}
+
+}  // namespace vmplat::virt

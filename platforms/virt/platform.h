@@ -1,0 +1,55 @@
+// The virt platform: the QEMU virt memory map (DESIGN.md) populated with vmplat's models.
+//
+//   0x0010_0000  finisher        0x0200_0000  clint       0x0c00_0000  plic
+//   0x1000_0000  uart (irq 10)   0x1000_1000  disk: virtio-mmio slot 0 (irq 1)
+//   0x8000_0000  dram
+//
+// Modules are top-level SystemC modules named after their configuration prefix ("cpu",
+// "mmu", "dram", ...), so a key's path is the module's name.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "models/bus/router.h"
+#include "models/common/elf_file.h"
+#include "models/cpu/hart.h"
+#include "models/mem/dram.h"
+#include "models/mmu/mmu.h"
+#include "models/periph/clint.h"
+#include "models/periph/finisher.h"
+#include "models/periph/plic.h"
+#include "models/periph/uart16550.h"
+
+namespace vmplat::virt {
+
+constexpr uint64_t kFinisherBase = 0x0010'0000;
+constexpr uint64_t kClintBase = 0x0200'0000;
+constexpr uint64_t kPlicBase = 0x0c00'0000;
+constexpr uint64_t kUartBase = 0x1000'0000;
+constexpr unsigned kUartIrq = 10;
+constexpr uint64_t kVirtioBase = 0x1000'1000;
+constexpr uint64_t kVirtioSlotSize = 0x1000;
+constexpr unsigned kVirtioIrq = 1;
+constexpr uint64_t kDramBase = 0x8000'0000;
+
+class Platform {
+ public:
+  Platform();
+
+  // Loads the ELF's segments into DRAM, places the device tree, points the HTIF device
+  // at tohost/fromhost if the ELF has them, and sets the hart's reset state.
+  void load(const common::ElfFile& elf, const std::string& bootargs);
+
+  cpu::Hart hart;
+  mmu::Mmu mmu;
+  bus::Router bus;
+  mem::Dram dram;
+  periph::Finisher finisher;
+  periph::Clint clint;
+  periph::Plic plic;
+  periph::Uart16550 uart;
+};
+
+}  // namespace vmplat::virt
