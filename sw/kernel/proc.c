@@ -53,9 +53,11 @@ uint64_t read_instret(void)
   return g_have_instret ? read_csr(instret) : 0;
 }
 
+static bool preemptive(void);
+
 static void set_timer(void)
 {
-  if (g_have_sstc)
+  if (preemptive())
     asm volatile("csrw " CSR_STIMECMP ", %0" ::"r"(read_time() + g_boot.quantum));
 }
 
@@ -73,46 +75,55 @@ __attribute__((noreturn)) void kernel_trap(uint64_t cause, uint64_t epc, uint64_
   vp_exit(4);
 }
 
-static void print_counter(const char *name, uint64_t value, bool timing)
+static bool preemptive(void)
 {
-  printf("counter%s %s %lu\n", timing ? "~" : "", name, (unsigned long)value);
+  return g_have_sstc && g_boot.quantum > 0;
 }
 
-/* "counter" lines are functional: the same on every platform for the same boot arguments.
- * "counter~" lines depend on timing (time slices, device latency, instruction counts). */
+/* Each counter is one of: functional (the same on every platform for the same boot
+ * parameters), racy (depends on how processes interleave, so on time slices: functional only
+ * without preemption, quantum=0) or timing (always depends on timing). Functional lines read
+ * "counter <name> <value>", the others "counter~ <name> <value>". */
+enum counter_kind { FUNCTIONAL, RACY, TIMING };
+
+static void print_counter(const char *name, uint64_t value, enum counter_kind kind)
+{
+  bool marked = kind == TIMING || (kind == RACY && preemptive());
+  printf("counter%s %s %lu\n", marked ? "~" : "", name, (unsigned long)value);
+}
+
 void print_counters(void)
 {
   const struct counters *c = &g_count;
-  print_counter("page_faults.demand_zero", c->fault_demand_zero, false);
-  print_counter("page_faults.cow", c->fault_cow_copy + c->fault_cow_reuse, false);
-  /* Which sharer copies and which one takes the frame back depends on who writes first. */
-  print_counter("page_faults.cow_copy", c->fault_cow_copy, true);
-  print_counter("page_faults.cow_reuse", c->fault_cow_reuse, true);
-  print_counter("page_faults.swap_in", c->fault_swap_in, false);
-  print_counter("page_faults.ad_update", c->fault_ad_update, false);
-  print_counter("page_faults.fatal", c->fault_fatal, false);
-  print_counter("swap.outs", c->swap_outs, false);
-  print_counter("swap.drops", c->swap_drops, false);
-  print_counter("swap.ins", c->swap_ins, false);
-  print_counter("swap.full", c->swap_full, false);
-  print_counter("clock.scanned", c->clock_scanned, false);
-  print_counter("clock.second_chances", c->clock_second_chances, false);
-  print_counter("procs.forks", c->forks, false);
-  print_counter("procs.execs", c->execs, false);
-  print_counter("procs.exits", c->exits, false);
-  print_counter("procs.kills", c->kills, false);
-  print_counter("tlb.sfence_page", c->sfence_page, false);
-  print_counter("tlb.sfence_asid", c->sfence_asid, false);
-  print_counter("tlb.sfence_all", c->sfence_all, false);
-  print_counter("disk.reads", c->disk_reads, false);
-  print_counter("disk.writes", c->disk_writes, false);
-  print_counter("context_switches", c->context_switches, true);
-  print_counter("timer_ticks", c->timer_ticks, true);
-  print_counter("disk.waits", c->disk_waits, true);
-  print_counter("syscalls", c->syscalls, true);
-  print_counter("time", read_time() - m_start_time, true);
+  print_counter("page_faults.demand_zero", c->fault_demand_zero, FUNCTIONAL);
+  print_counter("page_faults.cow", c->fault_cow_copy + c->fault_cow_reuse, FUNCTIONAL);
+  print_counter("page_faults.cow_copy", c->fault_cow_copy, RACY);
+  print_counter("page_faults.cow_reuse", c->fault_cow_reuse, RACY);
+  print_counter("page_faults.swap_in", c->fault_swap_in, RACY);
+  print_counter("page_faults.ad_update", c->fault_ad_update, FUNCTIONAL);
+  print_counter("page_faults.fatal", c->fault_fatal, FUNCTIONAL);
+  print_counter("swap.outs", c->swap_outs, RACY);
+  print_counter("swap.drops", c->swap_drops, RACY);
+  print_counter("swap.ins", c->swap_ins, RACY);
+  print_counter("swap.full", c->swap_full, RACY);
+  print_counter("clock.scanned", c->clock_scanned, RACY);
+  print_counter("clock.second_chances", c->clock_second_chances, RACY);
+  print_counter("procs.forks", c->forks, FUNCTIONAL);
+  print_counter("procs.execs", c->execs, FUNCTIONAL);
+  print_counter("procs.exits", c->exits, FUNCTIONAL);
+  print_counter("procs.kills", c->kills, FUNCTIONAL);
+  print_counter("tlb.sfence_page", c->sfence_page, RACY);
+  print_counter("tlb.sfence_asid", c->sfence_asid, FUNCTIONAL);
+  print_counter("tlb.sfence_all", c->sfence_all, FUNCTIONAL);
+  print_counter("disk.reads", c->disk_reads, RACY);
+  print_counter("disk.writes", c->disk_writes, RACY);
+  print_counter("context_switches", c->context_switches, RACY);
+  print_counter("syscalls", c->syscalls, RACY);
+  print_counter("timer_ticks", c->timer_ticks, TIMING);
+  print_counter("disk.waits", c->disk_waits, TIMING);
+  print_counter("time", read_time() - m_start_time, TIMING);
   if (g_have_instret)
-    print_counter("instructions", read_instret() - m_start_instret - c->wait_instret, true);
+    print_counter("instructions", read_instret() - m_start_instret - c->wait_instret, TIMING);
 }
 
 static const char *cause_name(int reason)
@@ -557,11 +568,11 @@ void kernel_main(void)
   printf("kernel: %lu user frames, %lu swap slots%s, asid bits %u, time slice %lu ticks%s\n",
          (unsigned long)vm_frames(), (unsigned long)vm_swap_slots(),
          disk ? "" : " (no swap device)", bits, (unsigned long)g_boot.quantum,
-         g_have_sstc ? "" : " (no Sstc: no preemption)");
+         preemptive() ? "" : g_have_sstc ? " (no preemption)" : " (no Sstc: no preemption)");
   printf("kernel: run %s\n", run);
 
   proc_start_init(run);
-  if (g_have_sstc) {
+  if (preemptive()) {
     set_csr(sie, SIE_STIE);
     set_timer();
   }
