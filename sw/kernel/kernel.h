@@ -120,11 +120,8 @@ __attribute__((noreturn)) void user_return(struct trapframe *tf);
 
 /* vm.c */
 void vm_init(uint64_t base, uint64_t end);
-uint64_t *kpage_alloc(void);
-void kpage_free(uint64_t *page);
 uint64_t *vm_kernel_root(void);
 uint64_t *vm_new_root(void);
-uint64_t *vm_walk(uint64_t *root, uint64_t va, bool create);
 int vm_fault(struct proc *p, uint64_t va, uint64_t cause);
 int vm_map_page(struct proc *p, uint64_t va, uint64_t perm, uint64_t off, const void *src,
                 size_t len);
@@ -146,8 +143,6 @@ void blk_irq(void);
 
 /* proc.c */
 void proc_start_init(const char *args);
-__attribute__((noreturn)) void schedule_and_run(void);
-void proc_kill(struct proc *p, int reason, uint64_t va, uint64_t pc);
 void trap_user(struct trapframe *tf);
 void print_counters(void);
 uint64_t read_time(void);

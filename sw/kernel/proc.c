@@ -179,11 +179,6 @@ __attribute__((noreturn)) static void schedule(bool rotate)
   finish(2);
 }
 
-__attribute__((noreturn)) void schedule_and_run(void)
-{
-  schedule(false);
-}
-
 /* ---- process life cycle ---- */
 
 static struct proc *proc_alloc(void)
@@ -229,7 +224,7 @@ static void proc_exit(struct proc *p, int status)
     parent->state = PROC_RUNNABLE;
 }
 
-void proc_kill(struct proc *p, int reason, uint64_t va, uint64_t pc)
+static void proc_kill(struct proc *p, int reason, uint64_t va, uint64_t pc)
 {
   printf("kill: pid %d (%s): %s at 0x%lx, pc 0x%lx\n", p->pid, p->name, cause_name(reason),
          (unsigned long)va, (unsigned long)pc);

@@ -75,7 +75,7 @@ static int proc_slot(const struct proc *p)
   return (int)(p - g_procs);
 }
 
-uint64_t *kpage_alloc(void)
+static uint64_t *kpage_alloc(void)
 {
   uint64_t *page = m_kpool_free;
   if (page) {
@@ -85,7 +85,7 @@ uint64_t *kpage_alloc(void)
   return page;
 }
 
-void kpage_free(uint64_t *page)
+static void kpage_free(uint64_t *page)
 {
   page[0] = (uint64_t)(uintptr_t)m_kpool_free;
   m_kpool_free = page;
@@ -149,7 +149,7 @@ uint64_t *vm_new_root(void)
 }
 
 /* The leaf PTE of a user address (root entry 1), creating tables on the way if asked. */
-uint64_t *vm_walk(uint64_t *root, uint64_t va, bool create)
+static uint64_t *vm_walk(uint64_t *root, uint64_t va, bool create)
 {
   uint64_t *table = root;
   for (int level = 2; level > 0; level--) {
