@@ -97,6 +97,20 @@ static uint32_t m_irq;
 static uint64_t m_capacity_sectors;
 static uint16_t m_used_seen;
 
+uint64_t g_probe_armed;
+uint64_t g_probe_faulted;
+uint32_t probe_read32(uint64_t addr);
+
+/* Reads a register of a transport that may not exist: false if the read faulted. */
+static bool probe(uint64_t addr, uint32_t *value)
+{
+  g_probe_faulted = 0;
+  g_probe_armed = 1;
+  *value = probe_read32(addr);
+  g_probe_armed = 0;
+  return g_probe_faulted == 0;
+}
+
 static uint32_t reg_read(uint32_t off)
 {
   return VP_MMIO32(m_base + off);
@@ -107,13 +121,15 @@ static void reg_write(uint32_t off, uint32_t value)
   VP_MMIO32(m_base + off) = value;
 }
 
-/* Slots are probed upwards from 0 until one is a block device; QEMU fills slots from the
- * top, vmplat puts the disk in slot 0 (so vmplat never reads an empty slot). */
+/* Slots are probed upwards from 0 until one is a block device (QEMU fills slots from the
+ * top, vmplat puts the disk in slot 0); a slot that is not there (access fault) or has no
+ * magic value ends the search. */
 bool blk_init(void)
 {
   for (uint32_t slot = 0; slot < MAX_SLOTS; slot++) {
     m_base = VP_VIRTIO_BASE(slot);
-    if (reg_read(VIRTIO_MAGIC) != MAGIC_VALUE)
+    uint32_t magic;
+    if (!probe(m_base + VIRTIO_MAGIC, &magic) || magic != MAGIC_VALUE)
       break;
     if (reg_read(VIRTIO_DEVICE_ID) != 2)
       continue;
