@@ -14,6 +14,7 @@
 #define MAX_SWAP_SLOTS 65536U
 #define KPOOL_PAGES 512U
 #define PT_ENTRIES 512U
+static const unsigned kMinFrames = 4;
 
 struct frame {
   uint64_t va;       /* user page every owner maps this frame at */
@@ -111,6 +112,12 @@ void vm_init(uint64_t base, uint64_t end)
       printf("vm: frames=%lu is more than the %lu available, using %lu\n", (unsigned long)want,
              (unsigned long)cap, (unsigned long)cap);
     want = cap;
+  }
+  /* One instruction can need three pages at once (its code, and a data access that crosses
+   * a page boundary): with fewer frames a process could evict what it needs forever. */
+  if (want < kMinFrames && available >= kMinFrames) {
+    printf("vm: frames=%lu is too few, using %u\n", (unsigned long)want, kMinFrames);
+    want = kMinFrames;
   }
   m_nframes = (uint32_t)want;
   for (uint32_t f = 0; f < m_nframes; f++)
