@@ -578,7 +578,8 @@ void Hart::fetch_page(uint64_t pa)
   if (!page)
     page = std::make_unique<DecodedPage>();
   const uint64_t off = pa - m_dmi_base;
-  if (m_dmi_ptr && off < m_dmi_size)
+  m_fetch_page_dmi = m_dmi_ptr && off < m_dmi_size;
+  if (m_fetch_page_dmi)
     m_code_page[off / kPageSize] = 1;
   m_fetch_page = page.get();
   m_fetch_ppn = ppn;
@@ -617,11 +618,8 @@ bool Hart::fetch_cross_page(uint64_t pa_lo, Insn& out)
   return true;
 }
 
-inline const Insn* Hart::fetch()
+const Insn* Hart::fetch_slow(uint64_t pa)
 {
-  uint64_t pa = m_pc;
-  if (m_xlate_fetch && !translate(m_pc, 2, AccessKind::kFetch, pa))
-    return nullptr;
   if (pa / kPageSize != m_fetch_ppn)
     fetch_page(pa);
   Insn* in = &m_fetch_page->slot[(pa % kPageSize) / 2];
@@ -635,25 +633,50 @@ inline const Insn* Hart::fetch()
       if (pa % kPageSize == kPageSize - 2) {
         if (!fetch_cross_page(pa, m_cross_insn))
           return nullptr;
-        return &m_cross_insn;
+        in = &m_cross_insn;
+      } else {
+        uint32_t w = 0;
+        if (!read_code(pa, &w, 4)) {
+          raise(exc::kInstrAccessFault, m_pc);
+          return nullptr;
+        }
+        *in = decode(w);
       }
-      uint32_t w = 0;
-      if (!read_code(pa, &w, 4)) {
-        raise(exc::kInstrAccessFault, m_pc);
-        return nullptr;
-      }
-      *in = decode(w);
     } else {
       *in = decode(lo);
     }
-    const uint64_t off = pa % kPageSize;
-    m_fetch_page->line_mask |= (1ull << (off / 64)) | (1ull << ((off + in->len - 1) / 64));
+    if (in != &m_cross_insn) {
+      const uint64_t off = pa % kPageSize;
+      m_fetch_page->line_mask |= (1ull << (off / 64)) | (1ull << ((off + in->len - 1) / 64));
+    }
   }
   if (pa / 64 != m_fetch_line) {
     m_fetch_line = pa / 64;
     m_cycles += fetch_line_cycles(pa);
   }
   return in;
+}
+
+__attribute__((always_inline)) inline const Insn* Hart::fetch()
+{
+  uint64_t pa = m_pc;
+  if (m_xlate_fetch && !translate(m_pc, 2, AccessKind::kFetch, pa))
+    return nullptr;
+  // Fast path: same page as the last fetch, instruction already decoded, and either the
+  // same line or a new line of a DMI page (whose cost is the DMI read latency).
+  if (__builtin_expect(pa / kPageSize == m_fetch_ppn, 1)) {
+    const Insn* in = &m_fetch_page->slot[(pa % kPageSize) / 2];
+    if (__builtin_expect(in->op != Op::kUndecoded, 1)) {
+      if (__builtin_expect(pa / 64 == m_fetch_line, 1))
+        return in;
+      if (m_fetch_page_dmi) {
+        m_fetch_line = pa / 64;
+        m_cycles += m_dmi_read_cycles;
+        return in;
+      }
+    }
+  }
+  return fetch_slow(pa);
 }
 
 bool Hart::access_slow(uint64_t va, uint8_t* buf, unsigned len, AccessKind kind)
@@ -808,8 +831,9 @@ void Hart::execute(uint64_t budget)
     const Insn* ip = fetch();
     if (!ip)
       continue;  // the fetch trapped; m_pc is the handler
-    // A store may clear the slot this instruction came from: work on a copy.
-    const Insn in = *ip;
+    // A store to this very code clears the slot `ip` points to: every field the cases
+    // need is read before their memory access (the trace keeps a copy for its line).
+    const Insn& in = kTrace ? (m_trace_insn = *ip) : *ip;
     const uint64_t pc = m_pc;
     [[maybe_unused]] const Priv priv_before = m_priv;
     uint64_t npc = pc + in.len;

@@ -97,6 +97,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
 
   // Memory. Each returns false after raising the trap.
   const Insn* fetch();
+  const Insn* fetch_slow(uint64_t pa);
   void fetch_page(uint64_t pa);
   bool fetch_cross_page(uint64_t pa_lo, Insn& out);
   bool read_code(uint64_t pa, void* buf, unsigned len);
@@ -171,6 +172,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   DecodedPage* m_fetch_page = nullptr;
   uint64_t m_fetch_ppn = ~uint64_t{0};
   uint64_t m_fetch_line = ~uint64_t{0};
+  bool m_fetch_page_dmi = false;
   Insn m_cross_insn;
 
   tlm::tlm_generic_payload m_trans;
@@ -180,6 +182,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t m_trace_mem_addr = 0, m_trace_mem_value = 0;
   unsigned m_trace_mem_size = 0;
   bool m_trace_mem_write = false;
+  Insn m_trace_insn;
 
   // Statistics.
   uint64_t m_exceptions[16] = {};
