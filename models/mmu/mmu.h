@@ -1,0 +1,139 @@
+// mmu::Mmu: address translation between the hart and the bus (privileged spec 4.3-4.5).
+//
+// The hart calls translate() for each fetch, load and store while satp.MODE is not Bare
+// and performs the physical access itself. The MMU applies M-mode bypass, MPRV/MPP (loads
+// and stores only, in M-mode), SUM, MXR and the U bit, checks canonical addresses, looks
+// the page up in the L1 TLB of the access (itlb or dtlb), then the shared L2 TLB, then
+// walks the table; it decides every fault, a TLB never does.
+//
+// Sockets
+//   isock  the page-table walker's initiator socket (a reference to walker.isock: the
+//          walker is the child module "<name>.walker"); bind it to the bus router.
+//
+// Configuration (see also mmu::TlbLevel for mmu.{itlb,dtlb,l2tlb}.* and
+// mmu::PageTableWalker for mmu.walker.level_cycles and mmu.pwc.entries)
+//   mmu.satp_modes        sv39 | sv39,sv48 (default)   translation modes satp accepts
+//   mmu.walker.ad_policy  hardware (default) | fault   A/D: set by the walker, or Svade
+//                                                      page faults
+//   defaults: itlb and dtlb 32 entries fully associative plru, hit latency 0;
+//             l2tlb 512 entries 4-way plru, hit latency 6; pwc 8 entries.
+//
+// Statistics
+//   mmu.page_faults.{fetch,load,store}, mmu.access_faults.{fetch,load,store}
+//   mmu.page_faults (derived total, summary), mmu.walker.ad_updates, mmu.rewalks
+//   (TLB hits whose entry did not permit the access, re-checked against memory)
+//
+// Timing: XlateResult::cycles = the hit latency of each TLB looked up, plus the walk: its
+// transactions start at the hart's local time and their delays are converted to cycles.
+//
+// Atomicity of A/D updates (spec 4.3.2 step 7): the walker reads the PTE, checks it and
+// writes it back inside one translate() call. Nothing runs between (the single hart is the
+// only translating agent, and b_transport of memory does not yield), so the read-check-write
+// is atomic with respect to the hart and the PTE cannot change under it; no re-walk is ever
+// needed.
+//
+// Permission failures on a TLB hit are not trusted: the MMU re-walks and decides from the
+// page table in memory (like QEMU), so software that upgrades a PTE without SFENCE.VMA sees
+// no spurious fault, and a store to an entry without D always reaches the walker.
+#pragma once
+
+#include <cstdint>
+
+#include <systemc>
+
+#include "models/common/stats.h"
+#include "models/cpu/translate_if.h"
+#include "models/mmu/page_table_walker.h"
+#include "models/mmu/tlb_level.h"
+
+namespace vmplat::mmu {
+
+class Mmu : public sc_core::sc_module, public cpu::Translator {
+ public:
+  Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period);
+
+ private:
+  PageTableWalker m_walker;  // declared before isock, which refers to its socket
+
+ public:
+  tlm_utils::simple_initiator_socket<PageTableWalker>& isock;
+
+  bool translate(uint64_t va, unsigned size, cpu::AccessKind kind, const cpu::XlateContext& ctx,
+                 cpu::XlateResult& out) override;
+  bool translate_debug(uint64_t va, cpu::AccessKind kind, const cpu::XlateContext& ctx,
+                       cpu::XlateResult& out) override;
+  bool supports_satp_mode(unsigned mode) const override;
+  void satp_written(uint64_t old_satp, uint64_t new_satp) override;
+  void sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) override;
+
+  TlbLevel& itlb() { return m_itlb; }
+  TlbLevel& dtlb() { return m_dtlb; }
+  TlbLevel& l2tlb() { return m_l2tlb; }
+
+ private:
+  enum class AdPolicy : uint8_t { kHardware, kFault };
+
+  static cpu::Priv effective_priv(cpu::AccessKind kind, const cpu::XlateContext& ctx)
+  {
+    if (kind != cpu::AccessKind::kFetch && ctx.priv == cpu::Priv::kM &&
+        (ctx.mstatus & cpu::mstatus::kMPRV))
+      return cpu::Priv((ctx.mstatus & cpu::mstatus::kMPP) >> cpu::mstatus::kMPPShift);
+    return ctx.priv;
+  }
+  // Privileged spec 4.3.2 step 5 (U, SUM, MXR, R/W/X) and step 7's A/D condition.
+  static bool permitted(uint8_t flags, cpu::Priv priv, cpu::AccessKind kind, uint64_t mstatus)
+  {
+    if (flags & pte::kU) {
+      if (priv == cpu::Priv::kS &&
+          (kind == cpu::AccessKind::kFetch || !(mstatus & cpu::mstatus::kSUM)))
+        return false;
+    } else if (priv == cpu::Priv::kU) {
+      return false;
+    }
+    switch (kind) {
+      case cpu::AccessKind::kFetch:
+        return flags & pte::kX;
+      case cpu::AccessKind::kLoad:
+        return (flags & pte::kR) || ((mstatus & cpu::mstatus::kMXR) && (flags & pte::kX));
+      case cpu::AccessKind::kStore:
+        return flags & pte::kW;
+    }
+    return false;
+  }
+  static bool ad_set(uint8_t flags, cpu::AccessKind kind)
+  {
+    return (flags & pte::kA) && (kind != cpu::AccessKind::kStore || (flags & pte::kD));
+  }
+  static uint64_t physical(const TlbEntry& e, uint64_t va)
+  {
+    const uint64_t offset_mask = (1ull << (12 + 9 * e.level)) - 1;
+    return ((e.ppn << 12) & ~offset_mask) | (va & offset_mask);
+  }
+  unsigned levels_of(uint64_t satp) const
+  {
+    return cpu::satp::mode(satp) == cpu::satp::kModeSv48 ? 4 : 3;
+  }
+  bool canonical(uint64_t va, unsigned levels) const
+  {
+    const unsigned bits = 12 + 9 * levels;
+    return uint64_t(int64_t(va << (64 - bits)) >> (64 - bits)) == va;
+  }
+
+  bool translate_slow(uint64_t va, cpu::AccessKind kind, const cpu::XlateContext& ctx,
+                      cpu::Priv priv, bool l1_hit, cpu::XlateResult& out);
+  bool fault(bool page, cpu::AccessKind kind, uint64_t va, cpu::XlateResult& out);
+
+  sc_core::sc_time m_cpu_period;
+  bool m_sv48;
+  AdPolicy m_ad_policy;
+  unsigned m_tlb_levels;  // page sizes the TLBs hold: 3 (Sv39) or 4 (with Sv48)
+  uint64_t m_vpn_mask;    // TLB vpns: the low 9 * m_tlb_levels bits of va >> 12
+  TlbLevel m_itlb, m_dtlb, m_l2tlb;
+
+  common::Counter* m_page_faults[3];
+  common::Counter* m_access_faults[3];
+  common::Counter& m_ad_updates;
+  common::Counter& m_rewalks;
+};
+
+}  // namespace vmplat::mmu

@@ -1,0 +1,176 @@
+#include "models/mmu/page_table_walker.h"
+
+#include "models/common/config.h"
+
+namespace vmplat::mmu {
+
+namespace {
+constexpr uint64_t kPpnMask = (1ull << 44) - 1;  // PTE bits 53:10
+constexpr uint64_t kReservedMask = 0x3ffull << 54;  // bits 63:54: N, PBMT, reserved
+constexpr uint64_t kPageSize = 4096;
+}  // namespace
+
+PageTableWalker::PageTableWalker(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
+    : sc_module(name), isock("isock"), m_cpu_period(cpu_period),
+      m_level_cycles(common::config().u64("mmu.walker.level_cycles", 1, "cycles",
+                                          "walker logic per level visited (beyond memory time)",
+                                          0, 1000)),
+      m_walks(common::stats().counter("mmu.walker.walks", "page-table walks", true)),
+      m_levels(common::stats().counter("mmu.walker.levels",
+                                       "levels visited by walks (page-walk-cache hits included)")),
+      m_pte_reads(common::stats().counter("mmu.walker.pte_reads", "PTE reads sent to memory")),
+      m_pte_writes(common::stats().counter("mmu.walker.pte_writes",
+                                           "PTE writes sent to memory (A/D updates)")),
+      m_mem_refs(common::stats().counter("mmu.walker.mem_refs",
+                                         "memory references by the walker (reads + writes)")),
+      m_access_faults(common::stats().counter(
+          "mmu.walker.access_faults", "PTE reads or writes that got a bus error (access fault)")),
+      m_latency(common::stats().histogram("mmu.walker.latency",
+                                          "walk latency in hart cycles (memory + walker logic)",
+                                          common::Histogram::pow2(12))),
+      m_pwc_hits(common::stats().counter("mmu.pwc.hits", "non-leaf PTE reads served by the PWC")),
+      m_pwc_misses(common::stats().counter("mmu.pwc.misses",
+                                           "non-leaf PTE reads the PWC could not serve"))
+{
+  const uint64_t pwc = common::config().u64("mmu.pwc.entries", 8, "entries",
+                                            "page-walk cache of non-leaf PTEs (0 = off)", 0, 1024);
+  m_pwc.resize(pwc);
+  const common::Histogram* lat = &m_latency;
+  common::stats().derived(
+      "mmu.walker.mean_latency", "mean walk latency in hart cycles", [lat] { return lat->mean(); },
+      true);
+  m_tx.set_data_ptr(m_buf);
+  m_tx.set_data_length(8);
+  m_tx.set_streaming_width(8);
+  m_tx.set_byte_enable_ptr(nullptr);
+}
+
+bool PageTableWalker::read_pte(uint64_t addr, uint64_t& value, sc_core::sc_time& delay, bool debug)
+{
+  m_tx.set_command(tlm::TLM_READ_COMMAND);
+  m_tx.set_address(addr);
+  m_tx.set_dmi_allowed(false);
+  m_tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  if (debug) {
+    if (isock->transport_dbg(m_tx) != 8)
+      return false;
+  } else {
+    ++m_pte_reads;
+    ++m_mem_refs;
+    isock->b_transport(m_tx, delay);
+    if (m_tx.is_response_error()) {
+      ++m_access_faults;
+      return false;
+    }
+  }
+  value = 0;
+  for (int i = 7; i >= 0; --i)  // PTEs are little-endian in memory
+    value = (value << 8) | m_buf[i];
+  return true;
+}
+
+bool PageTableWalker::write_pte(uint64_t addr, uint64_t value, sc_core::sc_time& delay)
+{
+  for (unsigned i = 0; i < 8; ++i)
+    m_buf[i] = uint8_t(value >> (8 * i));
+  m_tx.set_command(tlm::TLM_WRITE_COMMAND);
+  m_tx.set_address(addr);
+  m_tx.set_dmi_allowed(false);
+  m_tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  ++m_pte_writes;
+  ++m_mem_refs;
+  isock->b_transport(m_tx, delay);
+  if (m_tx.is_response_error()) {
+    ++m_access_faults;
+    return false;
+  }
+  return true;
+}
+
+bool PageTableWalker::pwc_find(uint64_t addr, uint64_t& value)
+{
+  for (PwcEntry& e : m_pwc) {
+    if (e.valid && e.addr == addr) {
+      e.stamp = ++m_pwc_clock;
+      value = e.pte;
+      return true;
+    }
+  }
+  return false;
+}
+
+void PageTableWalker::pwc_insert(uint64_t addr, uint64_t value)
+{
+  PwcEntry* victim = &m_pwc[0];
+  for (PwcEntry& e : m_pwc) {
+    if (!e.valid) {
+      victim = &e;
+      break;
+    }
+    if (e.stamp < victim->stamp)
+      victim = &e;
+  }
+  *victim = {true, addr, value, ++m_pwc_clock};
+}
+
+void PageTableWalker::flush_pwc()
+{
+  for (PwcEntry& e : m_pwc)
+    e.valid = false;
+}
+
+// Privileged spec 4.3.2, steps 1-6 (permissions and A/D, steps 5 and 7, are the Mmu's).
+PageTableWalker::Walk PageTableWalker::walk(uint64_t satp, unsigned levels, uint64_t vpn,
+                                            sc_core::sc_time& delay, bool debug)
+{
+  Walk w;
+  if (!debug)
+    ++m_walks;
+  uint64_t table = (satp & kPpnMask) * kPageSize;
+  for (int i = int(levels) - 1; i >= 0; --i) {
+    const uint64_t addr = table + ((vpn >> (9 * i)) & 0x1ff) * 8;
+    uint64_t pte = 0;
+    if (!debug) {
+      ++m_levels;
+      delay += m_cpu_period * double(m_level_cycles);
+    }
+    const bool use_pwc = !debug && !m_pwc.empty() && i > 0;
+    bool cached = false;
+    if (use_pwc && pwc_find(addr, pte)) {
+      ++m_pwc_hits;
+      cached = true;
+    } else {
+      if (use_pwc)
+        ++m_pwc_misses;
+      if (!read_pte(addr, pte, delay, debug)) {
+        w.outcome = Outcome::kAccessFault;
+        return w;
+      }
+    }
+    const uint8_t flags = uint8_t(pte);
+    if (!(flags & pte::kV) || ((flags & pte::kW) && !(flags & pte::kR)) || (pte & kReservedMask))
+      return w;  // page fault
+    if (flags & pte::kG)
+      w.global = true;
+    if (flags & (pte::kR | pte::kX)) {
+      // A leaf: a superpage's low PPN fields must be zero (step 6).
+      const uint64_t ppn = (pte >> 10) & kPpnMask;
+      if (i > 0 && (ppn & ((1ull << (9 * i)) - 1)))
+        return w;
+      w.outcome = Outcome::kLeaf;
+      w.pte = pte;
+      w.pte_addr = addr;
+      w.level = unsigned(i);
+      return w;
+    }
+    // A pointer: A, D and U are reserved on non-leaf PTEs and must be zero.
+    if (flags & (pte::kA | pte::kD | pte::kU))
+      return w;
+    if (use_pwc && !cached)
+      pwc_insert(addr, pte);
+    table = ((pte >> 10) & kPpnMask) * kPageSize;
+  }
+  return w;  // no leaf at the last level: page fault
+}
+
+}  // namespace vmplat::mmu

@@ -1,0 +1,93 @@
+// mmu::PageTableWalker: the hardware page-table walker of privileged spec 4.3.2 (Sv39,
+// Sv48), a child module "walker" of mmu::Mmu. Every PTE read and every A/D write is a real
+// TLM transaction on `isock` (b_transport, never DMI) through the bus, so walks cost memory
+// time and show up in the DRAM statistics. The Mmu exposes this socket as `mmu.isock`.
+//
+// The walker checks the structure of the table (V, W without R, reserved bits 63:54 since
+// neither Svnapot nor Svpbmt is implemented, A/D/U on a non-leaf PTE, no leaf at the last
+// level, a misaligned superpage) and returns the leaf; the Mmu checks permissions and A/D
+// and asks the walker to write the A/D update.
+//
+// Page-walk cache: an optional fully-associative LRU cache of non-leaf PTEs keyed by their
+// physical address. A hit replaces that PTE's memory read. Non-leaf PTEs are only ordered
+// by an SFENCE.VMA without an address (spec 4.2.1), so only those flush it.
+//
+// Configuration
+//   mmu.walker.level_cycles  cycles, default 1   walker logic per level visited
+//   mmu.pwc.entries          entries, default 8  page-walk cache size (0 = off)
+//
+// Statistics
+//   mmu.walker.walks, mmu.walker.levels (levels visited, PWC hits included)
+//   mmu.walker.pte_reads, mmu.walker.pte_writes, mmu.walker.mem_refs (their sum)
+//   mmu.walker.latency (histogram, hart cycles), mmu.walker.mean_latency (derived)
+//   mmu.walker.access_faults (PTE reads or writes that got a TLM error)
+//   mmu.pwc.hits, mmu.pwc.misses
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "models/common/stats.h"
+#include "models/mmu/tlb.h"
+
+namespace vmplat::mmu {
+
+class PageTableWalker : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<PageTableWalker> isock;
+
+  PageTableWalker(sc_core::sc_module_name name, sc_core::sc_time cpu_period);
+
+  enum class Outcome : uint8_t { kLeaf, kPageFault, kAccessFault };
+  struct Walk {
+    Outcome outcome = Outcome::kPageFault;
+    uint64_t pte = 0;       // the leaf PTE as read
+    uint64_t pte_addr = 0;  // its physical address
+    unsigned level = 0;     // the leaf's level (0 = 4 KiB)
+    bool global = false;    // G on the leaf or on any PTE above it
+  };
+
+  // Walks the table rooted at satp.PPN for `vpn` (the virtual page number, `levels` * 9
+  // bits). `delay` is the initiator's local time offset; it advances by the time of every
+  // transaction. debug: transport_dbg reads, no PWC, no statistics.
+  Walk walk(uint64_t satp, unsigned levels, uint64_t vpn, sc_core::sc_time& delay, bool debug);
+  // Writes back a PTE (the A/D update); false on a TLM error.
+  bool write_pte(uint64_t addr, uint64_t value, sc_core::sc_time& delay);
+  // Records one walk's total latency (hart cycles) in the histogram.
+  void record_latency(uint64_t cycles) { m_latency.sample(cycles); }
+  uint64_t level_cycles() const { return m_level_cycles; }
+  void flush_pwc();
+
+ private:
+  bool read_pte(uint64_t addr, uint64_t& value, sc_core::sc_time& delay, bool debug);
+  bool pwc_find(uint64_t addr, uint64_t& value);
+  void pwc_insert(uint64_t addr, uint64_t value);
+
+  sc_core::sc_time m_cpu_period;
+  uint64_t m_level_cycles;
+  tlm::tlm_generic_payload m_tx;
+  uint8_t m_buf[8] = {};
+
+  struct PwcEntry {
+    bool valid = false;
+    uint64_t addr = 0, pte = 0, stamp = 0;
+  };
+  std::vector<PwcEntry> m_pwc;
+  uint64_t m_pwc_clock = 0;
+
+  common::Counter& m_walks;
+  common::Counter& m_levels;
+  common::Counter& m_pte_reads;
+  common::Counter& m_pte_writes;
+  common::Counter& m_mem_refs;
+  common::Counter& m_access_faults;
+  common::Histogram& m_latency;
+  common::Counter& m_pwc_hits;
+  common::Counter& m_pwc_misses;
+};
+
+}  // namespace vmplat::mmu

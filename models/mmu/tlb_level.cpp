@@ -1,0 +1,119 @@
+#include "models/mmu/tlb_level.h"
+
+#include "models/common/config.h"
+
+namespace vmplat::mmu {
+
+namespace {
+const char* const kKindNames[3] = {"fetch", "load", "store"};
+const char* const kFlushNames[5] = {"all", "asid", "vaddr", "vaddr_asid", "satp"};
+}  // namespace
+
+TlbLevel::TlbLevel(const std::string& name, const TlbDefaults& d, unsigned levels) : m_name(name)
+{
+  auto& cfg = common::config();
+  auto& st = common::stats();
+  const std::string impl = cfg.choice(name + ".impl", "model", {"model", "rtl", "lockstep"},
+                                      "implementation: the C++ model, the Verilated RTL TLB, or "
+                                      "both in lockstep (rtl/lockstep need a Verilator build)");
+  TlbParams p;
+  p.name = name;
+  p.entries = unsigned(cfg.u64(name + ".entries", d.entries, "entries",
+                               d.optional ? "TLB entries (0 = no such TLB)" : "TLB entries",
+                               d.optional ? 0 : 1, 1u << 16));
+  p.ways = unsigned(cfg.u64(name + ".ways", d.ways, "ways",
+                            "associativity: 1 = direct-mapped, entries = fully associative", 1,
+                            1u << 16));
+  p.policy = cfg.choice(name + ".policy", d.policy, {"lru", "plru", "fifo", "random"},
+                        "replacement policy (docs/tlb-model.md)");
+  p.asid_bits = unsigned(cfg.u64(name + ".asid_bits", 16, "bits",
+                                 "ASID tag width; 0 = no ASID tags (a satp write flushes)", 0,
+                                 16));
+  m_hit_latency = cfg.u64(name + ".hit_latency", d.hit_latency, "cycles",
+                          "hart cycles charged for each lookup of this TLB", 0, 1000);
+  p.seed = cfg.u64(name + ".seed", 1, "", "seed of the random replacement policy");
+  p.levels = levels;
+  m_asid_bits = p.asid_bits;
+  m_asid_mask = uint16_t(p.asid_bits >= 16 ? 0xffff : (1u << p.asid_bits) - 1);
+
+  for (unsigned k = 0; k < 3; ++k) {
+    const std::string kn = kKindNames[k];
+    const bool summary = name != "mmu.l2tlb";
+    m_lookups[k] = &st.counter(name + ".lookups." + kn, kn + " lookups");
+    m_hits[k] = &st.counter(name + ".hits." + kn, kn + " lookups that hit");
+    m_misses[k] = &st.counter(name + ".misses." + kn, kn + " lookups that missed",
+                              summary && (k == 0) == (name == "mmu.itlb"));
+  }
+  m_fills = &st.counter(name + ".fills", "entries written (after a walk or an L2 hit)");
+  m_evictions = &st.counter(name + ".evictions", "fills that replaced a valid entry");
+  for (unsigned k = 0; k < 5; ++k)
+    m_flushes[k] = &st.counter(name + ".flushes." + kFlushNames[k],
+                               k == 4 ? "implicit full flushes by a satp write (asid_bits = 0)"
+                                      : std::string("sfence.vma flushes of kind ") +
+                                            kFlushNames[k]);
+  m_flushed_entries = &st.counter(name + ".flushed_entries", "entries invalidated by flushes");
+  auto lookups = m_lookups;
+  auto misses = m_misses;
+  st.derived(name + ".miss_rate", "misses / lookups (all kinds)", [lookups, misses] {
+    uint64_t l = 0, m = 0;
+    for (unsigned k = 0; k < 3; ++k) {
+      l += lookups[k]->value();
+      m += misses[k]->value();
+    }
+    return l ? double(m) / double(l) : 0.0;
+  });
+
+  if (p.entries == 0)
+    return;
+  m_tlb = make_tlb(p, impl);
+  m_use_memo = impl == "model";
+}
+
+bool TlbLevel::lookup_slow(uint64_t vpn, uint16_t asid, cpu::AccessKind kind, TlbEntry& out)
+{
+  const unsigned k = unsigned(kind);
+  if (!m_tlb) {
+    ++*m_misses[k];
+    return false;
+  }
+  const TlbLookup r = m_tlb->lookup(vpn, asid, kind);
+  if (!r.hit) {
+    ++*m_misses[k];
+    return false;
+  }
+  ++*m_hits[k];
+  out = r.entry;
+  m_memo_valid = m_use_memo;
+  m_memo_vpn = vpn;
+  m_memo_asid = asid;
+  m_memo = r.entry;
+  return true;
+}
+
+void TlbLevel::fill(const TlbEntry& entry)
+{
+  if (!m_tlb)
+    return;
+  m_memo_valid = false;
+  TlbEntry e = entry;
+  e.asid &= m_asid_mask;
+  const TlbFill r = m_tlb->fill(e);
+  ++*m_fills;
+  if (r.evicted)
+    ++*m_evictions;
+}
+
+void TlbLevel::flush(const FlushRequest& req, FlushKind kind)
+{
+  if (!m_tlb)
+    return;
+  m_memo_valid = false;
+  FlushRequest r = req;
+  r.asid &= m_asid_mask;
+  ++*m_flushes[unsigned(kind)];
+  *m_flushed_entries += m_tlb->flush(r);
+}
+
+std::string TlbLevel::describe() const { return m_tlb ? m_tlb->describe() : m_name + ": off"; }
+
+}  // namespace vmplat::mmu

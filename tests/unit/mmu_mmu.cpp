@@ -1,0 +1,533 @@
+// mmu::Mmu against the privileged spec (4.3-4.5): one TEST_CASE per checklist item of
+// issue 3, each building page tables in DRAM and asserting the physical address, or the
+// cause and tval of the fault.
+#include <catch2/catch.hpp>
+
+#include "tests/unit/mmu_testbench.h"
+
+using namespace vmplat;
+using test::MmuBench;
+namespace pte = mmu::pte;
+using cpu::Priv;
+using cpu::AccessKind;
+
+namespace {
+constexpr uint64_t kRW = pte::kR | pte::kW | pte::kA | pte::kD;
+constexpr uint64_t kRWX = kRW | pte::kX;
+constexpr uint64_t kVa = 0x40001000;   // a user-ish virtual address
+constexpr uint64_t kPa = 0x80203000;   // its physical page
+constexpr uint64_t kMprvMppS = cpu::mstatus::kMPRV | (1ull << cpu::mstatus::kMPPShift);
+}  // namespace
+
+TEST_CASE("translation happens only in S/U mode or under MPRV for loads and stores")
+{
+  MmuBench b;
+  b.map(kVa, kPa, kRWX | pte::kU);
+  // M-mode: no translation, even with satp in Sv39.
+  auto m = b.load(kVa + 0x10, Priv::kM);
+  CHECK(m.ok);
+  CHECK(m.pa == kVa + 0x10);
+  // S-mode (with SUM, as the page is U) and U-mode translate.
+  CHECK(b.load(kVa + 0x10, Priv::kS, cpu::mstatus::kSUM).pa == kPa + 0x10);
+  CHECK(b.load(kVa + 0x18, Priv::kU).pa == kPa + 0x18);
+  // M-mode with MPRV=1 and MPP=U translates loads and stores as U...
+  const uint64_t mprv_u = cpu::mstatus::kMPRV;
+  CHECK(b.store(kVa + 0x20, Priv::kM, mprv_u).pa == kPa + 0x20);
+  // ...and as S with MPP=S (no SUM: the U page faults, proving S rules apply).
+  auto s = b.load(kVa, Priv::kM, kMprvMppS);
+  CHECK_FALSE(s.ok);
+  CHECK(s.cause == cpu::exc::kLoadPageFault);
+  // MPRV does not apply to fetches.
+  CHECK(b.fetch(kVa + 4, Priv::kM, mprv_u).pa == kVa + 4);
+  // MPRV with MPP=M does not translate.
+  CHECK(b.load(kVa, Priv::kM, cpu::mstatus::kMPRV | cpu::mstatus::kMPP).pa == kVa);
+}
+
+TEST_CASE("unsupported satp modes are refused")
+{
+  SECTION("default: sv39 and sv48")
+  {
+    MmuBench b;
+    CHECK(b.mmu.supports_satp_mode(cpu::satp::kModeBare));
+    CHECK(b.mmu.supports_satp_mode(cpu::satp::kModeSv39));
+    CHECK(b.mmu.supports_satp_mode(cpu::satp::kModeSv48));
+    CHECK_FALSE(b.mmu.supports_satp_mode(cpu::satp::kModeSv57));
+    for (unsigned mode = 1; mode < 8; ++mode)
+      CHECK_FALSE(b.mmu.supports_satp_mode(mode));
+    CHECK_FALSE(b.mmu.supports_satp_mode(15));
+  }
+}
+
+TEST_CASE("mmu.satp_modes=sv39 refuses sv48")
+{
+  MmuBench b({"mmu.satp_modes=sv39"});
+  CHECK(b.mmu.supports_satp_mode(cpu::satp::kModeSv39));
+  CHECK_FALSE(b.mmu.supports_satp_mode(cpu::satp::kModeSv48));
+}
+
+TEST_CASE("a non-canonical address is a page fault with tval = va")
+{
+  MmuBench b;
+  b.map(kVa, kPa, kRWX);
+  const uint64_t bad = 0x0000004000000000ull | kVa;  // bit 38 set, 63:39 clear
+  auto r = b.load(bad);
+  CHECK_FALSE(r.ok);
+  CHECK(r.cause == cpu::exc::kLoadPageFault);
+  CHECK(r.tval == bad);
+  auto f = b.fetch(0x8000000000000000ull);
+  CHECK(f.cause == cpu::exc::kInstrPageFault);
+  CHECK(f.tval == 0x8000000000000000ull);
+  // The sign-extended top of the Sv39 space is canonical (and unmapped: a page fault from
+  // the walk, counted as a walk).
+  const uint64_t walks = MmuBench::stat("mmu.walker.walks");
+  auto hi = b.store(0xffffffc000000000ull);
+  CHECK(hi.cause == cpu::exc::kStorePageFault);
+  CHECK(MmuBench::stat("mmu.walker.walks") == walks + 1);
+  CHECK(MmuBench::stat("mmu.page_faults.load") == 1);
+  CHECK(MmuBench::stat("mmu.page_faults.fetch") == 1);
+}
+
+TEST_CASE("Sv48 walks four levels and has its own canonical range")
+{
+  MmuBench b;
+  b.use_sv48();
+  const uint64_t va = 0x0000400000201000ull;  // bit 46 set: canonical in Sv48 only
+  b.map(va, kPa, kRW);
+  auto r = b.load(va + 8);
+  REQUIRE(r.ok);
+  CHECK(r.pa == kPa + 8);
+  CHECK(MmuBench::stat("mmu.walker.levels") == 4);
+  auto bad = b.load(0x0000800000000000ull);
+  CHECK(bad.cause == cpu::exc::kLoadPageFault);
+}
+
+TEST_CASE("a PTE read from a hole or an A/D write to ROM is an access fault")
+{
+  MmuBench b;
+  // Leaf table in a hole: the root points at 0x1000_0000_0000 (nothing there).
+  b.write64(b.root + ((kVa >> 30) & 0x1ff) * 8, MmuBench::pte(0x100000000000ull, pte::kV));
+  auto f = b.fetch(kVa);
+  CHECK_FALSE(f.ok);
+  CHECK(f.cause == cpu::exc::kInstrAccessFault);
+  CHECK(f.tval == kVa);
+  CHECK(b.load(kVa).cause == cpu::exc::kLoadAccessFault);
+  CHECK(b.store(kVa).cause == cpu::exc::kStoreAccessFault);
+  CHECK(MmuBench::stat("mmu.access_faults.load") == 1);
+
+  // A leaf PTE in ROM without A: reading it works, the A/D write fails → access fault.
+  const uint64_t va2 = 0x80200000;  // another root slot than kVa (whose pointer the PWC holds)
+  const uint64_t l1 = b.alloc_table();
+  b.write64(b.root + ((va2 >> 30) & 0x1ff) * 8, MmuBench::pte(l1, pte::kV));
+  b.write64(l1 + ((va2 >> 21) & 0x1ff) * 8, MmuBench::pte(test::kRomBase, pte::kV));
+  b.write64(test::kRomBase + 8, MmuBench::pte(kPa, pte::kV | pte::kR | pte::kW));
+  auto s = b.store(va2 + 0x1000 + 0x40);
+  CHECK_FALSE(s.ok);
+  CHECK(s.cause == cpu::exc::kStoreAccessFault);
+  CHECK(s.tval == va2 + 0x1040);
+  // With A and D already set nothing is written: the access goes through.
+  b.write64(test::kRomBase + 8, MmuBench::pte(kPa, pte::kV | kRW));
+  CHECK(b.store(va2 + 0x1040).pa == kPa + 0x40);
+}
+
+TEST_CASE("V=0, W without R, reserved bits, N and PBMT all page-fault")
+{
+  MmuBench b;
+  const uint64_t slot = b.map(kVa, kPa, kRWX);
+  auto expect_fault = [&](uint64_t value) {
+    b.write64(slot, value);
+    b.mmu.sfence_vma(false, 0, false, 0);
+    auto r = b.load(kVa + 4);
+    CHECK_FALSE(r.ok);
+    CHECK(r.cause == cpu::exc::kLoadPageFault);
+    CHECK(r.tval == kVa + 4);
+  };
+  const uint64_t good = MmuBench::pte(kPa, pte::kV | kRWX);
+  expect_fault(good & ~uint64_t(pte::kV));
+  expect_fault(MmuBench::pte(kPa, pte::kV | pte::kW | pte::kA | pte::kD));
+  for (unsigned bit = 54; bit <= 60; ++bit)
+    expect_fault(good | (1ull << bit));
+  expect_fault(good | (1ull << 63));  // N: no Svnapot
+  expect_fault(good | (1ull << 61));  // PBMT: no Svpbmt
+  expect_fault(good | (2ull << 61));
+  b.write64(slot, good);
+  CHECK(b.load(kVa + 4).pa == kPa + 4);
+}
+
+TEST_CASE("a non-leaf PTE with A, D or U set page-faults")
+{
+  MmuBench b;
+  b.map(kVa, kPa, kRWX);
+  const uint64_t ptr_slot = b.root + ((kVa >> 30) & 0x1ff) * 8;
+  const uint64_t ptr = b.read64(ptr_slot);
+  for (uint64_t bit : {uint64_t(pte::kA), uint64_t(pte::kD), uint64_t(pte::kU)}) {
+    b.write64(ptr_slot, ptr | bit);
+    b.mmu.sfence_vma(false, 0, false, 0);
+    auto r = b.store(kVa);
+    CHECK_FALSE(r.ok);
+    CHECK(r.cause == cpu::exc::kStorePageFault);
+  }
+  b.write64(ptr_slot, ptr);
+  b.mmu.sfence_vma(false, 0, false, 0);
+  CHECK(b.store(kVa).ok);
+}
+
+TEST_CASE("no leaf at the last level is a page fault")
+{
+  MmuBench b;
+  const uint64_t slot = b.map(kVa, kPa, kRWX);
+  b.write64(slot, MmuBench::pte(b.alloc_table(), pte::kV));  // a pointer at level 0
+  auto r = b.fetch(kVa);
+  CHECK_FALSE(r.ok);
+  CHECK(r.cause == cpu::exc::kInstrPageFault);
+  CHECK(r.tval == kVa);
+  CHECK(MmuBench::stat("mmu.walker.levels") == 3);
+}
+
+TEST_CASE("a misaligned superpage is a page fault")
+{
+  MmuBench b;
+  const uint64_t va = 0x40400000;  // 2 MiB aligned
+  b.map(va, 0x80201000, kRWX, 1);  // PPN[0] != 0
+  auto r = b.load(va + 0x1234);
+  CHECK_FALSE(r.ok);
+  CHECK(r.cause == cpu::exc::kLoadPageFault);
+  CHECK(r.tval == va + 0x1234);
+  // 1 GiB superpage with PPN[1] != 0.
+  b.map(0xc0000000, 0x80200000, kRWX, 2);
+  CHECK(b.load(0xc0000000).cause == cpu::exc::kLoadPageFault);
+}
+
+TEST_CASE("superpage physical addresses take the low bits from the virtual address")
+{
+  MmuBench b;
+  b.map(0x40400000, 0x80600000, kRWX, 1);  // 2 MiB
+  CHECK(b.load(0x40400000 + 0x1abcde).pa == 0x80600000 + 0x1abcde);
+  CHECK(b.fetch(0x40400000 + 0x3456).pa == 0x80600000 + 0x3456);
+  b.map(0x100000000ull, 0xc0000000ull, kRWX, 2);  // 1 GiB
+  CHECK(b.store(0x100000000ull + 0x2345678).pa == 0xc0000000ull + 0x2345678);
+  // Held at their level: one walk serves the whole superpage.
+  const uint64_t walks = MmuBench::stat("mmu.walker.walks");
+  CHECK(b.load(0x40400000 + 0x100000).pa == 0x80600000 + 0x100000);
+  CHECK(b.store(0x100000000ull + 0x3000000).pa == 0xc0000000ull + 0x3000000);
+  CHECK(MmuBench::stat("mmu.walker.walks") == walks);
+}
+
+TEST_CASE("U pages: S-mode only with SUM and never executable; U mode only U pages")
+{
+  MmuBench b;
+  b.map(kVa, kPa, kRWX | pte::kU);
+  b.map(kVa + 0x1000, kPa + 0x1000, kRWX);  // supervisor page
+  CHECK(b.load(kVa, Priv::kS).cause == cpu::exc::kLoadPageFault);
+  CHECK(b.store(kVa, Priv::kS).cause == cpu::exc::kStorePageFault);
+  CHECK(b.load(kVa, Priv::kS, cpu::mstatus::kSUM).pa == kPa);
+  CHECK(b.store(kVa, Priv::kS, cpu::mstatus::kSUM).pa == kPa);
+  auto f = b.fetch(kVa, Priv::kS, cpu::mstatus::kSUM);
+  CHECK_FALSE(f.ok);
+  CHECK(f.cause == cpu::exc::kInstrPageFault);
+  CHECK(b.fetch(kVa, Priv::kU).pa == kPa);
+  CHECK(b.load(kVa + 0x1000, Priv::kU).cause == cpu::exc::kLoadPageFault);
+  CHECK(b.fetch(kVa + 0x1000, Priv::kU).cause == cpu::exc::kInstrPageFault);
+  CHECK(b.fetch(kVa + 0x1000, Priv::kS).pa == kPa + 0x1000);
+}
+
+TEST_CASE("MXR makes execute-only pages readable")
+{
+  MmuBench b;
+  b.map(kVa, kPa, pte::kX | pte::kA);
+  CHECK(b.fetch(kVa).pa == kPa);
+  CHECK(b.load(kVa).cause == cpu::exc::kLoadPageFault);
+  CHECK(b.load(kVa, Priv::kS, cpu::mstatus::kMXR).pa == kPa);
+  // MXR does not make it writable.
+  CHECK(b.store(kVa, Priv::kS, cpu::mstatus::kMXR).cause == cpu::exc::kStorePageFault);
+}
+
+TEST_CASE("an AMO to an unreadable or read-only page is a store page fault")
+{
+  MmuBench b;
+  b.map(kVa, kPa, pte::kX | pte::kA | pte::kD);              // execute-only
+  b.map(kVa + 0x1000, kPa + 0x1000, pte::kR | pte::kA | pte::kD);  // read-only
+  // AMOs reach the MMU as stores (AccessKind::kStore).
+  auto x = b.store(kVa + 8);
+  CHECK(x.cause == cpu::exc::kStorePageFault);
+  CHECK(x.tval == kVa + 8);
+  CHECK(b.store(kVa + 0x1000).cause == cpu::exc::kStorePageFault);
+  CHECK(MmuBench::stat("mmu.page_faults.store") == 2);
+  CHECK(MmuBench::stat("mmu.page_faults.load") == 0);
+}
+
+TEST_CASE("A/D policy hardware: the walker sets A, and D on stores, in memory")
+{
+  MmuBench b;
+  const uint64_t slot = b.map(kVa, kPa, pte::kR | pte::kW);
+  const uint64_t dram_writes = MmuBench::stat("dram.writes");
+  CHECK(b.load(kVa).pa == kPa);
+  CHECK((b.read64(slot) & (pte::kA | pte::kD)) == pte::kA);
+  CHECK(MmuBench::stat("mmu.walker.ad_updates") == 1);
+  CHECK(MmuBench::stat("dram.writes") == dram_writes + 1);
+  // The TLB entry has no D: a store must walk again and set D.
+  const uint64_t walks = MmuBench::stat("mmu.walker.walks");
+  CHECK(b.store(kVa + 8).pa == kPa + 8);
+  CHECK(MmuBench::stat("mmu.walker.walks") == walks + 1);
+  CHECK((b.read64(slot) & (pte::kA | pte::kD)) == (pte::kA | pte::kD));
+  CHECK(MmuBench::stat("mmu.walker.ad_updates") == 2);
+  // Now the entry has D: stores hit.
+  CHECK(b.store(kVa + 16).pa == kPa + 16);
+  CHECK(MmuBench::stat("mmu.walker.walks") == walks + 1);
+  // A forbidden access sets nothing.
+  const uint64_t ro = b.map(kVa + 0x1000, kPa + 0x1000, pte::kR);
+  CHECK(b.store(kVa + 0x1000).cause == cpu::exc::kStorePageFault);
+  CHECK((b.read64(ro) & pte::kA) == 0);
+}
+
+TEST_CASE("A/D policy fault (Svade): clear A, or clear D on a store, page-faults")
+{
+  MmuBench b({"mmu.walker.ad_policy=fault"});
+  const uint64_t slot = b.map(kVa, kPa, pte::kR | pte::kW);
+  CHECK(b.load(kVa).cause == cpu::exc::kLoadPageFault);
+  CHECK(b.fetch(kVa).cause == cpu::exc::kInstrPageFault);
+  b.write64(slot, MmuBench::pte(kPa, pte::kV | pte::kR | pte::kW | pte::kA));
+  CHECK(b.load(kVa).pa == kPa);
+  auto s = b.store(kVa + 4);
+  CHECK(s.cause == cpu::exc::kStorePageFault);
+  CHECK(s.tval == kVa + 4);
+  CHECK(b.read64(slot) == MmuBench::pte(kPa, pte::kV | pte::kR | pte::kW | pte::kA));
+  b.write64(slot, MmuBench::pte(kPa, pte::kV | kRW));
+  CHECK(b.store(kVa + 4).pa == kPa + 4);  // the stale entry without D is not trusted
+  CHECK(MmuBench::stat("mmu.walker.ad_updates") == 0);
+}
+
+TEST_CASE("global entries match any ASID")
+{
+  MmuBench b;
+  const uint64_t g = b.map(kVa, kPa, kRWX | pte::kG);
+  const uint64_t n = b.map(kVa + 0x1000, kPa + 0x1000, kRWX);
+  CHECK(b.load(kVa, Priv::kS, 0, 1).pa == kPa);
+  CHECK(b.load(kVa + 0x1000, Priv::kS, 0, 1).pa == kPa + 0x1000);
+  // Remove both mappings from memory: only what the TLB holds can still translate.
+  b.write64(g, 0);
+  b.write64(n, 0);
+  CHECK(b.load(kVa, Priv::kS, 0, 7).pa == kPa);  // global: hits under ASID 7
+  CHECK(b.load(kVa + 0x1000, Priv::kS, 0, 7).cause == cpu::exc::kLoadPageFault);
+  CHECK(b.load(kVa + 0x1000, Priv::kS, 0, 1).pa == kPa + 0x1000);  // still cached for ASID 1
+}
+
+TEST_CASE("a satp write does not flush; without ASID bits it does")
+{
+  {
+    MmuBench b;
+    const uint64_t slot = b.map(kVa, kPa, kRWX);
+    CHECK(b.load(kVa).ok);
+    b.write64(slot, 0);
+    b.mmu.satp_written(b.satp(1), b.satp(2));
+    CHECK(b.load(kVa, Priv::kS, 0, 1).pa == kPa);
+    CHECK(MmuBench::stat("mmu.dtlb.flushes.satp") == 0);
+  }
+}
+
+TEST_CASE("asid_bits=0: a satp write flushes every TLB")
+{
+  MmuBench b({"mmu.itlb.asid_bits=0", "mmu.dtlb.asid_bits=0", "mmu.l2tlb.asid_bits=0"});
+  const uint64_t slot = b.map(kVa, kPa, kRWX);
+  CHECK(b.load(kVa).ok);
+  b.write64(slot, 0);
+  CHECK(b.load(kVa, Priv::kS, 0, 5).pa == kPa);  // no ASID tags: ASID 5 hits ASID 1's entry
+  b.mmu.satp_written(b.satp(1), b.satp(5));
+  CHECK(b.load(kVa, Priv::kS, 0, 5).cause == cpu::exc::kLoadPageFault);
+  CHECK(MmuBench::stat("mmu.dtlb.flushes.satp") == 1);
+  CHECK(MmuBench::stat("mmu.dtlb.flushed_entries") == 1);
+}
+
+namespace {
+// Entries: A (asid 1, va0), B (asid 2, va0), C (asid 1, va1), G (global, va2). After the
+// mappings are erased from memory, an entry still translates exactly when it survived the
+// fence.
+struct Survivors {
+  bool a, b, c, g;
+};
+constexpr uint64_t kVa0 = kVa, kVa1 = kVa + 0x1000, kVa2 = kVa + 0x2000;
+
+void check_sfence(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid, Survivors want)
+{
+  MmuBench b;
+  const uint64_t s0 = b.map(kVa0, kPa, kRWX);
+  const uint64_t s1 = b.map(kVa1, kPa + 0x1000, kRWX);
+  const uint64_t s2 = b.map(kVa2, kPa + 0x2000, kRWX | pte::kG);
+  REQUIRE(b.load(kVa0, Priv::kS, 0, 1).ok);
+  REQUIRE(b.load(kVa0, Priv::kS, 0, 2).ok);
+  REQUIRE(b.load(kVa1, Priv::kS, 0, 1).ok);
+  REQUIRE(b.load(kVa2, Priv::kS, 0, 1).ok);
+  b.write64(s0, 0);
+  b.write64(s1, 0);
+  b.write64(s2, 0);
+  b.mmu.sfence_vma(has_vaddr, vaddr, has_asid, asid);
+  CHECK(b.load(kVa0, Priv::kS, 0, 1).ok == want.a);
+  CHECK(b.load(kVa0, Priv::kS, 0, 2).ok == want.b);
+  CHECK(b.load(kVa1, Priv::kS, 0, 1).ok == want.c);
+  CHECK(b.load(kVa2, Priv::kS, 0, 3).ok == want.g);
+}
+}  // namespace
+
+TEST_CASE("sfence.vma x0, x0 flushes everything")
+{
+  check_sfence(false, 0, false, 0, {false, false, false, false});
+  CHECK(MmuBench::stat("mmu.dtlb.flushes.all") == 1);
+}
+
+TEST_CASE("sfence.vma x0, asid flushes that ASID's non-global entries")
+{
+  check_sfence(false, 0, true, 1, {false, true, false, true});
+  CHECK(MmuBench::stat("mmu.dtlb.flushes.asid") == 1);
+}
+
+TEST_CASE("sfence.vma va, x0 flushes that page in every ASID, global included")
+{
+  check_sfence(true, kVa0 + 0x123, false, 0, {false, false, true, true});
+  CHECK(MmuBench::stat("mmu.dtlb.flushes.vaddr") == 1);
+}
+
+TEST_CASE("sfence.vma va, x0 on a global page")
+{
+  check_sfence(true, kVa2, false, 0, {true, true, true, false});
+}
+
+TEST_CASE("sfence.vma va, asid flushes that page of that ASID only")
+{
+  check_sfence(true, kVa0, true, 1, {false, true, true, true});
+  CHECK(MmuBench::stat("mmu.dtlb.flushes.vaddr_asid") == 1);
+}
+
+TEST_CASE("sfence.vma va, asid keeps a global page")
+{
+  check_sfence(true, kVa2, true, 1, {true, true, true, true});
+}
+
+TEST_CASE("several matching entries are tolerated")
+{
+  MmuBench b({"mmu.l2tlb.entries=0"});
+  const uint64_t slot = b.map(kVa, kPa, kRWX);
+  CHECK(b.load(kVa, Priv::kS, 0, 1).pa == kPa);
+  // Remap the page global to another frame without a fence; ASID 2 misses, walks and fills
+  // a second entry that also matches ASID 1.
+  b.write64(slot, MmuBench::pte(kPa + 0x5000, pte::kV | kRWX | pte::kG));
+  CHECK(b.load(kVa, Priv::kS, 0, 2).pa == kPa + 0x5000);
+  // Both match ASID 1: the lowest way (the old entry) wins, and nothing breaks.
+  CHECK(b.load(kVa, Priv::kS, 0, 1).pa == kPa);
+  CHECK(b.load(kVa, Priv::kS, 0, 3).pa == kPa + 0x5000);
+  b.mmu.sfence_vma(true, kVa, false, 0);
+  CHECK(b.load(kVa, Priv::kS, 0, 1).pa == kPa + 0x5000);
+}
+
+TEST_CASE("LR/SC: the reservation address is the translated one; SC needs write permission")
+{
+  MmuBench b;
+  b.map(kVa, kPa, kRW);
+  b.map(kVa + 0x1000, kPa + 0x1000, pte::kR | pte::kA);
+  // LR is a load, SC a store: both reach the same physical address (the hart reserves pa).
+  auto lr = b.load(kVa + 0x40);
+  auto sc = b.store(kVa + 0x40);
+  CHECK(lr.pa == kPa + 0x40);
+  CHECK(sc.pa == lr.pa);
+  // On a read-only page LR works and SC raises a store page fault.
+  CHECK(b.load(kVa + 0x1040).pa == kPa + 0x1040);
+  auto bad = b.store(kVa + 0x1040);
+  CHECK(bad.cause == cpu::exc::kStorePageFault);
+  CHECK(bad.tval == kVa + 0x1040);
+}
+
+TEST_CASE("a misaligned access crossing a page translates both pages; tval names the fault")
+{
+  MmuBench b;
+  b.map(kVa, kPa, kRW);
+  b.map(kVa + 0x1000, kPa + 0x7000, kRW);  // not physically contiguous
+  // The hart splits an 8-byte access at kVa + 0xffc into two 4-byte halves.
+  CHECK(b.load(kVa + 0xffc).pa == kPa + 0xffc);
+  CHECK(b.load(kVa + 0x1000).pa == kPa + 0x7000);
+  // With the second page unmapped, the fault names the second page's address.
+  b.map(kVa + 0x2000, kPa + 0x2000, kRW);
+  CHECK(b.store(kVa + 0x2ffc).ok);
+  auto f = b.store(kVa + 0x3000);
+  CHECK(f.cause == cpu::exc::kStorePageFault);
+  CHECK(f.tval == kVa + 0x3000);
+}
+
+TEST_CASE("statistics: hits, misses, L2 hits, page-walk cache, walk latency")
+{
+  MmuBench b({"mmu.pwc.entries=4"});
+  b.map(kVa, kPa, kRWX);
+  b.map(kVa + 0x1000, kPa + 0x1000, kRWX);
+  const uint64_t reads0 = MmuBench::stat("dram.reads");
+  auto first = b.load(kVa);
+  CHECK(first.cycles > 0);
+  CHECK(MmuBench::stat("mmu.dtlb.misses.load") == 1);
+  CHECK(MmuBench::stat("mmu.l2tlb.misses.load") == 1);
+  CHECK(MmuBench::stat("mmu.walker.pte_reads") == 3);
+  CHECK(MmuBench::stat("dram.reads") == reads0 + 3);
+  CHECK(MmuBench::stat("mmu.pwc.misses") == 2);
+  // Second page: the two pointer PTEs come from the page-walk cache.
+  b.load(kVa + 0x1000);
+  CHECK(MmuBench::stat("mmu.pwc.hits") == 2);
+  CHECK(MmuBench::stat("mmu.walker.pte_reads") == 4);
+  CHECK(MmuBench::stat("mmu.walker.levels") == 6);
+  CHECK(MmuBench::stat("mmu.walker.mem_refs") == 4);
+  // Repeated hits count as lookups and hits and cost the L1 hit latency only (0).
+  for (int i = 0; i < 10; ++i)
+    CHECK(b.load(kVa + 0x1000 + 8 * i).cycles == 0);
+  CHECK(MmuBench::stat("mmu.dtlb.lookups.load") == 12);
+  CHECK(MmuBench::stat("mmu.dtlb.hits.load") == 10);
+  // A fetch misses the itlb but hits the L2 (filled by the load's walk): no walk.
+  auto f = b.fetch(kVa);
+  CHECK(f.pa == kPa);
+  CHECK(f.cycles == 6);  // the L2 hit latency
+  CHECK(MmuBench::stat("mmu.itlb.misses.fetch") == 1);
+  CHECK(MmuBench::stat("mmu.l2tlb.hits.fetch") == 1);
+  CHECK(MmuBench::stat("mmu.walker.walks") == 2);
+  const auto* h = common::stats().find_histogram("mmu.walker.latency");
+  REQUIRE(h);
+  CHECK(h->count() == 2);
+  CHECK(h->max() >= 3);
+  CHECK(common::stats().value("mmu.walker.mean_latency") > 0);
+}
+
+TEST_CASE("the hit shortcut keeps replacement state identical to full lookups")
+{
+  // 2-entry fully associative LRU dtlb, no L2: A, B filled; hits on A repeated many times
+  // (shortcut) then B, then A again: LRU victim must be B after A's last touch.
+  MmuBench b({"mmu.dtlb.entries=2", "mmu.dtlb.ways=2", "mmu.dtlb.policy=lru",
+              "mmu.l2tlb.entries=0"});
+  const uint64_t va_a = kVa, va_b = kVa + 0x1000, va_c = kVa + 0x2000;
+  b.map(va_a, kPa, kRW);
+  b.map(va_b, kPa + 0x1000, kRW);
+  b.map(va_c, kPa + 0x2000, kRW);
+  b.load(va_a);
+  b.load(va_b);
+  for (int i = 0; i < 5; ++i)
+    b.load(va_a);
+  b.load(va_c);  // evicts B (least recently used)
+  const uint64_t walks = MmuBench::stat("mmu.walker.walks");
+  CHECK(b.load(va_a).ok);
+  CHECK(MmuBench::stat("mmu.walker.walks") == walks);  // A still there
+  CHECK(b.load(va_b).ok);
+  CHECK(MmuBench::stat("mmu.walker.walks") == walks + 1);  // B was the victim
+  CHECK(MmuBench::stat("mmu.dtlb.evictions") == 2);
+}
+
+TEST_CASE("translate_debug has no side effect")
+{
+  MmuBench b;
+  const uint64_t slot = b.map(kVa, kPa, pte::kR | pte::kW);
+  cpu::XlateContext ctx{Priv::kS, 0, b.satp(1), sc_core::SC_ZERO_TIME};
+  cpu::XlateResult r;
+  REQUIRE(b.mmu.translate_debug(kVa + 0x10, AccessKind::kStore, ctx, r));
+  CHECK(r.pa == kPa + 0x10);
+  CHECK(b.read64(slot) == MmuBench::pte(kPa, pte::kV | pte::kR | pte::kW));
+  CHECK(MmuBench::stat("mmu.walker.walks") == 0);
+  CHECK(MmuBench::stat("mmu.dtlb.lookups.store") == 0);
+  CHECK_FALSE(b.mmu.translate_debug(kVa + 0x10, AccessKind::kFetch, ctx, r));
+  CHECK(r.cause == cpu::exc::kInstrPageFault);
+}
+
+TEST_CASE("an unavailable TLB implementation is a user error")
+{
+  CHECK_THROWS_WITH(MmuBench({"mmu.dtlb.impl=rtl"}),
+                    Catch::Contains("mmu.dtlb.impl: 'rtl' is not available"));
+}
