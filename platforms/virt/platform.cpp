@@ -27,11 +27,15 @@ Platform::Platform()
       finisher("finisher"),
       clint("clint"),
       plic("plic"),
-      uart("uart")
+      uart("uart"),
+      disk("disk"),
+      htif("htif")
 {
   hart.set_translator(&mmu);
   hart.isock.bind(bus.tsock);
   mmu.isock.bind(bus.tsock);
+  disk.isock.bind(bus.tsock);
+  htif.isock.bind(bus.tsock);
 
   // Targets: the i-th map() describes the i-th binding of bus.isock.
   bus.map(kFinisherBase, 0x1000, "finisher");
@@ -42,12 +46,16 @@ Platform::Platform()
   bus.isock.bind(plic.tsock);
   bus.map(kUartBase, periph::Uart16550::kSize, "uart");
   bus.isock.bind(uart.tsock);
+  bus.map(kVirtioBase, kVirtioSlotSize, "disk");
+  bus.isock.bind(disk.tsock);
   bus.map(kDramBase, dram.size(), "dram");
   bus.isock.bind(dram.tsock);
 
   clint.bind_hart(hart);
   plic.bind_hart(hart);
   uart.irq.bind(plic, kUartIrq);
+  disk.irq.bind(plic, kVirtioIrq);
+  htif.set_output(uart.output());
 }
 
 void Platform::load(const common::ElfFile& elf, const std::string& bootargs)
@@ -78,6 +86,11 @@ void Platform::load(const common::ElfFile& elf, const std::string& bootargs)
     throw common::UserError("RAM of " + std::to_string(dram.size()) +
                             " bytes is too small for the device tree; use --ram 4M or more");
   std::memcpy(dram.host_ptr() + (fdt_addr - kDramBase), fdt.data(), fdt.size());
+
+  // riscv-tests style programs talk to the host through tohost/fromhost.
+  const auto tohost = elf.symbol("tohost");
+  if (tohost)
+    htif.set_mailboxes(*tohost, elf.symbol("fromhost").value_or(*tohost + 64));
 
   hart.reset(elf.entry(), 0, fdt_addr);
 }

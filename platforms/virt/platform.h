@@ -19,8 +19,10 @@
 #include "models/mmu/mmu.h"
 #include "models/periph/clint.h"
 #include "models/periph/finisher.h"
+#include "models/periph/htif.h"
 #include "models/periph/plic.h"
 #include "models/periph/uart16550.h"
+#include "models/storage/virtio_blk.h"
 
 namespace vmplat::virt {
 
@@ -50,6 +52,8 @@ class Platform {
   periph::Clint clint;
   periph::Plic plic;
   periph::Uart16550 uart;
+  storage::VirtioBlk disk;
+  periph::Htif htif;
 };
 
 }  // namespace vmplat::virt
