@@ -5,6 +5,7 @@
 #   kernel.diff.qemu     vmplat and QEMU print the same functional lines (no preemption)
 #   kernel.negative*     writes to read-only text / jumps into the kernel / fills the swap
 #                        device: each is killed with a message and the suite goes on
+#   kernel.nodisk        no virtio disk: everything but swapping
 #   kernel.soak          memhog and cowswap for many rounds (LABELS soak, not run by CI)
 set(KERNEL_ELF ${VMPLAT_SW_DIR}/kernel/kernel.elf)
 set(KERNEL_RUN ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/kernel_run.py)
@@ -40,6 +41,13 @@ vmplat_system_test(NAME kernel.negative.qemu LABELS kernel qemu TIMEOUT 600
   COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform qemu --exe ${QEMU_RISCV64}
           --disk-mb 1 --append "${KERNEL_NEGATIVE_RUN}" ${KERNEL_KILL_LINES}
           --nonzero swap.full)
+
+# No swap device: processes, COW, demand zero and kills still work in RAM.
+vmplat_system_test(NAME kernel.nodisk LABELS kernel TIMEOUT 300
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE} --disk-mb 0
+          --append "run=forktest,matmul,badwrite,cowswap:48,badjump,memhog:64"
+          --expect "kernel: .* 0 swap slots \\(no swap device\\).*"
+          --nonzero page_faults.cow --nonzero page_faults.demand_zero)
 
 vmplat_system_test(NAME kernel.soak LABELS soak TIMEOUT 7200
   COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE} --rounds 3

@@ -10,7 +10,7 @@
       kill messages, the suite line and "counter" lines ("counter~" lines depend on timing
       and are left out), and the exit codes. Exits 77 (ctest's skip code) without QEMU.
 
-Options: --append ARGS (boot arguments), --disk-mb N (swap disk size, default 64),
+Options: --append ARGS (boot arguments), --disk-mb N (swap disk size, default 64; 0: none),
 --timeout SECONDS, --rounds N (check only: repeat the run N times, for the soak).
 On QEMU the script creates a raw disk image in a temporary directory; on vmplat the disk is
 in memory (--drive size=NM).
@@ -29,23 +29,26 @@ FUNCTIONAL = re.compile(r"^(PASS |FAIL |kill: |suite: |counter )")
 
 
 def qemu_command(qemu, elf, append, image):
-    return [qemu, "-M", "virt", "-bios", "none", "-nographic", "-m", "128M",
-            "-global", "virtio-mmio.force-legacy=false",
+    disk = ["-global", "virtio-mmio.force-legacy=false",
             "-drive", f"file={image},if=none,format=raw,id=d0",
-            "-device", "virtio-blk-device,drive=d0", "-append", append, "-kernel", elf]
+            "-device", "virtio-blk-device,drive=d0"] if image else []
+    return [qemu, "-M", "virt", "-bios", "none", "-nographic", "-m", "128M", *disk,
+            "-append", append, "-kernel", elf]
 
 
 def vmplat_command(vmplat, elf, append, disk_mb):
-    return [vmplat, "--quiet", "--drive", f"size={disk_mb}M", "--append", append, elf]
+    disk = ["--drive", f"size={disk_mb}M"] if disk_mb else []
+    return [vmplat, "--quiet", *disk, "--append", append, elf]
 
 
 def boot(platform, exe, elf, append, disk_mb, timeout):
     """Returns (exit code or None on timeout, console text)."""
     with tempfile.TemporaryDirectory(prefix="vmplat-kernel-") as tmp:
         if platform == "qemu":
-            image = os.path.join(tmp, "swap.img")
-            with open(image, "wb") as f:
-                f.truncate(disk_mb << 20)
+            image = os.path.join(tmp, "swap.img") if disk_mb else None
+            if image:
+                with open(image, "wb") as f:
+                    f.truncate(disk_mb << 20)
             cmd = qemu_command(exe, elf, append, image)
         else:
             cmd = vmplat_command(exe, elf, append, disk_mb)
