@@ -108,6 +108,7 @@ extern struct counters g_count;
 extern struct proc g_procs[MAX_PROCS];
 extern int g_current;
 extern bool g_have_instret;
+extern bool g_have_sstc;
 
 /* boot.c / fdt.c */
 void fdt_read(const void *fdt, struct boot_params *bp);

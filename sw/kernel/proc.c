@@ -37,7 +37,6 @@ extern char __heap_start[];
 struct counters g_count;
 struct proc g_procs[MAX_PROCS];
 int g_current;
-extern bool g_have_sstc;
 
 static int m_next_pid = 1;
 static bool m_asids = true;
@@ -53,7 +52,10 @@ uint64_t read_instret(void)
   return g_have_instret ? read_csr(instret) : 0;
 }
 
-static bool preemptive(void);
+static bool preemptive(void)
+{
+  return g_have_sstc && g_boot.quantum > 0;
+}
 
 static void set_timer(void)
 {
@@ -73,11 +75,6 @@ __attribute__((noreturn)) void kernel_trap(uint64_t cause, uint64_t epc, uint64_
   printf("kernel panic: trap in S-mode, scause 0x%lx sepc 0x%lx stval 0x%lx\n",
          (unsigned long)cause, (unsigned long)epc, (unsigned long)tval);
   vp_exit(4);
-}
-
-static bool preemptive(void)
-{
-  return g_have_sstc && g_boot.quantum > 0;
 }
 
 /* Each counter is one of: functional (the same on every platform for the same boot
