@@ -97,7 +97,7 @@ struct counters {
   uint64_t swap_outs, swap_drops, swap_ins, swap_full;
   uint64_t clock_scanned, clock_second_chances;
   uint64_t forks, execs, exits, kills;
-  uint64_t sfence_page, sfence_asid, sfence_all;
+  uint64_t sfence_page, sfence_asid, sfence_all, fence_i;
   uint64_t disk_reads, disk_writes;
   uint64_t context_switches, timer_ticks, disk_waits, syscalls;
   uint64_t wait_instret; /* instret advance across wfi (QEMU -icount counts idle time) */

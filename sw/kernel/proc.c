@@ -112,6 +112,7 @@ void print_counters(void)
   print_counter("tlb.sfence_page", c->sfence_page, RACY);
   print_counter("tlb.sfence_asid", c->sfence_asid, FUNCTIONAL);
   print_counter("tlb.sfence_all", c->sfence_all, FUNCTIONAL);
+  print_counter("icache.fence_i", c->fence_i, RACY);
   print_counter("disk.reads", c->disk_reads, RACY);
   print_counter("disk.writes", c->disk_writes, RACY);
   print_counter("context_switches", c->context_switches, RACY);

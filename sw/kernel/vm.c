@@ -56,6 +56,16 @@ void sfence_asid(uint16_t asid)
   g_count.sfence_asid++;
 }
 
+/* A frame that will be executed was just filled by a store or by device DMA: instruction
+ * fetch is only coherent with that after a fence.i (unprivileged spec, Zifencei). */
+static void sync_icache(uint64_t perm)
+{
+  if (perm & PTE_X) {
+    asm volatile("fence.i" ::: "memory");
+    g_count.fence_i++;
+  }
+}
+
 static uint64_t pte_for(uint64_t pa, uint64_t flags)
 {
   return ((pa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | flags;
@@ -360,6 +370,7 @@ static int swap_in(struct proc *p, uint64_t va, uint64_t *pte)
       found++;
     }
   }
+  sync_icache(*pte);
   /* The PTE references become one reference held by the frame, as its clean copy. */
   m_frames[f].slot = (int32_t)slot;
   m_slot_ref[slot] = (uint8_t)(m_slot_ref[slot] - found + 1);
@@ -399,6 +410,7 @@ static int present_fault(struct proc *p, uint64_t va, uint64_t *pte, uint64_t ca
   if (f < 0)
     return err;
   memcpy(frame_ptr(f), frame_ptr(old), PAGE_SIZE);
+  sync_icache(writable);
   frame_unref(old, p);
   frame_map(f, p, va, pte, writable);
   m_frames[f].pinned = 0;
@@ -447,6 +459,7 @@ int vm_map_page(struct proc *p, uint64_t va, uint64_t perm, uint64_t off, const 
   uint8_t *page = frame_ptr(f);
   memset(page, 0, PAGE_SIZE);
   memcpy(page + off, src, len);
+  sync_icache(perm);
   frame_map(f, p, va, pte, perm | PTE_U);
   m_frames[f].pinned = 0;
   return FAULT_OK;
