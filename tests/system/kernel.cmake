@@ -3,6 +3,8 @@
 #                        passes, exit 0, swap-out/in, COW and demand-zero counters non-zero
 #   kernel.demo.qemu     the same on qemu-system-riscv64 (the reference machine)
 #   kernel.diff.qemu     vmplat and QEMU print the same functional lines (no preemption)
+#   kernel.flushes       the MMU's flush and the disk's request statistics equal the
+#                        kernel's own counts of sfence.vma and disk requests
 #   kernel.negative*     writes to read-only text / jumps into the kernel / fills the swap
 #                        device: each is killed with a message and the suite goes on
 #   kernel.nodisk        no virtio disk: everything but swapping
@@ -10,7 +12,8 @@
 set(KERNEL_ELF ${VMPLAT_SW_DIR}/kernel/kernel.elf)
 set(KERNEL_RUN ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/kernel_run.py)
 set(KERNEL_DEMO_COUNTERS --nonzero swap.outs --nonzero swap.ins --nonzero swap.drops
-    --nonzero page_faults.cow --nonzero page_faults.demand_zero --nonzero page_faults.swap_in)
+    --nonzero page_faults.cow --nonzero page_faults.demand_zero --nonzero page_faults.swap_in
+    --nonzero tlb.sfence_page)
 set(KERNEL_KILL_LINES
     --expect "kill: pid [0-9]+ \\(badwrite\\): store page fault at 0x[0-9a-f]+, pc 0x[0-9a-f]+"
     --expect "kill: pid [0-9]+ \\(badjump\\): instruction page fault at 0x80000000, pc 0x80000000"
@@ -28,6 +31,17 @@ vmplat_system_test(NAME kernel.demo.qemu LABELS kernel qemu TIMEOUT 600
 vmplat_system_test(NAME kernel.diff.qemu LABELS kernel diff TIMEOUT 1200
   COMMAND ${KERNEL_RUN} diff ${KERNEL_ELF} --vmplat ${VMPLAT_EXE} --qemu ${QEMU_RISCV64}
           --append "quantum=0")
+
+# The MMU counts exactly the fences the kernel issued (quantum=0: a reproducible run).
+vmplat_system_test(NAME kernel.flushes LABELS kernel TIMEOUT 600
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE}
+          --append "quantum=0 frames=64 run=forktest,cowswap,memhog:128"
+          --stats-match tlb.sfence_page=mmu.dtlb.flushes.vaddr_asid
+          --stats-match tlb.sfence_page=mmu.itlb.flushes.vaddr_asid
+          --stats-match tlb.sfence_asid=mmu.dtlb.flushes.asid
+          --stats-match tlb.sfence_all=mmu.dtlb.flushes.all
+          --stats-match disk.reads=disk.requests.read
+          --stats-match disk.writes=disk.requests.write)
 
 # A swap device capped at 128 pages by a boot parameter, and a real 1 MiB disk.
 vmplat_system_test(NAME kernel.negative LABELS kernel TIMEOUT 600

@@ -11,12 +11,14 @@
       and are left out), and the exit codes. Exits 77 (ctest's skip code) without QEMU.
 
 Options: --append ARGS (boot arguments), --disk-mb N (swap disk size, default 64; 0: none),
---timeout SECONDS, --rounds N (check only: repeat the run N times, for the soak).
+--timeout SECONDS, --rounds N (check only: repeat the run N times, for the soak),
+--stats-match COUNTER=STAT (check on vmplat only: a kernel counter equals a vmplat statistic).
 On QEMU the script creates a raw disk image in a temporary directory; on vmplat the disk is
 in memory (--drive size=NM).
 """
 import argparse
 import difflib
+import json
 import os
 import re
 import shutil
@@ -36,13 +38,15 @@ def qemu_command(qemu, elf, append, image):
             "-append", append, "-kernel", elf]
 
 
-def vmplat_command(vmplat, elf, append, disk_mb):
+def vmplat_command(vmplat, elf, append, disk_mb, stats=None):
     disk = ["--drive", f"size={disk_mb}M"] if disk_mb else []
-    return [vmplat, "--quiet", *disk, "--append", append, elf]
+    json_out = ["--stats", stats] if stats else []
+    return [vmplat, "--quiet", *disk, *json_out, "--append", append, elf]
 
 
-def boot(platform, exe, elf, append, disk_mb, timeout):
-    """Returns (exit code or None on timeout, console text)."""
+def boot(platform, exe, elf, append, disk_mb, timeout, stats=None):
+    """Returns (exit code or None on timeout, console text); on vmplat, fills the stats dict
+    from --stats JSON when one is given."""
     with tempfile.TemporaryDirectory(prefix="vmplat-kernel-") as tmp:
         if platform == "qemu":
             image = os.path.join(tmp, "swap.img") if disk_mb else None
@@ -51,7 +55,8 @@ def boot(platform, exe, elf, append, disk_mb, timeout):
                     f.truncate(disk_mb << 20)
             cmd = qemu_command(exe, elf, append, image)
         else:
-            cmd = vmplat_command(exe, elf, append, disk_mb)
+            json_path = os.path.join(tmp, "stats.json") if stats is not None else None
+            cmd = vmplat_command(exe, elf, append, disk_mb, json_path)
         try:
             p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                                timeout=timeout)
@@ -60,6 +65,9 @@ def boot(platform, exe, elf, append, disk_mb, timeout):
         out = p.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
         if p.returncode != 0 and p.stderr:
             out += p.stderr.decode("utf-8", "replace")
+        if platform == "vmplat" and stats is not None and os.path.isfile(json_path):
+            with open(json_path) as f:
+                stats.update(json.load(f).get("stats", {}))
         return p.returncode, out
 
 
@@ -99,6 +107,21 @@ def problems_in(code, out, nonzero, expect):
     return problems
 
 
+def stats_mismatches(kernel, stats, pairs):
+    """Each pair "counter=stat" must have equal values in the kernel's output and vmplat's
+    statistics (e.g. the kernel's fences and the MMU's flush counts)."""
+    problems = []
+    for pair in pairs:
+        counter, stat = pair.split("=", 1)
+        if counter not in kernel or stat not in stats:
+            problems.append(f"{pair}: kernel counter or vmplat statistic missing")
+        elif kernel[counter] != stats[stat]:
+            problems.append(f"{pair}: kernel {kernel[counter]}, vmplat {stats[stat]}")
+        else:
+            print(f"{pair}: both {kernel[counter]}")
+    return problems
+
+
 def find_qemu(path):
     if path and os.path.isfile(path):
         return path
@@ -112,8 +135,11 @@ def cmd_check(args):
         return SKIP
     total = {}
     for r in range(args.rounds):
-        code, out = boot(args.platform, exe, args.elf, args.append, args.disk_mb, args.timeout)
+        stats = {} if args.stats_match else None
+        code, out = boot(args.platform, exe, args.elf, args.append, args.disk_mb, args.timeout,
+                         stats)
         problems = problems_in(code, out, args.nonzero, args.expect)
+        problems += stats_mismatches(counters(out.splitlines()), stats, args.stats_match)
         if problems:
             sys.stdout.write(out)
             print(f"round {r + 1}: " + "; ".join(problems))
@@ -169,6 +195,8 @@ def main():
             p.add_argument("--nonzero", action="append", default=[])
             p.add_argument("--expect", action="append", default=[])
             p.add_argument("--rounds", type=int, default=1)
+            p.add_argument("--stats-match", action="append", default=[],
+                           metavar="COUNTER=STAT")
         else:
             p.add_argument("--vmplat", required=True)
             p.add_argument("--qemu", default="")
