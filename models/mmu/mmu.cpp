@@ -18,9 +18,9 @@ const char* const kKindNames[3] = {"fetch", "load", "store"};
 
 bool sv48_configured()
 {
-  return common::config().choice("mmu.satp_modes", "sv39,sv48", {"sv39", "sv39,sv48"},
+  return common::config().choice("mmu.satp_modes", "sv39+sv48", {"sv39", "sv39+sv48"},
                                  "translation modes satp accepts besides Bare (a core with "
-                                 "Sv48 also has Sv39, spec 4.5)") == "sv39,sv48";
+                                 "Sv48 also has Sv39, spec 4.5)") == "sv39+sv48";
 }
 
 }  // namespace

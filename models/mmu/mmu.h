@@ -12,7 +12,7 @@
 //
 // Configuration (see also mmu::TlbLevel for mmu.{itlb,dtlb,l2tlb}.* and
 // mmu::PageTableWalker for mmu.walker.level_cycles and mmu.pwc.entries)
-//   mmu.satp_modes        sv39 | sv39,sv48 (default)   translation modes satp accepts
+//   mmu.satp_modes        sv39 | sv39+sv48 (default)   translation modes satp accepts
 //   mmu.walker.ad_policy  hardware (default) | fault   A/D: set by the walker, or Svade
 //                                                      page faults
 //   defaults: itlb and dtlb 32 entries fully associative plru, hit latency 0;

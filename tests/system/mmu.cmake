@@ -1,0 +1,12 @@
+# MMU system tests.
+#   mmu.paging            sw/tests/mmu/paging.elf on vmplat: S-mode Sv39 firmware with U-mode
+#                         page faults; passes on exit 0 and its DONE line.
+#   diff.qemu.mmu.paging  the same ELF on QEMU: console and exit code must be identical.
+set(MMU_FW_RUNNER ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_firmware.py)
+set(MMU_PAGING_ELF ${VMPLAT_SW_DIR}/tests/mmu/paging.elf)
+vmplat_system_test(NAME mmu.paging LABELS mmu TIMEOUT 30
+  COMMAND ${MMU_FW_RUNNER} run ${MMU_PAGING_ELF} --vmplat ${VMPLAT_EXE}
+          --expect "DONE paging: 0 failures")
+vmplat_system_test(NAME diff.qemu.mmu.paging LABELS mmu diff TIMEOUT 60
+  COMMAND ${MMU_FW_RUNNER} diff ${MMU_PAGING_ELF} --vmplat ${VMPLAT_EXE} --qemu ${QEMU_RISCV64})
+set_tests_properties(diff.qemu.mmu.paging PROPERTIES SKIP_RETURN_CODE 77)
