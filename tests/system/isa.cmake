@@ -1,7 +1,9 @@
 # ISA and trap firmware tests (sw/tests/isa): isa.<name> runs the ELF on vmplat and passes
-# when it exits 0 with no FAIL line and its summary line reports 0 failures;
-# diff.qemu.<name> runs it on vmplat and on qemu-system-riscv64 -M virt and compares the
-# console outputs and exit codes (skipped, code 77, without QEMU).
+# when it exits 0 with no FAIL line and its summary line reports 0 failures; isa.<name>.timed
+# does the same with every access through the DRAM bank/row model (dram.mode=timed), where
+# delays and so interrupt timing differ; diff.qemu.<name> runs it on vmplat and on
+# qemu-system-riscv64 -M virt and compares the console outputs and exit codes (skipped,
+# code 77, without QEMU).
 include(${PROJECT_SOURCE_DIR}/sw/tests/isa/list.cmake)
 set(ISA_RUNNER ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_firmware.py)
 foreach(name ${ISA_TESTS})
@@ -13,6 +15,9 @@ foreach(name ${ISA_TESTS})
   endif()
   vmplat_system_test(NAME isa.${name} LABELS isa TIMEOUT 30
     COMMAND ${ISA_RUNNER} run ${elf} --vmplat ${VMPLAT_EXE} --expect ${expect})
+  vmplat_system_test(NAME isa.${name}.timed LABELS isa TIMEOUT 30
+    COMMAND ${ISA_RUNNER} run ${elf} --vmplat ${VMPLAT_EXE} --vmplat-arg=--mode
+            --vmplat-arg=timed --expect ${expect})
   vmplat_system_test(NAME diff.qemu.${name} LABELS isa diff TIMEOUT 60
     COMMAND ${ISA_RUNNER} diff ${elf} --vmplat ${VMPLAT_EXE} --qemu ${QEMU_RISCV64})
   set_tests_properties(diff.qemu.${name} PROPERTIES SKIP_RETURN_CODE 77)
