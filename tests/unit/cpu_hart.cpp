@@ -1,0 +1,135 @@
+// cpu::Hart on the virt platform with hand-assembled programs: behaviour that the ISA
+// firmware tests cannot observe from inside (exact interrupt timing under temporal
+// decoupling, code modified without FENCE.I, decode-cache statistics).
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <vector>
+
+#include "models/common/config.h"
+#include "models/common/sim.h"
+#include "models/common/stats.h"
+#include "platforms/virt/platform.h"
+
+using namespace vmplat;
+
+namespace {
+
+// RV64I encoders for the few instructions these programs use.
+uint32_t i_type(uint32_t op, unsigned rd, unsigned f3, unsigned rs1, int32_t imm)
+{
+  return (uint32_t(imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op;
+}
+uint32_t s_type(unsigned f3, unsigned rs1, unsigned rs2, int32_t imm)
+{
+  return (uint32_t((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) |
+         (uint32_t(imm & 0x1f) << 7) | 0x23;
+}
+uint32_t addi(unsigned rd, unsigned rs1, int32_t imm) { return i_type(0x13, rd, 0, rs1, imm); }
+uint32_t slli(unsigned rd, unsigned rs1, unsigned sh) { return i_type(0x13, rd, 1, rs1, int32_t(sh)); }
+uint32_t lui(unsigned rd, uint32_t imm20) { return (imm20 << 12) | (rd << 7) | 0x37; }
+uint32_t auipc(unsigned rd, uint32_t imm20) { return (imm20 << 12) | (rd << 7) | 0x17; }
+uint32_t sw(unsigned rs2, unsigned rs1, int32_t imm) { return s_type(2, rs1, rs2, imm); }
+uint32_t sd(unsigned rs2, unsigned rs1, int32_t imm) { return s_type(3, rs1, rs2, imm); }
+uint32_t or_(unsigned rd, unsigned rs1, unsigned rs2) { return (rs2 << 20) | (rs1 << 15) | (6 << 12) | (rd << 7) | 0x33; }
+uint32_t csrrw(unsigned rd, uint16_t csr, unsigned rs1) { return i_type(0x73, rd, 1, rs1, csr); }
+uint32_t csrrs(unsigned rd, uint16_t csr, unsigned rs1) { return i_type(0x73, rd, 2, rs1, csr); }
+uint32_t jal(unsigned rd, int32_t off)
+{
+  const uint32_t o = uint32_t(off);
+  return (((o >> 20) & 1) << 31) | (((o >> 1) & 0x3ff) << 21) | (((o >> 11) & 1) << 20) |
+         (((o >> 12) & 0xff) << 12) | (rd << 7) | 0x6f;
+}
+uint32_t bne(unsigned rs1, unsigned rs2, int32_t off)
+{
+  const uint32_t o = uint32_t(off);
+  return (((o >> 12) & 1) << 31) | (((o >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) |
+         (1 << 12) | (((o >> 1) & 0xf) << 8) | (((o >> 11) & 1) << 7) | 0x63;
+}
+constexpr uint32_t kWfi = 0x10500073;
+constexpr unsigned zero = 0, t0 = 5, t1 = 6, t2 = 7, s0 = 8, a0 = 10, a1 = 11, a2 = 12;
+constexpr uint16_t kMtvec = 0x305, kMie = 0x304, kMstatus = 0x300, kTime = 0xc01;
+
+// Appends "exit with code a0" through the finisher: (a0 << 16) | 0x3333.
+void exit_with_a0(std::vector<uint32_t>& p)
+{
+  p.push_back(lui(t2, 0x100));        // t2 = 0x10_0000, the finisher
+  p.push_back(slli(a1, a0, 16));
+  p.push_back(lui(a2, 3));
+  p.push_back(addi(a2, a2, 0x333));   // a2 = 0x3333
+  p.push_back(or_(a1, a1, a2));
+  p.push_back(sw(a1, t2, 0));
+  p.push_back(jal(zero, 0));
+}
+
+// Builds the platform, loads `program` at 0x8000_0000, runs it to the end and returns the
+// exit code the finisher was given.
+int run_program(const std::vector<uint32_t>& program)
+{
+  virt::Platform platform;
+  std::memcpy(platform.dram.host_ptr(), program.data(), program.size() * 4);
+  platform.hart.reset(virt::kDramBase);
+  sc_core::sc_start();
+  return common::sim().exit_code();
+}
+
+}  // namespace
+
+TEST_CASE("Hart: a store over already-decoded code takes effect without FENCE.I")
+{
+  std::vector<uint32_t> p = {
+      addi(s0, zero, 0),            // 0x00
+      addi(a0, zero, 1),            // 0x04: rewritten to addi a0, zero, 42
+      bne(s0, zero, 0x24 - 0x08),   // 0x08: second time round: done
+      addi(s0, zero, 1),            // 0x0c
+      auipc(t0, 0),                 // 0x10: t0 = 0x8000_0010
+      lui(t1, 0x02a00),             // 0x14
+      addi(t1, t1, 0x513),          // 0x18: t1 = addi a0, zero, 42
+      sw(t1, t0, -12),              // 0x1c: store over 0x04
+      jal(zero, 0x04 - 0x20),       // 0x20
+  };
+  exit_with_a0(p);                  // 0x24
+  CHECK(run_program(p) == 42);
+  CHECK(common::stats().value("cpu.decode_cache.invalidations") >= 1);
+}
+
+TEST_CASE("Hart: the timer interrupt is taken at mtimecmp, not at the end of the quantum")
+{
+  // A 10 us quantum, mtimecmp at 2.5 us (mtime tick 25): the handler reads `time`.
+  common::config().set("cpu.quantum_ns", "10000", "test");
+  std::vector<uint32_t> p = {
+      auipc(t0, 0),                 // 0x00
+      addi(t0, t0, 0x40),           // 0x04: handler at 0x40
+      csrrw(zero, kMtvec, t0),      // 0x08
+      lui(t0, 0x2004),              // 0x0c: t0 = mtimecmp
+      addi(t1, zero, 25),           // 0x10
+      sd(t1, t0, 0),                // 0x14
+      addi(t1, zero, 0x80),         // 0x18: MTIE
+      csrrw(zero, kMie, t1),        // 0x1c
+      addi(t1, zero, 8),            // 0x20: MIE
+      csrrs(zero, kMstatus, t1),    // 0x24
+      jal(zero, 0),                 // 0x28: spin
+      0x13, 0x13, 0x13, 0x13, 0x13, // 0x2c..0x3c: nops
+      csrrs(a0, kTime, zero),       // 0x40: handler: a0 = time
+  };
+  exit_with_a0(p);
+  CHECK(run_program(p) == 25);
+  CHECK(common::stats().value("cpu.interrupts.mti") == 1);
+}
+
+TEST_CASE("Hart: WFI with interrupts globally off wakes at the timer deadline and falls through")
+{
+  std::vector<uint32_t> p = {
+      lui(t0, 0x2004),              // mtimecmp
+      addi(t1, zero, 50),
+      sd(t1, t0, 0),
+      addi(t1, zero, 0x80),
+      csrrw(zero, kMie, t1),        // MTIE, but mstatus.MIE stays 0: no trap
+      kWfi,
+      csrrs(a0, kTime, zero),
+  };
+  exit_with_a0(p);
+  CHECK(run_program(p) == 50);
+  CHECK(common::stats().value("cpu.interrupts.mti") == 0);
+  CHECK(common::stats().value("cpu.wfi_cycles") > 4000);  // ~5 us at 1 GHz
+}
