@@ -86,13 +86,12 @@ bool Mmu::translate(uint64_t va, unsigned, AccessKind kind, const cpu::XlateCont
     return fault(true, kind, va, out);
   TlbLevel& l1 = kind == AccessKind::kFetch ? m_itlb : m_dtlb;
   out.cycles = l1.hit_latency();
-  TlbEntry e;
-  const bool hit = l1.lookup((va >> 12) & m_vpn_mask, cpu::satp::asid(ctx.satp), kind, e);
-  if (hit && permitted(e.flags, priv, kind, ctx.mstatus) && ad_set(e.flags, kind)) {
-    out.pa = physical(e, va);
+  const TlbEntry* e = l1.lookup((va >> 12) & m_vpn_mask, cpu::satp::asid(ctx.satp), kind);
+  if (e && permitted(e->flags, priv, kind, ctx.mstatus) && ad_set(e->flags, kind)) {
+    out.pa = physical(*e, va);
     return true;
   }
-  return translate_slow(va, kind, ctx, priv, hit, out);
+  return translate_slow(va, kind, ctx, priv, e != nullptr, out);
 }
 
 bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& ctx,
@@ -107,10 +106,11 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
     ++m_rewalks;
   } else if (m_l2tlb.enabled()) {
     out.cycles += m_l2tlb.hit_latency();
-    const bool hit = m_l2tlb.lookup(vpn, asid, kind, e);
+    const TlbEntry* hit = m_l2tlb.lookup(vpn, asid, kind);
     out.cycles += m_l2tlb.take_busy_cycles();
     if (hit) {
-      if (permitted(e.flags, priv, kind, ctx.mstatus) && ad_set(e.flags, kind)) {
+      if (permitted(hit->flags, priv, kind, ctx.mstatus) && ad_set(hit->flags, kind)) {
+        e = *hit;
         l1.fill(e);
         out.cycles += l1.take_busy_cycles();
         out.pa = physical(e, va);

@@ -133,6 +133,18 @@ unsigned SetAssocTlb::flush(const FlushRequest& req)
   return n;
 }
 
+bool SetAssocTlb::has_smaller_overlap(uint64_t vpn, unsigned level, uint16_t asid) const
+{
+  const unsigned shift = 9 * level;
+  for (const Way& way : m_ways_store) {
+    const TlbEntry& e = way.entry;
+    if (way.valid && e.level < level && (e.vpn >> shift) == (vpn >> shift) &&
+        (e.global || asid_equal(e.asid, asid)))
+      return true;
+  }
+  return false;
+}
+
 void SetAssocTlb::touch(unsigned set, unsigned way)
 {
   switch (m_policy) {

@@ -26,6 +26,7 @@ class SetAssocTlb : public Tlb {
   TlbFill fill(const TlbEntry& entry) override;
   unsigned flush(const FlushRequest& req) override;
   std::string describe() const override;
+  bool has_smaller_overlap(uint64_t vpn, unsigned level, uint16_t asid) const override;
 
   unsigned sets() const { return m_sets; }
   unsigned ways() const { return m_ways; }

@@ -57,6 +57,15 @@ class Tlb {
   // Extra cycles an operation costs beyond the configured hit latency (an RTL TLB that
   // takes clock cycles to flush charges them here); 0 for the C++ model.
   virtual uint64_t take_busy_cycles() { return 0; }
+  // Whether an entry of a level below `level` that matches `asid` overlaps the range of
+  // the level-`level` page holding vpn. The MMU's hit shortcut (mmu::TlbLevel) reuses a
+  // superpage hit for other 4 KiB pages of its range only when this is false, since such
+  // an entry would be probed first (docs/tlb-model.md). An implementation that cannot tell
+  // answers true, which keeps the shortcut to the exact 4 KiB page.
+  virtual bool has_smaller_overlap(uint64_t vpn, unsigned level, uint16_t asid) const
+  {
+    return level > 0;
+  }
   virtual std::string describe() const = 0;
 };
 

@@ -69,25 +69,28 @@ TlbLevel::TlbLevel(const std::string& name, const TlbDefaults& d, unsigned level
   m_use_memo = impl == "model";
 }
 
-bool TlbLevel::lookup_slow(uint64_t vpn, uint16_t asid, cpu::AccessKind kind, TlbEntry& out)
+const TlbEntry* TlbLevel::lookup_slow(uint64_t vpn, uint16_t asid, cpu::AccessKind kind)
 {
   const unsigned k = unsigned(kind);
+  m_memo_valid = false;
   if (!m_tlb) {
     ++*m_misses[k];
-    return false;
+    return nullptr;
   }
   const TlbLookup r = m_tlb->lookup(vpn, asid, kind);
   if (!r.hit) {
     ++*m_misses[k];
-    return false;
+    return nullptr;
   }
   ++*m_hits[k];
-  out = r.entry;
-  m_memo_valid = m_use_memo;
-  m_memo_vpn = vpn;
-  m_memo_asid = asid;
   m_memo = r.entry;
-  return true;
+  m_memo_valid = m_use_memo;
+  m_memo_mask = ~uint64_t(0);
+  if (r.entry.level > 0 && m_use_memo && !m_tlb->has_smaller_overlap(vpn, r.entry.level, asid))
+    m_memo_mask <<= 9 * r.entry.level;
+  m_memo_vpn = vpn & m_memo_mask;
+  m_memo_asid = asid;
+  return &m_memo;
 }
 
 void TlbLevel::fill(const TlbEntry& entry)

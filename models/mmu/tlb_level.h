@@ -18,9 +18,11 @@
 //   <name>.flushes.{all,asid,vaddr,vaddr_asid,satp}, <name>.flushed_entries
 //   <name>.miss_rate (derived)
 //
-// Hit path: the level remembers the entry of its last hit (the 4 KiB vpn and ASID it was
-// looked up with). A repeated lookup of that vpn/ASID returns it without searching: the
-// most recently used way stays the most recently used, so LRU/PLRU state is unchanged, and
+// Hit path: the level remembers the entry of its last hit and the ASID it was looked up
+// with. A later lookup with that ASID of the same 4 KiB page (or of any page of the same
+// superpage, when no smaller entry overlaps it: Tlb::has_smaller_overlap) returns it
+// without searching: a full lookup would find the same entry (the first match in probe
+// order), re-touching the most recently used way leaves LRU/PLRU state unchanged, and
 // FIFO/random keep no lookup state; only the counters move, exactly as a full lookup would.
 // Every fill and flush forgets it. Only the C++ model uses the shortcut, so an RTL TLB in
 // cosimulation sees every lookup.
@@ -54,18 +56,18 @@ class TlbLevel {
   uint64_t hit_latency() const { return m_hit_latency; }
   Tlb* impl() { return m_tlb.get(); }
 
-  // A counted lookup; true on a hit with the entry in `out`.
-  bool lookup(uint64_t vpn, uint16_t asid, cpu::AccessKind kind, TlbEntry& out)
+  // A counted lookup: the entry on a hit (valid until the next call on this level), or
+  // nullptr on a miss.
+  const TlbEntry* lookup(uint64_t vpn, uint16_t asid, cpu::AccessKind kind)
   {
     const unsigned k = unsigned(kind);
     ++*m_lookups[k];
     asid &= m_asid_mask;
-    if (m_memo_valid && vpn == m_memo_vpn && asid == m_memo_asid) {
+    if (m_memo_valid && (vpn & m_memo_mask) == m_memo_vpn && asid == m_memo_asid) {
       ++*m_hits[k];
-      out = m_memo;
-      return true;
+      return &m_memo;
     }
-    return lookup_slow(vpn, asid, kind, out);
+    return lookup_slow(vpn, asid, kind);
   }
   void fill(const TlbEntry& entry);
   enum class FlushKind : uint8_t { kAll, kAsid, kVaddr, kVaddrAsid, kSatp };
@@ -75,7 +77,7 @@ class TlbLevel {
   std::string describe() const;
 
  private:
-  bool lookup_slow(uint64_t vpn, uint16_t asid, cpu::AccessKind kind, TlbEntry& out);
+  const TlbEntry* lookup_slow(uint64_t vpn, uint16_t asid, cpu::AccessKind kind);
 
   std::string m_name;
   std::unique_ptr<Tlb> m_tlb;
@@ -85,9 +87,10 @@ class TlbLevel {
   bool m_use_memo = false;
 
   bool m_memo_valid = false;
-  uint64_t m_memo_vpn = 0;
+  uint64_t m_memo_vpn = 0;   // masked with m_memo_mask
+  uint64_t m_memo_mask = 0;  // which vpn bits must match: all, or the superpage's
   uint16_t m_memo_asid = 0;
-  TlbEntry m_memo;
+  TlbEntry m_memo;  // the last hit (also when the shortcut is off)
 
   std::array<common::Counter*, 3> m_lookups{}, m_hits{}, m_misses{};
   common::Counter* m_fills = nullptr;

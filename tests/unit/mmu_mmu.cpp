@@ -531,3 +531,23 @@ TEST_CASE("an unavailable TLB implementation is a user error")
   CHECK_THROWS_WITH(MmuBench({"mmu.dtlb.impl=rtl"}),
                     Catch::Contains("mmu.dtlb.impl: 'rtl' is not available"));
 }
+
+TEST_CASE("the superpage hit shortcut never hides a smaller entry probed first")
+{
+  // No PWC: it would rightly keep the old pointer PTE, which only a full fence orders.
+  MmuBench b({"mmu.l2tlb.entries=0", "mmu.pwc.entries=0"});
+  const uint64_t va = 0x40400000;  // a 2 MiB region
+  // First a 4 KiB mapping of its page 5, cached in the DTLB.
+  b.map(va + 0x5000, kPa, kRW);
+  CHECK(b.load(va + 0x5000).pa == kPa);
+  // Then, without a fence, the region becomes a 2 MiB superpage elsewhere.
+  b.write64(b.slot_of(va, 1), MmuBench::pte(0x80600000, pte::kV | kRW));
+  CHECK(b.load(va + 0x7000).pa == 0x80600000 + 0x7000);  // walk, 2 MiB entry
+  CHECK(b.load(va + 0x8000).pa == 0x80600000 + 0x8000);  // hit on the superpage
+  // Page 5 still finds the 4 KiB entry first (level 0 is probed before level 1).
+  CHECK(b.load(va + 0x5008).pa == kPa + 8);
+  CHECK(b.load(va + 0x9000).pa == 0x80600000 + 0x9000);
+  CHECK(b.load(va + 0x5010).pa == kPa + 0x10);
+  CHECK(MmuBench::stat("mmu.walker.walks") == 2);
+  CHECK(MmuBench::stat("mmu.dtlb.hits.load") == 4);
+}
