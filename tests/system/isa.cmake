@@ -22,3 +22,10 @@ foreach(name ${ISA_TESTS})
     COMMAND ${ISA_RUNNER} diff ${elf} --vmplat ${VMPLAT_EXE} --qemu ${QEMU_RISCV64})
   set_tests_properties(diff.qemu.${name} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
+
+# The CPU benchmark script on one benchmark: it must run and the firmware must verify its
+# result; the speed it reports never fails the test.
+vmplat_system_test(NAME bench.cpu_bench.crc32 LABELS bench TIMEOUT 120
+  COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/bench/cpu_bench.py --vmplat ${VMPLAT_EXE}
+          --sw-dir ${VMPLAT_SW_DIR} --bench crc32
+          --json ${PROJECT_BINARY_DIR}/bench/cpu_bench_crc32.json)
