@@ -2,6 +2,9 @@
 #   mmu.paging            sw/tests/mmu/paging.elf on vmplat: S-mode Sv39 firmware with U-mode
 #                         page faults; passes on exit 0 and its DONE line.
 #   diff.qemu.mmu.paging  the same ELF on QEMU: console and exit code must be identical.
+#   mmu.knob.<check>      tests/system/mmu_knobs.py: TLB and walker knobs change the
+#                         statistics as expected on the sw/bench/mmu workloads (more entries,
+#                         fewer misses; a fitting working set has only compulsory misses).
 set(MMU_FW_RUNNER ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_firmware.py)
 set(MMU_PAGING_ELF ${VMPLAT_SW_DIR}/tests/mmu/paging.elf)
 vmplat_system_test(NAME mmu.paging LABELS mmu TIMEOUT 30
@@ -10,3 +13,9 @@ vmplat_system_test(NAME mmu.paging LABELS mmu TIMEOUT 30
 vmplat_system_test(NAME diff.qemu.mmu.paging LABELS mmu diff TIMEOUT 60
   COMMAND ${MMU_FW_RUNNER} diff ${MMU_PAGING_ELF} --vmplat ${VMPLAT_EXE} --qemu ${QEMU_RISCV64})
 set_tests_properties(diff.qemu.mmu.paging PROPERTIES SKIP_RETURN_CODE 77)
+set(MMU_KNOBS ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/mmu_knobs.py
+    --vmplat ${VMPLAT_EXE} --bench-dir ${VMPLAT_SW_DIR}/bench/mmu)
+foreach(check entries fits policy l2 walker)
+  vmplat_system_test(NAME mmu.knob.${check} LABELS mmu TIMEOUT 120
+    COMMAND ${MMU_KNOBS} ${check})
+endforeach()
