@@ -551,6 +551,11 @@ void kernel_main(void)
   uint64_t pool = ((uint64_t)(uintptr_t)__heap_start + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
   vm_init(pool, g_boot.ram_base + g_boot.ram_size);
   write_csr(satp, SATP_SV39 | (pa_of(vm_kernel_root()) >> PAGE_SHIFT));
+  if ((read_csr(satp) >> 60) != 8) {
+    printf("kernel: the hart does not accept Sv39 in satp (mode %lu); Sv39 is required\n",
+           (unsigned long)(read_csr(satp) >> 60));
+    finish(5);
+  }
   asm volatile("sfence.vma zero, zero" ::: "memory");
   g_count.sfence_all++;
   unsigned bits = asid_bits();

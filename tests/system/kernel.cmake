@@ -5,6 +5,7 @@
 #   kernel.diff.qemu     vmplat and QEMU print the same functional lines (no preemption)
 #   kernel.flushes       the MMU's flush and the disk's request statistics equal the
 #                        kernel's own counts of sfence.vma and disk requests
+#   kernel.svade         the demo with a walker that faults on clear A/D bits
 #   kernel.negative*     writes to read-only text / jumps into the kernel / fills the swap
 #                        device: each is killed with a message and the suite goes on
 #   kernel.nodisk        no virtio disk: everything but swapping
@@ -42,6 +43,13 @@ vmplat_system_test(NAME kernel.flushes LABELS kernel TIMEOUT 600
           --stats-match tlb.sfence_all=mmu.dtlb.flushes.all
           --stats-match disk.reads=disk.requests.read
           --stats-match disk.writes=disk.requests.write)
+
+# A walker that faults on a clear A or D bit (Svade) instead of setting it: the kernel sets
+# them (page_faults.ad_update) and everything else behaves the same.
+vmplat_system_test(NAME kernel.svade LABELS kernel TIMEOUT 900
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE}
+          --vmplat-arg=--set --vmplat-arg=mmu.walker.ad_policy=fault
+          ${KERNEL_DEMO_COUNTERS} --nonzero page_faults.ad_update)
 
 # A swap device capped at 128 pages by a boot parameter, and a real 1 MiB disk.
 vmplat_system_test(NAME kernel.negative LABELS kernel TIMEOUT 600

@@ -12,7 +12,8 @@
 
 Options: --append ARGS (boot arguments), --disk-mb N (swap disk size, default 64; 0: none),
 --timeout SECONDS, --rounds N (check only: repeat the run N times, for the soak),
---stats-match COUNTER=STAT (check on vmplat only: a kernel counter equals a vmplat statistic).
+--stats-match COUNTER=STAT (check on vmplat only: a kernel counter equals a vmplat statistic),
+--vmplat-arg ARG (check: an extra vmplat option, repeatable; use --vmplat-arg=--set ...).
 On QEMU the script creates a raw disk image in a temporary directory; on vmplat the disk is
 in memory (--drive size=NM).
 """
@@ -38,13 +39,13 @@ def qemu_command(qemu, elf, append, image):
             "-append", append, "-kernel", elf]
 
 
-def vmplat_command(vmplat, elf, append, disk_mb, stats=None):
+def vmplat_command(vmplat, elf, append, disk_mb, stats=None, extra=()):
     disk = ["--drive", f"size={disk_mb}M"] if disk_mb else []
     json_out = ["--stats", stats] if stats else []
-    return [vmplat, "--quiet", *disk, *json_out, "--append", append, elf]
+    return [vmplat, "--quiet", *extra, *disk, *json_out, "--append", append, elf]
 
 
-def boot(platform, exe, elf, append, disk_mb, timeout, stats=None):
+def boot(platform, exe, elf, append, disk_mb, timeout, stats=None, extra=()):
     """Returns (exit code or None on timeout, console text); on vmplat, fills the stats dict
     from --stats JSON when one is given."""
     with tempfile.TemporaryDirectory(prefix="vmplat-kernel-") as tmp:
@@ -56,7 +57,7 @@ def boot(platform, exe, elf, append, disk_mb, timeout, stats=None):
             cmd = qemu_command(exe, elf, append, image)
         else:
             json_path = os.path.join(tmp, "stats.json") if stats is not None else None
-            cmd = vmplat_command(exe, elf, append, disk_mb, json_path)
+            cmd = vmplat_command(exe, elf, append, disk_mb, json_path, extra)
         try:
             p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                                timeout=timeout)
@@ -137,7 +138,7 @@ def cmd_check(args):
     for r in range(args.rounds):
         stats = {} if args.stats_match else None
         code, out = boot(args.platform, exe, args.elf, args.append, args.disk_mb, args.timeout,
-                         stats)
+                         stats, args.vmplat_arg)
         problems = problems_in(code, out, args.nonzero, args.expect)
         problems += stats_mismatches(counters(out.splitlines()), stats, args.stats_match)
         if problems:
@@ -197,6 +198,7 @@ def main():
             p.add_argument("--rounds", type=int, default=1)
             p.add_argument("--stats-match", action="append", default=[],
                            metavar="COUNTER=STAT")
+            p.add_argument("--vmplat-arg", action="append", default=[])
         else:
             p.add_argument("--vmplat", required=True)
             p.add_argument("--qemu", default="")
