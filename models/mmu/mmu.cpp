@@ -75,6 +75,24 @@ bool Mmu::fault(bool page, AccessKind kind, uint64_t va, cpu::XlateResult& out)
 bool Mmu::translate(uint64_t va, unsigned, AccessKind kind, const cpu::XlateContext& ctx,
                     cpu::XlateResult& out)
 {
+  TlbLevel& l1 = kind == AccessKind::kFetch ? m_itlb : m_dtlb;
+  FastPath& fast = m_fast[unsigned(kind)];
+  if (fast.generation == l1.generation() && ((va >> 12) & fast.vpn_mask) == fast.vpn &&
+      ctx.satp == fast.satp && (ctx.mstatus & kStatusBits) == fast.status &&
+      ctx.priv == fast.priv) {
+    l1.count_repeat_hit(kind);
+    out.cycles = l1.hit_latency();
+    out.pa = fast.pa_base | (va & fast.offset_mask);
+    return true;
+  }
+  return translate_lookup(va, kind, ctx, out);
+}
+
+bool Mmu::translate_lookup(uint64_t va, AccessKind kind, const cpu::XlateContext& ctx,
+                           cpu::XlateResult& out)
+{
+  TlbLevel& l1 = kind == AccessKind::kFetch ? m_itlb : m_dtlb;
+  FastPath& fast = m_fast[unsigned(kind)];
   const cpu::Priv priv = effective_priv(kind, ctx);
   out.cycles = 0;
   if (priv == cpu::Priv::kM || !supports_satp_mode(cpu::satp::mode(ctx.satp)) ||
@@ -84,11 +102,20 @@ bool Mmu::translate(uint64_t va, unsigned, AccessKind kind, const cpu::XlateCont
   }
   if (!canonical(va, levels_of(ctx.satp)))
     return fault(true, kind, va, out);
-  TlbLevel& l1 = kind == AccessKind::kFetch ? m_itlb : m_dtlb;
   out.cycles = l1.hit_latency();
   const TlbEntry* e = l1.lookup((va >> 12) & m_vpn_mask, cpu::satp::asid(ctx.satp), kind);
   if (e && permitted(e->flags, priv, kind, ctx.mstatus) && ad_set(e->flags, kind)) {
     out.pa = physical(*e, va);
+    if (l1.shortcut_active()) {
+      fast.generation = l1.generation();
+      fast.vpn_mask = l1.memo_mask() & ((1ull << 52) - 1);
+      fast.vpn = (va >> 12) & fast.vpn_mask;
+      fast.satp = ctx.satp;
+      fast.status = ctx.mstatus & kStatusBits;
+      fast.priv = ctx.priv;
+      fast.offset_mask = (1ull << (12 + 9 * e->level)) - 1;
+      fast.pa_base = out.pa & ~fast.offset_mask;
+    }
     return true;
   }
   return translate_slow(va, kind, ctx, priv, e != nullptr, out);

@@ -119,6 +119,24 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
     return uint64_t(int64_t(va << (64 - bits)) >> (64 - bits)) == va;
   }
 
+  // The last successful L1 hit of each access kind and the context it was checked in. A
+  // translate() with the same page range, satp, privilege and mstatus bits, while the L1
+  // level's generation is unchanged (so a full lookup would return the same entry and
+  // leave the same state), is answered from here; the lookup and hit are still counted.
+  struct FastPath {
+    uint64_t generation = ~uint64_t(0);
+    uint64_t vpn_mask = 0, vpn = 0;  // over va >> 12, all 52 bits (canonical by equality)
+    uint64_t satp = 0, status = 0;
+    cpu::Priv priv = cpu::Priv::kM;
+    uint64_t pa_base = 0, offset_mask = 0;
+  };
+  static constexpr uint64_t kStatusBits =
+      cpu::mstatus::kMPRV | cpu::mstatus::kMPP | cpu::mstatus::kSUM | cpu::mstatus::kMXR;
+
+  // Everything but the fast path, out of line so translate() stays a leaf function.
+  __attribute__((noinline)) bool translate_lookup(uint64_t va, cpu::AccessKind kind,
+                                                  const cpu::XlateContext& ctx,
+                                                  cpu::XlateResult& out);
   bool translate_slow(uint64_t va, cpu::AccessKind kind, const cpu::XlateContext& ctx,
                       cpu::Priv priv, bool l1_hit, cpu::XlateResult& out);
   bool fault(bool page, cpu::AccessKind kind, uint64_t va, cpu::XlateResult& out);
@@ -129,6 +147,7 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   unsigned m_tlb_levels;  // page sizes the TLBs hold: 3 (Sv39) or 4 (with Sv48)
   uint64_t m_vpn_mask;    // TLB vpns: the low 9 * m_tlb_levels bits of va >> 12
   TlbLevel m_itlb, m_dtlb, m_l2tlb;
+  FastPath m_fast[3];
 
   common::Counter* m_page_faults[3];
   common::Counter* m_access_faults[3];

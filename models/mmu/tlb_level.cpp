@@ -73,6 +73,7 @@ const TlbEntry* TlbLevel::lookup_slow(uint64_t vpn, uint16_t asid, cpu::AccessKi
 {
   const unsigned k = unsigned(kind);
   m_memo_valid = false;
+  ++m_generation;
   if (!m_tlb) {
     ++*m_misses[k];
     return nullptr;
@@ -98,6 +99,7 @@ void TlbLevel::fill(const TlbEntry& entry)
   if (!m_tlb)
     return;
   m_memo_valid = false;
+  ++m_generation;
   TlbEntry e = entry;
   e.asid &= m_asid_mask;
   const TlbFill r = m_tlb->fill(e);
@@ -111,6 +113,7 @@ void TlbLevel::flush(const FlushRequest& req, FlushKind kind)
   if (!m_tlb)
     return;
   m_memo_valid = false;
+  ++m_generation;
   FlushRequest r = req;
   r.asid &= m_asid_mask;
   ++*m_flushes[unsigned(kind)];

@@ -69,6 +69,17 @@ class TlbLevel {
     }
     return lookup_slow(vpn, asid, kind);
   }
+  // The shortcut's state changes with every full lookup, fill and flush; a caller that
+  // caches what a lookup returned (the Mmu's per-access-kind fast path) keeps it only while
+  // this generation is unchanged, and counts its reuse with count_repeat_hit().
+  bool shortcut_active() const { return m_memo_valid; }
+  uint64_t generation() const { return m_generation; }
+  uint64_t memo_mask() const { return m_memo_mask; }
+  void count_repeat_hit(cpu::AccessKind kind)
+  {
+    ++*m_lookups[unsigned(kind)];
+    ++*m_hits[unsigned(kind)];
+  }
   void fill(const TlbEntry& entry);
   enum class FlushKind : uint8_t { kAll, kAsid, kVaddr, kVaddrAsid, kSatp };
   void flush(const FlushRequest& req, FlushKind kind);
@@ -87,6 +98,7 @@ class TlbLevel {
   bool m_use_memo = false;
 
   bool m_memo_valid = false;
+  uint64_t m_generation = 0;
   uint64_t m_memo_vpn = 0;   // masked with m_memo_mask
   uint64_t m_memo_mask = 0;  // which vpn bits must match: all, or the superpage's
   uint16_t m_memo_asid = 0;
