@@ -154,3 +154,18 @@ TEST_CASE("router forwards DMI invalidations to every initiator in global addres
   CHECK(b.cpu.invalidations == expect);
   CHECK(b.dma.invalidations == expect);
 }
+
+TEST_CASE("router refuses to elaborate when bindings and map() calls disagree", "[bus]")
+{
+  test::reset_globals();
+  TestInitiator cpu("cpu");
+  bus::Router bus("bus");
+  test::Memory ram("ram", 0x100);
+  test::Memory rom("rom", 0x100);
+  cpu.isock.bind(bus.tsock);
+  bus.isock.bind(ram.tsock);
+  bus.map(0x0, 0x100, "ram");
+  bus.isock.bind(rom.tsock);  // no map() for this one
+  CHECK_THROWS_WITH(test::elaborate(), Catch::Contains("2 targets bound") &&
+                                           Catch::Contains("1 ranges mapped"));
+}
