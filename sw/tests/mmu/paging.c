@@ -5,7 +5,8 @@
  * only; 4 KiB user pages at 0x4000_0000), checks SUM, MXR, U-page fetch and canonical
  * addresses from S, then runs the U program of paging_asm.S and handles its faults: a page
  * mapped on demand, stores and an AMO to a read-only page, a load of kernel memory and a
- * fetch from a data page. Finally it prints the A/D bits the hardware set. The finisher
+ * fetch from a data page; LR/SC on a translated address and a misaligned access across
+ * two pages. Finally it prints the A/D bits the hardware set. The finisher
  * exit code is the number of checks that failed.
  */
 #include <setjmp.h>
@@ -175,8 +176,8 @@ static void s_main(void)
 
   faults = 0;
   run_user();
-  check(faults == 5, "U program took 5 page faults");
-  check(data_frame[0] == 0x1234, "U store reached the data frame");
+  check(faults == 6, "U program took 6 page faults");
+  check(data_frame[0] == 0x1235, "U stores and SC reached the data frame");
   check(demand_frame[1] == 77, "U store reached the demand-mapped frame");
   check(ro_frame[0] == 0xfeed, "read-only frame unchanged");
   printf("A/D: code %lu/%lu data %lu/%lu ro %lu/%lu demand %lu/%lu\n",

@@ -133,6 +133,20 @@ user_text:
   li a0, 0x600d
   li a7, 1
   ecall
+  /* LR/SC on a translated address: the reservation holds, SC writes 0 (success). */
+  lr.d t0, (s0)
+  addi t0, t0, 1
+  sc.d a0, t0, (s0)
+  li a7, 1
+  ecall
+  ld a0, 0(s0)
+  ecall
+  /* A misaligned doubleword across the data page and the read-only page: the load
+     translates both pages; the store faults on the second, with tval = its address. */
+  li t1, DATA_VA + 0xffc
+  ld a0, 0(t1)
+  ecall
+  sd a0, 0(t1)
   li a7, 2
   ecall
 1:
