@@ -50,8 +50,8 @@ Router::Router(sc_core::sc_module_name name)
 
 void Router::map(uint64_t base, uint64_t size, const std::string& name)
 {
-  std::string what = std::string(this->name()) + ": range '" + name + "' [" + hex(base) + ", +" +
-                     hex(size) + ")";
+  std::string what =
+      std::string(this->name()) + ": range '" + name + "' [" + hex(base) + ", +" + hex(size) + ")";
   if (size == 0)
     throw std::logic_error(what + " is empty");
   if (size - 1 > kMaxAddr - base)
@@ -71,8 +71,7 @@ void Router::map(uint64_t base, uint64_t size, const std::string& name)
 void Router::rebuild_port_index()
 {
   m_by_port.assign(m_ranges.size(), 0);
-  for (unsigned i = 0; i < m_ranges.size(); ++i)
-    m_by_port[m_ranges[i].port] = i;
+  for (unsigned i = 0; i < m_ranges.size(); ++i) m_by_port[m_ranges[i].port] = i;
 }
 
 void Router::end_of_elaboration()

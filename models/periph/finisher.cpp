@@ -14,7 +14,10 @@ Finisher::Finisher(sc_core::sc_module_name name) : sc_core::sc_module(name), tso
   tsock.register_transport_dbg(this, &Finisher::transport_dbg);
 }
 
-void Finisher::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&) { access(trans); }
+void Finisher::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&)
+{
+  access(trans);
+}
 
 unsigned Finisher::transport_dbg(tlm::tlm_generic_payload& trans)
 {
@@ -42,9 +45,7 @@ void Finisher::finish(uint32_t value)
   uint32_t status = value & 0xffff;
   uint32_t code = value >> 16;
   switch (status) {
-    case kPass:
-      common::sim().request_stop(0, "finisher: pass");
-      return;
+    case kPass: common::sim().request_stop(0, "finisher: pass"); return;
     case kFail:
       // A failure must not read as success: QEMU also exits 1 for code 0.
       common::sim().request_stop(code ? int(code) : 1,
@@ -57,8 +58,10 @@ void Finisher::finish(uint32_t value)
       return;
     default: {
       char msg[80];
-      std::snprintf(msg, sizeof msg, "ignored write of 0x%08x (expected 0x5555, 0x3333 or 0x7777 "
-                                     "in the low half)", value);
+      std::snprintf(msg, sizeof msg,
+                    "ignored write of 0x%08x (expected 0x5555, 0x3333 or 0x7777 "
+                    "in the low half)",
+                    value);
       SC_REPORT_WARNING(name(), msg);
     }
   }

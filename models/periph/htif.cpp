@@ -28,9 +28,9 @@ std::string hex(uint64_t v)
 Htif::Htif(sc_core::sc_module_name name)
     : sc_core::sc_module(name), isock("isock"), m_out(&std::cout)
 {
-  uint64_t poll_ns = common::config().u64(std::string(this->name()) + ".poll_ns", 1000, "ns",
-                                          "simulated time between two reads of tohost", 1,
-                                          1'000'000'000);
+  uint64_t poll_ns =
+      common::config().u64(std::string(this->name()) + ".poll_ns", 1000, "ns",
+                           "simulated time between two reads of tohost", 1, 1'000'000'000);
   m_poll = sc_core::sc_time(double(poll_ns), sc_core::SC_NS);
   SC_THREAD(poll_thread);
 }
@@ -41,7 +41,10 @@ void Htif::set_mailboxes(uint64_t tohost, uint64_t fromhost)
   m_fromhost = fromhost;
 }
 
-void Htif::set_output(std::ostream* out) { m_out = out ? out : &std::cout; }
+void Htif::set_output(std::ostream* out)
+{
+  m_out = out ? out : &std::cout;
+}
 
 void Htif::warn_once(bool& warned, const std::string& msg)
 {
@@ -107,8 +110,8 @@ void Htif::handle(uint64_t v)
   uint64_t payload = v & 0xffff'ffff'ffffull;
   if (device == 0 && (v & 1)) {
     uint64_t code = v >> 1;
-    common::sim().request_stop(int(code), code ? "htif: fail, test " + std::to_string(code)
-                                               : std::string("htif: pass"));
+    common::sim().request_stop(
+        int(code), code ? "htif: fail, test " + std::to_string(code) : std::string("htif: pass"));
     return;
   }
   write64(m_tohost, 0);

@@ -21,9 +21,9 @@
 #include <cstdint>
 #include <ostream>
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 namespace vmplat::periph {
 

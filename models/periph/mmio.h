@@ -15,8 +15,7 @@ constexpr unsigned kWidth1 = 1, kWidth2 = 2, kWidth4 = 4, kWidth8 = 8;
 
 // OK, or the error response to return, for an access of the allowed widths that must be
 // naturally aligned.
-inline tlm::tlm_response_status check_mmio(const tlm::tlm_generic_payload& trans,
-                                           unsigned widths)
+inline tlm::tlm_response_status check_mmio(const tlm::tlm_generic_payload& trans, unsigned widths)
 {
   if (trans.get_byte_enable_ptr())
     return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
@@ -32,15 +31,13 @@ inline tlm::tlm_response_status check_mmio(const tlm::tlm_generic_payload& trans
 inline uint64_t load_le(const unsigned char* p, unsigned len)
 {
   uint64_t v = 0;
-  for (unsigned i = 0; i < len; ++i)
-    v |= uint64_t(p[i]) << (8 * i);
+  for (unsigned i = 0; i < len; ++i) v |= uint64_t(p[i]) << (8 * i);
   return v;
 }
 
 inline void store_le(unsigned char* p, unsigned len, uint64_t v)
 {
-  for (unsigned i = 0; i < len; ++i)
-    p[i] = static_cast<unsigned char>(v >> (8 * i));
+  for (unsigned i = 0; i < len; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
 }
 
 }  // namespace vmplat::periph

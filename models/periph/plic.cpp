@@ -21,8 +21,7 @@ Plic::Plic(sc_core::sc_module_name name) : sc_core::sc_module(name), tsock("tsoc
 void Plic::bind_hart(cpu::IrqTarget& hart)
 {
   m_hart = &hart;
-  for (unsigned ctx = 0; ctx < kContexts; ++ctx)
-    m_hart->set_irq_line(kContextBit[ctx], m_out[ctx]);
+  for (unsigned ctx = 0; ctx < kContexts; ++ctx) m_hart->set_irq_line(kContextBit[ctx], m_out[ctx]);
 }
 
 void Plic::set_irq(unsigned source, bool level)
@@ -40,7 +39,10 @@ void Plic::set_irq(unsigned source, bool level)
   update();
 }
 
-void Plic::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&) { access(trans, false); }
+void Plic::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&)
+{
+  access(trans, false);
+}
 
 unsigned Plic::transport_dbg(tlm::tlm_generic_payload& trans)
 {

@@ -25,9 +25,9 @@
 #include <array>
 #include <cstdint>
 
+#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "models/common/irq.h"
 #include "models/cpu/irq_if.h"
@@ -65,7 +65,7 @@ class Plic : public sc_core::sc_module, public common::IrqSink {
 
   cpu::IrqTarget* m_hart = nullptr;
   std::array<uint32_t, kSources> m_priority{};
-  uint32_t m_level = 0;    // device lines, bit per source
+  uint32_t m_level = 0;  // device lines, bit per source
   uint32_t m_pending = 0;
   uint32_t m_claimed = 0;  // in service
   std::array<uint32_t, kContexts> m_enable{};

@@ -61,9 +61,8 @@ Uart16550::Uart16550(sc_core::sc_module_name name)
   } else if (in != "none") {
     m_in_fd = ::open(in.c_str(), O_RDONLY | O_CLOEXEC);
     if (m_in_fd < 0)
-      throw common::UserError(prefix + "input: cannot open '" + in +
-                              "' for reading: " + std::strerror(errno) +
-                              "; allowed: none, stdin or a readable file");
+      throw common::UserError(prefix + "input: cannot open '" + in + "' for reading: " +
+                              std::strerror(errno) + "; allowed: none, stdin or a readable file");
   }
 
   tsock.register_b_transport(this, &Uart16550::b_transport);
@@ -129,8 +128,7 @@ uint8_t Uart16550::read_reg(unsigned reg, bool side_effects)
         update_irq();
       }
       return m_rbr;
-    case kIer:
-      return dlab ? m_dlm : m_ier;
+    case kIer: return dlab ? m_dlm : m_ier;
     case kIirFcr: {
       uint8_t v = iir();
       // Reading IIR while it reports THR empty acknowledges that interrupt.
@@ -140,10 +138,8 @@ uint8_t Uart16550::read_reg(unsigned reg, bool side_effects)
       }
       return v;
     }
-    case kLcr:
-      return m_lcr;
-    case kMcr:
-      return m_mcr;
+    case kLcr: return m_lcr;
+    case kMcr: return m_mcr;
     case kLsr: {
       uint8_t v = m_lsr;
       if (side_effects && (m_lsr & kLsrErrors)) {
@@ -159,8 +155,7 @@ uint8_t Uart16550::read_reg(unsigned reg, bool side_effects)
                        (m_mcr & 0x08) << 4);
       }
       return kMsrIdle;
-    default:
-      return m_scr;
+    default: return m_scr;
   }
 }
 
@@ -196,18 +191,11 @@ void Uart16550::write_reg(unsigned reg, uint8_t value)
       m_fcr = (value & kFcrEnable) ? (value & kFcrKeep) : 0;
       update_irq();
       return;
-    case kLcr:
-      m_lcr = value;
-      return;
-    case kMcr:
-      m_mcr = value & kMcrMask;
-      return;
+    case kLcr: m_lcr = value; return;
+    case kMcr: m_mcr = value & kMcrMask; return;
     case kLsr:
-    case kMsr:
-      return;  // read-only on a 16550
-    default:
-      m_scr = value;
-      return;
+    case kMsr: return;  // read-only on a 16550
+    default: m_scr = value; return;
   }
 }
 
@@ -249,7 +237,10 @@ uint8_t Uart16550::iir() const
   return id;
 }
 
-void Uart16550::update_irq() { irq.set(!(iir() & kIirNone)); }
+void Uart16550::update_irq()
+{
+  irq.set(!(iir() & kIirNone));
+}
 
 int Uart16550::read_input_byte()
 {

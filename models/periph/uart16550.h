@@ -4,7 +4,7 @@
 // | off | read          | write          | reset | notes                                   |
 // |-----|---------------|----------------|-------|-----------------------------------------|
 // | 0   | RBR           | THR            | 0     | DLAB=1: DLL (divisor latch low)         |
-// | 1   | IER           | IER            | 0     | DLAB=1: DLM; bits 0 ERBFI 1 ETBEI 2 ELSI 3 EDSSI |
+// | 1   | IER           | IER            | 0     | DLAB=1: DLM; 0 ERBFI 1 ETBEI 2 ELSI 3 EDSSI |
 // | 2   | IIR           | FCR            | 0x01  | IIR bits 7:6 = 11 when FIFOs enabled    |
 // | 3   | LCR           | LCR            | 0     |                                         |
 // | 4   | MCR           | MCR            | 0x08  | OUT2 set as on QEMU; bit 4 loopback     |
@@ -31,9 +31,9 @@
 #include <ostream>
 #include <string>
 
+#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "models/common/irq.h"
 #include "models/common/stats.h"

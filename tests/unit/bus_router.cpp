@@ -36,7 +36,10 @@ struct Bench {
   }
 };
 
-uint64_t decode_errors() { return common::stats().find_counter("bus.decode_errors")->value(); }
+uint64_t decode_errors()
+{
+  return common::stats().find_counter("bus.decode_errors")->value();
+}
 
 }  // namespace
 
@@ -166,6 +169,6 @@ TEST_CASE("router refuses to elaborate when bindings and map() calls disagree", 
   bus.isock.bind(ram.tsock);
   bus.map(0x0, 0x100, "ram");
   bus.isock.bind(rom.tsock);  // no map() for this one
-  CHECK_THROWS_WITH(test::elaborate(), Catch::Contains("2 targets bound") &&
-                                           Catch::Contains("1 ranges mapped"));
+  CHECK_THROWS_WITH(test::elaborate(),
+                    Catch::Contains("2 targets bound") && Catch::Contains("1 ranges mapped"));
 }

@@ -38,8 +38,7 @@ TEST_CASE("clint pushes the reset mtimecmp (all ones) to the hart when bound", "
   CHECK_FALSE(b.hart.line(cpu::irq::kMSI));
 }
 
-TEST_CASE("clint mtime counts at 10 MHz of simulated time including the access delay",
-          "[clint]")
+TEST_CASE("clint mtime counts at 10 MHz of simulated time including the access delay", "[clint]")
 {
   test::reset_globals();
   Bench b;

@@ -14,7 +14,10 @@ using namespace sc_core;
 namespace {
 
 constexpr uint64_t kToHost = 0x1000, kFromHost = 0x1040;
-constexpr uint64_t putchar_cmd(char c) { return (1ull << 56) | (1ull << 48) | uint8_t(c); }
+constexpr uint64_t putchar_cmd(char c)
+{
+  return (1ull << 56) | (1ull << 48) | uint8_t(c);
+}
 
 struct Bench {
   periph::Htif htif{"htif"};

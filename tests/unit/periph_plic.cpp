@@ -11,10 +11,22 @@ using periph::Plic;
 
 namespace {
 
-constexpr uint64_t prio(unsigned src) { return Plic::kPriority + 4 * src; }
-constexpr uint64_t enable(unsigned ctx) { return Plic::kEnable + Plic::kEnableStride * ctx; }
-constexpr uint64_t threshold(unsigned ctx) { return Plic::kContext + Plic::kContextStride * ctx; }
-constexpr uint64_t claim(unsigned ctx) { return threshold(ctx) + 4; }
+constexpr uint64_t prio(unsigned src)
+{
+  return Plic::kPriority + 4 * src;
+}
+constexpr uint64_t enable(unsigned ctx)
+{
+  return Plic::kEnable + Plic::kEnableStride * ctx;
+}
+constexpr uint64_t threshold(unsigned ctx)
+{
+  return Plic::kContext + Plic::kContextStride * ctx;
+}
+constexpr uint64_t claim(unsigned ctx)
+{
+  return threshold(ctx) + 4;
+}
 constexpr unsigned kM = 0, kS = 1;
 
 struct Bench {
@@ -81,8 +93,7 @@ TEST_CASE("plic threshold masks sources of equal or lower priority", "[plic]")
   CHECK(b.cpu.read32(claim(kM)) == 0);
 }
 
-TEST_CASE("plic completion re-pends a line still high; a request outlives its line",
-          "[plic]")
+TEST_CASE("plic completion re-pends a line still high; a request outlives its line", "[plic]")
 {
   test::reset_globals();
   Bench b;
@@ -163,7 +174,7 @@ TEST_CASE("plic registers: WARL priorities, read-only pending, absent sources an
   CHECK(b.cpu.read32(prio(40)) == 0);
   b.cpu.write32(enable(kM), 0xffff'ffff);
   CHECK(b.cpu.read32(enable(kM)) == 0xffff'ffff);  // bit 0 is stored, as on QEMU
-  b.cpu.write32(enable(kM) + 4, 0xffff'ffff);  // sources 32..63
+  b.cpu.write32(enable(kM) + 4, 0xffff'ffff);      // sources 32..63
   CHECK(b.cpu.read32(enable(kM) + 4) == 0);
   b.cpu.write32(enable(2), 0xffff'ffff);
   CHECK(b.cpu.read32(enable(2)) == 0);

@@ -40,7 +40,10 @@ struct Bench {
   bool irq() const { return plic.level(kIrq); }
 };
 
-uint64_t counter(const std::string& name) { return common::stats().find_counter(name)->value(); }
+uint64_t counter(const std::string& name)
+{
+  return common::stats().find_counter(name)->value();
+}
 
 }  // namespace
 
@@ -52,8 +55,7 @@ TEST_CASE("uart transmits THR bytes to the output and THR is always empty", "[ua
   CHECK(b.cpu.read8(kLsr) == 0x60);
   CHECK(b.cpu.read8(kMcr) == 0x08);
   CHECK(b.cpu.read8(kMsr) == 0xb0);
-  for (char c : std::string("hello\n"))
-    b.cpu.write8(kThr, uint8_t(c));
+  for (char c : std::string("hello\n")) b.cpu.write8(kThr, uint8_t(c));
   CHECK(b.cpu.last_status == tlm::TLM_OK_RESPONSE);
   CHECK(b.out.str() == "hello\n");
   CHECK(b.cpu.read8(kLsr) == 0x60);
@@ -104,7 +106,7 @@ TEST_CASE("uart receives a file byte by byte with data-available interrupts", "[
   std::ofstream(path) << "hi";
   common::config().set("uart.input", path, "test");
   Bench b;
-  b.cpu.write8(kIer, 0x03);  // RDA and THRE
+  b.cpu.write8(kIer, 0x03);          // RDA and THRE
   CHECK(b.cpu.read8(kIir) == 0x02);  // nothing received yet: THRE, acknowledged here
 
   sc_start(50, SC_US);
@@ -114,7 +116,7 @@ TEST_CASE("uart receives a file byte by byte with data-available interrupts", "[
   CHECK(b.cpu.read8(kLsr) == 0x61);
   CHECK(b.irq());
   CHECK(b.cpu.read8(kIir) == 0x04);
-  b.cpu.write8(kThr, '!');           // THRE now pending too, but RDA ranks higher
+  b.cpu.write8(kThr, '!');  // THRE now pending too, but RDA ranks higher
   CHECK(b.cpu.read8(kIir) == 0x04);
   CHECK(b.cpu.read8(kRbr) == 'h');
   CHECK(b.cpu.read8(kIir) == 0x02);  // THRE shows once the data is taken
@@ -151,7 +153,7 @@ TEST_CASE("uart loopback feeds THR into RBR and MCR into MSR", "[uart]")
   test::reset_globals();
   Bench b;
   CHECK(b.cpu.read8(kMsr) == 0xb0);
-  b.cpu.write8(kMcr, 0x10 | 0x03);  // loopback, DTR, RTS
+  b.cpu.write8(kMcr, 0x10 | 0x03);   // loopback, DTR, RTS
   CHECK(b.cpu.read8(kMsr) == 0x30);  // DSR, CTS
   b.cpu.write8(kIer, 0x01);
   b.cpu.write8(kThr, 'z');
@@ -188,8 +190,8 @@ TEST_CASE("uart wide accesses reach one register and debug reads have no effect"
   test::reset_globals();
   Bench b;
   b.cpu.write8(kScr, 0x77);
-  CHECK(b.cpu.read32(4) == 0x08);  // MCR alone, zero-extended, as on QEMU
-  CHECK(b.cpu.read64(0) == 0x00);  // RBR
+  CHECK(b.cpu.read32(4) == 0x08);    // MCR alone, zero-extended, as on QEMU
+  CHECK(b.cpu.read64(0) == 0x00);    // RBR
   b.cpu.write32(kMcr, 0x1234'5603);  // MCR gets the low byte, SCR nothing
   CHECK(b.cpu.read8(kMcr) == 0x03);
   CHECK(b.cpu.read8(kScr) == 0x77);
@@ -197,7 +199,7 @@ TEST_CASE("uart wide accesses reach one register and debug reads have no effect"
   uint8_t iir = 0;
   CHECK(b.cpu.debug(tlm::TLM_READ_COMMAND, kIir, &iir, 1) == 1);
   CHECK(iir == 0x02);
-  CHECK(b.irq());  // a debugger looking at IIR does not acknowledge the interrupt
+  CHECK(b.irq());    // a debugger looking at IIR does not acknowledge the interrupt
   b.cpu.read(1, 2);  // misaligned halfword
   CHECK(b.cpu.last_status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
@@ -211,8 +213,7 @@ TEST_CASE("uart writes to a configured output file, flushed at each newline", "[
   periph::Uart16550 uart("uart");
   cpu.isock.bind(uart.tsock);
   test::elaborate();
-  for (char c : std::string("line\npartial"))
-    cpu.write8(kThr, uint8_t(c));
+  for (char c : std::string("line\npartial")) cpu.write8(kThr, uint8_t(c));
   std::ifstream in(path);
   std::string first;
   std::getline(in, first);
@@ -224,6 +225,6 @@ TEST_CASE("uart names an output path it cannot open", "[uart]")
 {
   test::reset_globals();
   common::config().set("uart.output", "/nonexistent-dir/console.txt", "test");
-  CHECK_THROWS_WITH(periph::Uart16550("uart"),
-                    Catch::Contains("uart.output") && Catch::Contains("/nonexistent-dir/console.txt"));
+  CHECK_THROWS_WITH(periph::Uart16550("uart"), Catch::Contains("uart.output") &&
+                                                   Catch::Contains("/nonexistent-dir/console.txt"));
 }

@@ -13,10 +13,10 @@
 #include <map>
 #include <vector>
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include "models/common/config.h"
 #include "models/common/irq.h"
@@ -34,7 +34,10 @@ inline void reset_globals()
   common::sim().reset();
 }
 
-inline void elaborate() { sc_core::sc_start(sc_core::SC_ZERO_TIME); }
+inline void elaborate()
+{
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);
+}
 
 class TestInitiator : public sc_core::sc_module {
  public:
@@ -48,8 +51,7 @@ class TestInitiator : public sc_core::sc_module {
   // A little-endian access of `len` bytes (1..8). The delay is the initiator's local time
   // offset, as a temporally decoupled hart passes it; `delay_out` receives what it became.
   tlm::tlm_response_status access(tlm::tlm_command cmd, uint64_t addr, unsigned len,
-                                  uint64_t& value,
-                                  sc_core::sc_time delay = sc_core::SC_ZERO_TIME,
+                                  uint64_t& value, sc_core::sc_time delay = sc_core::SC_ZERO_TIME,
                                   sc_core::sc_time* delay_out = nullptr)
   {
     uint8_t buf[8] = {};
