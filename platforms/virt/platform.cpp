@@ -38,7 +38,7 @@ Platform::Platform()
   htif.isock.bind(bus.tsock);
 
   // Targets: the i-th map() describes the i-th binding of bus.isock.
-  bus.map(kFinisherBase, 0x1000, "finisher");
+  bus.map(kFinisherBase, periph::Finisher::kSize, "finisher");
   bus.isock.bind(finisher.tsock);
   bus.map(kClintBase, periph::Clint::kSize, "clint");
   bus.isock.bind(clint.tsock);

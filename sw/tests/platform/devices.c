@@ -1,0 +1,84 @@
+/* Device registers as firmware sees them: the 16550 UART, the CLINT and the PLIC. Prints
+ * one name=value line per observation; the differential test compares them with QEMU's
+ * virt machine. Left out are the documented differences (docs/devices.md): mtimecmp's
+ * reset value, mtime writes, PLIC sources above 31, re-pending at completion. */
+#include <stdio.h>
+
+#include "platform.h"
+
+#define U(r) VP_MMIO8(VP_UART_BASE + (r))
+#define P(off) VP_MMIO32(VP_PLIC_BASE + (off))
+
+static unsigned long value[64];
+static const char *label[64];
+static int count;
+#define REC(name, expr)                          \
+  do {                                           \
+    label[count] = name;                         \
+    value[count++] = (unsigned long)(expr);      \
+  } while (0)
+
+int main(void)
+{
+  VP_MMIO64(VP_CLINT_MTIMECMP) = ~0ul; /* QEMU resets it to 0: no timer interrupt here */
+  REC("uart.iir", U(2));
+  REC("uart.lsr", U(5));
+  REC("uart.ier", U(1));
+  REC("uart.mcr", U(4));
+  U(1) = 2;
+  REC("uart.iir.thre_pending", U(2));
+  REC("uart.iir.after_read", U(2));
+  U(0) = '.';
+  REC("uart.iir.after_thr_write", U(2));
+  U(1) = 0;
+  U(2) = 7;
+  REC("uart.iir.fifo_on", U(2));
+  U(2) = 0;
+  REC("uart.iir.fifo_off", U(2));
+  U(4) = 0x13;
+  REC("uart.msr.loopback", U(6));
+  U(1) = 1;
+  U(0) = 'z';
+  REC("uart.lsr.loopback_rx", U(5));
+  REC("uart.iir.loopback_rx", U(2));
+  REC("uart.rbr.loopback", U(0));
+  U(0) = '1';
+  U(0) = '2';
+  REC("uart.lsr.overrun", U(5));
+  REC("uart.lsr.after_read", U(5));
+  REC("uart.rbr.second", U(0));
+  U(4) = 0;
+  U(1) = 0;
+  U(7) = 0x77;
+  REC("uart.scr", U(7));
+  REC("clint.msip", VP_MMIO32(VP_CLINT_MSIP));
+  P(4 * 5) = 0xff;
+  REC("plic.priority5.warl", P(4 * 5));
+  P(4 * 31) = 3;
+  REC("plic.priority31", P(4 * 31));
+  P(0x200000) = 9;
+  REC("plic.threshold.warl", P(0x200000));
+  P(0x200000) = 0;
+  P(0x2000) = 0xfffffffe;
+  REC("plic.enable0", P(0x2000));
+  P(0x2000) = 0;
+  P(0x1000) = 0xffffffff;
+  REC("plic.pending.read_only", P(0x1000));
+  /* The UART's THR-empty interrupt (source 10) to the S context. */
+  P(4 * 10) = 1;
+  P(0x2080) = 1u << 10;
+  P(0x201000) = 0;
+  U(1) = 2;
+  REC("plic.pending.uart", P(0x1000));
+  REC("mip.seip", read_csr(mip) & 0x200);
+  REC("plic.claim.s", P(0x201004));
+  REC("plic.pending.after_claim", P(0x1000));
+  REC("mip.seip.after_claim", read_csr(mip) & 0x200);
+  REC("plic.claim.m.disabled", P(0x200004));
+  U(1) = 0;
+  P(0x201004) = 10;
+  printf("\n");
+  for (int i = 0; i < count; ++i)
+    printf("%s=0x%lx\n", label[i], value[i]);
+  return 0;
+}
