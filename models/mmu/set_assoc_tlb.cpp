@@ -1,6 +1,7 @@
 #include "models/mmu/set_assoc_tlb.h"
 
 #include <sstream>
+#include <stdexcept>
 
 #include "models/common/config.h"
 
@@ -66,6 +67,8 @@ TlbLookup SetAssocTlb::lookup(uint64_t vpn, uint16_t asid, cpu::AccessKind)
 {
   TlbLookup r;
   for (unsigned level = 0; level < m_params.levels; ++level) {
+    if (m_level_count[level] == 0)
+      continue;
     const unsigned shift = 9 * level;
     const unsigned set = set_of(vpn, level);
     const Way* ways = set_ways(set);
@@ -86,6 +89,10 @@ TlbLookup SetAssocTlb::lookup(uint64_t vpn, uint16_t asid, cpu::AccessKind)
 
 TlbFill SetAssocTlb::fill(const TlbEntry& entry)
 {
+  if (entry.level >= m_params.levels)
+    throw std::logic_error(m_params.name + ": fill of a level-" + std::to_string(entry.level) +
+                           " entry into a TLB holding " + std::to_string(m_params.levels) +
+                           " page sizes");
   TlbFill r;
   const unsigned shift = 9 * entry.level;
   const unsigned set = set_of(entry.vpn, entry.level);
@@ -108,6 +115,9 @@ TlbFill SetAssocTlb::fill(const TlbEntry& entry)
     r.evicted = true;
     r.victim = ways[target].entry;
   }
+  if (ways[target].valid)
+    --m_level_count[ways[target].entry.level];
+  ++m_level_count[entry.level];
   ways[target].valid = true;
   ways[target].entry = entry;
   touch(set, target);
@@ -128,6 +138,7 @@ unsigned SetAssocTlb::flush(const FlushRequest& req)
     if (req.has_vaddr && (e.vpn >> shift) != (req.vpn >> shift))
       continue;
     way.valid = false;
+    --m_level_count[e.level];
     ++n;
   }
   return n;
@@ -135,6 +146,11 @@ unsigned SetAssocTlb::flush(const FlushRequest& req)
 
 bool SetAssocTlb::has_smaller_overlap(uint64_t vpn, unsigned level, uint16_t asid) const
 {
+  unsigned smaller = 0;
+  for (unsigned l = 0; l < level; ++l)
+    smaller += m_level_count[l];
+  if (smaller == 0)
+    return false;
   const unsigned shift = 9 * level;
   for (const Way& way : m_ways_store) {
     const TlbEntry& e = way.entry;

@@ -61,6 +61,8 @@ class SetAssocTlb : public Tlb {
   // fifo: next victim per set.
   std::vector<unsigned> m_fifo;
   uint64_t m_rng;
+  // Valid entries per level: lookups skip levels that hold nothing (same result).
+  unsigned m_level_count[4] = {};
 };
 
 }  // namespace vmplat::mmu
