@@ -280,3 +280,24 @@ TEST_CASE("make_tlb builds the model and rejects unregistered impls")
                     "mmu.dtlb.impl: 'rtl' is not available (vmplat was built without "
                     "Verilator); allowed: model");
 }
+
+TEST_CASE("evicting and flushing superpages keeps lookups and overlap answers exact")
+{
+  SetAssocTlb tlb(params(1, 1, "lru"));  // one entry: every fill evicts
+  tlb.fill(entry(0x200, 1, 1));           // 2 MiB at vpn 0x200..0x3ff
+  CHECK(tlb.lookup(0x3ff, 1, kLoad).hit);
+  CHECK_FALSE(tlb.has_smaller_overlap(0x300, 1, 1));
+  auto f = tlb.fill(entry(0x201, 1, 0));  // a 4 KiB entry replaces it
+  CHECK(f.evicted);
+  CHECK(f.victim.level == 1);
+  CHECK_FALSE(tlb.lookup(0x3ff, 1, kLoad).hit);
+  CHECK(tlb.lookup(0x201, 1, kLoad).hit);
+  CHECK(tlb.has_smaller_overlap(0x300, 1, 1));
+  CHECK_FALSE(tlb.has_smaller_overlap(0x300, 1, 2));  // other ASID
+  mmu::FlushRequest all;
+  CHECK(tlb.flush(all) == 1);
+  CHECK_FALSE(tlb.has_smaller_overlap(0x300, 1, 1));
+  CHECK_FALSE(tlb.lookup(0x201, 1, kLoad).hit);
+  tlb.fill(entry(0x400, 1, 1));
+  CHECK(tlb.lookup(0x5ff, 1, kLoad).hit);
+}
