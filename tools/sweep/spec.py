@@ -1,0 +1,292 @@
+"""The sweep file (JSON): what to run. docs/exploration.md describes the format.
+
+  name        the sweep's name (default: the file name); results go to sweep-out/<name>
+  firmware    ELF for every workload (default {build}/sw/kernel/kernel.elf)
+  args        extra vmplat arguments for every run (default ["--drive", "size=64M"])
+  boot        boot parameters added to every kernel workload's --append (e.g. "quantum=0")
+  base        configuration keys set in every point
+  grid        column -> list of values; the points are the cartesian product. A column named
+              after a configuration key lists its values; any other column lists options,
+              each an object of keys (and an optional "label")
+  points      explicit list of configurations (objects of keys, optional "label"), each
+              crossed with the grid
+  workloads   list of "program:arg" (a kernel program run with run=program:arg) or objects
+              {"name", "arg", "boot", "label"} or {"label", "firmware", "args"} (an ELF of its own)
+  timeout     seconds one point may run (default 600)
+  objective   metric the summary minimises (default "cycles")
+  plot        {"x": column, "series": [columns], "metrics": [metrics], "logx": true}
+
+A value "=KEY" takes the value KEY has in the same point (fully associative: "ways": "=entries"
+with the full key name).
+"""
+import itertools
+import json
+import os
+
+from . import SweepError
+from .vmplat import value_text
+
+DEFAULT_FIRMWARE = "{build}/sw/kernel/kernel.elf"
+DEFAULT_ARGS = ["--drive", "size=64M"]
+KNOWN_FIELDS = {"name", "description", "firmware", "args", "boot", "base", "grid", "points",
+                "workloads", "timeout", "objective", "plot", "slurm"}
+
+
+class Workload:
+    def __init__(self, label, program=None, arg=None, boot="", firmware=None, args=()):
+        self.label = label
+        self.program = program
+        self.arg = arg
+        self.boot = boot
+        self.firmware = firmware
+        self.args = list(args)
+
+    def vmplat_args(self, common_boot):
+        """The vmplat arguments that select this workload (beyond the firmware)."""
+        args = list(self.args)
+        if self.program:
+            run = f"run={self.program}" + (f":{self.arg}" if self.arg not in (None, "") else "")
+            boot = " ".join(b for b in (run, common_boot, self.boot) if b)
+            args += ["--append", boot]
+        return args
+
+    def describe(self):
+        return {"label": self.label, "program": self.program, "arg": self.arg,
+                "boot": self.boot, "firmware": self.firmware, "args": self.args}
+
+
+class Point:
+    def __init__(self, index, workload, knobs, overrides):
+        self.index = index
+        self.workload = workload
+        self.knobs = knobs            # column -> value shown in the table
+        self.overrides = overrides    # configuration key -> --set text
+
+    def describe(self):
+        knobs = ", ".join(f"{k}={v}" for k, v in self.knobs.items())
+        return f"point {self.index} (workload {self.workload.label}{', ' if knobs else ''}{knobs})"
+
+
+class Sweep:
+    def __init__(self, path, data, build_dir):
+        self.path = path
+        self.data = data
+        self.build_dir = build_dir
+        self.name = data.get("name") or os.path.splitext(os.path.basename(path))[0]
+        self.timeout = data.get("timeout", 600)
+        self.objective = data.get("objective", "cycles")
+        self.plot = data.get("plot", {})
+        self.slurm = data.get("slurm", {})
+        self.boot = data.get("boot", "")
+        self.args = data.get("args", DEFAULT_ARGS)
+        self.firmware = self.resolve_path(data.get("firmware", DEFAULT_FIRMWARE))
+        self.columns = []
+        self.points = []
+
+    def resolve_path(self, p):
+        return os.path.abspath(p.replace("{build}", self.build_dir))
+
+    def where(self, what):
+        return f"{self.path}: {what}"
+
+
+def _fail(sweep_path, msg):
+    raise SweepError(f"{sweep_path}: {msg}")
+
+
+def load(path, build_dir):
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except OSError as e:
+        raise SweepError(f"{path}: cannot read the sweep file: {e.strerror}") from None
+    except json.JSONDecodeError as e:
+        raise SweepError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+    if not isinstance(data, dict):
+        _fail(path, "the sweep file must be a JSON object")
+    unknown = sorted(set(data) - KNOWN_FIELDS)
+    if unknown:
+        _fail(path, f"unknown field '{unknown[0]}'; allowed: {', '.join(sorted(KNOWN_FIELDS))}")
+    sweep = Sweep(path, data, build_dir)
+    _check_types(sweep)
+    return sweep
+
+
+def _check_types(s):
+    d = s.data
+    for field, kind, name in (("base", dict, "an object"), ("grid", dict, "an object"),
+                              ("points", list, "a list"), ("workloads", list, "a list"),
+                              ("args", list, "a list of strings"), ("plot", dict, "an object"),
+                              ("slurm", dict, "an object")):
+        if field in d and not isinstance(d[field], kind):
+            _fail(s.path, f"'{field}' must be {name}")
+    if not isinstance(s.timeout, (int, float)) or s.timeout <= 0:
+        _fail(s.path, "'timeout' must be a positive number of seconds")
+    if not d.get("workloads"):
+        _fail(s.path, "no workloads: add \"workloads\": [\"randacc:256\", ...]")
+    for column, values in d.get("grid", {}).items():
+        if not isinstance(values, list) or not values:
+            _fail(s.path, f"grid column '{column}' must be a non-empty list of values")
+
+
+def _parse_workloads(s):
+    out = []
+    for i, w in enumerate(s.data["workloads"]):
+        where = f"workloads[{i}]"
+        if isinstance(w, str):
+            program, _, arg = w.partition(":")
+            if not program:
+                _fail(s.path, f"{where}: empty program name in '{w}'")
+            out.append(Workload(w, program, arg or None))
+        elif isinstance(w, dict):
+            allowed = {"name", "arg", "boot", "label", "firmware", "args"}
+            bad = sorted(set(w) - allowed)
+            if bad:
+                _fail(s.path, f"{where}: unknown field '{bad[0]}'; allowed: "
+                              f"{', '.join(sorted(allowed))}")
+            if "name" not in w and "firmware" not in w:
+                _fail(s.path, f"{where}: a workload needs \"name\" (a kernel program) or "
+                              f"\"firmware\" (an ELF)")
+            program = w.get("name")
+            arg = None if w.get("arg") is None else str(w["arg"])
+            label = w.get("label") or (f"{program}:{arg}" if arg else program) \
+                or os.path.splitext(os.path.basename(w["firmware"]))[0]
+            fw = s.resolve_path(w["firmware"]) if "firmware" in w else None
+            out.append(Workload(str(label), program, arg, w.get("boot", ""), fw,
+                                [str(a) for a in w.get("args", [])]))
+        else:
+            _fail(s.path, f"{where}: a workload is \"program:arg\" or an object")
+    labels = [w.label for w in out]
+    dup = {l for l in labels if labels.count(l) > 1}
+    if dup:
+        _fail(s.path, f"workload '{sorted(dup)[0]}' is listed twice; give each a \"label\"")
+    return out
+
+
+def _option_label(option):
+    if "label" in option:
+        return str(option["label"])
+    return ",".join(f"{k.rsplit('.', 1)[-1]}={value_text(v)}" for k, v in option.items())
+
+
+def _check_keys(s, vm, keyvals, where):
+    """Checks names and (non-reference) values of a key -> value object; returns --set texts."""
+    out = {}
+    for k, v in keyvals.items():
+        if k == "label":
+            continue
+        vm.key(k, s.where(where))
+        try:
+            text = value_text(v)
+        except SweepError as e:
+            _fail(s.path, f"{where}: {k}: {e}")
+        if not text.startswith("="):
+            vm.check_value(k, text, s.where(where))
+        else:
+            vm.key(text[1:], s.where(f"{where}: {k} = '{text}'"))
+        out[k] = text
+    return out
+
+
+def expand(s, vm):
+    """Validates the sweep against vmplat's configuration schema and builds its points."""
+    workloads = _parse_workloads(s)
+    base = _check_keys(s, vm, s.data.get("base", {}), "base")
+    grid = []   # (column, [(display value, {key: text})])
+    for column, values in s.data.get("grid", {}).items():
+        opts = []
+        if column in vm.keys:
+            for v in values:
+                if isinstance(v, (dict, list)):
+                    _fail(s.path, f"grid column '{column}' is a configuration key: list its "
+                                  f"values, not objects")
+                texts = _check_keys(s, vm, {column: v}, f"grid '{column}'")
+                opts.append((texts[column], texts))
+        else:
+            if "." in column:
+                vm.key(column, s.where(f"grid '{column}'"))
+            for j, v in enumerate(values):
+                if not isinstance(v, dict):
+                    _fail(s.path, f"grid '{column}'[{j}]: '{column}' is not a configuration "
+                                  f"key, so its values are objects of keys (and a \"label\")")
+                opts.append((_option_label(v),
+                             _check_keys(s, vm, v, f"grid '{column}'[{j}]")))
+        grid.append((column, opts))
+    explicit = s.data.get("points") or [None]
+    for j, p in enumerate(explicit):
+        if p is not None and not isinstance(p, dict):
+            _fail(s.path, f"points[{j}] must be an object of configuration keys")
+    point_opts = [(None, {}) if p is None else
+                  (_option_label(p), _check_keys(s, vm, p, f"points[{j}]"))
+                  for j, p in enumerate(explicit)]
+
+    s.columns = ["workload"] + (["point"] if explicit != [None] else []) + [c for c, _ in grid]
+    points = []
+    for w in workloads:
+        for plabel, poverrides in point_opts:
+            for combo in itertools.product(*[opts for _, opts in grid]):
+                knobs = {}
+                if plabel is not None:
+                    knobs["point"] = plabel
+                overrides = dict(base)
+                overrides.update(poverrides)
+                for (column, _), (label, texts) in zip(grid, combo):
+                    knobs[column] = label
+                    overrides.update(texts)
+                points.append(Point(len(points), w, knobs, overrides))
+    for p in points:
+        _resolve_references(s, vm, p)
+    # Keys that differ between points become columns of their own (a grid option sets them).
+    varying = sorted({k for p in points for k in p.overrides
+                      if len({q.overrides.get(k) for q in points}) > 1} - set(s.columns))
+    s.key_columns = varying
+    s.workloads = workloads
+    s.points = points
+    return points
+
+
+def _resolve_references(s, vm, p):
+    for k, text in list(p.overrides.items()):
+        seen = {k}
+        while text.startswith("="):
+            ref = text[1:]
+            if ref in seen:
+                _fail(s.path, f"{p.describe()}: '{k}' refers to itself through '{ref}'")
+            seen.add(ref)
+            text = p.overrides.get(ref, vm.keys[ref].default)
+        vm.check_value(k, text, s.where(p.describe()))
+        p.overrides[k] = text
+
+
+def probe(s, vm, points):
+    """Asks vmplat to accept each distinct configuration and the kernel to know each program,
+    before anything runs."""
+    seen = set()
+    for p in points:
+        fw = p.workload.firmware or s.firmware
+        if not os.path.isfile(fw):
+            _fail(s.path, f"workload '{p.workload.label}': firmware {fw} does not exist "
+                          f"(build it, or pass --build)")
+        key = (tuple(sorted(p.overrides.items())), fw)
+        if key in seen:
+            continue
+        seen.add(key)
+        ok, _, err = vm.probe(p.overrides, s.args, fw)
+        if not ok:
+            _fail(s.path, f"{p.describe()}: vmplat refuses the configuration: {err}")
+    checked = set()
+    for p in points:
+        w = p.workload
+        if not w.program or w.program in checked:
+            continue
+        checked.add(w.program)
+        fw = w.firmware or s.firmware
+        # The kernel boots in about half a million instructions and looks the program up
+        # before running it.
+        _, out, err = vm.probe(p.overrides, s.args + w.vmplat_args(s.boot), fw, 3_000_000)
+        if err:
+            _fail(s.path, f"workload '{w.label}': vmplat refuses its arguments: {err}")
+        if f"FAIL {w.program} no such program" in out:
+            _fail(s.path, f"workload '{w.label}': the kernel has no program '{w.program}' "
+                          f"(docs/firmware.md lists them: seqscan, randacc, ptrchase, "
+                          f"matmul, ...)")
