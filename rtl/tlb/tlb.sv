@@ -1,0 +1,381 @@
+// A set-associative TLB that follows docs/tlb-model.md exactly, so that it can replace the C++
+// model (mmu::SetAssocTlb) or run beside it in lockstep (models/cosim/).
+//
+// Timing (one operation per cycle; at most one of lookup_valid, fill_valid, flush_valid):
+//   lookup  combinational: lookup_hit/way/level/ppn/... answer lookup_vpn/asid in the same
+//           cycle; on the rising edge with lookup_valid a hit makes its way most recent.
+//   fill    combinational decision: fill_set/way/evict/victim_* say where the entry goes and
+//           what it replaces; the entry is written on the rising edge with fill_valid.
+//   flush   sequential sweep, one set per cycle: the edge that accepts flush_valid clears
+//           matching entries of set 0, then busy stays high for SETS-1 more cycles while
+//           sets 1..SETS-1 are swept. flush_count holds the number of entries invalidated
+//           by the last flush once busy is low. No operation may be issued while busy.
+//   perf_*  registered one-cycle pulses, raised in the cycle after the edge that did the work.
+// Reset (rst_n low at a rising edge) invalidates every entry and resets replacement state.
+//
+// Replacement policies (POLICY): 0 = tree PLRU, 1 = true LRU, 2 = FIFO; victim choice is
+// the one docs/tlb-model.md defines, bit for bit.
+// IGNORE_ASID is a test-only defect: lookups ignore the ASID, so the lockstep checker has
+// something to catch. Never set it in a real configuration.
+module tlb #(
+    parameter int ENTRIES = 64,
+    parameter int WAYS = 4,
+    parameter int ASID_BITS = 16,
+    parameter int LEVELS = 3,
+    parameter int POLICY = 0,
+    parameter int VPN_BITS = 52,
+    parameter int PPN_BITS = 44,
+    parameter int IGNORE_ASID = 0,
+    localparam int SETS = ENTRIES / WAYS,
+    localparam int SET_W = SETS > 1 ? $clog2(SETS) : 1,
+    localparam int WAY_W = WAYS > 1 ? $clog2(WAYS) : 1,
+    localparam int ASID_W = ASID_BITS > 0 ? ASID_BITS : 1,
+    localparam int COUNT_W = $clog2(ENTRIES + 1)
+) (
+    input logic clk,
+    input logic rst_n,
+
+    input  logic                lookup_valid,
+    input  logic [VPN_BITS-1:0] lookup_vpn,
+    input  logic [  ASID_W-1:0] lookup_asid,
+    output logic                lookup_hit,
+    output logic [   SET_W-1:0] lookup_set,
+    output logic [   WAY_W-1:0] lookup_way,
+    output logic [VPN_BITS-1:0] lookup_entry_vpn,
+    output logic [PPN_BITS-1:0] lookup_ppn,
+    output logic [         1:0] lookup_level,
+    output logic [  ASID_W-1:0] lookup_entry_asid,
+    output logic                lookup_global,
+    output logic [         7:0] lookup_flags,
+
+    input  logic                fill_valid,
+    input  logic [VPN_BITS-1:0] fill_vpn,
+    input  logic [PPN_BITS-1:0] fill_ppn,
+    input  logic [         1:0] fill_level,
+    input  logic [  ASID_W-1:0] fill_asid,
+    input  logic                fill_global,
+    input  logic [         7:0] fill_flags,
+    output logic [   SET_W-1:0] fill_set,
+    output logic [   WAY_W-1:0] fill_way,
+    output logic                fill_evict,
+    output logic [VPN_BITS-1:0] victim_vpn,
+    output logic [PPN_BITS-1:0] victim_ppn,
+    output logic [         1:0] victim_level,
+    output logic [  ASID_W-1:0] victim_asid,
+    output logic                victim_global,
+    output logic [         7:0] victim_flags,
+
+    input  logic                flush_valid,
+    input  logic                flush_has_vaddr,
+    input  logic [VPN_BITS-1:0] flush_vpn,
+    input  logic                flush_has_asid,
+    input  logic [  ASID_W-1:0] flush_asid,
+    output logic                busy,
+    output logic [ COUNT_W-1:0] flush_count,
+
+    output logic perf_hit,
+    output logic perf_miss,
+    output logic perf_fill,
+    output logic perf_evict,
+    output logic perf_flush
+);
+  localparam bit USE_ASID = ASID_BITS > 0 && IGNORE_ASID == 0;
+  localparam bit FILL_ASID = ASID_BITS > 0;
+
+  // ---- entry storage -------------------------------------------------------------------------
+  // State that reset clears is packed, so reset is one assignment whatever SETS is; the
+  // entry fields need no reset (an invalid entry's fields are never looked at).
+  logic [SETS-1:0][WAYS-1:0] r_valid;
+  logic [VPN_BITS-1:0] r_vpn   [SETS][WAYS];
+  logic [PPN_BITS-1:0] r_ppn   [SETS][WAYS];
+  logic [         1:0] r_level [SETS][WAYS];
+  logic [  ASID_W-1:0] r_asid  [SETS][WAYS];
+  logic                r_global[SETS][WAYS];
+  logic [         7:0] r_flags [SETS][WAYS];
+
+  // Bits of a vpn that a page of `level` covers are don't-care (9 per level, spec 4.3.2).
+  function automatic logic [VPN_BITS-1:0] page_mask(input logic [1:0] level);
+    return {VPN_BITS{1'b1}} << (9 * int'(level));
+  endfunction
+
+  // Set index of a vpn for an entry of `level`: docs/tlb-model.md "Geometry".
+  function automatic logic [SET_W-1:0] set_of(input logic [VPN_BITS-1:0] vpn,
+                                              input logic [1:0] level);
+    return SETS > 1 ? SET_W'(vpn >> (9 * int'(level))) : '0;
+  endfunction
+
+  function automatic logic same_page(input logic [VPN_BITS-1:0] a, input logic [VPN_BITS-1:0] b,
+                                     input logic [1:0] level);
+    return ((a ^ b) & page_mask(level)) == '0;
+  endfunction
+
+  // ---- lookup: probe level 0, 1, ... each in its own set, lowest matching way first ----------
+  logic [SET_W-1:0] probe_set[LEVELS];
+  always_comb begin
+    for (int l = 0; l < LEVELS; l++) probe_set[l] = set_of(lookup_vpn, 2'(l));
+  end
+
+  // Only entries of the probed level count in that level's set (docs/tlb-model.md "Lookup").
+  function automatic logic lookup_match(input logic [SET_W-1:0] s, input logic [WAY_W-1:0] w,
+                                        input logic [1:0] level);
+    return r_valid[s][w] && r_level[s][w] == level && same_page(r_vpn[s][w], lookup_vpn, level) &&
+        (r_global[s][w] || !USE_ASID || r_asid[s][w] == lookup_asid);
+  endfunction
+
+  always_comb begin
+    lookup_hit = 1'b0;
+    lookup_set = '0;
+    lookup_way = '0;
+    for (int l = 0; l < LEVELS; l++) begin
+      for (int w = 0; w < WAYS; w++) begin
+        if (!lookup_hit && lookup_match(probe_set[l], WAY_W'(w), 2'(l))) begin
+          lookup_hit = 1'b1;
+          lookup_set = probe_set[l];
+          lookup_way = WAY_W'(w);
+        end
+      end
+    end
+    lookup_entry_vpn = r_vpn[lookup_set][lookup_way];
+    lookup_ppn = r_ppn[lookup_set][lookup_way];
+    lookup_level = r_level[lookup_set][lookup_way];
+    lookup_entry_asid = r_asid[lookup_set][lookup_way];
+    lookup_global = r_global[lookup_set][lookup_way];
+    lookup_flags = r_flags[lookup_set][lookup_way];
+  end
+
+  // ---- replacement state ---------------------------------------------------------------------
+  // PLRU: W-1 bits per set in heap order (index 1 is the root; index 0 unused); 0 = go left.
+  // LRU: per-way age, 0 = most recent, WAYS-1 = least recent; a permutation of 0..WAYS-1.
+  // FIFO: per-set pointer.
+  logic [SETS-1:0][WAYS-1:0] r_plru;
+  logic [SETS-1:0][WAYS-1:0][WAY_W-1:0] r_age;
+  logic [SETS-1:0][WAY_W-1:0] r_fifo;
+
+  // Untouched ways are older than touched ones, the lowest index oldest.
+  function automatic logic [WAYS-1:0][WAY_W-1:0] lru_reset_row();
+    logic [WAYS-1:0][WAY_W-1:0] row;
+    for (int w = 0; w < WAYS; w++) row[w] = WAY_W'(WAYS - 1 - w);
+    return row;
+  endfunction
+  localparam logic [WAYS-1:0][WAY_W-1:0] LRU_RESET_ROW = lru_reset_row();
+
+  // Makes `way` the most recent; the ways that were more recent than it age by one.
+  function automatic logic [WAYS-1:0][WAY_W-1:0] lru_touch(
+      input logic [WAYS-1:0][WAY_W-1:0] row, input logic [WAY_W-1:0] way);
+    logic [WAYS-1:0][WAY_W-1:0] out;
+    for (int w = 0; w < WAYS; w++) begin
+      if (WAY_W'(w) == way) out[w] = '0;
+      else if (row[w] < row[way]) out[w] = row[w] + 1'b1;
+      else out[w] = row[w];
+    end
+    return out;
+  endfunction
+
+  function automatic logic [WAY_W-1:0] policy_victim(input logic [SET_W-1:0] s);
+    logic [WAY_W-1:0] victim;
+    int node;
+    victim = '0;
+    if (POLICY == 0) begin
+      node = 1;
+      while (node < WAYS) node = 2 * node + int'(r_plru[s][node]);
+      victim = WAY_W'(node - WAYS);
+    end else if (POLICY == 1) begin
+      for (int w = 0; w < WAYS; w++) if (r_age[s][w] == WAY_W'(WAYS - 1)) victim = WAY_W'(w);
+    end else begin
+      victim = r_fifo[s];
+    end
+    return victim;
+  endfunction
+
+  // Points every node on the root-to-leaf path of `way` away from it.
+  function automatic logic [WAYS-1:0] plru_touch(input logic [WAYS-1:0] bits,
+                                                 input logic [WAY_W-1:0] way);
+    logic [WAYS-1:0] out;
+    int node;
+    out = bits;
+    node = 1;
+    for (int d = 0; d < WAY_W; d++) begin
+      if (node < WAYS) begin
+        out[node] = !way[WAY_W-1-d];
+        node = 2 * node + int'(way[WAY_W-1-d]);
+      end
+    end
+    return out;
+  endfunction
+
+  // ---- fill decision: in place, else lowest invalid way, else the policy's victim -----------
+  logic fill_in_place, fill_has_free;
+  logic [WAY_W-1:0] place_way, free_way;
+  always_comb begin
+    fill_set = set_of(fill_vpn, fill_level);
+    fill_in_place = 1'b0;
+    place_way = '0;
+    fill_has_free = 1'b0;
+    free_way = '0;
+    for (int w = WAYS - 1; w >= 0; w--) begin
+      if (r_valid[fill_set][w] && r_level[fill_set][w] == fill_level &&
+          same_page(r_vpn[fill_set][w], fill_vpn, fill_level) &&
+          (r_global[fill_set][w] ? fill_global :
+              !fill_global && (!FILL_ASID || r_asid[fill_set][w] == fill_asid))) begin
+        fill_in_place = 1'b1;
+        place_way = WAY_W'(w);
+      end
+      if (!r_valid[fill_set][w]) begin
+        fill_has_free = 1'b1;
+        free_way = WAY_W'(w);
+      end
+    end
+    fill_way = fill_in_place ? place_way : fill_has_free ? free_way : policy_victim(fill_set);
+    fill_evict = !fill_in_place && !fill_has_free;
+    victim_vpn = r_vpn[fill_set][fill_way];
+    victim_ppn = r_ppn[fill_set][fill_way];
+    victim_level = r_level[fill_set][fill_way];
+    victim_asid = r_asid[fill_set][fill_way];
+    victim_global = r_global[fill_set][fill_way];
+    victim_flags = r_flags[fill_set][fill_way];
+  end
+
+  // ---- flush sweep ---------------------------------------------------------------------------
+  logic f_has_vaddr, f_has_asid;
+  logic [VPN_BITS-1:0] f_vpn;
+  logic [ASID_W-1:0] f_asid;
+  logic [SET_W-1:0] sweep_set;
+  logic [COUNT_W-1:0] sweep_count;
+  logic sweeping;
+
+  // The request in force this cycle: the new one on the accepting edge, else the latched one.
+  logic cur_has_vaddr, cur_has_asid;
+  logic [VPN_BITS-1:0] cur_vpn;
+  logic [ASID_W-1:0] cur_asid;
+  logic [SET_W-1:0] cur_set;
+  logic [WAYS-1:0] kill;
+  logic [COUNT_W-1:0] kill_count;
+  always_comb begin
+    cur_has_vaddr = busy ? f_has_vaddr : flush_has_vaddr;
+    cur_has_asid = busy ? f_has_asid : flush_has_asid;
+    cur_vpn = busy ? f_vpn : flush_vpn;
+    cur_asid = busy ? f_asid : flush_asid;
+    cur_set = busy ? sweep_set : '0;
+    sweeping = busy || flush_valid;
+    kill_count = '0;
+    // SFENCE.VMA (privileged spec 4.2.1): global entries survive ASID-qualified flushes.
+    for (int w = 0; w < WAYS; w++) begin
+      kill[w] = sweeping && r_valid[cur_set][w] &&
+          (!cur_has_vaddr || same_page(r_vpn[cur_set][w], cur_vpn, r_level[cur_set][w])) &&
+          (!cur_has_asid || (!r_global[cur_set][w] &&
+                             (!FILL_ASID || r_asid[cur_set][w] == cur_asid)));
+      kill_count = kill_count + COUNT_W'(kill[w]);
+    end
+  end
+
+  // ---- state update --------------------------------------------------------------------------
+  logic touch;
+  logic [SET_W-1:0] touch_set;
+  logic [WAY_W-1:0] touch_way;
+  assign touch = (lookup_valid && lookup_hit) || fill_valid;
+  assign touch_set = fill_valid ? fill_set : lookup_set;
+  assign touch_way = fill_valid ? fill_way : lookup_way;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      r_valid <= '0;
+      r_plru <= '0;
+      r_age <= {SETS{LRU_RESET_ROW}};
+      r_fifo <= '0;
+      busy <= 1'b0;
+      sweep_set <= '0;
+      sweep_count <= '0;
+      flush_count <= '0;
+      {f_has_vaddr, f_has_asid, f_vpn, f_asid} <= '0;
+    end else begin
+      if (fill_valid) begin
+        r_valid[fill_set][fill_way] <= 1'b1;
+        r_vpn[fill_set][fill_way] <= fill_vpn;
+        r_ppn[fill_set][fill_way] <= fill_ppn;
+        r_level[fill_set][fill_way] <= fill_level;
+        r_asid[fill_set][fill_way] <= FILL_ASID ? fill_asid : '0;
+        r_global[fill_set][fill_way] <= fill_global;
+        r_flags[fill_set][fill_way] <= fill_flags;
+        if (POLICY == 2 && fill_evict)
+          r_fifo[fill_set] <= fill_way == WAY_W'(WAYS - 1) ? '0 : fill_way + 1'b1;
+      end
+      if (touch) begin
+        if (POLICY == 0) begin
+          r_plru[touch_set] <= plru_touch(r_plru[touch_set], touch_way);
+        end else if (POLICY == 1) begin
+          r_age[touch_set] <= lru_touch(r_age[touch_set], touch_way);
+        end
+      end
+      if (sweeping) begin
+        r_valid[cur_set] <= r_valid[cur_set] & ~kill;
+        if (!busy) begin
+          f_has_vaddr <= flush_has_vaddr;
+          f_has_asid <= flush_has_asid;
+          f_vpn <= flush_vpn;
+          f_asid <= flush_asid;
+        end
+        if (cur_set == SET_W'(SETS - 1)) begin
+          busy <= 1'b0;
+          flush_count <= (busy ? sweep_count : '0) + kill_count;
+        end else begin
+          busy <= 1'b1;
+          sweep_set <= cur_set + 1'b1;
+          sweep_count <= (busy ? sweep_count : '0) + kill_count;
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      {perf_hit, perf_miss, perf_fill, perf_evict, perf_flush} <= '0;
+    end else begin
+      perf_hit <= lookup_valid && lookup_hit;
+      perf_miss <= lookup_valid && !lookup_hit;
+      perf_fill <= fill_valid;
+      perf_evict <= fill_valid && fill_evict;
+      perf_flush <= flush_valid;
+    end
+  end
+
+  // ---- invariants ----------------------------------------------------------------------------
+  // The caller issues one operation per cycle and none while a flush sweeps.
+  a_one_op :
+  assert property (@(posedge clk) disable iff (!rst_n)
+      $onehot0({lookup_valid, fill_valid, flush_valid}));
+  a_idle_while_busy :
+  assert property (@(posedge clk) disable iff (!rst_n)
+      busy |-> !(lookup_valid || fill_valid || flush_valid));
+
+  always_ff @(posedge clk) begin
+    if (rst_n) begin
+      if (fill_valid) a_fill_level : assert (int'(fill_level) < LEVELS);
+      // Fill-in-place keeps at most one entry per (level, page, ASID or global) in a set, so
+      // a lookup matches at most one non-global and one global entry per level; more than one
+      // hit per lookup happens only across levels (superpages overlapping smaller pages).
+      if (lookup_valid && IGNORE_ASID == 0) begin
+        for (int l = 0; l < LEVELS; l++) begin
+          int n_local, n_global;
+          n_local = 0;
+          n_global = 0;
+          for (int w = 0; w < WAYS; w++) begin
+            if (lookup_match(probe_set[l], WAY_W'(w), 2'(l))) begin
+              if (r_global[probe_set[l]][w]) n_global++;
+              else n_local++;
+            end
+          end
+          a_one_hit_per_level : assert (n_local <= 1 && n_global <= 1);
+        end
+      end
+      // LRU ages stay a permutation: every age appears once per set.
+      if (POLICY == 1) begin
+        for (int s = 0; s < SETS; s++) begin
+          logic [WAYS-1:0] seen;
+          seen = '0;
+          for (int w = 0; w < WAYS; w++) seen[r_age[s][w]] = 1'b1;
+          a_lru_permutation : assert (&seen);
+        end
+      end
+    end
+  end
+endmodule
