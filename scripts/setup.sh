@@ -12,6 +12,7 @@ packages=(
   qemu-system-misc                                      # reference machine for diff tests
   verilator                                             # RTL TLB
   gdb-multiarch                                         # debugger tests
+  gnuplot-nox                                           # vmplat-sweep plots
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -94,7 +94,7 @@ def make(out_dir, plan, table, gnuplot=None):
             target = os.path.join(plots, f"{m}.{ext}")
             lines = [f"set terminal {term} size {size}",
                      f"set output \"{target}\"",
-                     "set grid", "set key top right box opaque",
+                     "set grid", "set key top right box opaque", "set yrange [0:*]",
                      "set datafile missing 'nan'",
                      f"set multiplot layout {nrows},{cols} title \"{_esc(plan['name'])}: "
                      f"{_esc(doc)}\""]
