@@ -176,7 +176,7 @@ def parser():
     p = sub.add_parser("run", help="run every point not yet in the results directory")
     sweep_args(p)
     p.add_argument("-o", "--output", help="results directory (default: sweep-out/NAME)")
-    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+    p.add_argument("-j", "--jobs", type=int, default=len(os.sched_getaffinity(0)),
                    help="parallel points, local backend (default: %(default)s)")
     p.add_argument("--backend", choices=("local", "slurm"), default="local")
     p.add_argument("--sbatch-arg", action="append", default=[],

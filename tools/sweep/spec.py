@@ -1,6 +1,7 @@
 """The sweep file (JSON): what to run. docs/exploration.md describes the format.
 
   name        the sweep's name (default: the file name); results go to sweep-out/<name>
+  description free text (a string or a list of lines)
   firmware    ELF for every workload (default {build}/sw/kernel/kernel.elf)
   args        extra vmplat arguments for every run (default ["--drive", "size=64M"])
   boot        boot parameters added to every kernel workload's --append (e.g. "quantum=0")

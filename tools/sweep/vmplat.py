@@ -128,6 +128,6 @@ class Vmplat:
                            timeout=120, errors="replace")
         if p.returncode == 2:
             lines = [l for l in p.stderr.splitlines() if l.strip()]
-            msg = lines[-1] if lines else f"exit code 2"
+            msg = lines[-1] if lines else "exit code 2"
             return False, p.stdout, msg.replace("vmplat: error: ", "")
         return True, p.stdout, ""
