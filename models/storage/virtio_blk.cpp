@@ -396,6 +396,7 @@ bool VirtioBlk::serve_one()
   if (!present() || m_broken || !(m_status & kStatusDriverOk) || !live)
     return false;
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  m_medium_time = sc_core::SC_ZERO_TIME;
   uint16_t avail_idx = 0, avail_flags = 0, head = 0;
   if (!read16(m_avail_addr + 2, avail_idx, delay)) {
     break_device("available ring outside memory");
@@ -420,8 +421,11 @@ bool VirtioBlk::serve_one()
   if (serve(head, used_len, delay) == Outcome::kBroken)
     return false;
 
-  // The medium and the DMA took `delay`: the request completes then.
-  sc_core::wait(delay);
+  // The DMA took `delay` and the medium m_medium_time: the request completes then. The
+  // medium time is kept out of the DMA's local time so the DRAM sees the transfers when
+  // they start, not a request's length in the future (which would stall the hart's
+  // accesses to the same bank behind them).
+  sc_core::wait(delay + m_medium_time);
   if (generation != m_generation)
     return true;  // reset while in flight: the driver no longer expects this request
   delay = sc_core::SC_ZERO_TIME;
@@ -521,7 +525,7 @@ VirtioBlk::Outcome VirtioBlk::serve(uint16_t head, uint32_t& used_len, sc_core::
         break;
       case kTypeFlush:
         ++m_req_flush;
-        delay += m_write_latency;
+        m_medium_time += m_write_latency;
         status = m_store.flush() ? kStatusOk : kStatusIoErr;
         break;
       case kTypeGetId:
@@ -556,7 +560,7 @@ uint8_t VirtioBlk::serve_in(uint64_t sector, uint64_t len, sc_core::sc_time& del
 {
   if (!in_range(sector, len))
     return kStatusIoErr;
-  delay += medium_time(false, len);
+  m_medium_time += medium_time(false, len);
   uint64_t base = sector * BlockStore::kSectorSize;
   for (uint64_t pos = 0; pos < len;) {
     uint64_t n = std::min<uint64_t>(m_buffer.size(), len - pos);
@@ -575,7 +579,7 @@ uint8_t VirtioBlk::serve_out(uint64_t sector, uint64_t len, sc_core::sc_time& de
 {
   if (!in_range(sector, len))
     return kStatusIoErr;
-  delay += medium_time(true, len);
+  m_medium_time += medium_time(true, len);
   uint64_t base = sector * BlockStore::kSectorSize;
   for (uint64_t pos = 0; pos < len;) {
     uint64_t n = std::min<uint64_t>(m_buffer.size(), len - pos);

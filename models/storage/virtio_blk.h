@@ -141,6 +141,7 @@ class VirtioBlk : public sc_core::sc_module {
   uint16_t m_last_avail = 0;
   uint16_t m_used_idx = 0;
   bool m_broken = false;
+  sc_core::sc_time m_medium_time;  // medium time of the request being served
   uint64_t m_generation = 0;  // bumped by every reset, so a request in flight is dropped
   sc_core::sc_event m_kick;
 
