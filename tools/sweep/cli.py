@@ -46,12 +46,6 @@ def build_plan(args):
                             "overrides": p.overrides, "workload": p.workload.describe(),
                             "firmware": fw,
                             "command": vm.command(p.overrides, run_args, fw)})
-    keys = [pp["key"] for pp in plan_points]
-    if len(set(keys)) != len(keys):
-        first = next(pp for pp in plan_points if keys.count(pp["key"]) > 1)
-        twin = next(pp for pp in plan_points if pp["key"] == first["key"] and pp is not first)
-        raise SweepError(f"{sweep.path}: point {first['index']} and point {twin['index']} run "
-                         f"the same configuration; remove one")
     return {"name": sweep.name, "sweep_file": os.path.abspath(sweep.path),
             "vmplat": vm.path, "vmplat_sha256": vmplat_digest,
             "columns": sweep.columns, "key_columns": sweep.key_columns,
@@ -105,11 +99,17 @@ def cmd_run(args):
     out = os.path.abspath(args.output or os.path.join("sweep-out", plan["name"]))
     os.makedirs(os.path.join(out, "points"), exist_ok=True)
     results.write_json_atomic(os.path.join(out, results.PLAN), plan)
-    todo = [pp["index"] for pp in plan["points"]
-            if not _worth_keeping(results.load_result(out, pp["key"]), args.retry_failed)]
-    cached = len(plan["points"]) - len(todo)
-    _say(f"{plan['name']}: {len(plan['points'])} points, {cached} cached, {len(todo)} to run; "
-         f"results in {out}")
+    # Points with the same effective configuration and workload (a 4-way and a fully
+    # associative 4-entry TLB) share one run and one result.
+    first = {}
+    for pp in plan["points"]:
+        first.setdefault(pp["key"], pp["index"])
+    todo = [i for k, i in first.items()
+            if not _worth_keeping(results.load_result(out, k), args.retry_failed)]
+    cached = len(first) - len(todo)
+    same = f" ({len(first)} distinct runs)" if len(first) != len(plan["points"]) else ""
+    _say(f"{plan['name']}: {len(plan['points'])} points{same}, {cached} cached, {len(todo)} to "
+         f"run; results in {out}")
     started = time.monotonic()
     signum = None
     ran = []
@@ -126,7 +126,7 @@ def cmd_run(args):
     _say(f"ran {len(ran)} points ({len(ran) - failed} ok, {failed} failed) in "
          f"{time.monotonic() - started:.1f} s")
     if signum is not None:
-        _say(f"interrupted: {cached + len(ran)} of {len(plan['points'])} points finished; "
+        _say(f"interrupted: {cached + len(ran)} of {len(first)} runs finished; "
              f"run the same command again to resume")
         return 128 + signum
     rows = finish(out, plan, plots=not args.no_plot)

@@ -59,21 +59,26 @@ def run(out, plan, todo, jobs):
     queue = list(todo)
     try:
         progress.update(0)
-        while (queue or running) and not stop:
+        while queue or running:
+            if stop:
+                break
             while queue and len(running) < jobs and not stop:
                 running.append(PointRun(out, plan["points"][queue.pop(0)], plan["timeout"]))
                 progress.update(len(running))
             for r in [r for r in running if r.poll()]:
-                if stop:
-                    break
                 running.remove(r)
                 res = r.finish()
                 results.append(res)
                 progress.update(len(running), res)
             time.sleep(0.02)
     finally:
+        # Children live in sessions of their own, so a point that has ended was not ended by
+        # the signal that stops the sweep: record it; kill and forget the others.
         for r in running:
-            r.discard()
+            if r.proc.poll() is not None:
+                results.append(r.finish())
+            else:
+                r.discard()
         progress.close()
         for s, h in old.items():
             signal.signal(s, h)

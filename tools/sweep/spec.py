@@ -81,7 +81,9 @@ class Sweep:
         self.boot = data.get("boot", "")
         self.args = data.get("args", DEFAULT_ARGS)
         self.firmware = self.resolve_path(data.get("firmware", DEFAULT_FIRMWARE))
-        self.columns = []
+        self.columns = []       # workload, point (with explicit points), grid columns
+        self.key_columns = []   # configuration keys that differ between points
+        self.workloads = []
         self.points = []
 
     def resolve_path(self, p):
