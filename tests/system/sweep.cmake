@@ -3,6 +3,7 @@
 #   sweep.table      a small sweep: CSV/JSON lines columns, summary, PNG/SVG plots; a fully
 #                    associative LRU DTLB never misses more when it grows
 #   sweep.resume     SIGINT half way; the rerun runs only the missing points
+#   sweep.resume_sigterm  the same with SIGTERM
 #   sweep.failed     a failing point is recorded with its error; the others still run
 #   sweep.bad_files  unknown knob, bad value, refused constraint, unknown workload, ...:
 #                    rejected before anything runs, naming the problem
@@ -13,7 +14,7 @@
 set(SWEEP_TOOL ${PROJECT_SOURCE_DIR}/tools/vmplat-sweep)
 set(SWEEP_TEST ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/sweep_test.py --tool ${SWEEP_TOOL}
     --vmplat ${VMPLAT_EXE} --build ${PROJECT_BINARY_DIR} --workdir ${CMAKE_CURRENT_BINARY_DIR})
-foreach(case table resume failed bad_files)
+foreach(case table resume resume_sigterm failed bad_files)
   vmplat_system_test(NAME sweep.${case} LABELS sweep TIMEOUT 120 COMMAND ${SWEEP_TEST} ${case})
 endforeach()
 file(GLOB SWEEP_EXAMPLES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/examples/*.json)

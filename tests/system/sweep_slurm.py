@@ -8,8 +8,9 @@ root, with apt-get), then, all under a temporary directory and on 127.0.0.1 only
 munge key and starts munged on a private socket, writes a minimal slurm.conf (one node with
 this host's name and CPUs, proctrack/linuxproc, task/none, select/cons_tres, free ports),
 starts slurmctld and slurmd, runs a four-point sweep with --backend slurm, checks the table
-(every point ok, one row per point, the same figures as the local backend) and stops the
-daemons. Exits 77 (ctest skip) with the reason when Slurm cannot be installed or started.
+(every point ok, one row per point, the same figures as the local backend), checks that a
+second run submits nothing (every point cached) and stops the daemons. Exits 77 (ctest
+skip) with the reason when Slurm cannot be installed or started.
 """
 import argparse
 import csv
@@ -225,6 +226,11 @@ def main():
             if (a["dtlb_misses"], a["cycles"]) != (b["dtlb_misses"], b["cycles"]):
                 fail(f"point {a['index']}: slurm {a['dtlb_misses']} misses {a['cycles']} "
                      f"cycles, local {b['dtlb_misses']} / {b['cycles']}")
+        again = subprocess.run(common + ["--backend", "slurm", "-o", f"{tmp}/slurm-out"],
+                               env=cluster.env, capture_output=True, text=True, timeout=120)
+        if again.returncode != 0 or "4 cached, 0 to run" not in again.stderr or \
+                "submitted" in again.stderr:
+            fail(f"a second slurm run submitted work or failed: {again.stderr[-500:]}")
         print("PASS slurm backend: 4 points as a job array, same figures as the local run")
         return 0
     finally:

@@ -9,6 +9,7 @@ CASE is one of:
              more when it grows (LRU's inclusion property, same trace: quantum=0)
   resume     SIGINT after some points: the tool stops, reports it, and a rerun runs exactly
              the missing points, leaving the finished result files untouched
+  resume_sigterm  the same with SIGTERM (a batch system or `kill` stopping the tool)
   failed     a point vmplat stops early is recorded with its exit code and stderr tail; the
              other points still run and the tool exits 1
   bad_files  unknown knob, bad value, a constraint vmplat refuses, unknown workload, no
@@ -114,7 +115,7 @@ def case_table(c):
     print("PASS table")
 
 
-def case_resume(c):
+def case_resume(c, signum=signal.SIGINT):
     sweep = c.sweep_file("resume.json", {
         "name": "resume", "base": {"mmu.l2tlb.entries": 0, "mmu.dtlb.ways": "=mmu.dtlb.entries"},
         "grid": {"mmu.dtlb.entries": [4, 8, 16, 32, 64, 128, 256, 512]},
@@ -130,14 +131,14 @@ def case_resume(c):
         if len(done) >= 3 or proc.poll() is not None:
             break
         time.sleep(0.01)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
     print(err[-1500:])
-    check(proc.returncode == 128 + signal.SIGINT,
-          f"interrupted sweep exited {proc.returncode}, expected {128 + signal.SIGINT}")
+    check(proc.returncode == 128 + signum,
+          f"interrupted sweep exited {proc.returncode}, expected {128 + signum}")
     check("interrupted:" in err, "the tool did not report the interruption")
     first = {n: os.stat(os.path.join(points, n)).st_mtime_ns for n in os.listdir(points)}
-    check(0 < len(first) < 8, f"{len(first)} points finished before SIGINT; expected 1..7")
+    check(0 < len(first) < 8, f"{len(first)} points finished before the signal; expected 1..7")
     check(not os.path.exists(os.path.join(out, "results.csv")),
           "an interrupted sweep wrote a table")
     p = c.run(sweep, out, "-j", "1")
@@ -154,7 +155,8 @@ def case_resume(c):
     again = c.run(sweep, out, "-j", "1", "--no-plot")
     check("8 cached, 0 to run" in again.stderr and "ran 0 points" in again.stderr,
           f"a third run ran something: {again.stderr[-500:]}")
-    print(f"PASS resume: {len(first)} points before SIGINT, {8 - len(first)} after")
+    print(f"PASS resume: {len(first)} points before {signal.Signals(signum).name}, "
+          f"{8 - len(first)} after")
 
 
 def case_failed(c):
@@ -218,7 +220,8 @@ def case_bad_files(c):
     print(f"PASS bad files: {len(BAD)} rejected before running")
 
 
-CASES = {"table": case_table, "resume": case_resume, "failed": case_failed,
+CASES = {"table": case_table, "resume": case_resume,
+         "resume_sigterm": lambda c: case_resume(c, signal.SIGTERM), "failed": case_failed,
          "bad_files": case_bad_files}
 
 
