@@ -107,6 +107,8 @@ def make(out_dir, plan, table, gnuplot=None):
             lines.append(f"set ylabel \"{_esc(unit or m)}\"")
             if series:
                 lines.append(f"set key title \"{_esc(', '.join(series))}\"")
+            else:
+                lines.append("unset key")
             for w in workloads:
                 lines.append(f"set title \"{_esc(w)}\"")
                 plots_cmd = ", ".join(
