@@ -85,14 +85,19 @@ class Cluster:
             f.write(os.urandom(1024))
         os.chmod(key, 0o400)
         self.munge_socket = os.path.join(d, "munge.socket")
-        p = subprocess.run(["munged", "--force", f"--key-file={key}",
-                            f"--socket={self.munge_socket}",
-                            f"--pid-file={d}/munged.pid", f"--log-file={d}/munged.log",
-                            f"--seed-file={d}/munged.seed"], capture_output=True, text=True)
-        if p.returncode != 0:
-            skip(f"munged does not start: {p.stderr.strip()[-300:]}")
-        with open(f"{d}/munged.pid") as f:
-            self.munged_pid = int(f.read())
+        # In the foreground, as a child of this script, so stop() ends it and reaps it.
+        log = open(os.path.join(d, "munged.stderr"), "w")
+        self.munged = subprocess.Popen(
+            ["munged", "--foreground", "--force", f"--key-file={key}",
+             f"--socket={self.munge_socket}", f"--pid-file={d}/munged.pid",
+             f"--log-file={d}/munged.log", f"--seed-file={d}/munged.seed"],
+            stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 20
+        while not os.path.exists(self.munge_socket):
+            if self.munged.poll() is not None or time.monotonic() > deadline:
+                with open(os.path.join(d, "munged.stderr")) as f:
+                    skip(f"munged does not start: {f.read().strip()[-300:]}")
+            time.sleep(0.1)
 
     def write_conf(self):
         host = socket.gethostname().split(".")[0]
@@ -171,11 +176,9 @@ PartitionName=test Nodes={host} Default=YES MaxTime=INFINITE State=UP
                 except subprocess.TimeoutExpired:
                     os.killpg(p.pid, signal.SIGKILL)
                     p.wait()
-        if getattr(self, "munged_pid", None):
-            try:
-                os.kill(self.munged_pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        if getattr(self, "munged", None) and self.munged.poll() is None:
+            self.munged.terminate()
+            self.munged.wait(15)
 
 
 def read_csv(path):
