@@ -141,6 +141,10 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
                                  "interrupts taken with this cause"),
                      &m_interrupts[i]});
   st.on_collect([this, &instret, &cycles, &wfi, &pages, &inval, traps] {
+    if (m_fetch_reused && m_translator) {
+      m_translator->count_fetch_reuse(m_fetch_reused);
+      m_fetch_reused = 0;
+    }
     instret.set(m_retired);
     cycles.set(m_cycles);
     wfi.set(m_wfi_cycles);
@@ -439,6 +443,8 @@ void Hart::update_xlate_flags()
                              : m_priv;
   m_xlate_fetch = on && m_priv != Priv::kM;
   m_xlate_data = on && data_priv != Priv::kM;
+  m_fetch_memo = false;
+  m_fetch_vpage = ~uint64_t{0};
 }
 
 // ---------------------------------------------------------------------------------------
@@ -447,7 +453,7 @@ void Hart::update_xlate_flags()
 bool Hart::translate(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa)
 {
   XlateResult r;
-  const XlateContext ctx{m_priv, m_mstatus, m_satp, local_time()};
+  const XlateContext ctx{m_priv, m_mstatus, m_satp, m_cycles - m_sync_cycles};
   const bool ok = m_translator->translate(va, size, kind, ctx, r);
   m_cycles += r.cycles;
   if (!ok) {
@@ -608,6 +614,9 @@ bool Hart::fetch_cross_page(uint64_t pa_lo, Insn& out)
     return false;
   }
   uint64_t pa_hi = m_pc + 2;
+  // The next page's ITLB lookup makes another entry the most recent: no reuse after it.
+  m_fetch_memo = false;
+  m_fetch_vpage = ~uint64_t{0};
   if (m_xlate_fetch && !translate(m_pc + 2, 2, AccessKind::kFetch, pa_hi))
     return false;
   if (!read_code(pa_hi, &hi, 2)) {
@@ -657,11 +666,39 @@ const Insn* Hart::fetch_slow(uint64_t pa)
   return in;
 }
 
+bool Hart::fetch_translate(uint64_t& pa)
+{
+  const uint64_t vpage = m_pc / kPageSize;
+  const uint64_t gen_before = m_fetch_generation ? *m_fetch_generation : 0;
+  const uint64_t cycles_before = m_cycles;
+  if (!translate(m_pc, 2, AccessKind::kFetch, pa)) {
+    m_fetch_memo = false;
+    m_fetch_vpage = ~uint64_t{0};
+    return false;
+  }
+  // A second translation of the same page that left the ITLB untouched was a repeat hit:
+  // from now on the hart can repeat it itself.
+  m_fetch_memo = m_fetch_generation && vpage == m_fetch_vpage && *m_fetch_generation == gen_before;
+  m_fetch_vpage = vpage;
+  m_fetch_pbase = pa - m_pc % kPageSize;
+  m_fetch_memo_gen = m_fetch_generation ? *m_fetch_generation : 0;
+  m_fetch_memo_cycles = m_cycles - cycles_before;
+  return true;
+}
+
 __attribute__((always_inline)) inline const Insn* Hart::fetch()
 {
   uint64_t pa = m_pc;
-  if (m_xlate_fetch && !translate(m_pc, 2, AccessKind::kFetch, pa))
-    return nullptr;
+  if (m_xlate_fetch) {
+    if (m_fetch_memo && m_pc / kPageSize == m_fetch_vpage &&
+        *m_fetch_generation == m_fetch_memo_gen) {
+      pa = m_fetch_pbase + m_pc % kPageSize;
+      m_cycles += m_fetch_memo_cycles;
+      ++m_fetch_reused;
+    } else if (!fetch_translate(pa)) {
+      return nullptr;
+    }
+  }
   // Fast path: same page as the last fetch, instruction already decoded, and either the
   // same line or a new line of a DMI page (whose cost is the DMI read latency).
   if (__builtin_expect(pa / kPageSize == m_fetch_ppn, 1)) {

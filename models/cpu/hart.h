@@ -42,7 +42,11 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   ~Hart() override;
 
   // A translator (the MMU) enables satp modes other than Bare.
-  void set_translator(Translator* translator) { m_translator = translator; }
+  void set_translator(Translator* translator)
+  {
+    m_translator = translator;
+    m_fetch_generation = translator ? translator->fetch_generation() : nullptr;
+  }
   // Architectural reset state: M-mode at pc, a0/a1 as the virt machine's boot ROM sets them.
   void reset(uint64_t pc, uint64_t a0 = 0, uint64_t a1 = 0);
 
@@ -98,6 +102,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   // Memory. Each returns false after raising the trap.
   const Insn* fetch();
   const Insn* fetch_slow(uint64_t pa);
+  bool fetch_translate(uint64_t& pa);
   void fetch_page(uint64_t pa);
   bool fetch_cross_page(uint64_t pa_lo, Insn& out);
   bool read_code(uint64_t pa, void* buf, unsigned len);
@@ -160,6 +165,12 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   // Translation.
   Translator* m_translator = nullptr;
   bool m_xlate_fetch = false, m_xlate_data = false;
+  // Fetch fast path under translation (Translator::fetch_generation): the page of the last
+  // fetch translation, whether it may be reused, and what a reuse costs.
+  const uint64_t* m_fetch_generation = nullptr;
+  bool m_fetch_memo = false;
+  uint64_t m_fetch_vpage = ~uint64_t{0}, m_fetch_pbase = 0, m_fetch_memo_gen = 0;
+  uint64_t m_fetch_memo_cycles = 0, m_fetch_reused = 0;
 
   // DMI fast path (one region: DRAM).
   uint8_t* m_dmi_ptr = nullptr;

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <systemc>
 
 #include "models/cpu/riscv.h"
 
@@ -17,9 +16,11 @@ struct XlateContext {
   Priv priv;
   uint64_t mstatus;
   uint64_t satp;
-  // The hart's local time offset (temporal decoupling) when the access starts: the
-  // walker issues its transactions with this delay so DRAM sees them at the right time.
-  sc_core::sc_time local_time;
+  // How many hart cycles the hart runs ahead of SystemC time (temporal decoupling) when
+  // the access starts: a walker issues its transactions that much later than
+  // sc_time_stamp(), so DRAM sees them at the right time. Cycles, not sc_time, so that
+  // building the context costs nothing on the hit path.
+  uint64_t local_cycles;
 };
 
 struct XlateResult {
@@ -47,6 +48,17 @@ class Translator {
   virtual void satp_written(uint64_t old_satp, uint64_t new_satp) = 0;
   // SFENCE.VMA; has_vaddr/has_asid say whether rs1/rs2 were x0, not their values.
   virtual void sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) = 0;
+
+  // Optional fetch fast path. A translator that offers it returns a counter that changes
+  // whenever its instruction TLB does anything but repeat its last hit. After two fetch
+  // translations of the same page in a row (the second one a hit), the hart serves further
+  // fetches from that page without calling translate() while the counter and the hart's
+  // translation state (privilege, satp, mstatus) are unchanged, adding the second call's
+  // cycles each time, and reports how many it served with count_fetch_reuse() before
+  // statistics are read. That is exactly what the calls would have done: the same entry
+  // hits again, and re-touching the most recently used entry changes no replacement state.
+  virtual const uint64_t* fetch_generation() const { return nullptr; }
+  virtual void count_fetch_reuse(uint64_t n) { (void)n; }
 };
 
 }  // namespace vmplat::cpu

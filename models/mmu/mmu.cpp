@@ -148,7 +148,7 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   }
 
   // The walk: its transactions start at the hart's local time plus the TLB cycles so far.
-  const sc_core::sc_time start = ctx.local_time + m_cpu_period * double(out.cycles);
+  const sc_core::sc_time start = m_cpu_period * double(ctx.local_cycles + out.cycles);
   sc_core::sc_time t = start;
   const unsigned levels = levels_of(ctx.satp);
   const PageTableWalker::Walk w = m_walker.walk(ctx.satp, levels, vpn, t, false);
@@ -214,7 +214,7 @@ bool Mmu::translate_debug(uint64_t va, AccessKind kind, const cpu::XlateContext&
   const unsigned levels = levels_of(ctx.satp);
   if (!canonical(va, levels))
     return false;
-  sc_core::sc_time t = ctx.local_time;
+  sc_core::sc_time t = m_cpu_period * double(ctx.local_cycles);
   const PageTableWalker::Walk w =
       m_walker.walk(ctx.satp, levels, (va >> 12) & m_vpn_mask, t, true);
   if (w.outcome == PageTableWalker::Outcome::kAccessFault)

@@ -74,11 +74,15 @@ class TlbLevel {
   // this generation is unchanged, and counts its reuse with count_repeat_hit().
   bool shortcut_active() const { return m_memo_valid; }
   uint64_t generation() const { return m_generation; }
+  const uint64_t* generation_ptr() const { return &m_generation; }
+  // Whether repeated hits may skip the implementation (only the C++ model: an RTL TLB in
+  // cosimulation sees every lookup).
+  bool repeat_hits_may_skip() const { return m_use_memo; }
   uint64_t memo_mask() const { return m_memo_mask; }
-  void count_repeat_hit(cpu::AccessKind kind)
+  void count_repeat_hit(cpu::AccessKind kind, uint64_t n = 1)
   {
-    ++*m_lookups[unsigned(kind)];
-    ++*m_hits[unsigned(kind)];
+    *m_lookups[unsigned(kind)] += n;
+    *m_hits[unsigned(kind)] += n;
   }
   void fill(const TlbEntry& entry);
   enum class FlushKind : uint8_t { kAll, kAsid, kVaddr, kVaddrAsid, kSatp };

@@ -515,7 +515,7 @@ TEST_CASE("translate_debug has no side effect")
 {
   MmuBench b;
   const uint64_t slot = b.map(kVa, kPa, pte::kR | pte::kW);
-  cpu::XlateContext ctx{Priv::kS, 0, b.satp(1), sc_core::SC_ZERO_TIME};
+  cpu::XlateContext ctx{Priv::kS, 0, b.satp(1), 0};
   cpu::XlateResult r;
   REQUIRE(b.mmu.translate_debug(kVa + 0x10, AccessKind::kStore, ctx, r));
   CHECK(r.pa == kPa + 0x10);

@@ -167,7 +167,7 @@ class MmuBench : private ResetGlobals {
   Outcome access(uint64_t va, cpu::AccessKind kind, cpu::Priv priv = cpu::Priv::kS,
                  uint64_t mstatus = 0, uint16_t asid = 1)
   {
-    cpu::XlateContext ctx{priv, mstatus, satp(asid), sc_core::SC_ZERO_TIME};
+    cpu::XlateContext ctx{priv, mstatus, satp(asid), 0};
     cpu::XlateResult r;
     const bool ok = mmu.translate(va, 8, kind, ctx, r);
     return {ok, r.pa, r.cause, r.tval, r.cycles};
