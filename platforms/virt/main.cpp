@@ -16,6 +16,9 @@
 #include "models/common/sim.h"
 #include "models/common/stats.h"
 #include "platforms/virt/platform.h"
+#ifdef VMPLAT_HAVE_RTL
+#include "models/cosim/register.h"
+#endif
 
 using vmplat::common::UserError;
 
@@ -166,6 +169,9 @@ int run(const Options& o)
     cfg.set(assignment, where);
   vmplat::common::install_report_handler(o.log_level);
 
+#ifdef VMPLAT_HAVE_RTL
+  vmplat::cosim::register_tlb_impls();  // <tlb>.impl=rtl|lockstep (docs/cosim.md)
+#endif
   vmplat::virt::Platform platform;
   cfg.check_all_used();
   if (o.help_config) {

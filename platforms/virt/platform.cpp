@@ -48,6 +48,15 @@ Platform::Platform()
   bus.isock.bind(uart.tsock);
   bus.map(kVirtioBase, kVirtioSlotSize, "disk");
   bus.isock.bind(disk.tsock);
+  // The empty slots speak the same virtio-mmio version as the disk.
+  const bool legacy = common::config().flag(
+      "disk.legacy", false, "legacy virtio-mmio (version 1) instead of version 2");
+  for (unsigned i = 1; i < kVirtioSlots; ++i) {
+    const std::string name = "virtio" + std::to_string(i);
+    m_empty_slots.push_back(std::make_unique<storage::VirtioEmptySlot>(name.c_str(), legacy));
+    bus.map(kVirtioBase + i * kVirtioSlotSize, kVirtioSlotSize, name);
+    bus.isock.bind(m_empty_slots.back()->tsock);
+  }
   bus.map(kDramBase, dram.size(), "dram");
   bus.isock.bind(dram.tsock);
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "models/bus/router.h"
 #include "models/common/elf_file.h"
@@ -23,6 +24,7 @@
 #include "models/periph/plic.h"
 #include "models/periph/uart16550.h"
 #include "models/storage/virtio_blk.h"
+#include "models/storage/virtio_empty_slot.h"
 
 namespace vmplat::virt {
 
@@ -33,6 +35,7 @@ constexpr uint64_t kUartBase = 0x1000'0000;
 constexpr unsigned kUartIrq = 10;
 constexpr uint64_t kVirtioBase = 0x1000'1000;
 constexpr uint64_t kVirtioSlotSize = 0x1000;
+constexpr unsigned kVirtioSlots = 8;
 constexpr unsigned kVirtioIrq = 1;
 constexpr uint64_t kDramBase = 0x8000'0000;
 
@@ -54,6 +57,10 @@ class Platform {
   periph::Uart16550 uart;
   storage::VirtioBlk disk;
   periph::Htif htif;
+
+ private:
+  // Slots 1..7 hold no device, as on QEMU's virt machine.
+  std::vector<std::unique_ptr<storage::VirtioEmptySlot>> m_empty_slots;
 };
 
 }  // namespace vmplat::virt

@@ -212,7 +212,7 @@ TEST_CASE("superpage physical addresses take the low bits from the virtual addre
   CHECK(MmuBench::stat("mmu.walker.walks") == walks);
 }
 
-TEST_CASE("U pages: S-mode only with SUM and never executable; U mode only U pages")
+TEST_CASE("U pages: S-mode only with SUM and never executable, U mode only U pages")
 {
   MmuBench b;
   b.map(kVa, kPa, kRWX | pte::kU);
@@ -311,7 +311,7 @@ TEST_CASE("global entries match any ASID")
   CHECK(b.load(kVa + 0x1000, Priv::kS, 0, 1).pa == kPa + 0x1000);  // still cached for ASID 1
 }
 
-TEST_CASE("a satp write does not flush; without ASID bits it does")
+TEST_CASE("a satp write does not flush, without ASID bits it does")
 {
   {
     MmuBench b;
@@ -417,7 +417,7 @@ TEST_CASE("several matching entries are tolerated")
   CHECK(b.load(kVa, Priv::kS, 0, 1).pa == kPa + 0x5000);
 }
 
-TEST_CASE("LR/SC: the reservation address is the translated one; SC needs write permission")
+TEST_CASE("LR/SC: the reservation address is the translated one, SC needs write permission")
 {
   MmuBench b;
   b.map(kVa, kPa, kRW);
@@ -434,7 +434,7 @@ TEST_CASE("LR/SC: the reservation address is the translated one; SC needs write 
   CHECK(bad.tval == kVa + 0x1040);
 }
 
-TEST_CASE("a misaligned access crossing a page translates both pages; tval names the fault")
+TEST_CASE("a misaligned access crossing a page translates both pages, tval names the fault")
 {
   MmuBench b;
   b.map(kVa, kPa, kRW);

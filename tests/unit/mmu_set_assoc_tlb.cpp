@@ -66,7 +66,7 @@ void fill_ways(SetAssocTlb& tlb, unsigned n)
 
 }  // namespace
 
-TEST_CASE("lru evicts the least recently used way; hits refresh")
+TEST_CASE("lru evicts the least recently used way, hits refresh")
 {
   SetAssocTlb tlb(params(4, 4, "lru"));
   fill_ways(tlb, 4);

@@ -93,7 +93,7 @@ TEST_CASE("plic threshold masks sources of equal or lower priority", "[plic]")
   CHECK(b.cpu.read32(claim(kM)) == 0);
 }
 
-TEST_CASE("plic completion re-pends a line still high; a request outlives its line", "[plic]")
+TEST_CASE("plic completion re-pends a line still high, a request outlives its line", "[plic]")
 {
   test::reset_globals();
   Bench b;
