@@ -141,9 +141,11 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
                                  "interrupts taken with this cause"),
                      &m_interrupts[i]});
   st.on_collect([this, &instret, &cycles, &wfi, &pages, &inval, traps] {
-    if (m_fetch_reused && m_translator) {
-      m_translator->count_fetch_reuse(m_fetch_reused);
-      m_fetch_reused = 0;
+    for (unsigned k = 0; k < 3; ++k) {
+      if (m_memo[k].reused) {
+        m_translator->count_reuse(AccessKind(k), m_memo[k].reused);
+        m_memo[k].reused = 0;
+      }
     }
     instret.set(m_retired);
     cycles.set(m_cycles);
@@ -443,8 +445,7 @@ void Hart::update_xlate_flags()
                              : m_priv;
   m_xlate_fetch = on && m_priv != Priv::kM;
   m_xlate_data = on && data_priv != Priv::kM;
-  m_fetch_memo = false;
-  m_fetch_vpage = ~uint64_t{0};
+  forget_memos();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -614,9 +615,6 @@ bool Hart::fetch_cross_page(uint64_t pa_lo, Insn& out)
     return false;
   }
   uint64_t pa_hi = m_pc + 2;
-  // The next page's ITLB lookup makes another entry the most recent: no reuse after it.
-  m_fetch_memo = false;
-  m_fetch_vpage = ~uint64_t{0};
   if (m_xlate_fetch && !translate(m_pc + 2, 2, AccessKind::kFetch, pa_hi))
     return false;
   if (!read_code(pa_hi, &hi, 2)) {
@@ -666,39 +664,50 @@ const Insn* Hart::fetch_slow(uint64_t pa)
   return in;
 }
 
-bool Hart::fetch_translate(uint64_t& pa)
+bool Hart::translate_memo(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa)
 {
-  const uint64_t vpage = m_pc / kPageSize;
-  const uint64_t gen_before = m_fetch_generation ? *m_fetch_generation : 0;
+  XlateMemo& m = m_memo[unsigned(kind)];
+  const uint64_t gen_before = m.generation ? *m.generation : 0;
   const uint64_t cycles_before = m_cycles;
-  if (!translate(m_pc, 2, AccessKind::kFetch, pa)) {
-    m_fetch_memo = false;
-    m_fetch_vpage = ~uint64_t{0};
+  m.vpage = ~uint64_t{0};
+  if (!translate(va, size, kind, pa))
     return false;
+  // A call that left the TLB's counter alone repeated the last hit: from now on the hart
+  // can repeat it itself (Translator::tlb_generation).
+  if (m.generation && *m.generation == gen_before) {
+    m.vpage = va / kPageSize;
+    m.pbase = pa - va % kPageSize;
+    m.gen = gen_before;
+    m.cycles = m_cycles - cycles_before;
   }
-  // A second translation of the same page that left the ITLB untouched was a repeat hit:
-  // from now on the hart can repeat it itself.
-  m_fetch_memo = m_fetch_generation && vpage == m_fetch_vpage && *m_fetch_generation == gen_before;
-  m_fetch_vpage = vpage;
-  m_fetch_pbase = pa - m_pc % kPageSize;
-  m_fetch_memo_gen = m_fetch_generation ? *m_fetch_generation : 0;
-  m_fetch_memo_cycles = m_cycles - cycles_before;
   return true;
+}
+
+void Hart::forget_memos()
+{
+  for (XlateMemo& m : m_memo)
+    m.vpage = ~uint64_t{0};
+}
+
+// A translation through the repeat fast path when it applies (see XlateMemo).
+__attribute__((always_inline)) inline bool Hart::translate_fast(uint64_t va, unsigned size,
+                                                                AccessKind kind, uint64_t& pa)
+{
+  XlateMemo& m = m_memo[unsigned(kind)];
+  if (va / kPageSize == m.vpage && *m.generation == m.gen) {
+    pa = m.pbase + va % kPageSize;
+    m_cycles += m.cycles;
+    ++m.reused;
+    return true;
+  }
+  return translate_memo(va, size, kind, pa);
 }
 
 __attribute__((always_inline)) inline const Insn* Hart::fetch()
 {
   uint64_t pa = m_pc;
-  if (m_xlate_fetch) {
-    if (m_fetch_memo && m_pc / kPageSize == m_fetch_vpage &&
-        *m_fetch_generation == m_fetch_memo_gen) {
-      pa = m_fetch_pbase + m_pc % kPageSize;
-      m_cycles += m_fetch_memo_cycles;
-      ++m_fetch_reused;
-    } else if (!fetch_translate(pa)) {
-      return nullptr;
-    }
-  }
+  if (m_xlate_fetch && !translate_fast(m_pc, 2, AccessKind::kFetch, pa))
+    return nullptr;
   // Fast path: same page as the last fetch, instruction already decoded, and either the
   // same line or a new line of a DMI page (whose cost is the DMI read latency).
   if (__builtin_expect(pa / kPageSize == m_fetch_ppn, 1)) {
@@ -761,7 +770,7 @@ inline bool Hart::load(uint64_t va, T& out)
     return access_slow(va, reinterpret_cast<uint8_t*>(&out), sizeof(T), AccessKind::kLoad);
   }
   uint64_t pa = va;
-  if (m_xlate_data && !translate(va, sizeof(T), AccessKind::kLoad, pa))
+  if (m_xlate_data && !translate_fast(va, sizeof(T), AccessKind::kLoad, pa))
     return false;
   const uint64_t off = pa - m_dmi_base;
   if (off < m_dmi_fast_limit) {
@@ -791,7 +800,7 @@ inline bool Hart::store(uint64_t va, T value)
     return access_slow(va, reinterpret_cast<uint8_t*>(&value), sizeof(T), AccessKind::kStore);
   }
   uint64_t pa = va;
-  if (m_xlate_data && !translate(va, sizeof(T), AccessKind::kStore, pa))
+  if (m_xlate_data && !translate_fast(va, sizeof(T), AccessKind::kStore, pa))
     return false;
   const uint64_t off = pa - m_dmi_base;
   if (off < m_dmi_fast_limit) {

@@ -45,7 +45,8 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   void set_translator(Translator* translator)
   {
     m_translator = translator;
-    m_fetch_generation = translator ? translator->fetch_generation() : nullptr;
+    for (unsigned k = 0; k < 3; ++k)
+      m_memo[k].generation = translator ? translator->tlb_generation(AccessKind(k)) : nullptr;
   }
   // Architectural reset state: M-mode at pc, a0/a1 as the virt machine's boot ROM sets them.
   void reset(uint64_t pc, uint64_t a0 = 0, uint64_t a1 = 0);
@@ -102,7 +103,9 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   // Memory. Each returns false after raising the trap.
   const Insn* fetch();
   const Insn* fetch_slow(uint64_t pa);
-  bool fetch_translate(uint64_t& pa);
+  bool translate_fast(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa);
+  bool translate_memo(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa);
+  void forget_memos();
   void fetch_page(uint64_t pa);
   bool fetch_cross_page(uint64_t pa_lo, Insn& out);
   bool read_code(uint64_t pa, void* buf, unsigned len);
@@ -165,12 +168,16 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   // Translation.
   Translator* m_translator = nullptr;
   bool m_xlate_fetch = false, m_xlate_data = false;
-  // Fetch fast path under translation (Translator::fetch_generation): the page of the last
-  // fetch translation, whether it may be reused, and what a reuse costs.
-  const uint64_t* m_fetch_generation = nullptr;
-  bool m_fetch_memo = false;
-  uint64_t m_fetch_vpage = ~uint64_t{0}, m_fetch_pbase = 0, m_fetch_memo_gen = 0;
-  uint64_t m_fetch_memo_cycles = 0, m_fetch_reused = 0;
+  // Repeat fast path under translation (Translator::tlb_generation), per access kind: the
+  // page of the last translation that repeated a TLB hit, valid while the TLB's counter
+  // still reads `gen`; what a repeat costs; how many repeats the translator has not been
+  // told of yet.
+  struct XlateMemo {
+    const uint64_t* generation = nullptr;
+    uint64_t vpage = ~uint64_t{0};  // none
+    uint64_t pbase = 0, gen = 0, cycles = 0, reused = 0;
+  };
+  XlateMemo m_memo[3];
 
   // DMI fast path (one region: DRAM).
   uint8_t* m_dmi_ptr = nullptr;

@@ -49,16 +49,25 @@ class Translator {
   // SFENCE.VMA; has_vaddr/has_asid say whether rs1/rs2 were x0, not their values.
   virtual void sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) = 0;
 
-  // Optional fetch fast path. A translator that offers it returns a counter that changes
-  // whenever its instruction TLB does anything but repeat its last hit. After two fetch
-  // translations of the same page in a row (the second one a hit), the hart serves further
-  // fetches from that page without calling translate() while the counter and the hart's
-  // translation state (privilege, satp, mstatus) are unchanged, adding the second call's
-  // cycles each time, and reports how many it served with count_fetch_reuse() before
-  // statistics are read. That is exactly what the calls would have done: the same entry
-  // hits again, and re-touching the most recently used entry changes no replacement state.
-  virtual const uint64_t* fetch_generation() const { return nullptr; }
-  virtual void count_fetch_reuse(uint64_t n) { (void)n; }
+  // Optional repeat fast path. A translator that offers it returns, per access kind, a
+  // counter that changes whenever the TLB serving that kind does anything but repeat the
+  // last hit of that kind. When a translate() call leaves the counter unchanged, it was
+  // such a repeat: the hart then serves further accesses of that kind to the same 4 KiB
+  // page without calling translate(), while the counter and the hart's translation state
+  // (privilege, satp, mstatus) are unchanged, adding that call's cycles each time, and
+  // reports how many it served with count_reuse() before statistics are read. That is
+  // exactly what the calls would have done: the same entry hits again, and re-touching the
+  // most recently used entry changes no replacement state.
+  virtual const uint64_t* tlb_generation(AccessKind kind) const
+  {
+    (void)kind;
+    return nullptr;
+  }
+  virtual void count_reuse(AccessKind kind, uint64_t n)
+  {
+    (void)kind;
+    (void)n;
+  }
 };
 
 }  // namespace vmplat::cpu

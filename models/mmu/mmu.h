@@ -65,11 +65,15 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   bool supports_satp_mode(unsigned mode) const override;
   void satp_written(uint64_t old_satp, uint64_t new_satp) override;
   void sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) override;
-  const uint64_t* fetch_generation() const override
+  const uint64_t* tlb_generation(cpu::AccessKind kind) const override
   {
-    return m_itlb.repeat_hits_may_skip() ? m_itlb.generation_ptr() : nullptr;
+    const TlbLevel& l1 = kind == cpu::AccessKind::kFetch ? m_itlb : m_dtlb;
+    return l1.repeat_hits_may_skip() ? l1.generation_ptr() : nullptr;
   }
-  void count_fetch_reuse(uint64_t n) override { m_itlb.count_repeat_hit(cpu::AccessKind::kFetch, n); }
+  void count_reuse(cpu::AccessKind kind, uint64_t n) override
+  {
+    (kind == cpu::AccessKind::kFetch ? m_itlb : m_dtlb).count_repeat_hit(kind, n);
+  }
 
   TlbLevel& itlb() { return m_itlb; }
   TlbLevel& dtlb() { return m_dtlb; }
