@@ -569,6 +569,7 @@ void Hart::flush_decode_cache()
   m_fetch_page = nullptr;
   m_fetch_ppn = ~uint64_t{0};
   m_fetch_line = ~uint64_t{0};
+  m_fetch_vkey = ~uint64_t{0};
 }
 
 bool Hart::read_code(uint64_t pa, void* buf, unsigned len)
@@ -687,6 +688,7 @@ void Hart::forget_memos()
 {
   for (XlateMemo& m : m_memo)
     m.vpage = ~uint64_t{0};
+  m_fetch_vkey = ~uint64_t{0};
 }
 
 // A translation through the repeat fast path when it applies (see XlateMemo).
@@ -703,26 +705,54 @@ __attribute__((always_inline)) inline bool Hart::translate_fast(uint64_t va, uns
   return translate_memo(va, size, kind, pa);
 }
 
-__attribute__((always_inline)) inline const Insn* Hart::fetch()
+const Insn* Hart::fetch_general()
 {
   uint64_t pa = m_pc;
   if (m_xlate_fetch && !translate_fast(m_pc, 2, AccessKind::kFetch, pa))
     return nullptr;
-  // Fast path: same page as the last fetch, instruction already decoded, and either the
-  // same line or a new line of a DMI page (whose cost is the DMI read latency).
-  if (__builtin_expect(pa / kPageSize == m_fetch_ppn, 1)) {
+  const Insn* in = fetch_slow(pa);
+  // May the next fetches from this virtual page skip translation? Without translation,
+  // always; with it, while the last fetch translation repeats (see XlateMemo) at no cost.
+  // The ITLB only changes on the hart's own calls (fetch translations, SFENCE.VMA, satp
+  // writes), and each of those resets m_fetch_vkey.
+  m_fetch_vkey = ~uint64_t{0};
+  if (!in || in == &m_cross_insn)
+    return in;
+  const uint64_t vpage = m_pc / kPageSize;
+  XlateMemo& memo = m_memo[unsigned(AccessKind::kFetch)];
+  if (!m_xlate_fetch) {
+    m_fetch_vkey = vpage;
+    m_fetch_hits = &m_untranslated_fetches;
+  } else if (memo.vpage == vpage && memo.cycles == 0) {
+    m_fetch_vkey = vpage;
+    m_fetch_hits = &memo.reused;
+  }
+  m_fetch_pbase = pa - m_pc % kPageSize;
+  return in;
+}
+
+__attribute__((always_inline)) inline const Insn* Hart::fetch()
+{
+  // Fast path: the same virtual page as the last fetch (see fetch_general), instruction
+  // already decoded, and either the same line or a new line of a DMI page (whose cost is
+  // the DMI read latency).
+  if (__builtin_expect(m_pc / kPageSize == m_fetch_vkey, 1)) {
+    const uint64_t pa = m_fetch_pbase + m_pc % kPageSize;
     const Insn* in = &m_fetch_page->slot[(pa % kPageSize) / 2];
     if (__builtin_expect(in->op != Op::kUndecoded, 1)) {
-      if (__builtin_expect(pa / 64 == m_fetch_line, 1))
+      if (__builtin_expect(pa / 64 == m_fetch_line, 1)) {
+        ++*m_fetch_hits;
         return in;
+      }
       if (m_fetch_page_dmi) {
         m_fetch_line = pa / 64;
         m_cycles += m_dmi_read_cycles;
+        ++*m_fetch_hits;
         return in;
       }
     }
   }
-  return fetch_slow(pa);
+  return fetch_general();
 }
 
 bool Hart::access_slow(uint64_t va, uint8_t* buf, unsigned len, AccessKind kind)
@@ -1090,6 +1120,7 @@ void Hart::execute(uint64_t budget)
         }
         if (m_translator)
           m_translator->sfence_vma(in.rs1 != 0, a, in.rs2 != 0, uint16_t(b));
+        forget_memos();
         break;
       case Op::kCsrrw: case Op::kCsrrs: case Op::kCsrrc:
       case Op::kCsrrwi: case Op::kCsrrsi: case Op::kCsrrci: {

@@ -103,6 +103,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   // Memory. Each returns false after raising the trap.
   const Insn* fetch();
   const Insn* fetch_slow(uint64_t pa);
+  const Insn* fetch_general();
   bool translate_fast(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa);
   bool translate_memo(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa);
   void forget_memos();
@@ -178,6 +179,12 @@ class Hart : public sc_core::sc_module, public IrqTarget {
     uint64_t pbase = 0, gen = 0, cycles = 0, reused = 0;
   };
   XlateMemo m_memo[3];
+  // The virtual page the fetch fast path serves from m_fetch_page (~0: none), the physical
+  // base of that page, and what counts its fetches (the ITLB's repeats, or nothing).
+  uint64_t m_fetch_vkey = ~uint64_t{0};
+  uint64_t m_fetch_pbase = 0;
+  uint64_t m_untranslated_fetches = 0;
+  uint64_t* m_fetch_hits = &m_untranslated_fetches;
 
   // DMI fast path (one region: DRAM).
   uint8_t* m_dmi_ptr = nullptr;
