@@ -5,8 +5,20 @@
 
 #include "models/common/config.h"
 #include "models/common/sim.h"
+#include "models/cosim/rtl_tlb_impl.h"
 
 namespace vmplat::cosim {
+
+std::shared_ptr<VerilatedContext> shared_verilated_context()
+{
+  static std::weak_ptr<VerilatedContext> shared;
+  std::shared_ptr<VerilatedContext> ctx = shared.lock();
+  if (!ctx) {
+    ctx = std::make_shared<VerilatedContext>();
+    shared = ctx;
+  }
+  return ctx;
+}
 
 std::string RtlGeometry::to_string() const
 {

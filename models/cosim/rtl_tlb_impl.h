@@ -13,17 +13,25 @@
 
 namespace vmplat::cosim {
 
+// The one VerilatedContext every RTL TLB of the process shares (defined in rtl_tlb.cpp).
+std::shared_ptr<VerilatedContext> shared_verilated_context();
+
 template <class V>
 class RtlTlbImpl final : public RtlTlb {
  public:
   RtlTlbImpl(const mmu::TlbParams& params, const RtlOptions& options)
-      : RtlTlb(params, options), m_ctx(std::make_unique<VerilatedContext>())
+      : RtlTlb(params, options), m_ctx(shared_verilated_context())
   {
     // An assertion failure sets gotError instead of aborting; check_assertions reports it.
     m_ctx->fatalOnError(false);
     if (!options.wave.empty())
       m_ctx->traceEverOn(true);
-    m_v = std::make_unique<V>(m_ctx.get(), "tlb");
+    // Every model lives in one shared context under its own scope name: Verilator 5.006
+    // deadlocks tearing down two models of one class that sit in separate contexts.
+    std::string scope = params.name;
+    for (char& c : scope)
+      c = c == '.' ? '_' : c;
+    m_v = std::make_unique<V>(m_ctx.get(), scope.c_str());
     if (!options.wave.empty()) {
       m_wave = std::make_unique<VerilatedVcdC>();
       m_v->trace(m_wave.get(), 99);
@@ -141,7 +149,7 @@ class RtlTlbImpl final : public RtlTlb {
 
   const uint16_t m_asid_mask =
       uint16_t(m_params.asid_bits >= 16 ? 0xffff : (1u << m_params.asid_bits) - 1);
-  std::unique_ptr<VerilatedContext> m_ctx;
+  std::shared_ptr<VerilatedContext> m_ctx;
   std::unique_ptr<V> m_v;
   std::unique_ptr<VerilatedVcdC> m_wave;
   uint64_t m_time = 0;
