@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs the firmware demo with the C++ TLB model, then with mmu.dtlb and mmu.itlb in lockstep
-(model and RTL compared on every operation), and checks that the lockstep run has the same
+(model and RTL compared on every operation), both with a 64 MiB swap disk, and checks that the lockstep run has the same
 exit code and console output and reports zero mismatches.
 Usage: lockstep_firmware.py VMPLAT KERNEL_ELF. Exits 77 (skipped) when the ELF is missing."""
 import os
@@ -9,7 +9,8 @@ import sys
 
 
 def run(vmplat, elf, extra):
-    cmd = [vmplat] + extra + [elf]
+    # A 64 MiB swap disk, as the kernel demo runs (tests/system/kernel_run.py).
+    cmd = [vmplat, "--drive", "size=64M"] + extra + [elf]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=800)
     return r.returncode, r.stdout, r.stderr
 
