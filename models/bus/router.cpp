@@ -5,16 +5,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "models/common/format.h"
+
 namespace vmplat::bus {
 
-namespace {
+using common::hex;
 
-std::string hex(uint64_t v)
-{
-  std::ostringstream os;
-  os << "0x" << std::hex << v;
-  return os.str();
-}
+namespace {
 
 constexpr uint64_t kMaxAddr = std::numeric_limits<uint64_t>::max();
 

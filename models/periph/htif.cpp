@@ -5,23 +5,19 @@
 #include <string>
 
 #include "models/common/config.h"
+#include "models/common/format.h"
 #include "models/common/sim.h"
 #include "models/periph/mmio.h"
 
 namespace vmplat::periph {
+
+using common::hex;
 
 namespace {
 
 constexpr uint64_t kSysWrite = 64;
 constexpr int64_t kEnosys = 38;
 constexpr uint64_t kMaxWrite = 1 << 20;  // a bigger SYS_write is a guest bug; print this much
-
-std::string hex(uint64_t v)
-{
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 }  // namespace
 

@@ -1,23 +1,14 @@
 #include "platforms/virt/platform.h"
 
 #include <cstring>
-#include <sstream>
 
 #include "models/common/config.h"
+#include "models/common/format.h"
 #include "platforms/virt/fdt.h"
 
 namespace vmplat::virt {
 
-namespace {
-
-std::string hex(uint64_t v)
-{
-  std::ostringstream os;
-  os << "0x" << std::hex << v;
-  return os.str();
-}
-
-}  // namespace
+using common::hex;
 
 Platform::Platform()
     : hart("cpu"),
