@@ -3,8 +3,8 @@
 and the lockstep pair (both, compared on every operation), on the same firmware.
 
 Runs vmplat with mmu.itlb.impl and mmu.dtlb.impl set to model, rtl and lockstep and prints
-MIPS (best of --repeat runs: host load only slows a run down), the slowdown relative to the
-model, the RTL clock cycles and the lockstep checks. Figures only: speed never fails it;
+MIPS (best of --repeat runs: host load only slows a run down), how many times slower than
+the model each is, the RTL clock cycles and the lockstep checks. Figures only: speed never fails it;
 exits non-zero when a run fails or the three runs retire different instruction counts.
 Usage: cosim_bench.py --vmplat BUILD/platforms/virt/vmplat --elf FIRMWARE.elf [--json F]
 """
@@ -53,12 +53,12 @@ def main():
             "lockstep_checks": best.get("mmu.dtlb.lockstep.checks", 0)
             + best.get("mmu.itlb.lockstep.checks", 0),
         }
-    base = out["model"]["mips"] or 1
+    base = out["model"]["mips"]
     print(f"firmware: {os.path.basename(args.elf)}  (best of {args.repeat})")
-    print(f"{'L1 TLBs':10} {'MIPS':>8} {'vs model':>9} {'RTL cycles':>12} {'lockstep checks':>16}")
+    print(f"{'L1 TLBs':10} {'MIPS':>8} {'slowdown':>9} {'RTL cycles':>12} {'lockstep checks':>16}")
     for impl in IMPLS:
         r = out[impl]
-        print(f"{impl:10} {r['mips']:8.2f} {r['mips'] / base:8.2f}x {r['rtl_cycles']:12.0f} "
+        print(f"{impl:10} {r['mips']:8.2f} {base / (r['mips'] or 1):8.1f}x {r['rtl_cycles']:12.0f} "
               f"{r['lockstep_checks']:16.0f}")
     counts = {out[i]["instructions"] for i in IMPLS}
     if len(counts) > 1:
