@@ -20,7 +20,7 @@ vmplat_system_test(NAME cosim.rtl_lint LABELS cosim TIMEOUT 120
 
 # Firmware demo with both L1 TLBs in lockstep: zero mismatches, the same console output as
 # with the model. Skipped (77) until the kernel is built.
-vmplat_system_test(NAME cosim.kernel_lockstep LABELS cosim system TIMEOUT 900
+vmplat_system_test(NAME cosim.kernel_lockstep LABELS cosim system TIMEOUT 1800
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/lockstep_firmware.py ${VMPLAT_EXE}
           ${VMPLAT_SW_DIR}/kernel/kernel.elf)
 set_tests_properties(cosim.kernel_lockstep PROPERTIES SKIP_RETURN_CODE 77)

@@ -11,7 +11,7 @@ import sys
 def run(vmplat, elf, extra):
     # A 64 MiB swap disk, as the kernel demo runs (tests/system/kernel_run.py).
     cmd = [vmplat, "--drive", "size=64M"] + extra + [elf]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=800)
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=1500)
     return r.returncode, r.stdout, r.stderr
 
 
