@@ -30,6 +30,9 @@ constexpr const char* kVersion = "0.1.0";
 constexpr int kExitUsage = 2;
 constexpr int kExitInstructionLimit = 124;
 constexpr int kExitIdle = 125;
+// Set by the cosim library (models/cosim): RTL and model disagree, an RTL assertion failed.
+constexpr int kExitLockstepMismatch = 90;
+constexpr int kExitRtlAssertion = 91;
 
 const char* const kUsage = R"(usage: vmplat [options] firmware.elf
 
@@ -37,7 +40,8 @@ Runs a RISC-V RV64 firmware ELF on the virt platform (the QEMU virt memory map).
 guest's console (UART) is vmplat's standard output; vmplat's own messages and the
 statistics summary go to standard error. The exit code is the firmware's (test finisher or
 HTIF), 124 when the instruction limit was reached, 125 when the hart sleeps in WFI with
-nothing left that could wake it, 2 for bad usage or input.
+nothing left that could wake it, 90 when a TLB in lockstep disagreed with the model, 91
+when an RTL assertion failed, 2 for bad usage or input.
 
 options:
   --config FILE          JSON configuration file (repeatable; --set and the options below
@@ -156,6 +160,8 @@ const char* describe_exit(int code)
     case 0: return "passed";
     case kExitInstructionLimit: return "stopped at the instruction limit";
     case kExitIdle: return "stopped: the hart is idle with nothing left to wake it";
+    case kExitLockstepMismatch: return "stopped: the RTL TLB disagreed with the model";
+    case kExitRtlAssertion: return "stopped: an RTL assertion failed";
     default: return "failed";
   }
 }
