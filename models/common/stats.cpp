@@ -1,5 +1,6 @@
 #include "models/common/stats.h"
 
+#include <algorithm>
 #include <iomanip>
 
 namespace vmplat::common {
@@ -85,12 +86,22 @@ void Stats::derived(const std::string& name, const std::string& doc, std::functi
   m_entries[name] = Entry{doc, summary, nullptr, nullptr, std::move(fn)};
 }
 
-void Stats::on_collect(std::function<void()> fn) { m_collectors.push_back(std::move(fn)); }
+void Stats::on_collect(const void* owner, std::function<void()> fn)
+{
+  m_collectors.emplace_back(owner, std::move(fn));
+}
+
+void Stats::forget(const void* owner)
+{
+  m_collectors.erase(std::remove_if(m_collectors.begin(), m_collectors.end(),
+                                    [owner](const auto& c) { return c.first == owner; }),
+                     m_collectors.end());
+}
 
 void Stats::collect() const
 {
-  for (const auto& fn : m_collectors)
-    fn();
+  for (const auto& c : m_collectors)
+    c.second();
 }
 
 const Counter* Stats::find_counter(const std::string& name) const

@@ -89,8 +89,10 @@ class Stats {
                bool summary = false);
 
   // Called before statistics are read out (to_json, write_summary, value): models that
-  // count in plain members publish them here.
-  void on_collect(std::function<void()> fn);
+  // count in plain members publish them here. A model registers under its own address and
+  // calls forget() in its destructor; the counters keep the values last published.
+  void on_collect(const void* owner, std::function<void()> fn);
+  void forget(const void* owner);
   void collect() const;
 
   const Counter* find_counter(const std::string& name) const;
@@ -116,7 +118,7 @@ class Stats {
   std::vector<std::string> m_order;  // registration order, for the summary
   std::deque<Counter> m_counters;
   std::deque<Histogram> m_histograms;
-  std::vector<std::function<void()>> m_collectors;
+  std::vector<std::pair<const void*, std::function<void()>>> m_collectors;
 };
 
 inline Stats& stats() { return Stats::instance(); }

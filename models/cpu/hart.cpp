@@ -140,7 +140,7 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
     traps.push_back({&st.counter(p + "interrupts." + cause_name(i, true),
                                  "interrupts taken with this cause"),
                      &m_interrupts[i]});
-  st.on_collect([this, &instret, &cycles, &wfi, &pages, &inval, traps] {
+  st.on_collect(this, [this, &instret, &cycles, &wfi, &pages, &inval, traps] {
     for (unsigned k = 0; k < 3; ++k) {
       if (m_memo[k].reused) {
         m_translator->count_reuse(AccessKind(k), m_memo[k].reused);
@@ -163,6 +163,7 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
 
 Hart::~Hart()
 {
+  common::stats().forget(this);
   if (m_trace)
     std::fclose(m_trace);
 }

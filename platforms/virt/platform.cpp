@@ -4,6 +4,7 @@
 
 #include "models/common/config.h"
 #include "models/common/format.h"
+#include "models/common/stats.h"
 #include "platforms/virt/fdt.h"
 
 namespace vmplat::virt {
@@ -57,6 +58,8 @@ Platform::Platform()
   disk.irq.bind(plic, kVirtioIrq);
   htif.set_output(uart.output());
 }
+
+Platform::~Platform() { common::stats().collect(); }
 
 void Platform::load(const common::ElfFile& elf, const std::string& bootargs)
 {

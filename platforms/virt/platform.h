@@ -42,6 +42,8 @@ constexpr uint64_t kDramBase = 0x8000'0000;
 class Platform {
  public:
   Platform();
+  // Publishes the models' last counts (Stats::collect) while they all still exist.
+  ~Platform();
 
   // Loads the ELF's segments into DRAM, places the device tree, points the HTIF device
   // at tohost/fromhost if the ELF has them, and sets the hart's reset state.
