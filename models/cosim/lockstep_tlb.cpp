@@ -6,18 +6,14 @@
 
 #include <systemc>
 
+#include "models/common/format.h"
 #include "models/common/sim.h"
 
 namespace vmplat::cosim {
 
-namespace {
+using common::hex;
 
-std::string hex(uint64_t v)
-{
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
+namespace {
 
 const char* access_name(cpu::AccessKind k)
 {

@@ -3,8 +3,8 @@
  * c.sw/c.sd on a scratch area) over all eight compressed registers and, for c.mv/c.add/
  * c.slli/c.addi/c.li, the wider register set; one hash per block, the total checked
  * against the value QEMU computes. Reserved encodings and HINTs are never generated. */
-#include <stdio.h>
 
+#include "fuzz.h"
 #include "test.h"
 
 #define BLOCKS 48
@@ -140,30 +140,10 @@ static void generate_block(void)
   emit32(0x00008067); /* ret */
 }
 
-static uint64_t hash_state(uint64_t h)
-{
-  for (unsigned i = 0; i < sizeof s_state / sizeof s_state[0]; ++i)
-    h = (h ^ s_state[i]) * 0x100000001b3UL;
-  return h;
-}
-
 int main(void)
 {
-  static const uint64_t kSeeds[] = {0, 1, 0xffffffffffffffffUL, 0x8000000000000000UL,
-                                    0x7fffffffffffffffUL, 0xffffffff80000000UL, 0x80000000UL};
-  for (unsigned i = 0; i < sizeof s_state / sizeof s_state[0]; ++i)
-    s_state[i] = i < 7 ? kSeeds[i] : rnd();
-  uint64_t total = 0xcbf29ce484222325UL;
-  for (unsigned b = 0; b < BLOCKS; ++b) {
-    generate_block();
-    asm volatile("fence.i" ::: "memory");
-    ((void (*)(uint64_t *))(uintptr_t)CODE)(s_state);
-    total = hash_state(total);
-    char name[32];
-    snprintf(name, sizeof name, "block%02u.hash", b);
-    SHOW(name, hash_state(0xcbf29ce484222325UL));
-    s_state[rnd() % NREGS] = kSeeds[rnd() % 7];
-  }
-  CHECK("fuzz_rvc.total_hash", total, EXPECTED_HASH);
-  return t_done("fuzz_rvc");
+  static const struct fuzz_test test = {
+      "fuzz_rvc", s_state, sizeof s_state / sizeof s_state[0], NREGS, generate_block,
+      (const void *)CODE, rnd, BLOCKS, EXPECTED_HASH};
+  return fuzz_run(&test);
 }
