@@ -15,6 +15,7 @@ using sc_core::sc_time;
 namespace {
 
 constexpr uint64_t kPageSize = 4096;
+constexpr unsigned kDebugPollPeriod = 64;
 // mstatus: what M-mode may write, and the sstatus view (privileged spec 3.1.6, 4.1.1).
 constexpr uint64_t kMstatusWritable = mstatus::kSIE | mstatus::kMIE | mstatus::kSPIE |
                                       mstatus::kMPIE | mstatus::kSPP | mstatus::kMPP |
@@ -231,10 +232,25 @@ void Hart::sync()
 void Hart::thread()
 {
   m_quantum_end = m_cycles + m_quantum_cycles;
+  if (m_debugger && m_debug_halt_at_reset)
+    debug_stop({});
   for (;;) {
     if (common::sim().stop_requested())
       return;
-    check_interrupts();
+    // The debugger is asked whether it wants the hart (Ctrl-C, a client connecting) every
+    // kDebugPollPeriod-th pass, at least once per kDebugPollPeriod quanta: often enough to
+    // answer at once, rarely enough to cost nothing measurable.
+    if (m_debugger && ++m_dbg_poll >= kDebugPollPeriod) {
+      m_dbg_poll = 0;
+      if (m_debugger->wants_stop()) {
+        debug_stop({});
+        continue;
+      }
+    }
+    // An interrupt taken while stepping is the step: the next stop check stops at its
+    // handler, before the handler's first instruction.
+    if (check_interrupts() && m_dbg_step)
+      m_dbg_resumed = false;
     if (m_wfi) {
       wait_for_interrupt();
       m_quantum_end = m_cycles + m_quantum_cycles;
@@ -249,9 +265,9 @@ void Hart::thread()
     recompute_limits();
     const uint64_t budget = m_max_instructions ? m_max_instructions - m_retired : UINT64_MAX;
     if (m_trace)
-      execute<true>(budget);
+      execute_dispatch<true>(budget);
     else
-      execute<false>(budget);
+      execute_dispatch<false>(budget);
     if (m_cycles >= m_quantum_end) {
       sync();
       m_quantum_end = m_cycles + m_quantum_cycles;
@@ -901,13 +917,56 @@ bool Hart::amo(uint64_t va, Op op, uint64_t operand, uint64_t& old)
 // Execution
 
 template <bool kTrace>
+void Hart::execute_dispatch(uint64_t budget)
+{
+  if (m_debug_mode)
+    execute<kTrace, true>(budget);
+  else
+    execute<kTrace, false>(budget);
+}
+
+template <bool kTrace, bool kDebug>
 void Hart::execute(uint64_t budget)
 {
   uint64_t* const x = m_x;
   while (budget && m_cycles < m_stop_cycle) {
+    // Debug mode stops before an instruction at a breakpoint, and after each step, except
+    // on the attempt a resume starts with (the debugger resumes from where it stopped).
+    [[maybe_unused]] bool resumed = false;
+    if constexpr (kDebug) {
+      resumed = m_dbg_resumed;
+      m_dbg_resumed = false;
+      if (!resumed) {
+        StopEvent ev;
+        const auto bp = std::find_if(m_breakpoints.begin(), m_breakpoints.end(),
+                                     [this](const Breakpoint& b) { return b.pc == m_pc; });
+        if (bp != m_breakpoints.end()) {
+          ev.cause = StopEvent::Cause::kBreakpoint;
+          ev.hardware = bp->hardware;
+        } else if (m_dbg_step) {
+          ev.cause = StopEvent::Cause::kStep;
+        }
+        if (bp != m_breakpoints.end() || m_dbg_step) {
+          debug_stop(ev);
+          continue;
+        }
+      }
+    }
     const Insn* ip = fetch();
     if (!ip)
       continue;  // the fetch trapped; m_pc is the handler
+    if constexpr (kDebug) {
+      // A watchpoint stops before the access (GDB's RISC-V watchpoints are nonsteppable:
+      // it steps over the access itself). The fetch is done and stays counted once.
+      StopEvent ev;
+      if (!resumed && !m_watchpoints.empty() && watch_hit(*ip, x[ip->rs1], ev)) {
+        const uint64_t at = m_pc;
+        debug_stop(ev);
+        if (m_pc != at || ip->op == Op::kUndecoded)
+          continue;  // the debugger moved pc or rewrote this instruction: fetch again
+        m_dbg_resumed = false;  // the resumed attempt is this one
+      }
+    }
     // A store to this very code clears the slot `ip` points to: every field the cases
     // need is read before their memory access (the trace keeps a copy for its line).
     const Insn& in = kTrace ? (m_trace_insn = *ip) : *ip;
@@ -1170,8 +1229,121 @@ void Hart::execute(uint64_t budget)
   }
 }
 
-template void Hart::execute<false>(uint64_t);
-template void Hart::execute<true>(uint64_t);
+template void Hart::execute_dispatch<false>(uint64_t);
+template void Hart::execute_dispatch<true>(uint64_t);
+
+// ---------------------------------------------------------------------------------------
+// Debugging
+
+void Hart::set_debugger(Debugger* debugger, bool halt_at_reset)
+{
+  m_debugger = debugger;
+  m_debug_halt_at_reset = debugger && halt_at_reset;
+  update_debug_mode();
+}
+
+void Hart::update_debug_mode()
+{
+  m_debug_mode =
+      m_debugger && (m_dbg_step || !m_breakpoints.empty() || !m_watchpoints.empty());
+}
+
+void Hart::debug_stop(const StopEvent& event)
+{
+  const Resume how = m_debugger->stopped(event);
+  m_dbg_step = how == Resume::kStep;
+  m_dbg_resumed = true;
+  update_debug_mode();
+  if (common::sim().stop_requested())
+    m_stop_cycle = 0;  // killed by the debugger
+}
+
+void Hart::debug_breakpoint(uint64_t pc, bool hardware, bool insert)
+{
+  const auto same = [&](const Breakpoint& b) { return b.pc == pc && b.hardware == hardware; };
+  const auto it = std::find_if(m_breakpoints.begin(), m_breakpoints.end(), same);
+  if (insert && it == m_breakpoints.end())
+    m_breakpoints.push_back({pc, hardware});
+  else if (!insert && it != m_breakpoints.end())
+    m_breakpoints.erase(it);
+  update_debug_mode();
+}
+
+void Hart::debug_watchpoint(uint64_t addr, uint64_t len, WatchKind kind, bool insert)
+{
+  const auto same = [&](const Watchpoint& w) {
+    return w.addr == addr && w.len == len && w.kind == kind;
+  };
+  const auto it = std::find_if(m_watchpoints.begin(), m_watchpoints.end(), same);
+  if (insert && it == m_watchpoints.end())
+    m_watchpoints.push_back({addr, len, kind});
+  else if (!insert && it != m_watchpoints.end())
+    m_watchpoints.erase(it);
+  update_debug_mode();
+}
+
+void Hart::debug_clear()
+{
+  m_breakpoints.clear();
+  m_watchpoints.clear();
+  m_dbg_step = false;
+  update_debug_mode();
+}
+
+bool Hart::watch_hit(const Insn& in, uint64_t rs1_value, StopEvent& event) const
+{
+  unsigned size = 0;
+  bool reads = false, writes = false;
+  switch (in.op) {
+    case Op::kLb: case Op::kLbu: size = 1; reads = true; break;
+    case Op::kLh: case Op::kLhu: size = 2; reads = true; break;
+    case Op::kLw: case Op::kLwu: size = 4; reads = true; break;
+    case Op::kLd: size = 8; reads = true; break;
+    case Op::kSb: size = 1; writes = true; break;
+    case Op::kSh: size = 2; writes = true; break;
+    case Op::kSw: size = 4; writes = true; break;
+    case Op::kSd: size = 8; writes = true; break;
+    case Op::kLrW: size = 4; reads = true; break;
+    case Op::kLrD: size = 8; reads = true; break;
+    case Op::kScW: size = 4; writes = true; break;
+    case Op::kScD: size = 8; writes = true; break;
+    default:
+      if (in.op > Op::kScW && in.op <= Op::kAmomaxuW)
+        size = 4;
+      else if (in.op > Op::kScD && in.op <= Op::kAmomaxuD)
+        size = 8;
+      else
+        return false;
+      reads = writes = true;
+  }
+  const uint64_t lo = rs1_value + uint64_t(int64_t(in.imm));
+  for (const Watchpoint& w : m_watchpoints) {
+    const bool kind = w.kind == WatchKind::kAccess || (w.kind == WatchKind::kWrite ? writes : reads);
+    if (kind && lo < w.addr + w.len && w.addr < lo + size) {
+      event.cause = StopEvent::Cause::kWatchpoint;
+      event.watch = w.kind;
+      event.data_addr = std::max(lo, w.addr);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Hart::poke_csr(uint16_t csr, uint64_t value)
+{
+  if ((csr >> 10) == 3)
+    return false;  // read-only
+  return csr_write(csr, value) == CsrStatus::kOk;
+}
+
+bool Hart::debug_access(uint64_t pa, uint8_t* buf, unsigned len, bool write)
+{
+  if (!phys_access(pa, buf, len, write, true))
+    return false;
+  if (write)
+    note_code_write(pa, len);
+  return true;
+}
 
 void Hart::trace_insn(Priv priv, uint64_t pc, const Insn& in)
 {

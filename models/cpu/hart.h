@@ -20,6 +20,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/common/stats.h"
+#include "models/cpu/debug_if.h"
 #include "models/cpu/decode.h"
 #include "models/cpu/irq_if.h"
 #include "models/cpu/riscv.h"
@@ -69,6 +70,29 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   // True while the hart sleeps in WFI.
   bool in_wfi() const { return m_wfi; }
 
+  // Debugging (models/cpu/debug_if.h). The debugger calls these only while the hart is
+  // stopped in Debugger::stopped(), or before the simulation starts.
+  void set_debugger(Debugger* debugger, bool halt_at_reset);
+  void debug_breakpoint(uint64_t pc, bool hardware, bool insert);
+  void debug_watchpoint(uint64_t addr, uint64_t len, WatchKind kind, bool insert);
+  // Removes every breakpoint and watchpoint (the debugger detached or went away).
+  void debug_clear();
+  void set_reg(unsigned i, uint64_t value)
+  {
+    if (i & 31)
+      m_x[i & 31] = value;
+  }
+  void set_pc(uint64_t pc) { m_pc = pc; }
+  // Writes a CSR as M-mode software would (with its side effects on translation state);
+  // false if it is not implemented or read-only.
+  bool poke_csr(uint16_t csr, uint64_t value);
+  void set_priv_debug(Priv p) { set_priv(p); }
+  // The translation context of a data access in the current state (MPRV applies).
+  XlateContext xlate_context() const { return {m_priv, m_mstatus, m_satp, 0}; }
+  // A physical access with no timing and no side effect on devices (transport_dbg), that
+  // drops decoded instructions it overwrites; false where nothing answers.
+  bool debug_access(uint64_t pa, uint8_t* buf, unsigned len, bool write);
+
  private:
   // Decoded instructions of one physical page, one slot per 2-byte offset. line_mask has a
   // bit per 64-byte line that holds decoded instructions, so a store to data that shares a
@@ -81,8 +105,14 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   enum class CsrStatus { kOk, kIllegal };
 
   void thread();
-  template <bool kTrace>
+  template <bool kTrace, bool kDebug>
   void execute(uint64_t budget);
+  template <bool kTrace>
+  void execute_dispatch(uint64_t budget);
+  // Debug mode: stop checks before each instruction (breakpoints, watchpoints, steps).
+  void debug_stop(const StopEvent& event);
+  void update_debug_mode();
+  bool watch_hit(const Insn& in, uint64_t rs1_value, StopEvent& event) const;
   void sync();
   void wait_for_interrupt();
   sc_core::sc_time local_time() const;
@@ -208,6 +238,25 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   unsigned m_trace_mem_size = 0;
   bool m_trace_mem_write = false;
   Insn m_trace_insn;
+
+  // Debugging. m_debug_mode selects the execute loop with stop checks; the first attempt
+  // after a resume (m_dbg_resumed) is not stopped again at the same place.
+  struct Breakpoint {
+    uint64_t pc;
+    bool hardware;
+  };
+  struct Watchpoint {
+    uint64_t addr, len;
+    WatchKind kind;
+  };
+  Debugger* m_debugger = nullptr;
+  bool m_debug_halt_at_reset = false;
+  bool m_debug_mode = false;
+  bool m_dbg_step = false;
+  bool m_dbg_resumed = false;
+  unsigned m_dbg_poll = 0;
+  std::vector<Breakpoint> m_breakpoints;
+  std::vector<Watchpoint> m_watchpoints;
 
   // Statistics.
   uint64_t m_exceptions[16] = {};
