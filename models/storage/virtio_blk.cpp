@@ -161,6 +161,7 @@ VirtioBlk::VirtioBlk(sc_core::sc_module_name name)
   reset();
 
   tsock.register_b_transport(this, &VirtioBlk::b_transport);
+  tsock.register_transport_dbg(this, &VirtioBlk::transport_dbg);
   SC_HAS_PROCESS(VirtioBlk);
   SC_THREAD(worker);
 }
@@ -217,6 +218,21 @@ void VirtioBlk::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& dela
     write_reg(off, len, value, delay);
   }
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// A debugger reads the registers as the guest would, without side effects (read_reg has
+// none); writing them could start a request, so a debug write is refused.
+unsigned VirtioBlk::transport_dbg(tlm::tlm_generic_payload& tx)
+{
+  const unsigned len = tx.get_data_length();
+  if (!tx.is_read() || tx.get_byte_enable_ptr() || len == 0 || len > 8) {
+    tx.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return 0;
+  }
+  const uint64_t value = read_reg(tx.get_address(), len);
+  std::memcpy(tx.get_data_ptr(), &value, len);
+  tx.set_response_status(tlm::TLM_OK_RESPONSE);
+  return len;
 }
 
 uint64_t VirtioBlk::config_bytes(uint64_t off, unsigned len) const

@@ -87,6 +87,7 @@ class VirtioBlk : public sc_core::sc_module {
   enum class Outcome { kDone, kBroken };
 
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  unsigned transport_dbg(tlm::tlm_generic_payload& tx);
   uint64_t read_reg(uint64_t off, unsigned len) const;
   void write_reg(uint64_t off, unsigned len, uint64_t value, const sc_core::sc_time& delay);
   uint64_t config_bytes(uint64_t off, unsigned len) const;
