@@ -222,6 +222,26 @@ TEST_CASE("virtio-blk: identity registers and config space of a modern device")
   CHECK(b.reg(kQueueNumMax) == 0);
 }
 
+TEST_CASE("virtio-blk: a debugger reads the registers and cannot write them")
+{
+  configure("disk.size", "1M");
+  Bench b;
+  uint32_t v = 0;
+  CHECK(b.cpu.debug(tlm::TLM_READ_COMMAND, kSlot + kMagic, reinterpret_cast<uint8_t*>(&v), 4) ==
+        4);
+  CHECK(v == 0x74726976);
+  uint64_t capacity = 0;
+  CHECK(b.cpu.debug(tlm::TLM_READ_COMMAND, kSlot + kConfig,
+                    reinterpret_cast<uint8_t*>(&capacity), 8) == 8);
+  CHECK(capacity == 2048);
+  b.reg(kStatus, kAck);
+  v = kAck | kDriver;
+  CHECK(b.cpu.debug(tlm::TLM_WRITE_COMMAND, kSlot + kStatus, reinterpret_cast<uint8_t*>(&v),
+                    4) == 0);
+  CHECK(b.cpu.last_status == tlm::TLM_COMMAND_ERROR_RESPONSE);
+  CHECK(b.reg(kStatus) == kAck);
+}
+
 TEST_CASE("virtio-blk: an empty slot reads as no device")
 {
   configure("disk.size", "0");
