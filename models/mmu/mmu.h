@@ -32,12 +32,17 @@
 // is atomic with respect to the hart and the PTE cannot change under it; no re-walk is ever
 // needed.
 //
+// Debugger interface (the GDB stub's monitor commands): debug_walk(), explain(),
+// debug_map() and, per TLB level, TlbLevel::entries()/dump(). None of them changes any
+// state: PTEs are read with transport_dbg, and no TLB, PWC, A/D bit or statistic moves.
+//
 // Permission failures on a TLB hit are not trusted: the MMU re-walks and decides from the
 // page table in memory (like QEMU), so software that upgrades a PTE without SFENCE.VMA sees
 // no spurious fault, and a store to an entry without D always reaches the walker.
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include <systemc>
 
@@ -79,6 +84,31 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   TlbLevel& dtlb() { return m_dtlb; }
   TlbLevel& l2tlb() { return m_l2tlb; }
 
+  // A walk with every detail and no side effect (for debuggers).
+  struct DebugWalk {
+    bool translated = false;         // translation applies: not M mode, satp not Bare
+    cpu::Priv priv = cpu::Priv::kM;  // the access's effective privilege (MPRV applied)
+    unsigned levels = 0;             // table levels of satp's mode: 3 (Sv39), 4 (Sv48)
+    PageTableWalker::Steps steps{};  // the PTEs read, root first
+    bool leaf = false;               // a well-formed leaf was found
+    uint64_t pte = 0, pte_addr = 0;  // the leaf PTE and its address
+    unsigned level = 0;              // the leaf's level: 0 = 4 KiB, 1 = 2 MiB, ...
+    bool global = false;             // G on the leaf or above it
+    uint64_t pa = 0;                 // va's physical address: leaf found, or not translated
+    bool permitted = false;          // the access would succeed
+    bool ad_update = false;          // ... and the walker would set A (and D) first
+    uint8_t cause = 0;               // when not permitted: the exception code (tval = va)
+    FaultReason reason = FaultReason::kNone;  // and why
+  };
+  DebugWalk debug_walk(uint64_t va, cpu::AccessKind kind, const cpu::XlateContext& ctx);
+  // debug_walk() as text: each PTE read (address, value, flags, PPN), the result (pa and
+  // page size, or the fault and why) and the TLB entries that currently match the page.
+  std::string explain(uint64_t va, cpu::AccessKind kind, const cpu::XlateContext& ctx);
+  // The physical address va maps to in ctx's address space as a load sees it (MPRV
+  // applies), ignoring R/W/X/U/SUM/MXR and A/D: what a debugger reads. pa = va when
+  // translation does not apply; false when va is not canonical or not mapped.
+  bool debug_map(uint64_t va, const cpu::XlateContext& ctx, uint64_t& pa);
+
  private:
   enum class AdPolicy : uint8_t { kHardware, kFault };
 
@@ -112,6 +142,21 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   static bool ad_set(uint8_t flags, cpu::AccessKind kind)
   {
     return (flags & pte::kA) && (kind != cpu::AccessKind::kStore || (flags & pte::kD));
+  }
+  // The checks after a walk found a leaf (steps 5 and 7): kNone, with ad_update when the
+  // walker must set A/D first; else kPermission or kAdClear.
+  FaultReason check_leaf(uint8_t flags, cpu::Priv priv, cpu::AccessKind kind, uint64_t mstatus,
+                         bool& ad_update) const
+  {
+    ad_update = false;
+    if (!permitted(flags, priv, kind, mstatus))
+      return FaultReason::kPermission;
+    if (!ad_set(flags, kind)) {
+      if (m_ad_policy == AdPolicy::kFault)
+        return FaultReason::kAdClear;
+      ad_update = true;
+    }
+    return FaultReason::kNone;
   }
   static uint64_t physical(const TlbEntry& e, uint64_t va)
   {
