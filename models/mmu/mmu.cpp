@@ -5,6 +5,7 @@
 
 #include "models/common/config.h"
 #include "models/common/time.h"
+#include "models/mmu/event_trace.h"
 
 namespace vmplat::mmu {
 
@@ -83,6 +84,7 @@ Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
       m_itlb("mmu.itlb", {32, 32, "plru", 0, false}, m_tlb_levels),
       m_dtlb("mmu.dtlb", {32, 32, "plru", 0, false}, m_tlb_levels),
       m_l2tlb("mmu.l2tlb", {512, 4, "plru", 6, true}, m_tlb_levels),
+      m_trace(EventTrace::from_config()),
       m_ad_updates(common::stats().counter("mmu.walker.ad_updates",
                                            "PTEs written back to set A and/or D (hardware)")),
       m_rewalks(common::stats().counter(
@@ -101,6 +103,8 @@ Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
       "mmu.page_faults", "page faults of all kinds",
       [pf] { return double(pf[0]->value() + pf[1]->value() + pf[2]->value()); }, true);
 }
+
+Mmu::~Mmu() = default;
 
 bool Mmu::supports_satp_mode(unsigned mode) const
 {
@@ -172,8 +176,15 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   TlbLevel& l1 = kind == AccessKind::kFetch ? m_itlb : m_dtlb;
   const uint64_t vpn = (va >> 12) & m_vpn_mask;
   const uint16_t asid = cpu::satp::asid(ctx.satp);
+  EventTrace* const trace = m_trace.get();
+  if (trace) {
+    trace->begin_access(now(), kind, va, asid);
+    if (!l1_hit)
+      trace->miss(l1.short_name());
+  }
   out.cycles += l1.take_busy_cycles();
   TlbEntry e;
+  bool rewalk = l1_hit;
   if (l1_hit) {
     ++m_rewalks;
   } else if (m_l2tlb.enabled()) {
@@ -183,12 +194,17 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
     if (hit) {
       if (permitted(hit->flags, priv, kind, ctx.mstatus) && ad_set(hit->flags, kind)) {
         e = *hit;
-        l1.fill(e);
+        const TlbFill filled = l1.fill(e);
+        if (trace)
+          trace->fill(l1.short_name(), e, filled);
         out.cycles += l1.take_busy_cycles();
         out.pa = physical(e, va);
         return true;
       }
       ++m_rewalks;
+      rewalk = true;
+    } else if (trace) {
+      trace->miss(m_l2tlb.short_name());
     }
   }
 
@@ -196,7 +212,9 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   const sc_core::sc_time start = m_cpu_period * double(ctx.local_cycles + out.cycles);
   sc_core::sc_time t = start;
   const unsigned levels = levels_of(ctx.satp);
-  const PageTableWalker::Walk w = m_walker.walk(ctx.satp, levels, vpn, t, false, nullptr);
+  PageTableWalker::Steps steps;  // written only when traced
+  const PageTableWalker::Walk w =
+      m_walker.walk(ctx.satp, levels, vpn, t, false, trace ? &steps : nullptr);
   const bool leaf = w.outcome == PageTableWalker::Outcome::kLeaf;
   uint64_t pte_value = w.pte;
   FaultReason reason = w.fault;
@@ -214,8 +232,23 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   const uint64_t walk_cycles = common::to_cycles(t - start, m_cpu_period);
   m_walker.record_latency(walk_cycles);
   out.cycles += walk_cycles;
+  auto trace_walk = [&](uint8_t cause, uint64_t pa) {
+    EventTrace::WalkLine line;
+    line.steps = &steps;
+    line.latency = walk_cycles;
+    line.leaf = leaf;
+    line.flags = uint8_t(w.pte);
+    line.pa = pa;
+    line.cause = cause;
+    line.reason = reason;
+    line.ad_update = ad_update;
+    line.rewalk = rewalk;
+    trace->walk(line);
+  };
   if (reason != FaultReason::kNone) {
     fault(reason != FaultReason::kPteBusError && reason != FaultReason::kAdBusError, kind, va, out);
+    if (trace)
+      trace_walk(out.cause, 0);
     return false;
   }
 
@@ -227,11 +260,17 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   e.global = w.global;
   e.flags = uint8_t(pte_value);
   out.pa = physical(e, va);
+  if (trace)
+    trace_walk(0, out.pa);
   if (m_l2tlb.enabled()) {
-    m_l2tlb.fill(e);
+    const TlbFill filled = m_l2tlb.fill(e);
+    if (trace)
+      trace->fill(m_l2tlb.short_name(), e, filled);
     out.cycles += m_l2tlb.take_busy_cycles();
   }
-  l1.fill(e);
+  const TlbFill filled = l1.fill(e);
+  if (trace)
+    trace->fill(l1.short_name(), e, filled);
   out.cycles += l1.take_busy_cycles();
   return true;
 }
@@ -423,10 +462,14 @@ void Mmu::satp_written(uint64_t old_satp, uint64_t new_satp)
     return;
   // A TLB without ASID tags cannot tell address spaces apart: a satp write flushes it.
   const FlushRequest all;
+  if (m_trace)
+    m_trace->begin_fence(now());
   for (TlbLevel* t : {&m_itlb, &m_dtlb, &m_l2tlb}) {
     if (t->asid_bits() != 0)
       continue;
-    t->flush(all, TlbLevel::FlushKind::kSatp);
+    const unsigned n = t->flush(all, TlbLevel::FlushKind::kSatp);
+    if (m_trace && t->enabled())
+      m_trace->flush(t->short_name(), TlbLevel::FlushKind::kSatp, false, 0, false, 0, n);
   }
 }
 
@@ -441,8 +484,12 @@ void Mmu::sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asi
                                           : TlbLevel::FlushKind::kVaddr)
                               : (has_asid ? TlbLevel::FlushKind::kAsid
                                           : TlbLevel::FlushKind::kAll);
+  if (m_trace)
+    m_trace->begin_fence(now());
   for (TlbLevel* t : {&m_itlb, &m_dtlb, &m_l2tlb}) {
-    t->flush(r, kind);
+    const unsigned n = t->flush(r, kind);
+    if (m_trace && t->enabled())
+      m_trace->flush(t->short_name(), kind, has_vaddr, vaddr, has_asid, asid, n);
   }
   // Non-leaf PTEs are ordered only by a fence without an address (spec 4.2.1).
   if (!has_vaddr)

@@ -15,6 +15,7 @@
 //   mmu.satp_modes        sv39 | sv39+sv48 (default)   translation modes satp accepts
 //   mmu.walker.ad_policy  hardware (default) | fault   A/D: set by the walker, or Svade
 //                                                      page faults
+//   mmu.trace.{file,events,vaddr}                      the event trace (mmu::EventTrace)
 //   defaults: itlb and dtlb 32 entries fully associative plru, hit latency 0;
 //             l2tlb 512 entries 4-way plru, hit latency 6; pwc 8 entries.
 //
@@ -32,6 +33,10 @@
 // is atomic with respect to the hart and the PTE cannot change under it; no re-walk is ever
 // needed.
 //
+// Event trace (mmu.trace.file): miss, fill, evict, flush and walk lines are written from
+// translate_slow(), sfence_vma() and satp_written() only, so the hit paths are unchanged;
+// set_clock() gives the lines the hart's cycle count.
+//
 // Debugger interface (the GDB stub's monitor commands): debug_walk(), explain(),
 // debug_map() and, per TLB level, TlbLevel::entries()/dump(). None of them changes any
 // state: PTEs are read with transport_dbg, and no TLB, PWC, A/D bit or statistic moves.
@@ -42,6 +47,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 
 #include <systemc>
@@ -53,9 +60,12 @@
 
 namespace vmplat::mmu {
 
+class EventTrace;
+
 class Mmu : public sc_core::sc_module, public cpu::Translator {
  public:
   Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period);
+  ~Mmu() override;
 
  private:
   PageTableWalker m_walker;  // declared before isock, which refers to its socket
@@ -83,6 +93,10 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   TlbLevel& itlb() { return m_itlb; }
   TlbLevel& dtlb() { return m_dtlb; }
   TlbLevel& l2tlb() { return m_l2tlb; }
+
+  // The cycle count trace lines carry: the platform passes the hart's cycle count, read
+  // when a traced translation or fence starts. Without a clock the lines carry 0.
+  void set_clock(std::function<uint64_t()> clock) { m_clock = std::move(clock); }
 
   // A walk with every detail and no side effect (for debuggers).
   struct DebugWalk {
@@ -194,6 +208,7 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   bool translate_slow(uint64_t va, cpu::AccessKind kind, const cpu::XlateContext& ctx,
                       cpu::Priv priv, bool l1_hit, cpu::XlateResult& out);
   bool fault(bool page, cpu::AccessKind kind, uint64_t va, cpu::XlateResult& out);
+  uint64_t now() const { return m_clock ? m_clock() : 0; }
 
   sc_core::sc_time m_cpu_period;
   bool m_sv48;
@@ -202,6 +217,8 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   uint64_t m_vpn_mask;    // TLB vpns: the low 9 * m_tlb_levels bits of va >> 12
   TlbLevel m_itlb, m_dtlb, m_l2tlb;
   FastPath m_fast[3];
+  std::function<uint64_t()> m_clock;
+  std::unique_ptr<EventTrace> m_trace;  // null unless mmu.trace.file is set
 
   common::Counter* m_page_faults[3];
   common::Counter* m_access_faults[3];
