@@ -462,14 +462,15 @@ void Mmu::satp_written(uint64_t old_satp, uint64_t new_satp)
     return;
   // A TLB without ASID tags cannot tell address spaces apart: a satp write flushes it.
   const FlushRequest all;
-  if (m_trace)
-    m_trace->begin_fence(now());
+  EventTrace* const trace = m_trace.get();
+  if (trace)
+    trace->begin_fence(now());
   for (TlbLevel* t : {&m_itlb, &m_dtlb, &m_l2tlb}) {
     if (t->asid_bits() != 0)
       continue;
     const unsigned n = t->flush(all, TlbLevel::FlushKind::kSatp);
-    if (m_trace && t->enabled())
-      m_trace->flush(t->short_name(), TlbLevel::FlushKind::kSatp, false, 0, false, 0, n);
+    if (trace && t->enabled())
+      trace->flush(t->short_name(), TlbLevel::FlushKind::kSatp, false, 0, false, 0, n);
   }
 }
 
@@ -484,12 +485,13 @@ void Mmu::sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asi
                                           : TlbLevel::FlushKind::kVaddr)
                               : (has_asid ? TlbLevel::FlushKind::kAsid
                                           : TlbLevel::FlushKind::kAll);
-  if (m_trace)
-    m_trace->begin_fence(now());
+  EventTrace* const trace = m_trace.get();
+  if (trace)
+    trace->begin_fence(now());
   for (TlbLevel* t : {&m_itlb, &m_dtlb, &m_l2tlb}) {
     const unsigned n = t->flush(r, kind);
-    if (m_trace && t->enabled())
-      m_trace->flush(t->short_name(), kind, has_vaddr, vaddr, has_asid, asid, n);
+    if (trace && t->enabled())
+      trace->flush(t->short_name(), kind, has_vaddr, vaddr, has_asid, asid, n);
   }
   // Non-leaf PTEs are ordered only by a fence without an address (spec 4.2.1).
   if (!has_vaddr)
