@@ -1,7 +1,7 @@
 # The MMU event trace (tests/system/mmu_trace.py, docs/debugging.md), on a short kernel run
 # (fork, COW, swapping: a fraction of a second):
 #   mmu.trace.counts  lines per event, TLB and access kind equal the statistics; the trace
-#                     changes no statistic and no console output
+#                     changes no statistic and no console output, and is deterministic
 #   mmu.trace.events  mmu.trace.events keeps only the events named
 #   mmu.trace.vaddr   mmu.trace.vaddr keeps only lines of addresses in the range
 #   mmu.trace.errors  bad event names, ranges and files: exit code 2, one line naming the key

@@ -7,7 +7,8 @@ CASE is one of:
   counts   a kernel run (fork, COW, swapping; the ITLB without ASIDs, so satp writes flush
            it) with --mmu-trace and --stats: the lines of each event, TLB and access kind
            equal the statistics exactly, and the statistics (but sim.host_*), the console
-           and stderr equal those of the same run without the trace
+           and stderr equal those of the same run without the trace; a second traced run
+           writes the same trace
   events   mmu.trace.events=walk writes walk lines only, one per walk
   vaddr    mmu.trace.vaddr keeps only lines whose va is in the range (and flushes by no
            address); fewer lines than unfiltered, but some; LO+SIZE equals LO-HI
@@ -109,6 +110,9 @@ def case_counts(r):
         fail("console output or stderr differs with the trace")
     if "PASS randacc" not in out:
         fail("the workload did not pass:\n" + out[-2000:])
+    again, _, _, _ = r.traced("again")
+    if again != events:
+        fail("two identical runs give different traces")
 
     count = collections.Counter()
     sums = collections.Counter()
