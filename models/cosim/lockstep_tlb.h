@@ -34,6 +34,8 @@ class LockstepTlb : public mmu::Tlb {
   // The TLB under test sets the pace (the RTL's flush sweep).
   uint64_t take_busy_cycles() override;
   std::string describe() const override;
+  // The reference's entries: the RTL cannot list its own.
+  std::optional<std::vector<mmu::TlbSlot>> entries() const override { return m_ref->entries(); }
 
   bool mismatched() const { return m_mismatched; }
   // The report of the first mismatch (empty while there is none).

@@ -1,7 +1,11 @@
 #include "models/mmu/mmu.h"
 
+#include <cinttypes>
+#include <cstdio>
+
 #include "models/common/config.h"
 #include "models/common/time.h"
+#include "models/mmu/event_trace.h"
 
 namespace vmplat::mmu {
 
@@ -15,6 +19,48 @@ constexpr uint8_t kAccessFaultCause[3] = {cpu::exc::kInstrAccessFault,
                                           cpu::exc::kLoadAccessFault,
                                           cpu::exc::kStoreAccessFault};
 const char* const kKindNames[3] = {"fetch", "load", "store"};
+const char* const kPageSizes[4] = {"4 KiB", "2 MiB", "1 GiB", "512 GiB"};
+
+const char* priv_name(cpu::Priv p)
+{
+  switch (p) {
+    case cpu::Priv::kU: return "U";
+    case cpu::Priv::kS: return "S";
+    case cpu::Priv::kM: return "M";
+  }
+  return "?";
+}
+
+template <typename... Args>
+std::string format(const char* fmt, Args... args)
+{
+  char buf[256];
+  std::snprintf(buf, sizeof buf, fmt, args...);
+  return buf;
+}
+
+// Why a leaf does not permit an access, in the order Mmu::permitted checks (spec 4.3.2
+// step 5).
+std::string permission_text(uint8_t flags, cpu::Priv priv, AccessKind kind, uint64_t mstatus)
+{
+  if (flags & pte::kU) {
+    if (priv == cpu::Priv::kS && kind == AccessKind::kFetch)
+      return "S mode never executes from a U page";
+    if (priv == cpu::Priv::kS && !(mstatus & cpu::mstatus::kSUM))
+      return "a U page, and S-mode loads and stores reach U pages only with mstatus.SUM = 1";
+  } else if (priv == cpu::Priv::kU) {
+    return "U mode cannot access a page without U";
+  }
+  switch (kind) {
+    case AccessKind::kFetch: return "the page is not executable (X = 0)";
+    case AccessKind::kLoad:
+      return flags & pte::kX ? "the page is not readable (R = 0; X = 1 counts only with "
+                               "mstatus.MXR = 1)"
+                             : "the page is not readable (R = 0, X = 0)";
+    case AccessKind::kStore: return "the page is not writable (W = 0)";
+  }
+  return "?";
+}
 
 bool sv48_configured()
 {
@@ -38,6 +84,7 @@ Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
       m_itlb("mmu.itlb", {32, 32, "plru", 0, false}, m_tlb_levels),
       m_dtlb("mmu.dtlb", {32, 32, "plru", 0, false}, m_tlb_levels),
       m_l2tlb("mmu.l2tlb", {512, 4, "plru", 6, true}, m_tlb_levels),
+      m_trace(EventTrace::from_config()),
       m_ad_updates(common::stats().counter("mmu.walker.ad_updates",
                                            "PTEs written back to set A and/or D (hardware)")),
       m_rewalks(common::stats().counter(
@@ -56,6 +103,8 @@ Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
       "mmu.page_faults", "page faults of all kinds",
       [pf] { return double(pf[0]->value() + pf[1]->value() + pf[2]->value()); }, true);
 }
+
+Mmu::~Mmu() = default;
 
 bool Mmu::supports_satp_mode(unsigned mode) const
 {
@@ -127,8 +176,15 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   TlbLevel& l1 = kind == AccessKind::kFetch ? m_itlb : m_dtlb;
   const uint64_t vpn = (va >> 12) & m_vpn_mask;
   const uint16_t asid = cpu::satp::asid(ctx.satp);
+  EventTrace* const trace = m_trace.get();
+  if (trace) {
+    trace->begin_access(now(), kind, va, asid);
+    if (!l1_hit)
+      trace->miss(l1.short_name());
+  }
   out.cycles += l1.take_busy_cycles();
   TlbEntry e;
+  bool rewalk = l1_hit;
   if (l1_hit) {
     ++m_rewalks;
   } else if (m_l2tlb.enabled()) {
@@ -138,12 +194,17 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
     if (hit) {
       if (permitted(hit->flags, priv, kind, ctx.mstatus) && ad_set(hit->flags, kind)) {
         e = *hit;
-        l1.fill(e);
+        const TlbFill filled = l1.fill(e);
+        if (trace)
+          trace->fill(l1.short_name(), e, filled);
         out.cycles += l1.take_busy_cycles();
         out.pa = physical(e, va);
         return true;
       }
       ++m_rewalks;
+      rewalk = true;
+    } else if (trace) {
+      trace->miss(m_l2tlb.short_name());
     }
   }
 
@@ -151,35 +212,45 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   const sc_core::sc_time start = m_cpu_period * double(ctx.local_cycles + out.cycles);
   sc_core::sc_time t = start;
   const unsigned levels = levels_of(ctx.satp);
-  const PageTableWalker::Walk w = m_walker.walk(ctx.satp, levels, vpn, t, false);
-  auto finish = [&] {
-    const uint64_t walk_cycles = common::to_cycles(t - start, m_cpu_period);
-    m_walker.record_latency(walk_cycles);
-    out.cycles += walk_cycles;
-  };
-  if (w.outcome != PageTableWalker::Outcome::kLeaf) {
-    finish();
-    return fault(w.outcome == PageTableWalker::Outcome::kPageFault, kind, va, out);
-  }
+  PageTableWalker::Steps steps;  // written only when traced
+  const PageTableWalker::Walk w =
+      m_walker.walk(ctx.satp, levels, vpn, t, false, trace ? &steps : nullptr);
+  const bool leaf = w.outcome == PageTableWalker::Outcome::kLeaf;
   uint64_t pte_value = w.pte;
-  if (!permitted(uint8_t(pte_value), priv, kind, ctx.mstatus)) {
-    finish();
-    return fault(true, kind, va, out);
-  }
-  if (!ad_set(uint8_t(pte_value), kind)) {
-    if (m_ad_policy == AdPolicy::kFault) {
-      finish();
-      return fault(true, kind, va, out);
-    }
-    // Step 7, atomic by construction (see the header).
-    pte_value |= pte::kA | (kind == AccessKind::kStore ? pte::kD : 0);
-    ++m_ad_updates;
-    if (!m_walker.write_pte(w.pte_addr, pte_value, t)) {
-      finish();
-      return fault(false, kind, va, out);
+  FaultReason reason = w.fault;
+  bool ad_update = false;
+  if (leaf) {
+    reason = check_leaf(uint8_t(pte_value), priv, kind, ctx.mstatus, ad_update);
+    if (ad_update) {
+      // Step 7, atomic by construction (see the header).
+      pte_value |= pte::kA | (kind == AccessKind::kStore ? pte::kD : 0);
+      ++m_ad_updates;
+      if (!m_walker.write_pte(w.pte_addr, pte_value, t))
+        reason = FaultReason::kAdBusError;
     }
   }
-  finish();
+  const uint64_t walk_cycles = common::to_cycles(t - start, m_cpu_period);
+  m_walker.record_latency(walk_cycles);
+  out.cycles += walk_cycles;
+  auto trace_walk = [&](uint8_t cause, uint64_t pa) {
+    EventTrace::WalkLine line;
+    line.steps = &steps;
+    line.latency = walk_cycles;
+    line.leaf = leaf;
+    line.flags = uint8_t(w.pte);
+    line.pa = pa;
+    line.cause = cause;
+    line.reason = reason;
+    line.ad_update = ad_update;
+    line.rewalk = rewalk;
+    trace->walk(line);
+  };
+  if (reason != FaultReason::kNone) {
+    fault(reason != FaultReason::kPteBusError && reason != FaultReason::kAdBusError, kind, va, out);
+    if (trace)
+      trace_walk(out.cause, 0);
+    return false;
+  }
 
   e.level = uint8_t(w.level);
   const uint64_t low_mask = (1ull << (9 * w.level)) - 1;
@@ -188,48 +259,200 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   e.asid = asid;
   e.global = w.global;
   e.flags = uint8_t(pte_value);
+  out.pa = physical(e, va);
+  if (trace)
+    trace_walk(0, out.pa);
   if (m_l2tlb.enabled()) {
-    m_l2tlb.fill(e);
+    const TlbFill filled = m_l2tlb.fill(e);
+    if (trace)
+      trace->fill(m_l2tlb.short_name(), e, filled);
     out.cycles += m_l2tlb.take_busy_cycles();
   }
-  l1.fill(e);
+  const TlbFill filled = l1.fill(e);
+  if (trace)
+    trace->fill(l1.short_name(), e, filled);
   out.cycles += l1.take_busy_cycles();
-  out.pa = physical(e, va);
   return true;
 }
 
 bool Mmu::translate_debug(uint64_t va, AccessKind kind, const cpu::XlateContext& ctx,
                           cpu::XlateResult& out)
 {
-  const cpu::Priv priv = effective_priv(kind, ctx);
+  const DebugWalk d = debug_walk(va, kind, ctx);
   out.cycles = 0;
-  const unsigned k = unsigned(kind);
-  if (priv == cpu::Priv::kM || cpu::satp::mode(ctx.satp) == cpu::satp::kModeBare ||
-      !supports_satp_mode(cpu::satp::mode(ctx.satp))) {
-    out.pa = va;
-    return true;
+  if (!d.permitted) {
+    out.cause = d.cause;
+    out.tval = va;
+    return false;
   }
-  out.cause = kPageFaultCause[k];
-  out.tval = va;
-  const unsigned levels = levels_of(ctx.satp);
-  if (!canonical(va, levels))
-    return false;
-  sc_core::sc_time t = m_cpu_period * double(ctx.local_cycles);
+  out.pa = d.pa;
+  return true;
+}
+
+Mmu::DebugWalk Mmu::debug_walk(uint64_t va, AccessKind kind, const cpu::XlateContext& ctx)
+{
+  DebugWalk d;
+  d.priv = effective_priv(kind, ctx);
+  const unsigned mode = cpu::satp::mode(ctx.satp);
+  if (d.priv == cpu::Priv::kM || mode == cpu::satp::kModeBare || !supports_satp_mode(mode)) {
+    d.pa = va;
+    d.permitted = true;
+    return d;
+  }
+  d.translated = true;
+  d.levels = levels_of(ctx.satp);
+  const unsigned k = unsigned(kind);
+  d.cause = kPageFaultCause[k];
+  if (!canonical(va, d.levels)) {
+    d.reason = FaultReason::kNonCanonical;
+    return d;
+  }
+  sc_core::sc_time t = sc_core::SC_ZERO_TIME;  // transport_dbg takes no time
   const PageTableWalker::Walk w =
-      m_walker.walk(ctx.satp, levels, (va >> 12) & m_vpn_mask, t, true);
-  if (w.outcome == PageTableWalker::Outcome::kAccessFault)
-    out.cause = kAccessFaultCause[k];
-  if (w.outcome != PageTableWalker::Outcome::kLeaf)
-    return false;
-  const uint8_t flags = uint8_t(w.pte);
-  // With the hardware policy the access would set A/D and succeed.
-  if (!permitted(flags, priv, kind, ctx.mstatus) ||
-      (m_ad_policy == AdPolicy::kFault && !ad_set(flags, kind)))
-    return false;
+      m_walker.walk(ctx.satp, d.levels, (va >> 12) & m_vpn_mask, t, true, &d.steps);
+  if (w.outcome != PageTableWalker::Outcome::kLeaf) {
+    if (w.outcome == PageTableWalker::Outcome::kAccessFault)
+      d.cause = kAccessFaultCause[k];
+    d.reason = w.fault;
+    return d;
+  }
+  d.leaf = true;
+  d.pte = w.pte;
+  d.pte_addr = w.pte_addr;
+  d.level = w.level;
+  d.global = w.global;
   TlbEntry e;
   e.level = uint8_t(w.level);
   e.ppn = (w.pte >> 10) & ((1ull << 44) - 1);
-  out.pa = physical(e, va);
+  d.pa = physical(e, va);
+  // With the hardware policy the access would set A/D and succeed.
+  d.reason = check_leaf(uint8_t(w.pte), d.priv, kind, ctx.mstatus, d.ad_update);
+  d.permitted = d.reason == FaultReason::kNone;
+  if (d.permitted)
+    d.cause = 0;
+  return d;
+}
+
+namespace {
+
+// Why debug_walk() found a fault, in words.
+std::string fault_text(const Mmu::DebugWalk& d, AccessKind kind, uint64_t mstatus)
+{
+  const unsigned last = d.steps.count ? d.steps.step[d.steps.count - 1].level : 0;
+  const char* mode = d.levels == 4 ? "Sv48" : "Sv39";
+  switch (d.reason) {
+    case FaultReason::kNonCanonical:
+      return format("va is not canonical for %s: bits 63:%u must all equal bit %u", mode,
+                    12 + 9 * d.levels, 11 + 9 * d.levels);
+    case FaultReason::kPteInvalid: return format("V = 0 in the level-%u PTE", last);
+    case FaultReason::kWriteWithoutRead:
+      return format("the level-%u PTE has W = 1 without R (reserved)", last);
+    case FaultReason::kReservedBits:
+      return format("the level-%u PTE sets reserved bits 63:54 (no Svnapot, no Svpbmt)", last);
+    case FaultReason::kPointerFlags:
+      return format("the level-%u PTE is a pointer with A, D or U set (reserved)", last);
+    case FaultReason::kNoLeaf: return "the level-0 PTE is a pointer: there is no leaf";
+    case FaultReason::kMisalignedSuperpage:
+      return format("the level-%u leaf is a misaligned superpage (low PPN bits not zero)", last);
+    case FaultReason::kPteBusError: return format("the level-%u PTE read got a bus error", last);
+    case FaultReason::kPermission: return permission_text(uint8_t(d.pte), d.priv, kind, mstatus);
+    case FaultReason::kAdClear:
+      return std::string(uint8_t(d.pte) & pte::kA ? "D is clear on a store" : "A is clear") +
+             " and mmu.walker.ad_policy is fault (Svade)";
+    case FaultReason::kAdBusError:
+    case FaultReason::kNone: break;
+  }
+  return fault_reason_name(d.reason);
+}
+
+}  // namespace
+
+std::string Mmu::explain(uint64_t va, AccessKind kind, const cpu::XlateContext& ctx)
+{
+  const DebugWalk d = debug_walk(va, kind, ctx);
+  const char* kn = kKindNames[unsigned(kind)];
+  std::string out = format("va 0x%" PRIx64 ": %s as %s", va, kn, priv_name(d.priv));
+  if (d.priv != ctx.priv)
+    out += format(" (M mode with MPRV = 1, MPP = %s)", priv_name(d.priv));
+  if (!d.translated) {
+    const char* why = d.priv == cpu::Priv::kM ? "M mode is never translated" : "satp.MODE is Bare";
+    return out + format(": not translated (%s); pa = 0x%" PRIx64 "\n", why, va);
+  }
+  const uint64_t root = (ctx.satp & ((1ull << 44) - 1)) << 12;
+  out += format(" (SUM = %d, MXR = %d), satp %s asid %u, root table 0x%" PRIx64 "\n",
+                int((ctx.mstatus & cpu::mstatus::kSUM) != 0),
+                int((ctx.mstatus & cpu::mstatus::kMXR) != 0), d.levels == 4 ? "Sv48" : "Sv39",
+                unsigned(cpu::satp::asid(ctx.satp)), root);
+  for (unsigned i = 0; i < d.steps.count; ++i) {
+    const PageTableWalker::Step& s = d.steps.step[i];
+    const bool failed = i + 1 == d.steps.count && d.reason == FaultReason::kPteBusError;
+    if (failed) {
+      out += format("  level %u: PTE 0x%" PRIx64 ": the read got a bus error\n", unsigned(s.level),
+                    s.addr);
+      continue;
+    }
+    const uint8_t flags = uint8_t(s.pte);
+    const char* what = !(flags & pte::kV)                  ? "invalid"
+                       : (flags & (pte::kR | pte::kX))     ? "leaf"
+                       : i + 1 == d.steps.count && !d.leaf ? "pointer (faulty)"
+                                                           : "pointer";
+    out += format("  level %u: PTE 0x%" PRIx64 " = 0x%016" PRIx64 "  %s  ppn 0x%" PRIx64 "  %s",
+                  unsigned(s.level), s.addr, s.pte, pte::letters(flags).data(),
+                  (s.pte >> 10) & ((1ull << 44) - 1), what);
+    if (d.leaf && i + 1 == d.steps.count)
+      out += format(", %s page", kPageSizes[d.level]);
+    else if (m_walker.pwc_holds(s.addr))
+      out += " (in the page-walk cache)";
+    out += "\n";
+  }
+
+  if (d.permitted) {
+    const uint64_t size = 1ull << (12 + 9 * d.level);
+    out += format("result: pa 0x%" PRIx64 " in the %s page 0x%" PRIx64 " -> 0x%" PRIx64
+                  "; %s permitted",
+                  d.pa, kPageSizes[d.level], va & ~(size - 1), d.pa & ~(size - 1), kn);
+    if (d.ad_update)
+      out += kind == AccessKind::kStore ? " (the walker sets A and D first)"
+                                        : " (the walker sets A first)";
+    out += "\n";
+  } else {
+    out += format("result: %s (cause %u, tval 0x%" PRIx64 "): ", fault_cause_name(d.cause),
+                  unsigned(d.cause), va);
+    out += fault_text(d, kind, ctx.mstatus) + "\n";
+  }
+
+  const uint16_t asid = cpu::satp::asid(ctx.satp);
+  out += format("TLB entries matching va with asid %u:\n", unsigned(asid));
+  for (const TlbLevel* t : {&m_itlb, &m_dtlb, &m_l2tlb}) {
+    if (!t->enabled()) {
+      out += format("  %s: off\n", t->short_name());
+      continue;
+    }
+    const auto held = t->holding((va >> 12) & m_vpn_mask, asid);
+    if (!held) {
+      out +=
+          format("  %s: unknown (this implementation cannot list its entries)\n", t->short_name());
+      continue;
+    }
+    if (held->empty())
+      out += format("  %s: none\n", t->short_name());
+    for (const TlbSlot& h : *held) {
+      const TlbEntry& e = h.entry;
+      const uint64_t size = 1ull << (12 + 9 * e.level);
+      out += format("  %s set %u way %u: %s page 0x%" PRIx64 " -> 0x%" PRIx64 "  %s  asid %u\n",
+                    t->short_name(), h.set, h.way, kPageSizes[e.level], va & ~(size - 1),
+                    e.ppn << 12, pte::letters(e.flags).data(), unsigned(e.asid));
+    }
+  }
+  return out;
+}
+
+bool Mmu::debug_map(uint64_t va, const cpu::XlateContext& ctx, uint64_t& pa)
+{
+  const DebugWalk d = debug_walk(va, AccessKind::kLoad, ctx);
+  if (d.translated && !d.leaf)
+    return false;
+  pa = d.pa;
   return true;
 }
 
@@ -239,9 +462,15 @@ void Mmu::satp_written(uint64_t old_satp, uint64_t new_satp)
     return;
   // A TLB without ASID tags cannot tell address spaces apart: a satp write flushes it.
   const FlushRequest all;
+  EventTrace* const trace = m_trace.get();
+  if (trace)
+    trace->begin_fence(now());
   for (TlbLevel* t : {&m_itlb, &m_dtlb, &m_l2tlb}) {
-    if (t->asid_bits() == 0)
-      t->flush(all, TlbLevel::FlushKind::kSatp);
+    if (t->asid_bits() != 0)
+      continue;
+    const unsigned n = t->flush(all, TlbLevel::FlushKind::kSatp);
+    if (trace && t->enabled())
+      trace->flush(t->short_name(), TlbLevel::FlushKind::kSatp, false, 0, false, 0, n);
   }
 }
 
@@ -256,8 +485,14 @@ void Mmu::sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asi
                                           : TlbLevel::FlushKind::kVaddr)
                               : (has_asid ? TlbLevel::FlushKind::kAsid
                                           : TlbLevel::FlushKind::kAll);
-  for (TlbLevel* t : {&m_itlb, &m_dtlb, &m_l2tlb})
-    t->flush(r, kind);
+  EventTrace* const trace = m_trace.get();
+  if (trace)
+    trace->begin_fence(now());
+  for (TlbLevel* t : {&m_itlb, &m_dtlb, &m_l2tlb}) {
+    const unsigned n = t->flush(r, kind);
+    if (trace && t->enabled())
+      trace->flush(t->short_name(), kind, has_vaddr, vaddr, has_asid, asid, n);
+  }
   // Non-leaf PTEs are ordered only by a fence without an address (spec 4.2.1).
   if (!has_vaddr)
     m_walker.flush_pwc();

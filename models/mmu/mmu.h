@@ -15,6 +15,7 @@
 //   mmu.satp_modes        sv39 | sv39+sv48 (default)   translation modes satp accepts
 //   mmu.walker.ad_policy  hardware (default) | fault   A/D: set by the walker, or Svade
 //                                                      page faults
+//   mmu.trace.{file,events,vaddr}                      the event trace (mmu::EventTrace)
 //   defaults: itlb and dtlb 32 entries fully associative plru, hit latency 0;
 //             l2tlb 512 entries 4-way plru, hit latency 6; pwc 8 entries.
 //
@@ -32,12 +33,23 @@
 // is atomic with respect to the hart and the PTE cannot change under it; no re-walk is ever
 // needed.
 //
+// Event trace (mmu.trace.file): miss, fill, evict, flush and walk lines are written from
+// translate_slow(), sfence_vma() and satp_written() only, so the hit paths are unchanged;
+// set_clock() gives the lines the hart's cycle count.
+//
+// Debugger interface (the GDB stub's monitor commands): debug_walk(), explain(),
+// debug_map() and, per TLB level, TlbLevel::entries()/dump(). None of them changes any
+// state: PTEs are read with transport_dbg, and no TLB, PWC, A/D bit or statistic moves.
+//
 // Permission failures on a TLB hit are not trusted: the MMU re-walks and decides from the
 // page table in memory (like QEMU), so software that upgrades a PTE without SFENCE.VMA sees
 // no spurious fault, and a store to an entry without D always reaches the walker.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
 
 #include <systemc>
 
@@ -48,9 +60,12 @@
 
 namespace vmplat::mmu {
 
+class EventTrace;
+
 class Mmu : public sc_core::sc_module, public cpu::Translator {
  public:
   Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period);
+  ~Mmu() override;
 
  private:
   PageTableWalker m_walker;  // declared before isock, which refers to its socket
@@ -78,6 +93,35 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   TlbLevel& itlb() { return m_itlb; }
   TlbLevel& dtlb() { return m_dtlb; }
   TlbLevel& l2tlb() { return m_l2tlb; }
+
+  // The cycle count trace lines carry: the platform passes the hart's cycle count, read
+  // when a traced translation or fence starts. Without a clock the lines carry 0.
+  void set_clock(std::function<uint64_t()> clock) { m_clock = std::move(clock); }
+
+  // A walk with every detail and no side effect (for debuggers).
+  struct DebugWalk {
+    bool translated = false;         // translation applies: not M mode, satp not Bare
+    cpu::Priv priv = cpu::Priv::kM;  // the access's effective privilege (MPRV applied)
+    unsigned levels = 0;             // table levels of satp's mode: 3 (Sv39), 4 (Sv48)
+    PageTableWalker::Steps steps{};  // the PTEs read, root first
+    bool leaf = false;               // a well-formed leaf was found
+    uint64_t pte = 0, pte_addr = 0;  // the leaf PTE and its address
+    unsigned level = 0;              // the leaf's level: 0 = 4 KiB, 1 = 2 MiB, ...
+    bool global = false;             // G on the leaf or above it
+    uint64_t pa = 0;                 // va's physical address: leaf found, or not translated
+    bool permitted = false;          // the access would succeed
+    bool ad_update = false;          // ... and the walker would set A (and D) first
+    uint8_t cause = 0;               // when not permitted: the exception code (tval = va)
+    FaultReason reason = FaultReason::kNone;  // and why
+  };
+  DebugWalk debug_walk(uint64_t va, cpu::AccessKind kind, const cpu::XlateContext& ctx);
+  // debug_walk() as text: each PTE read (address, value, flags, PPN), the result (pa and
+  // page size, or the fault and why) and the TLB entries that currently match the page.
+  std::string explain(uint64_t va, cpu::AccessKind kind, const cpu::XlateContext& ctx);
+  // The physical address va maps to in ctx's address space as a load sees it (MPRV
+  // applies), ignoring R/W/X/U/SUM/MXR and A/D: what a debugger reads. pa = va when
+  // translation does not apply; false when va is not canonical or not mapped.
+  bool debug_map(uint64_t va, const cpu::XlateContext& ctx, uint64_t& pa);
 
  private:
   enum class AdPolicy : uint8_t { kHardware, kFault };
@@ -112,6 +156,21 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   static bool ad_set(uint8_t flags, cpu::AccessKind kind)
   {
     return (flags & pte::kA) && (kind != cpu::AccessKind::kStore || (flags & pte::kD));
+  }
+  // The checks after a walk found a leaf (steps 5 and 7): kNone, with ad_update when the
+  // walker must set A/D first; else kPermission or kAdClear.
+  FaultReason check_leaf(uint8_t flags, cpu::Priv priv, cpu::AccessKind kind, uint64_t mstatus,
+                         bool& ad_update) const
+  {
+    ad_update = false;
+    if (!permitted(flags, priv, kind, mstatus))
+      return FaultReason::kPermission;
+    if (!ad_set(flags, kind)) {
+      if (m_ad_policy == AdPolicy::kFault)
+        return FaultReason::kAdClear;
+      ad_update = true;
+    }
+    return FaultReason::kNone;
   }
   static uint64_t physical(const TlbEntry& e, uint64_t va)
   {
@@ -149,6 +208,7 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   bool translate_slow(uint64_t va, cpu::AccessKind kind, const cpu::XlateContext& ctx,
                       cpu::Priv priv, bool l1_hit, cpu::XlateResult& out);
   bool fault(bool page, cpu::AccessKind kind, uint64_t va, cpu::XlateResult& out);
+  uint64_t now() const { return m_clock ? m_clock() : 0; }
 
   sc_core::sc_time m_cpu_period;
   bool m_sv48;
@@ -157,6 +217,8 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   uint64_t m_vpn_mask;    // TLB vpns: the low 9 * m_tlb_levels bits of va >> 12
   TlbLevel m_itlb, m_dtlb, m_l2tlb;
   FastPath m_fast[3];
+  std::function<uint64_t()> m_clock;
+  std::unique_ptr<EventTrace> m_trace;  // null unless mmu.trace.file is set
 
   common::Counter* m_page_faults[3];
   common::Counter* m_access_faults[3];

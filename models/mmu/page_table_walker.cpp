@@ -10,6 +10,38 @@ constexpr uint64_t kReservedMask = 0x3ffull << 54;  // bits 63:54: N, PBMT, rese
 constexpr uint64_t kPageSize = 4096;
 }  // namespace
 
+const char* fault_reason_name(FaultReason reason)
+{
+  switch (reason) {
+    case FaultReason::kNone: return "none";
+    case FaultReason::kPteInvalid: return "pte_invalid";
+    case FaultReason::kWriteWithoutRead: return "w_without_r";
+    case FaultReason::kReservedBits: return "reserved_bits";
+    case FaultReason::kPointerFlags: return "pointer_adu";
+    case FaultReason::kNoLeaf: return "no_leaf";
+    case FaultReason::kMisalignedSuperpage: return "misaligned_superpage";
+    case FaultReason::kPteBusError: return "pte_bus_error";
+    case FaultReason::kNonCanonical: return "non_canonical";
+    case FaultReason::kPermission: return "permission";
+    case FaultReason::kAdClear: return "ad_clear";
+    case FaultReason::kAdBusError: return "ad_bus_error";
+  }
+  return "?";
+}
+
+const char* fault_cause_name(uint8_t cause)
+{
+  switch (cause) {
+    case cpu::exc::kInstrAccessFault: return "instr_access_fault";
+    case cpu::exc::kLoadAccessFault: return "load_access_fault";
+    case cpu::exc::kStoreAccessFault: return "store_access_fault";
+    case cpu::exc::kInstrPageFault: return "instr_page_fault";
+    case cpu::exc::kLoadPageFault: return "load_page_fault";
+    case cpu::exc::kStorePageFault: return "store_page_fault";
+  }
+  return "not_an_mmu_fault";
+}
+
 PageTableWalker::PageTableWalker(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
     : sc_module(name), isock("isock"), m_cpu_period(cpu_period),
       m_level_cycles(common::config().u64("mmu.walker.level_cycles", 1, "cycles",
@@ -113,6 +145,15 @@ void PageTableWalker::pwc_insert(uint64_t addr, uint64_t value)
   *victim = {true, addr, value, ++m_pwc_clock};
 }
 
+bool PageTableWalker::pwc_holds(uint64_t addr) const
+{
+  for (const PwcEntry& e : m_pwc) {
+    if (e.valid && e.addr == addr)
+      return true;
+  }
+  return false;
+}
+
 void PageTableWalker::flush_pwc()
 {
   for (PwcEntry& e : m_pwc)
@@ -121,11 +162,17 @@ void PageTableWalker::flush_pwc()
 
 // Privileged spec 4.3.2, steps 1-6 (permissions and A/D, steps 5 and 7, are the Mmu's).
 PageTableWalker::Walk PageTableWalker::walk(uint64_t satp, unsigned levels, uint64_t vpn,
-                                            sc_core::sc_time& delay, bool debug)
+                                            sc_core::sc_time& delay, bool debug, Steps* steps)
 {
   Walk w;
   if (!debug)
     ++m_walks;
+  if (steps)
+    steps->count = 0;
+  auto page_fault = [&w](FaultReason why) {
+    w.fault = why;
+    return w;
+  };
   uint64_t table = (satp & kPpnMask) * kPageSize;
   for (int i = int(levels) - 1; i >= 0; --i) {
     const uint64_t addr = table + ((vpn >> (9 * i)) & 0x1ff) * 8;
@@ -143,20 +190,29 @@ PageTableWalker::Walk PageTableWalker::walk(uint64_t satp, unsigned levels, uint
       if (use_pwc)
         ++m_pwc_misses;
       if (!read_pte(addr, pte, delay, debug)) {
+        if (steps)
+          steps->step[steps->count++] = {addr, 0, uint8_t(i), false};
         w.outcome = Outcome::kAccessFault;
+        w.fault = FaultReason::kPteBusError;
         return w;
       }
     }
+    if (steps)
+      steps->step[steps->count++] = {addr, pte, uint8_t(i), cached};
     const uint8_t flags = uint8_t(pte);
-    if (!(flags & pte::kV) || ((flags & pte::kW) && !(flags & pte::kR)) || (pte & kReservedMask))
-      return w;  // page fault
+    if (!(flags & pte::kV))
+      return page_fault(FaultReason::kPteInvalid);
+    if ((flags & pte::kW) && !(flags & pte::kR))
+      return page_fault(FaultReason::kWriteWithoutRead);
+    if (pte & kReservedMask)
+      return page_fault(FaultReason::kReservedBits);
     if (flags & pte::kG)
       w.global = true;
     if (flags & (pte::kR | pte::kX)) {
       // A leaf: a superpage's low PPN fields must be zero (step 6).
       const uint64_t ppn = (pte >> 10) & kPpnMask;
       if (i > 0 && (ppn & ((1ull << (9 * i)) - 1)))
-        return w;
+        return page_fault(FaultReason::kMisalignedSuperpage);
       w.outcome = Outcome::kLeaf;
       w.pte = pte;
       w.pte_addr = addr;
@@ -165,12 +221,12 @@ PageTableWalker::Walk PageTableWalker::walk(uint64_t satp, unsigned levels, uint
     }
     // A pointer: A, D and U are reserved on non-leaf PTEs and must be zero.
     if (flags & (pte::kA | pte::kD | pte::kU))
-      return w;
+      return page_fault(FaultReason::kPointerFlags);
     if (use_pwc && !cached)
       pwc_insert(addr, pte);
     table = ((pte >> 10) & kPpnMask) * kPageSize;
   }
-  return w;  // no leaf at the last level: page fault
+  return page_fault(FaultReason::kNoLeaf);
 }
 
 }  // namespace vmplat::mmu

@@ -36,6 +36,28 @@
 
 namespace vmplat::mmu {
 
+// Why a translation faulted, for traces and debuggers. The walker decides the first group
+// (the table's structure, spec 4.3.2 steps 2-4 and 6); the Mmu the rest.
+enum class FaultReason : uint8_t {
+  kNone,
+  kPteInvalid,           // V = 0
+  kWriteWithoutRead,     // W = 1 with R = 0
+  kReservedBits,         // bits 63:54 (N, PBMT, reserved: neither extension is implemented)
+  kPointerFlags,         // A, D or U set on a non-leaf PTE
+  kNoLeaf,               // a pointer at the last level
+  kMisalignedSuperpage,  // a superpage whose low PPN fields are not zero
+  kPteBusError,          // a PTE read got a TLM error: an access fault
+  kNonCanonical,         // va is not the sign extension of its low VA bits (no walk)
+  kPermission,           // U, SUM, MXR, R, W, X (step 5)
+  kAdClear,              // A clear, or D clear on a store, under the fault policy (Svade)
+  kAdBusError,           // the A/D write-back got a TLM error: an access fault
+};
+// "pte_invalid", "w_without_r", ...: the names traces and explanations use.
+const char* fault_reason_name(FaultReason reason);
+// The exception codes the MMU raises (1, 5, 7, 12, 13, 15) by the hart's names for them
+// (cpu.exceptions.<name>): "instr_access_fault", ..., "store_page_fault".
+const char* fault_cause_name(uint8_t cause);
+
 class PageTableWalker : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<PageTableWalker> isock;
@@ -49,18 +71,35 @@ class PageTableWalker : public sc_core::sc_module {
     uint64_t pte_addr = 0;  // its physical address
     unsigned level = 0;     // the leaf's level (0 = 4 KiB)
     bool global = false;    // G on the leaf or on any PTE above it
+    FaultReason fault = FaultReason::kNone;  // why, when the outcome is a fault
+  };
+  // One PTE a walk visited.
+  struct Step {
+    uint64_t addr;  // its physical address
+    uint64_t pte;   // its value (0 when the read failed)
+    uint8_t level;  // the table level it sits at: levels - 1 is the root
+    bool pwc;       // served by the page-walk cache, not read from memory
+  };
+  // The PTEs of one walk, root first. Plain data: nothing is written unless asked for.
+  struct Steps {
+    Step step[4];
+    unsigned count;
   };
 
   // Walks the table rooted at satp.PPN for `vpn` (the virtual page number, `levels` * 9
   // bits). `delay` is the initiator's local time offset; it advances by the time of every
-  // transaction. debug: transport_dbg reads, no PWC, no statistics.
-  Walk walk(uint64_t satp, unsigned levels, uint64_t vpn, sc_core::sc_time& delay, bool debug);
+  // transaction. debug: transport_dbg reads, no PWC, no statistics. steps, when not null,
+  // receives every PTE visited (traces and debuggers).
+  Walk walk(uint64_t satp, unsigned levels, uint64_t vpn, sc_core::sc_time& delay, bool debug,
+            Steps* steps);
   // Writes back a PTE (the A/D update); false on a TLM error.
   bool write_pte(uint64_t addr, uint64_t value, sc_core::sc_time& delay);
   // Records one walk's total latency (hart cycles) in the histogram.
   void record_latency(uint64_t cycles) { m_latency.sample(cycles); }
   uint64_t level_cycles() const { return m_level_cycles; }
   void flush_pwc();
+  // Whether the page-walk cache holds the PTE at addr (no side effect: for debuggers).
+  bool pwc_holds(uint64_t addr) const;
 
  private:
   bool read_pte(uint64_t addr, uint64_t& value, sc_core::sc_time& delay, bool debug);

@@ -63,6 +63,18 @@ const TlbEntry* SetAssocTlb::entry_at(unsigned set, unsigned way) const
   return w.valid ? &w.entry : nullptr;
 }
 
+std::optional<std::vector<TlbSlot>> SetAssocTlb::entries() const
+{
+  std::vector<TlbSlot> out;
+  for (unsigned set = 0; set < m_sets; ++set) {
+    for (unsigned way = 0; way < m_ways; ++way) {
+      if (const TlbEntry* e = entry_at(set, way))
+        out.push_back({set, way, *e});
+    }
+  }
+  return out;
+}
+
 TlbLookup SetAssocTlb::lookup(uint64_t vpn, uint16_t asid, cpu::AccessKind)
 {
   TlbLookup r;

@@ -27,6 +27,7 @@ class SetAssocTlb : public Tlb {
   unsigned flush(const FlushRequest& req) override;
   std::string describe() const override;
   bool has_smaller_overlap(uint64_t vpn, unsigned level, uint16_t asid) const override;
+  std::optional<std::vector<TlbSlot>> entries() const override;
 
   unsigned sets() const { return m_sets; }
   unsigned ways() const { return m_ways; }

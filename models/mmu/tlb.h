@@ -3,8 +3,11 @@
 // Verilated RTL TLB and a lockstep pair of both stand in for one another.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "models/cpu/riscv.h"
 
@@ -14,7 +17,16 @@ namespace vmplat::mmu {
 namespace pte {
 constexpr uint8_t kV = 1 << 0, kR = 1 << 1, kW = 1 << 2, kX = 1 << 3, kU = 1 << 4, kG = 1 << 5,
                   kA = 1 << 6, kD = 1 << 7;
+
+// The flag bits as "DAGUXWRV", '-' for each clear bit (dumps, traces, explanations).
+inline std::array<char, 9> letters(uint8_t flags)
+{
+  std::array<char, 9> out{};
+  for (unsigned i = 0; i < 8; ++i)
+    out[7 - i] = (flags >> i) & 1 ? "VRWXUGAD"[i] : '-';
+  return out;
 }
+}  // namespace pte
 
 struct TlbEntry {
   uint64_t vpn = 0;    // virtual page number (4 KiB units) of the page's base
@@ -35,6 +47,12 @@ struct TlbFill {
   unsigned set = 0, way = 0;  // where the entry went
   bool evicted = false;       // a valid entry was replaced
   TlbEntry victim;            // that entry, when evicted
+};
+
+// A valid entry and where it sits (Tlb::entries).
+struct TlbSlot {
+  unsigned set = 0, way = 0;
+  TlbEntry entry;
 };
 
 // SFENCE.VMA operands: has_vaddr/has_asid say whether rs1/rs2 were x0.
@@ -67,6 +85,10 @@ class Tlb {
     return level > 0;
   }
   virtual std::string describe() const = 0;
+  // The valid entries in (set, way) order, read without any side effect (replacement state
+  // included): for debuggers and dumps. nullopt from an implementation that cannot tell
+  // (the RTL TLB keeps its state inside the Verilated model).
+  virtual std::optional<std::vector<TlbSlot>> entries() const { return std::nullopt; }
 };
 
 }  // namespace vmplat::mmu

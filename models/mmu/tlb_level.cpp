@@ -1,5 +1,8 @@
 #include "models/mmu/tlb_level.h"
 
+#include <cinttypes>
+#include <cstdio>
+
 #include "models/common/config.h"
 
 namespace vmplat::mmu {
@@ -9,7 +12,8 @@ const char* const kKindNames[3] = {"fetch", "load", "store"};
 const char* const kFlushNames[5] = {"all", "asid", "vaddr", "vaddr_asid", "satp"};
 }  // namespace
 
-TlbLevel::TlbLevel(const std::string& name, const TlbDefaults& d, unsigned levels) : m_name(name)
+TlbLevel::TlbLevel(const std::string& name, const TlbDefaults& d, unsigned levels)
+    : m_name(name), m_short_name(name.substr(name.rfind('.') + 1)), m_levels(levels)
 {
   auto& cfg = common::config();
   auto& st = common::stats();
@@ -33,6 +37,7 @@ TlbLevel::TlbLevel(const std::string& name, const TlbDefaults& d, unsigned level
                           "hart cycles charged for each lookup of this TLB", 0, 1000);
   p.seed = cfg.u64(name + ".seed", 1, "", "seed of the random replacement policy");
   p.levels = levels;
+  m_entries = p.entries;
   m_asid_bits = p.asid_bits;
   m_asid_mask = uint16_t(p.asid_bits >= 16 ? 0xffff : (1u << p.asid_bits) - 1);
 
@@ -94,10 +99,10 @@ const TlbEntry* TlbLevel::lookup_slow(uint64_t vpn, uint16_t asid, cpu::AccessKi
   return &m_memo;
 }
 
-void TlbLevel::fill(const TlbEntry& entry)
+TlbFill TlbLevel::fill(const TlbEntry& entry)
 {
   if (!m_tlb)
-    return;
+    return {};
   m_memo_valid = false;
   ++m_generation;
   TlbEntry e = entry;
@@ -106,20 +111,74 @@ void TlbLevel::fill(const TlbEntry& entry)
   ++*m_fills;
   if (r.evicted)
     ++*m_evictions;
+  return r;
 }
 
-void TlbLevel::flush(const FlushRequest& req, FlushKind kind)
+const char* TlbLevel::flush_kind_name(FlushKind kind) { return kFlushNames[unsigned(kind)]; }
+
+unsigned TlbLevel::flush(const FlushRequest& req, FlushKind kind)
 {
   if (!m_tlb)
-    return;
+    return 0;
   m_memo_valid = false;
   ++m_generation;
   FlushRequest r = req;
   r.asid &= m_asid_mask;
   ++*m_flushes[unsigned(kind)];
-  *m_flushed_entries += m_tlb->flush(r);
+  const unsigned n = m_tlb->flush(r);
+  *m_flushed_entries += n;
+  return n;
 }
 
 std::string TlbLevel::describe() const { return m_tlb ? m_tlb->describe() : m_name + ": off"; }
+
+std::optional<std::vector<TlbSlot>> TlbLevel::entries() const
+{
+  if (!m_tlb)
+    return std::vector<TlbSlot>{};
+  return m_tlb->entries();
+}
+
+std::optional<std::vector<TlbSlot>> TlbLevel::holding(uint64_t vpn, uint16_t asid) const
+{
+  auto all = entries();
+  if (!all)
+    return std::nullopt;
+  asid &= m_asid_mask;
+  std::vector<TlbSlot> out;
+  for (const TlbSlot& s : *all) {
+    const unsigned shift = 9 * s.entry.level;
+    if ((s.entry.vpn >> shift) == (vpn >> shift) &&
+        (s.entry.global || ((s.entry.asid ^ asid) & m_asid_mask) == 0))
+      out.push_back(s);
+  }
+  return out;
+}
+
+std::string TlbLevel::dump() const
+{
+  if (!m_tlb)
+    return describe() + "\n";
+  std::string out = describe() + "\n";
+  const auto all = m_tlb->entries();
+  if (!all)
+    return out + "  (this implementation cannot list its entries)\n";
+  out += "  set  way  va                  pa                  size  asid  flags\n";
+  static const char* const kSizes[4] = {"4K", "2M", "1G", "512G"};
+  // Entries hold the low 9 * levels vpn bits; the va is their sign extension (canonical).
+  const unsigned va_bits = 12 + 9 * m_levels;
+  for (const TlbSlot& s : *all) {
+    const TlbEntry& e = s.entry;
+    const uint64_t va = uint64_t(int64_t(e.vpn << (64 - va_bits + 12)) >> (64 - va_bits));
+    char line[128];
+    std::snprintf(line, sizeof line,
+                  "  %3u  %3u  0x%016" PRIx64 "  0x%016" PRIx64 "  %-4s  %5u  %s\n", s.set,
+                  s.way, va, e.ppn << 12, e.level < 4 ? kSizes[e.level] : "?", unsigned(e.asid),
+                  pte::letters(e.flags).data());
+    out += line;
+  }
+  return out + "  " + std::to_string(all->size()) + " of " + std::to_string(m_entries) +
+         " entries valid\n";
+}
 
 }  // namespace vmplat::mmu

@@ -18,6 +18,9 @@
 //   <name>.flushes.{all,asid,vaddr,vaddr_asid,satp}, <name>.flushed_entries
 //   <name>.miss_rate (derived)
 //
+// Introspection (debuggers, the GDB stub's monitor commands): entries(), holding() and
+// dump() read the implementation's entries without any side effect, statistics included.
+//
 // Hit path: the level remembers the entry of its last hit and the ASID it was looked up
 // with. A later lookup with that ASID of the same 4 KiB page (or of any page of the same
 // superpage, when no smaller entry overlaps it: Tlb::has_smaller_overlap) returns it
@@ -31,7 +34,9 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "models/common/stats.h"
 #include "models/mmu/tlb.h"
@@ -51,6 +56,8 @@ class TlbLevel {
   // Declares <name>.* and builds the implementation. `levels` = page sizes held.
   TlbLevel(const std::string& name, const TlbDefaults& defaults, unsigned levels);
 
+  const std::string& name() const { return m_name; }  // "mmu.dtlb"
+  const char* short_name() const { return m_short_name.c_str(); }  // "dtlb"
   bool enabled() const { return m_tlb != nullptr; }
   unsigned asid_bits() const { return m_asid_bits; }
   uint64_t hit_latency() const { return m_hit_latency; }
@@ -84,18 +91,32 @@ class TlbLevel {
     *m_lookups[unsigned(kind)] += n;
     *m_hits[unsigned(kind)] += n;
   }
-  void fill(const TlbEntry& entry);
+  // Writes an entry; returns where it went and what it evicted (nothing when off).
+  TlbFill fill(const TlbEntry& entry);
   enum class FlushKind : uint8_t { kAll, kAsid, kVaddr, kVaddrAsid, kSatp };
-  void flush(const FlushRequest& req, FlushKind kind);
+  static const char* flush_kind_name(FlushKind kind);  // "all", ..., the statistic's suffix
+  // Returns how many entries were invalidated (0 when off).
+  unsigned flush(const FlushRequest& req, FlushKind kind);
   // Cycles an RTL implementation spent beyond its hit latency since the last call.
   uint64_t take_busy_cycles() { return m_tlb ? m_tlb->take_busy_cycles() : 0; }
   std::string describe() const;
 
+  // The valid entries (Tlb::entries): empty when the level is off, nullopt when the
+  // implementation cannot list them.
+  std::optional<std::vector<TlbSlot>> entries() const;
+  // The valid entries a lookup of vpn with asid could hit, in (set, way) order.
+  std::optional<std::vector<TlbSlot>> holding(uint64_t vpn, uint16_t asid) const;
+  // A table of the valid entries under a header line naming the TLB and its geometry
+  // (describe()); "<name>: off" for a level that is off.
+  std::string dump() const;
+
  private:
   const TlbEntry* lookup_slow(uint64_t vpn, uint16_t asid, cpu::AccessKind kind);
 
-  std::string m_name;
+  std::string m_name, m_short_name;
   std::unique_ptr<Tlb> m_tlb;
+  unsigned m_entries = 0;
+  unsigned m_levels = 0;  // page sizes held; the vpn width is 9 * m_levels bits
   unsigned m_asid_bits = 0;
   uint16_t m_asid_mask = 0;
   uint64_t m_hit_latency = 0;

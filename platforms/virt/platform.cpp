@@ -24,6 +24,8 @@ Platform::Platform()
       htif("htif")
 {
   hart.set_translator(&mmu);
+  // Trace lines carry the cycle at which the traced translation or fence started.
+  mmu.set_clock([this] { return hart.cycles(); });
   hart.isock.bind(bus.tsock);
   mmu.isock.bind(bus.tsock);
   disk.isock.bind(bus.tsock);
