@@ -33,6 +33,7 @@ constexpr int kExitIdle = 125;
 // Set by the cosim library (models/cosim): RTL and model disagree, an RTL assertion failed.
 constexpr int kExitLockstepMismatch = 90;
 constexpr int kExitRtlAssertion = 91;
+constexpr int kExitKilled = vmplat::debug::GdbServer::kKilledExitCode;
 
 const char* const kUsage = R"(usage: vmplat [options] firmware.elf
 
@@ -41,7 +42,7 @@ guest's console (UART) is vmplat's standard output; vmplat's own messages and th
 statistics summary go to standard error. The exit code is the firmware's (test finisher or
 HTIF), 124 when the instruction limit was reached, 125 when the hart sleeps in WFI with
 nothing left that could wake it, 90 when a TLB in lockstep disagreed with the model, 91
-when an RTL assertion failed, 2 for bad usage or input.
+when an RTL assertion failed, 92 when a debugger killed the run, 2 for bad usage or input.
 
 options:
   --config FILE          JSON configuration file (repeatable; --set and the options below
@@ -57,6 +58,8 @@ options:
   --trace FILE           instruction trace in Spike's commit-log format  [cpu.trace]
   --mmu-trace FILE       MMU event trace: TLB misses, fills, evictions, flushes and page
                          walks, a line each (docs/debugging.md)          [mmu.trace.file]
+  --gdb PORT             GDB server on 127.0.0.1:PORT (0: any free port)  [gdb.port]
+  --gdb-wait             halt before the first instruction until GDB continues [gdb.wait]
   --drive file=IMG       virtio block device backed by a raw image file  [disk.image]
   --drive size=SIZE      virtio block device in memory, e.g. 64M         [disk.size]
   --append ARGS          boot arguments, in the device tree's /chosen/bootargs
@@ -125,6 +128,10 @@ Options parse(int argc, char* argv[])
       shortcut("cpu.trace", value(i, a), a);
     } else if (a == "--mmu-trace") {
       shortcut("mmu.trace.file", value(i, a), a);
+    } else if (a == "--gdb") {
+      shortcut("gdb.port", value(i, a), a);
+    } else if (a == "--gdb-wait") {
+      shortcut("gdb.wait", "true", a);
     } else if (a == "--drive") {
       const std::string v = value(i, a);
       if (v.rfind("file=", 0) == 0)
@@ -166,6 +173,7 @@ const char* describe_exit(int code)
     case kExitIdle: return "stopped: the hart is idle with nothing left to wake it";
     case kExitLockstepMismatch: return "stopped: the RTL TLB disagreed with the model";
     case kExitRtlAssertion: return "stopped: an RTL assertion failed";
+    case kExitKilled: return "stopped: killed by the debugger";
     default: return "failed";
   }
 }
@@ -222,6 +230,8 @@ int run(const Options& o)
   if (code == kExitInstructionLimit || code == kExitIdle)
     std::cerr << "vmplat: " << reason << "\n";
   std::cout.flush();
+  if (platform.gdb)
+    platform.gdb->finished(code);
 
   if (!o.stats_file.empty()) {
     nlohmann::json j;

@@ -59,6 +59,22 @@ Platform::Platform()
   uart.irq.bind(plic, kUartIrq);
   disk.irq.bind(plic, kVirtioIrq);
   htif.set_output(uart.output());
+
+  auto& cfg = common::config();
+  const std::string gdb_port =
+      cfg.text("gdb.port", "",
+               "TCP port of the GDB server on 127.0.0.1 (0: any free port, printed on standard "
+               "error; empty: no server)");
+  const bool gdb_wait =
+      cfg.flag("gdb.wait", false, "halt before the first instruction until a debugger continues");
+  if (!gdb_port.empty()) {
+    uint64_t port = 0;
+    if (!common::parse_u64(gdb_port, port, false) || port > 65535)
+      throw common::UserError("gdb.port: '" + gdb_port + "' is not a port; allowed: 0..65535");
+    gdb = std::make_unique<debug::GdbServer>(hart, &mmu, uint16_t(port), gdb_wait);
+  } else if (gdb_wait) {
+    throw common::UserError("gdb.wait: needs a GDB server; give --gdb PORT as well");
+  }
 }
 
 Platform::~Platform() { common::stats().collect(); }

@@ -16,6 +16,7 @@
 #include "models/bus/router.h"
 #include "models/common/elf_file.h"
 #include "models/cpu/hart.h"
+#include "models/debug/gdb_server.h"
 #include "models/mem/dram.h"
 #include "models/mmu/mmu.h"
 #include "models/periph/clint.h"
@@ -59,6 +60,8 @@ class Platform {
   periph::Uart16550 uart;
   storage::VirtioBlk disk;
   periph::Htif htif;
+  // The GDB server, when gdb.port is set (docs/debugging.md).
+  std::unique_ptr<debug::GdbServer> gdb;
 
  private:
   // Slots 1..7 hold no device, as on QEMU's virt machine.
