@@ -14,7 +14,8 @@
              the shape the page shows
   protocol   a raw client: bad checksums, malformed, unknown and overlong packets get
              '-', E or empty replies, a second client is refused, Ctrl-C stops a running
-             hart, a client that vanishes mid-packet leaves the run going to its normal end
+             hart, a client that vanishes mid-packet leaves the run going to its normal end,
+             a client attaching to a running hart stops it
   kill       k from the debugger ends the run with exit code 92
   bad_option --gdb with a bad port, a busy port, --gdb-wait alone: one error line, exit 2
 
@@ -417,6 +418,21 @@ def case_protocol(args):
     if code != 92:
         fail(f"vKill after Ctrl-C: exit code {code}, expected 92", out, err)
     checks.append("killed after Ctrl-C")
+
+    # Attaching to a run that already goes (no --gdb-wait) stops it.
+    vm = Vmplat(args, spin, "--max-instructions", "3000000000", wait=False)
+    time.sleep(0.3)
+    c = Client(vm.port)
+    check("attach to a running hart", c.request("?"), "T05thread:1;")
+    pc1 = c.request("p20")
+    time.sleep(0.2)
+    check("the hart stays stopped", c.request("p20"), pc1)
+    c.send(frame("vKill;1"))
+    check("vKill after attaching", c.reply(), "OK")
+    c.close()
+    code, out, err = vm.finish()
+    if code != 92:
+        fail(f"vKill after attaching: exit code {code}, expected 92", out, err)
     for what in checks:
         print("ok: " + what)
 
