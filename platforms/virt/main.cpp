@@ -55,6 +55,7 @@ options:
   --uart-out FILE        guest console output to FILE instead of stdout  [uart.output]
   --uart-in FILE|stdin   guest console input                             [uart.input]
   --trace FILE           instruction trace in Spike's commit-log format  [cpu.trace]
+  --vcd FILE.vcd         waveform of interrupts, privilege and timers    [waves.file]
   --drive file=IMG       virtio block device backed by a raw image file  [disk.image]
   --drive size=SIZE      virtio block device in memory, e.g. 64M         [disk.size]
   --append ARGS          boot arguments, in the device tree's /chosen/bootargs
@@ -121,6 +122,8 @@ Options parse(int argc, char* argv[])
       shortcut("uart.input", value(i, a), a);
     } else if (a == "--trace") {
       shortcut("cpu.trace", value(i, a), a);
+    } else if (a == "--vcd") {
+      shortcut("waves.file", value(i, a), a);
     } else if (a == "--drive") {
       const std::string v = value(i, a);
       if (v.rfind("file=", 0) == 0)
