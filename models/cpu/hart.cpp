@@ -46,6 +46,8 @@ inline int64_t sext32(uint64_t v) { return int64_t(int32_t(uint32_t(v))); }
 // The mip bits the waves show, and their names (cpu.mip.<name>).
 constexpr unsigned kWaveMip[] = {irq::kMSI, irq::kMTI, irq::kMEI, irq::kSSI, irq::kSTI, irq::kSEI};
 constexpr const char* kWaveMipNames[] = {"msip", "mtip", "meip", "ssip", "stip", "seip"};
+constexpr size_t kWaveMtip = 1, kWaveStip = 4;  // the timer bits' places in kWaveMip
+static_assert(kWaveMip[kWaveMtip] == irq::kMTI && kWaveMip[kWaveStip] == irq::kSTI);
 
 // The instant at which mtime (10 MHz) reaches `ticks`; false beyond what sc_time holds.
 bool mtime_instant(uint64_t ticks, sc_time& at)
@@ -1485,8 +1487,8 @@ void Hart::set_waves(common::WaveRecorder& waves)
                               (mip >> kWaveMip[i]) & 1);
   m_wave_mie = waves.add("cpu.mie", 12, m_mie);
   m_wave_stimecmp = waves.add("cpu.stimecmp", 64, m_stimecmp);
-  m_wave_timer[0] = {m_wave_mip[1], true, m_mtimecmp};
-  m_wave_timer[1] = {m_wave_mip[4], bool(m_menvcfg & kMenvcfgSTCE), m_stimecmp};
+  m_wave_timer[0] = {m_wave_mip[kWaveMtip], true, m_mtimecmp};
+  m_wave_timer[1] = {m_wave_mip[kWaveStip], bool(m_menvcfg & kMenvcfgSTCE), m_stimecmp};
   m_wave_look = now();
 }
 
@@ -1504,7 +1506,7 @@ void Hart::wave_update()
   m_wave_look = std::max(m_wave_look, t);
   const uint64_t mip = mip_at(common::mtime_at(m_wave_look));
   for (size_t i = 0; i < m_wave_mip.size(); ++i)
-    if (kWaveMip[i] != irq::kMTI && kWaveMip[i] != irq::kSTI)
+    if (i != kWaveMtip && i != kWaveStip)
       w.set(m_wave_mip[i], (mip >> kWaveMip[i]) & 1, t);
   const bool stce = m_menvcfg & kMenvcfgSTCE;
   wave_timer(m_wave_timer[0], true, m_mtimecmp, (m_mie >> irq::kMTI) & 1, (mip >> irq::kMTI) & 1);
