@@ -44,6 +44,22 @@ constexpr unsigned kIrqPriority[] = {irq::kMEI, irq::kMSI, irq::kMTI,
 
 inline int64_t sext32(uint64_t v) { return int64_t(int32_t(uint32_t(v))); }
 
+// The mip bits the waves show, and their names (cpu.mip.<name>).
+constexpr unsigned kWaveMip[] = {irq::kMSI, irq::kMTI, irq::kMEI, irq::kSSI, irq::kSTI, irq::kSEI};
+constexpr const char* kWaveMipNames[] = {"msip", "mtip", "meip", "ssip", "stip", "seip"};
+constexpr size_t kWaveMtip = 1, kWaveStip = 4;  // the timer bits' places in kWaveMip
+static_assert(kWaveMip[kWaveMtip] == irq::kMTI && kWaveMip[kWaveStip] == irq::kSTI);
+
+// The instant at which mtime (10 MHz) reaches `ticks`; false beyond what sc_time holds.
+bool mtime_instant(uint64_t ticks, sc_time& at)
+{
+  static const uint64_t tick = sc_time(100, sc_core::SC_NS).value();
+  if (ticks > UINT64_MAX / tick)
+    return false;
+  at = sc_time::from_value(ticks * tick);
+  return true;
+}
+
 bool writes_rd(Op op)
 {
   switch (op) {
@@ -159,6 +175,7 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
 
   isock.register_invalidate_direct_mem_ptr(this, &Hart::invalidate_direct_mem_ptr);
   SC_THREAD(thread);
+  m_thread = sc_core::sc_get_current_process_handle();
   reset(0x80000000);
 }
 
@@ -184,6 +201,8 @@ void Hart::reset(uint64_t pc, uint64_t a0, uint64_t a1)
   m_reservation_valid = false;
   m_wfi = false;
   update_xlate_flags();
+  if (m_waves)
+    wave_update();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -194,6 +213,15 @@ sc_time Hart::local_time() const
   const sc_time now = sc_time::from_value(m_cycles * m_period.value());
   const sc_time stamp = sc_core::sc_time_stamp();
   return now > stamp ? now - stamp : sc_core::SC_ZERO_TIME;
+}
+
+sc_time Hart::now() const
+{
+  const sc_time stamp = sc_core::sc_time_stamp();
+  if (sc_core::sc_get_current_process_handle() != m_thread)
+    return stamp;
+  const sc_time own = sc_time::from_value(m_cycles * m_period.value());
+  return own > stamp ? own : stamp;
 }
 
 uint64_t Hart::now_mtime() const
@@ -277,6 +305,8 @@ void Hart::thread()
 
 void Hart::wait_for_interrupt()
 {
+  if (m_waves)
+    wave_update();
   sync();
   const uint64_t start = m_cycles;
   while (!(read_mip() & m_mie) && !common::sim().stop_requested()) {
@@ -294,6 +324,8 @@ void Hart::wait_for_interrupt()
   }
   m_wfi_cycles += m_cycles - start;
   m_wfi = false;
+  if (m_waves)
+    wave_update();
 }
 
 void Hart::set_irq_line(unsigned bit, bool level)
@@ -302,6 +334,8 @@ void Hart::set_irq_line(unsigned bit, bool level)
   m_mip_lines = level ? (m_mip_lines | mask) : (m_mip_lines & ~mask);
   m_stop_cycle = 0;
   m_irq_event.notify(sc_core::SC_ZERO_TIME);
+  if (m_waves)
+    wave_update();
 }
 
 void Hart::set_mtimecmp(uint64_t value)
@@ -309,14 +343,17 @@ void Hart::set_mtimecmp(uint64_t value)
   m_mtimecmp = value;
   m_stop_cycle = 0;
   m_irq_event.notify(sc_core::SC_ZERO_TIME);
+  if (m_waves)
+    wave_update();
 }
 
 // ---------------------------------------------------------------------------------------
 // Traps
 
-uint64_t Hart::read_mip() const
+uint64_t Hart::read_mip() const { return mip_at(now_mtime()); }
+
+uint64_t Hart::mip_at(uint64_t now) const
 {
-  const uint64_t now = now_mtime();
   uint64_t mip = m_mip_sw | m_mip_lines;
   if (now >= m_mtimecmp)
     mip |= 1ull << irq::kMTI;
@@ -452,6 +489,8 @@ void Hart::set_priv(Priv p)
   m_priv = p;
   update_xlate_flags();
   m_stop_cycle = 0;  // interrupt enables depend on the privilege level
+  if (m_waves)
+    wave_update();
 }
 
 void Hart::update_xlate_flags()
@@ -1484,6 +1523,8 @@ Hart::CsrStatus Hart::csr_write(uint16_t csr, uint64_t v)
     case 0x104:
       m_mie = (m_mie & ~m_mideleg) | (v & m_mideleg & kSInterrupts);
       m_stop_cycle = 0;
+      if (m_waves)
+        wave_update();
       return CsrStatus::kOk;
     case 0x105:
       if ((v & 3) < 2)
@@ -1500,11 +1541,15 @@ Hart::CsrStatus Hart::csr_write(uint16_t csr, uint64_t v)
       const uint64_t mask = m_mideleg & (1ull << irq::kSSI);
       m_mip_sw = (m_mip_sw & ~mask) | (v & mask);
       m_stop_cycle = 0;
+      if (m_waves)
+        wave_update();
       return CsrStatus::kOk;
     }
     case 0x14d:
       m_stimecmp = v;
       m_stop_cycle = 0;
+      if (m_waves)
+        wave_update();
       return CsrStatus::kOk;
     case 0x180: {
       // satp is WARL: a write with an unsupported MODE has no effect at all (privileged
@@ -1540,6 +1585,8 @@ Hart::CsrStatus Hart::csr_write(uint16_t csr, uint64_t v)
     case 0x304:
       m_mie = v & kAllInterrupts;
       m_stop_cycle = 0;
+      if (m_waves)
+        wave_update();
       return CsrStatus::kOk;
     case 0x305:
       if ((v & 3) < 2)
@@ -1549,6 +1596,8 @@ Hart::CsrStatus Hart::csr_write(uint16_t csr, uint64_t v)
     case 0x30a:
       m_menvcfg = v & kMenvcfgWritable;
       m_stop_cycle = 0;
+      if (m_waves)
+        wave_update();
       return CsrStatus::kOk;
     case 0x320: return CsrStatus::kOk;
     case 0x340: m_mscratch = v; return CsrStatus::kOk;
@@ -1563,6 +1612,8 @@ Hart::CsrStatus Hart::csr_write(uint16_t csr, uint64_t v)
         mask |= 1ull << irq::kSTI;
       m_mip_sw = (m_mip_sw & ~mask) | (v & mask);
       m_stop_cycle = 0;
+      if (m_waves)
+        wave_update();
       return CsrStatus::kOk;
     }
     case 0xb00: m_mcycle_offset = v - m_cycles; return CsrStatus::kOk;
@@ -1592,6 +1643,69 @@ Hart::CsrStatus Hart::csr_write(uint16_t csr, uint64_t v)
     return CsrStatus::kOk;
   }
   return CsrStatus::kIllegal;
+}
+
+// ---------------------------------------------------------------------------------------
+// Waveform (docs/debugging.md, "Waveforms")
+
+void Hart::set_waves(common::WaveRecorder& waves)
+{
+  m_waves = &waves;
+  const uint64_t mip = read_mip();
+  m_wave_priv = waves.add("cpu.priv", 2, unsigned(m_priv));
+  m_wave_wfi = waves.add("cpu.wfi", 1, m_wfi);
+  for (size_t i = 0; i < m_wave_mip.size(); ++i)
+    m_wave_mip[i] = waves.add(std::string("cpu.mip.") + kWaveMipNames[i], 1,
+                              (mip >> kWaveMip[i]) & 1);
+  m_wave_mie = waves.add("cpu.mie", 12, m_mie);
+  m_wave_stimecmp = waves.add("cpu.stimecmp", 64, m_stimecmp);
+  m_wave_timer[0] = {m_wave_mip[kWaveMtip], true, m_mtimecmp};
+  m_wave_timer[1] = {m_wave_mip[kWaveStip], bool(m_menvcfg & kMenvcfgSTCE), m_stimecmp};
+  m_wave_look = now();
+}
+
+void Hart::wave_update()
+{
+  // Called after any change the waves show; the recorder drops values that did not change.
+  common::WaveRecorder& w = *m_waves;
+  const sc_time t = now();
+  w.set(m_wave_priv, unsigned(m_priv), t);
+  w.set(m_wave_wfi, m_wfi, t);
+  w.set(m_wave_mie, m_mie, t);
+  w.set(m_wave_stimecmp, m_stimecmp, t);
+  // Timer levels depend on the time they are read at: read them at the latest look, which
+  // is the hart's own time when a device process calls while the hart has run ahead.
+  m_wave_look = std::max(m_wave_look, t);
+  const uint64_t mip = mip_at(common::mtime_at(m_wave_look));
+  for (size_t i = 0; i < m_wave_mip.size(); ++i)
+    if (i != kWaveMtip && i != kWaveStip)
+      w.set(m_wave_mip[i], (mip >> kWaveMip[i]) & 1, t);
+  const bool stce = m_menvcfg & kMenvcfgSTCE;
+  wave_timer(m_wave_timer[0], true, m_mtimecmp, (m_mie >> irq::kMTI) & 1, (mip >> irq::kMTI) & 1);
+  wave_timer(m_wave_timer[1], stce, m_stimecmp, stce && ((m_mie >> irq::kSTI) & 1),
+             (mip >> irq::kSTI) & 1);
+}
+
+void Hart::wave_timer(WaveTimer& timer, bool timed, uint64_t cmp, bool enabled, bool level)
+{
+  common::WaveRecorder& w = *m_waves;
+  sc_time edge;
+  // A rising edge that time alone made under the compare of the last look happened at
+  // compare * 100 ns; the recorder draws it no earlier than SystemC time, so an edge seen
+  // only after SystemC passed it is late (docs/debugging.md).
+  if (timer.timed && !w.value(timer.signal) && common::mtime_at(m_wave_look) >= timer.cmp &&
+      mtime_instant(timer.cmp, edge))
+    w.set(timer.signal, 1, edge);
+  w.set(timer.signal, level, m_wave_look);
+  // While the interrupt is enabled the hart stops at the deadline or sleeps until it
+  // (timer_deadline_cycle), so SystemC time gets there anyway: only then may the recorder
+  // hold a notification for it.
+  if (timed && enabled && !level && mtime_instant(cmp, edge))
+    w.predict(timer.signal, 1, edge);
+  else
+    w.retract(timer.signal);
+  timer.timed = timed;
+  timer.cmp = cmp;
 }
 
 bool Hart::peek_csr(uint16_t csr, uint64_t& value) const

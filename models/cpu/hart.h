@@ -21,6 +21,7 @@
 
 #include "models/common/stats.h"
 #include "models/cpu/debug_if.h"
+#include "models/common/wave_recorder.h"
 #include "models/cpu/decode.h"
 #include "models/cpu/irq_if.h"
 #include "models/cpu/riscv.h"
@@ -69,6 +70,14 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool hit_instruction_limit() const { return m_limit_hit; }
   // True while the hart sleeps in WFI.
   bool in_wfi() const { return m_wfi; }
+  // The time of the caller: inside the hart's own thread its local time (m_cycles, ahead
+  // of SystemC's under temporal decoupling), anywhere else sc_time_stamp().
+  sc_core::sc_time now() const;
+
+  // Records cpu.priv, cpu.wfi, cpu.mip.*, cpu.mie and cpu.stimecmp in `waves` from now on
+  // (docs/debugging.md, "Waveforms"). Without it the hooks cost one null test each, none of
+  // them in the instruction loop.
+  void set_waves(common::WaveRecorder& waves);
 
   // Debugging (models/cpu/debug_if.h). The debugger calls these only while the hart is
   // stopped in Debugger::stopped(), or before the simulation starts.
@@ -160,9 +169,20 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   CsrStatus csr_read(uint16_t csr, uint64_t& value) const;
   CsrStatus csr_write(uint16_t csr, uint64_t value);
   uint64_t read_mip() const;
+  uint64_t mip_at(uint64_t mtime) const;
   bool counter_enabled(unsigned bit) const;
 
   void trace_insn(Priv priv, uint64_t pc, const Insn& in);
+
+  // Waveform: for each timer bit (MTIP, STIP) whether it followed its compare at the last
+  // look, and which compare, so an edge that time alone made is drawn when it happened.
+  struct WaveTimer {
+    unsigned signal = 0;
+    bool timed = false;
+    uint64_t cmp = 0;
+  };
+  void wave_update();
+  void wave_timer(WaveTimer& timer, bool timed, uint64_t cmp, bool enabled, bool level);
 
   // Architectural state.
   uint64_t m_x[32] = {};
@@ -257,6 +277,13 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   unsigned m_dbg_poll = 0;
   std::vector<Breakpoint> m_breakpoints;
   std::vector<Watchpoint> m_watchpoints;
+  // Waveform (set_waves): signal ids, and the latest time the waves looked at the hart.
+  common::WaveRecorder* m_waves = nullptr;
+  unsigned m_wave_priv = 0, m_wave_wfi = 0, m_wave_mie = 0, m_wave_stimecmp = 0;
+  std::array<unsigned, 6> m_wave_mip = {};
+  std::array<WaveTimer, 2> m_wave_timer = {};
+  sc_core::sc_time m_wave_look;
+  sc_core::sc_process_handle m_thread;
 
   // Statistics.
   uint64_t m_exceptions[16] = {};

@@ -19,6 +19,12 @@ void Clint::bind_hart(cpu::IrqTarget& hart)
   m_hart->set_mtimecmp(m_mtimecmp);
 }
 
+void Clint::set_waves(common::WaveRecorder& waves)
+{
+  m_waves = &waves;
+  m_wave_mtimecmp = waves.add("clint.mtimecmp", 64, m_mtimecmp);
+}
+
 void Clint::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
 {
   access(trans, delay);
@@ -73,6 +79,8 @@ void Clint::access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& dela
       m_hart->set_irq_line(cpu::irq::kMSI, m_msip);
   } else if (window(kMtimecmp, shift)) {
     m_mtimecmp = (m_mtimecmp & ~(mask << shift)) | ((v & mask) << shift);
+    if (m_waves)
+      m_waves->set(m_wave_mtimecmp, m_mtimecmp, sc_core::sc_time_stamp() + delay);
     if (m_hart)
       m_hart->set_mtimecmp(m_mtimecmp);
   }

@@ -21,6 +21,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "models/common/wave_recorder.h"
 #include "models/cpu/irq_if.h"
 
 namespace vmplat::periph {
@@ -39,6 +40,9 @@ class Clint : public sc_core::sc_module {
 
   uint64_t mtimecmp() const { return m_mtimecmp; }
 
+  // Records clint.mtimecmp in `waves`, each write at the time of the access.
+  void set_waves(common::WaveRecorder& waves);
+
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
@@ -47,6 +51,8 @@ class Clint : public sc_core::sc_module {
   cpu::IrqTarget* m_hart = nullptr;
   bool m_msip = false;
   uint64_t m_mtimecmp = ~uint64_t(0);
+  common::WaveRecorder* m_waves = nullptr;
+  unsigned m_wave_mtimecmp = 0;
 };
 
 }  // namespace vmplat::periph

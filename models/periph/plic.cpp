@@ -24,10 +24,24 @@ void Plic::bind_hart(cpu::IrqTarget& hart)
   for (unsigned ctx = 0; ctx < kContexts; ++ctx) m_hart->set_irq_line(kContextBit[ctx], m_out[ctx]);
 }
 
+void Plic::set_waves(common::WaveRecorder& waves,
+                     const std::vector<std::pair<unsigned, std::string>>& sources)
+{
+  m_waves = &waves;
+  m_wave_source.fill(kNoWave);
+  for (const auto& [source, name] : sources)
+    m_wave_source.at(source) = waves.add("plic.source." + name, 1, (m_level >> source) & 1);
+  const char* const contexts[kContexts] = {"m", "s"};
+  for (unsigned ctx = 0; ctx < kContexts; ++ctx)
+    m_wave_context[ctx] = waves.add(std::string("plic.context.") + contexts[ctx], 1, m_out[ctx]);
+}
+
 void Plic::set_irq(unsigned source, bool level)
 {
   if (source == 0 || source >= kSources)
     return;  // not wired: such a source does not exist on this PLIC
+  if (m_waves && m_wave_source[source] != kNoWave)
+    m_waves->set(m_wave_source[source], level);
   uint32_t bit = 1u << source;
   if (level) {
     m_level |= bit;
@@ -169,6 +183,8 @@ void Plic::update()
     if (out == m_out[ctx])
       continue;
     m_out[ctx] = out;
+    if (m_waves)
+      m_waves->set(m_wave_context[ctx], out);
     if (m_hart)
       m_hart->set_irq_line(kContextBit[ctx], out);
   }

@@ -24,12 +24,16 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
 
 #include "models/common/irq.h"
+#include "models/common/wave_recorder.h"
 #include "models/cpu/irq_if.h"
 
 namespace vmplat::periph {
@@ -52,6 +56,12 @@ class Plic : public sc_core::sc_module, public common::IrqSink {
   // Device interrupt lines (common::IrqLine::bind(plic, source)).
   void set_irq(unsigned source, bool level) override;
 
+  // Records in `waves` the lines of the given sources as plic.source.<name> and the two
+  // outputs as plic.context.m (context 0, MEIP) and plic.context.s (context 1, SEIP), at
+  // the caller's time (WaveRecorder's clock).
+  void set_waves(common::WaveRecorder& waves,
+                 const std::vector<std::pair<unsigned, std::string>>& sources);
+
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
@@ -71,6 +81,11 @@ class Plic : public sc_core::sc_module, public common::IrqSink {
   std::array<uint32_t, kContexts> m_enable{};
   std::array<uint32_t, kContexts> m_threshold{};
   std::array<bool, kContexts> m_out{};
+
+  static constexpr unsigned kNoWave = ~0u;
+  common::WaveRecorder* m_waves = nullptr;
+  std::array<unsigned, kSources> m_wave_source{};
+  std::array<unsigned, kContexts> m_wave_context{};
 };
 
 }  // namespace vmplat::periph

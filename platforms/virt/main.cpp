@@ -60,6 +60,7 @@ options:
                          walks, a line each (docs/debugging.md)          [mmu.trace.file]
   --gdb PORT             GDB server on 127.0.0.1:PORT (0: any free port)  [gdb.port]
   --gdb-wait             halt before the first instruction until GDB continues [gdb.wait]
+  --vcd FILE.vcd         waveform of interrupts, privilege and timers    [waves.file]
   --drive file=IMG       virtio block device backed by a raw image file  [disk.image]
   --drive size=SIZE      virtio block device in memory, e.g. 64M         [disk.size]
   --append ARGS          boot arguments, in the device tree's /chosen/bootargs
@@ -132,6 +133,8 @@ Options parse(int argc, char* argv[])
       shortcut("gdb.port", value(i, a), a);
     } else if (a == "--gdb-wait") {
       shortcut("gdb.wait", "true", a);
+    } else if (a == "--vcd") {
+      shortcut("waves.file", value(i, a), a);
     } else if (a == "--drive") {
       const std::string v = value(i, a);
       if (v.rfind("file=", 0) == 0)

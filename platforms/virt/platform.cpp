@@ -1,5 +1,6 @@
 #include "platforms/virt/platform.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "models/common/config.h"
@@ -75,9 +76,25 @@ Platform::Platform()
   } else if (gdb_wait) {
     throw common::UserError("gdb.wait: needs a GDB server; give --gdb PORT as well");
   }
+
+  // The hart is the only initiator that runs ahead of SystemC time, so its clock is the
+  // time of any caller (Hart::now).
+  m_waves = common::WaveRecorder::from_config("waves", [this] { return hart.now(); });
+  if (m_waves) {
+    hart.set_waves(*m_waves);
+    clint.set_waves(*m_waves);
+    plic.set_waves(*m_waves, {{kUartIrq, "uart"}, {kVirtioIrq, "disk"}});
+  }
 }
 
-Platform::~Platform() { common::stats().collect(); }
+Platform::~Platform()
+{
+  common::stats().collect();
+  // The run ended at SystemC's time, or later where the hart had run ahead of it.
+  if (m_waves)
+    m_waves->finish(std::max(sc_core::sc_time_stamp(),
+                             sc_core::sc_time::from_value(hart.cycles() * hart.period().value())));
+}
 
 void Platform::load(const common::ElfFile& elf, const std::string& bootargs)
 {

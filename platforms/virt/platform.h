@@ -15,6 +15,7 @@
 
 #include "models/bus/router.h"
 #include "models/common/elf_file.h"
+#include "models/common/wave_recorder.h"
 #include "models/cpu/hart.h"
 #include "models/debug/gdb_server.h"
 #include "models/mem/dram.h"
@@ -43,7 +44,8 @@ constexpr uint64_t kDramBase = 0x8000'0000;
 class Platform {
  public:
   Platform();
-  // Publishes the models' last counts (Stats::collect) while they all still exist.
+  // Publishes the models' last counts (Stats::collect) while they all still exist, and
+  // completes and closes the waveform (waves.file).
   ~Platform();
 
   // Loads the ELF's segments into DRAM, places the device tree, points the HTIF device
@@ -66,6 +68,8 @@ class Platform {
  private:
   // Slots 1..7 hold no device, as on QEMU's virt machine.
   std::vector<std::unique_ptr<storage::VirtioEmptySlot>> m_empty_slots;
+  // The waveform of interrupts, privilege and timers (docs/debugging.md); null when off.
+  std::unique_ptr<common::WaveRecorder> m_waves;
 };
 
 }  // namespace vmplat::virt
