@@ -574,8 +574,13 @@ bool Hart::phys_access(uint64_t pa, uint8_t* buf, unsigned len, bool write, bool
   m_trans.set_byte_enable_length(0);
   m_trans.set_dmi_allowed(false);
   m_trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  if (debug)
-    return isock->transport_dbg(m_trans) == len && m_trans.is_response_ok();
+  if (debug) {
+    if (isock->transport_dbg(m_trans) != len || !m_trans.is_response_ok())
+      return false;
+    if (write)
+      note_code_write(pa, len);  // a debugger's write over decoded code
+    return true;
+  }
   sc_time delay = local_time();
   isock->b_transport(m_trans, delay);
   const uint64_t done = common::to_cycles(sc_core::sc_time_stamp() + delay, m_period);
@@ -1373,15 +1378,6 @@ bool Hart::poke_csr(uint16_t csr, uint64_t value)
   if ((csr >> 10) == 3)
     return false;  // read-only
   return csr_write(csr, value) == CsrStatus::kOk;
-}
-
-bool Hart::debug_access(uint64_t pa, uint8_t* buf, unsigned len, bool write)
-{
-  if (!phys_access(pa, buf, len, write, true))
-    return false;
-  if (write)
-    note_code_write(pa, len);
-  return true;
 }
 
 void Hart::trace_insn(Priv priv, uint64_t pc, const Insn& in)

@@ -100,7 +100,10 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   XlateContext xlate_context() const { return {m_priv, m_mstatus, m_satp, 0}; }
   // A physical access with no timing and no side effect on devices (transport_dbg), that
   // drops decoded instructions it overwrites; false where nothing answers.
-  bool debug_access(uint64_t pa, uint8_t* buf, unsigned len, bool write);
+  bool debug_access(uint64_t pa, uint8_t* buf, unsigned len, bool write)
+  {
+    return phys_access(pa, buf, len, write, true);
+  }
 
  private:
   // Decoded instructions of one physical page, one slot per 2-byte offset. line_mask has a

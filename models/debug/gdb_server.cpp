@@ -15,7 +15,6 @@
 #include <sstream>
 
 #include "models/common/config.h"
-#include "models/common/format.h"
 #include "models/common/sim.h"
 #include "models/common/stats.h"
 
