@@ -1,6 +1,18 @@
 // cpu::Hart — an RV64IMAC + Zicsr + Zifencei + Zicntr + Sstc instruction-set simulator with
 // privilege modes M, S and U, loosely timed with temporal decoupling.
 //
+// One class, implemented in units a reader can find by name (docs/hart.md):
+//   hart.cpp         construction, configuration, statistics, reset, the run loop and time
+//   exec.cpp         the interpreter loop: fetch, dispatch, RV64I and privileged instructions
+//   exec_m.h         the M extension (pure functions)      exec_a.cpp   the A extension
+//   hart_csr.cpp     the CSR file: a table of descriptors (csr.h), Zicsr instructions
+//   hart_trap.cpp    traps, interrupts, xRET, privilege changes
+//   hart_memory.cpp  translation, DMI, physical accesses, decode cache, fetch
+//   hart_access.h    the inline fast paths of fetch, load and store
+//   hart_debug.cpp   debugger stops and the commit-log trace
+//   hart_waves.cpp   waveform hooks
+//   decode.cpp       decoding (the C extension is decode-only: it expands to base ops)
+//
 // Speed comes from three things: each instruction is decoded once into a per-physical-page
 // cache (invalidated by stores to that page and by FENCE.I); DRAM is reached through a DMI
 // pointer; the hart runs a whole quantum (or until the next timer deadline or interrupt
@@ -20,8 +32,9 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/common/stats.h"
-#include "models/cpu/debug_if.h"
 #include "models/common/wave_recorder.h"
+#include "models/cpu/csr.h"
+#include "models/cpu/debug_if.h"
 #include "models/cpu/decode.h"
 #include "models/cpu/irq_if.h"
 #include "models/cpu/riscv.h"
@@ -113,9 +126,6 @@ class Hart : public sc_core::sc_module, public IrqTarget {
     Insn slot[2048];
     uint64_t line_mask = 0;
   };
-  // Result of running a CSR instruction's access.
-  enum class CsrStatus { kOk, kIllegal };
-
   void thread();
   template <bool kTrace, bool kDebug>
   void execute(uint64_t budget);
@@ -132,9 +142,13 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t timer_deadline_cycle() const;
   void recompute_limits();
 
-  // Traps (privileged spec 3.1.6, 3.3.1, 4.1.1): exception code or interrupt number.
+  // Traps (hart_trap.cpp; privileged spec 3.1.6, 3.3.1, 4.1.1): exception code or
+  // interrupt number.
   void raise(uint8_t cause, uint64_t tval);
   void take_interrupt(unsigned irq);
+  void enter_trap(bool to_s, uint64_t cause, uint64_t tval, uint64_t vector_offset);
+  // After a change that may make an interrupt pending or enabled: the run loop must look.
+  void interrupt_state_changed();
   bool check_interrupts();
   uint64_t pending_interrupts() const;
   void do_mret();
@@ -142,7 +156,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   void set_priv(Priv p);
   void update_xlate_flags();
 
-  // Memory. Each returns false after raising the trap.
+  // Memory (hart_memory.cpp, hart_access.h). Each returns false after raising the trap.
   const Insn* fetch();
   const Insn* fetch_slow(uint64_t pa);
   const Insn* fetch_general();
@@ -157,8 +171,6 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool load(uint64_t va, T& out);
   template <typename T>
   bool store(uint64_t va, T value);
-  template <typename T>
-  bool amo(uint64_t va, Op op, uint64_t operand, uint64_t& old);
   bool translate(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa);
   bool access_slow(uint64_t va, uint8_t* buf, unsigned len, AccessKind kind);
   // Physical access outside the DMI fast path; false on a bus error.
@@ -168,9 +180,20 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   void note_code_write(uint64_t pa, unsigned len);
   void flush_decode_cache();
 
-  // CSRs
-  CsrStatus csr_read(uint16_t csr, uint64_t& value) const;
-  CsrStatus csr_write(uint16_t csr, uint64_t value);
+  // The A extension (exec_a.cpp); each returns false after raising the trap.
+  bool exec_lr(unsigned size, uint64_t va, uint64_t& rd);
+  bool exec_sc(unsigned size, uint64_t va, uint64_t value, uint64_t& rd);
+  template <typename T>
+  bool exec_amo(uint64_t va, Op op, uint64_t operand, uint64_t& old);
+
+  // CSRs (hart_csr.cpp, csr.h). The table is the same for every hart.
+  static const std::vector<CsrDesc>& csr_table();
+  static const CsrDesc* find_csr(uint16_t number);
+  // The descriptor if the current privilege and the CSR's own rule allow the access.
+  const CsrDesc* csr_access(uint16_t csr) const;
+  uint64_t csr_value(const CsrDesc& d) const;
+  void csr_store(const CsrDesc& d, uint64_t value);
+  bool exec_csr(const Insn& in, uint64_t rs1_value, uint64_t& rd);
   uint64_t read_mip() const;
   uint64_t mip_at(uint64_t mtime) const;
   bool counter_enabled(unsigned bit) const;

@@ -40,7 +40,7 @@ struct CsrName {
   uint16_t number;
   const char* name;
 };
-// Every CSR the hart implements (models/cpu/hart.cpp, csr_read).
+// The CSRs the debugger shows (the hart's table is models/cpu/hart_csr.cpp).
 const CsrName kCsrs[] = {
     {0x100, "sstatus"},  {0x104, "sie"},        {0x105, "stvec"},    {0x106, "scounteren"},
     {0x10a, "senvcfg"},  {0x140, "sscratch"},   {0x141, "sepc"},     {0x142, "scause"},

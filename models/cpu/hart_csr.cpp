@@ -1,0 +1,337 @@
+// The hart's CSR file (models/cpu/csr.h): the descriptor table, and the Zicsr instructions
+// that use it. Privileged spec chapter 2 for the address map; Zicntr, Sstc.
+#include <algorithm>
+#include <array>
+
+#include "models/cpu/hart.h"
+#include "models/cpu/hart_internal.h"
+
+namespace vmplat::cpu {
+
+namespace {
+
+// WARL writes of xtvec: MODE 0 (direct) and 1 (vectored) only; other values keep the
+// register as it was.
+void write_tvec(uint64_t& tvec, uint64_t v)
+{
+  if ((v & 3) < 2)
+    tvec = v;
+}
+
+}  // namespace
+
+const std::vector<CsrDesc>& Hart::csr_table()
+{
+  static const std::vector<CsrDesc> table = [] {
+    std::vector<CsrDesc> t;
+    // A plain register with a write mask.
+    const auto plain = [&t](uint16_t number, const char* name, uint64_t Hart::*field,
+                            uint64_t mask) {
+      CsrDesc d;
+      d.number = number;
+      d.name = name;
+      d.field = field;
+      d.write_mask = mask;
+      t.push_back(d);
+    };
+    // A computed register.
+    const auto computed = [&t](uint16_t number, std::string name,
+                               uint64_t (*read)(const Hart&, unsigned),
+                               void (*write)(Hart&, unsigned, uint64_t), unsigned arg = 0,
+                               bool (*allowed)(const Hart&, unsigned) = nullptr) {
+      CsrDesc d;
+      d.number = number;
+      d.name = std::move(name);
+      d.arg = arg;
+      d.allowed = allowed;
+      d.read = read;
+      d.write = write;
+      t.push_back(d);
+    };
+    const auto zero = [](const Hart&, unsigned) -> uint64_t { return 0; };
+
+    // Unprivileged counters (Zicntr) and the hpmcounters, which read as zero; from S they
+    // need mcounteren, from U also scounteren (privileged 3.1.11).
+    const auto counter_allowed = [](const Hart& h, unsigned bit) {
+      return h.counter_enabled(bit);
+    };
+    computed(0xc00, "cycle", [](const Hart& h, unsigned) { return h.m_cycles + h.m_mcycle_offset; },
+             nullptr, 0, counter_allowed);
+    computed(0xc01, "time", [](const Hart& h, unsigned) { return h.now_mtime(); }, nullptr, 1,
+             counter_allowed);
+    computed(0xc02, "instret",
+             [](const Hart& h, unsigned) { return h.m_retired + h.m_minstret_offset; }, nullptr, 2,
+             counter_allowed);
+    for (unsigned i = 3; i < 32; ++i)
+      computed(uint16_t(0xc00 + i), "hpmcounter" + std::to_string(i), zero, nullptr, i,
+               counter_allowed);
+
+    // Supervisor trap setup and handling (privileged 4.1).
+    computed(
+        0x100, "sstatus", [](const Hart& h, unsigned) { return h.m_mstatus & kSstatusReadable; },
+        [](Hart& h, unsigned, uint64_t v) {
+          h.m_mstatus = (h.m_mstatus & ~kSstatusWritable) | (v & kSstatusWritable);
+          h.update_xlate_flags();
+          h.m_stop_cycle = 0;
+        });
+    computed(
+        0x104, "sie", [](const Hart& h, unsigned) { return h.m_mie & h.m_mideleg; },
+        [](Hart& h, unsigned, uint64_t v) {
+          h.m_mie = (h.m_mie & ~h.m_mideleg) | (v & h.m_mideleg & kSInterrupts);
+          h.interrupt_state_changed();
+        });
+    computed(
+        0x105, "stvec", [](const Hart& h, unsigned) { return h.m_stvec; },
+        [](Hart& h, unsigned, uint64_t v) { write_tvec(h.m_stvec, v); });
+    plain(0x106, "scounteren", &Hart::m_scounteren, 0xffffffff);
+    plain(0x10a, "senvcfg", &Hart::m_senvcfg, 1);  // FIOM
+    plain(0x140, "sscratch", &Hart::m_sscratch, ~uint64_t{0});
+    plain(0x141, "sepc", &Hart::m_sepc, ~uint64_t{1});
+    plain(0x142, "scause", &Hart::m_scause, ~uint64_t{0});
+    plain(0x143, "stval", &Hart::m_stval, ~uint64_t{0});
+    computed(
+        0x144, "sip", [](const Hart& h, unsigned) { return h.read_mip() & h.m_mideleg; },
+        [](Hart& h, unsigned, uint64_t v) {
+          // Only SSIP is writable through sip, and only when delegated.
+          const uint64_t mask = h.m_mideleg & (1ull << irq::kSSI);
+          h.m_mip_sw = (h.m_mip_sw & ~mask) | (v & mask);
+          h.interrupt_state_changed();
+        });
+    // Sstc: below M, stimecmp needs menvcfg.STCE, and from S also mcounteren.TM.
+    computed(
+        0x14d, "stimecmp", [](const Hart& h, unsigned) { return h.m_stimecmp; },
+        [](Hart& h, unsigned, uint64_t v) {
+          h.m_stimecmp = v;
+          h.interrupt_state_changed();
+        },
+        0,
+        [](const Hart& h, unsigned) {
+          return h.m_priv == Priv::kM ||
+                 ((h.m_menvcfg & kMenvcfgSTCE) && (h.m_mcounteren & kCounterenTM));
+        });
+    computed(
+        0x180, "satp", [](const Hart& h, unsigned) { return h.m_satp; },
+        [](Hart& h, unsigned, uint64_t v) {
+          // satp is WARL: a write with an unsupported MODE has no effect at all (privileged
+          // 4.1.11). The ASID field keeps all 16 bits; the MMU decides how many it uses.
+          const unsigned mode = satp::mode(v);
+          const bool supported = mode == satp::kModeBare ||
+                                 (h.m_translator && h.m_translator->supports_satp_mode(mode));
+          if (!supported)
+            return;
+          const uint64_t old = h.m_satp;
+          h.m_satp = v;
+          if (h.m_translator)
+            h.m_translator->satp_written(old, h.m_satp);
+          h.update_xlate_flags();
+        },
+        0,
+        [](const Hart& h, unsigned) {
+          return !(h.m_priv == Priv::kS && (h.m_mstatus & mstatus::kTVM));
+        });
+
+    // Machine information (read-only by number).
+    computed(0xf11, "mvendorid", zero, nullptr);  // non-commercial
+    computed(0xf12, "marchid", zero, nullptr);
+    computed(0xf13, "mimpid", [](const Hart&, unsigned) -> uint64_t { return 1; }, nullptr);
+    computed(0xf14, "mhartid", zero, nullptr);
+    computed(0xf15, "mconfigptr", zero, nullptr);  // no configuration structure
+
+    // Machine trap setup and handling (privileged 3.1).
+    computed(
+        0x300, "mstatus", [](const Hart& h, unsigned) { return h.m_mstatus; },
+        [](Hart& h, unsigned, uint64_t v) {
+          uint64_t next = (h.m_mstatus & ~kMstatusWritable) | (v & kMstatusWritable);
+          // MPP is WARL over the implemented modes: the reserved value 2 keeps the old one.
+          if (((next & mstatus::kMPP) >> mstatus::kMPPShift) == 2)
+            next = (next & ~mstatus::kMPP) | (h.m_mstatus & mstatus::kMPP);
+          h.m_mstatus = next | kUxlSxl64;
+          h.update_xlate_flags();
+          h.m_stop_cycle = 0;
+        });
+    // misa is WARL: the extensions cannot be turned off.
+    computed(0x301, "misa", [](const Hart&, unsigned) { return kMisa; }, nullptr);
+    plain(0x302, "medeleg", &Hart::m_medeleg, kMedelegWritable);
+    computed(
+        0x303, "mideleg", [](const Hart& h, unsigned) { return h.m_mideleg; },
+        [](Hart& h, unsigned, uint64_t v) {
+          h.m_mideleg = v & kSInterrupts;
+          h.m_stop_cycle = 0;
+        });
+    computed(
+        0x304, "mie", [](const Hart& h, unsigned) { return h.m_mie; },
+        [](Hart& h, unsigned, uint64_t v) {
+          h.m_mie = v & kAllInterrupts;
+          h.interrupt_state_changed();
+        });
+    computed(
+        0x305, "mtvec", [](const Hart& h, unsigned) { return h.m_mtvec; },
+        [](Hart& h, unsigned, uint64_t v) { write_tvec(h.m_mtvec, v); });
+    plain(0x306, "mcounteren", &Hart::m_mcounteren, 0xffffffff);
+    computed(
+        0x30a, "menvcfg", [](const Hart& h, unsigned) { return h.m_menvcfg; },
+        [](Hart& h, unsigned, uint64_t v) {
+          h.m_menvcfg = v & kMenvcfgWritable;
+          h.interrupt_state_changed();
+        });
+    computed(0x320, "mcountinhibit", zero, nullptr);  // counters always run
+    plain(0x340, "mscratch", &Hart::m_mscratch, ~uint64_t{0});
+    plain(0x341, "mepc", &Hart::m_mepc, ~uint64_t{1});
+    plain(0x342, "mcause", &Hart::m_mcause, ~uint64_t{0});
+    plain(0x343, "mtval", &Hart::m_mtval, ~uint64_t{0});
+    computed(
+        0x344, "mip", [](const Hart& h, unsigned) { return h.read_mip(); },
+        [](Hart& h, unsigned, uint64_t v) {
+          // SSIP, SEIP and (without Sstc) STIP are software-writable; SEIP as read is the
+          // OR of this bit and the PLIC's line.
+          uint64_t mask = (1ull << irq::kSSI) | (1ull << irq::kSEI);
+          if (!(h.m_menvcfg & kMenvcfgSTCE))
+            mask |= 1ull << irq::kSTI;
+          h.m_mip_sw = (h.m_mip_sw & ~mask) | (v & mask);
+          h.interrupt_state_changed();
+        });
+
+    // PMP (privileged 3.7): 16 entries. On RV64 only the even pmpcfg numbers exist; the
+    // entries past the 16th read as zero and ignore writes.
+    for (unsigned n = 0; n < 16; n += 2)
+      computed(
+          uint16_t(0x3a0 + n), "pmpcfg" + std::to_string(n),
+          [](const Hart& h, unsigned first) {
+            uint64_t v = 0;
+            for (unsigned i = 0; i < 8; ++i)
+              if (first + i < h.m_pmpcfg.size())
+                v |= uint64_t(h.m_pmpcfg[first + i]) << (8 * i);
+            return v;
+          },
+          [](Hart& h, unsigned first, uint64_t v) {
+            for (unsigned i = 0; i < 8; ++i) {
+              const unsigned e = first + i;
+              if (e >= h.m_pmpcfg.size() || (h.m_pmpcfg[e] & 0x80))
+                continue;  // absent or locked (L bit)
+              h.m_pmpcfg[e] = uint8_t(v >> (8 * i)) & 0x9f;
+            }
+          },
+          n * 4);
+    for (unsigned i = 0; i < 64; ++i)
+      computed(
+          uint16_t(0x3b0 + i), "pmpaddr" + std::to_string(i),
+          [](const Hart& h, unsigned e) { return e < h.m_pmpaddr.size() ? h.m_pmpaddr[e] : 0; },
+          [](Hart& h, unsigned e, uint64_t v) {
+            if (e >= h.m_pmpaddr.size() || (h.m_pmpcfg[e] & 0x80))
+              return;
+            // A locked TOR entry also locks the address below it.
+            if (e + 1 < h.m_pmpcfg.size() && (h.m_pmpcfg[e + 1] & 0x80) &&
+                ((h.m_pmpcfg[e + 1] >> 3) & 3) == 1)
+              return;
+            h.m_pmpaddr[e] = v & ((1ull << 54) - 1);
+          },
+          i);
+
+    // Machine counters. A write takes effect after the writing instruction retires
+    // (Zicntr), hence the -1 on minstret. mhpmcounter3..31 and mhpmevent3..31 are
+    // implemented as read-only zero (privileged 3.1.10).
+    computed(
+        0xb00, "mcycle", [](const Hart& h, unsigned) { return h.m_cycles + h.m_mcycle_offset; },
+        [](Hart& h, unsigned, uint64_t v) { h.m_mcycle_offset = v - h.m_cycles; });
+    computed(
+        0xb02, "minstret",
+        [](const Hart& h, unsigned) { return h.m_retired + h.m_minstret_offset; },
+        [](Hart& h, unsigned, uint64_t v) { h.m_minstret_offset = v - h.m_retired - 1; });
+    for (unsigned i = 3; i < 32; ++i) {
+      computed(uint16_t(0xb00 + i), "mhpmcounter" + std::to_string(i), zero, nullptr, i);
+      computed(uint16_t(0x320 + i), "mhpmevent" + std::to_string(i), zero, nullptr, i);
+    }
+
+    std::sort(t.begin(), t.end(),
+              [](const CsrDesc& a, const CsrDesc& b) { return a.number < b.number; });
+    return t;
+  }();
+  return table;
+}
+
+const CsrDesc* Hart::find_csr(uint16_t number)
+{
+  static const std::array<const CsrDesc*, 4096> index = [] {
+    std::array<const CsrDesc*, 4096> a{};
+    for (const CsrDesc& d : csr_table())
+      a[d.number] = &d;
+    return a;
+  }();
+  return index[number & 0xfff];
+}
+
+bool Hart::counter_enabled(unsigned bit) const
+{
+  // cycle/time/instret/hpmcounterN from S need mcounteren; from U also scounteren.
+  if (m_priv == Priv::kM)
+    return true;
+  if (!((m_mcounteren >> bit) & 1))
+    return false;
+  return m_priv == Priv::kS || ((m_scounteren >> bit) & 1);
+}
+
+const CsrDesc* Hart::csr_access(uint16_t csr) const
+{
+  const CsrDesc* d = find_csr(csr);
+  if (!d || csr_min_priv(csr) > unsigned(m_priv) || (d->allowed && !d->allowed(*this, d->arg)))
+    return nullptr;
+  return d;
+}
+
+uint64_t Hart::csr_value(const CsrDesc& d) const
+{
+  return d.field ? this->*d.field : d.read(*this, d.arg);
+}
+
+void Hart::csr_store(const CsrDesc& d, uint64_t value)
+{
+  if (d.field)
+    this->*d.field = (this->*d.field & ~d.write_mask) | (value & d.write_mask);
+  else if (d.write)
+    d.write(*this, d.arg, value);
+}
+
+bool Hart::exec_csr(const Insn& in, uint64_t rs1_value, uint64_t& rd)
+{
+  const bool imm_form = in.op >= Op::kCsrrwi;
+  const uint64_t src = imm_form ? uint64_t(in.rs1) : rs1_value;
+  const bool is_write_op = in.op == Op::kCsrrw || in.op == Op::kCsrrwi;
+  // CSRRS/CSRRC with rs1 = x0 (or uimm 0) do not write (Zicsr 9.1).
+  const bool writes = is_write_op || in.rs1 != 0;
+  const CsrDesc* d = csr_access(in.csr);
+  if (!d || (writes && csr_read_only(in.csr))) {
+    raise(exc::kIllegalInstr, in.raw);
+    return false;
+  }
+  const uint64_t old = csr_value(*d);
+  if (writes) {
+    const bool set = in.op == Op::kCsrrs || in.op == Op::kCsrrsi;
+    csr_store(*d, is_write_op ? src : set ? (old | src) : (old & ~src));
+  }
+  rd = old;
+  return true;
+}
+
+bool Hart::peek_csr(uint16_t csr, uint64_t& value) const
+{
+  // As M-mode would read it, without side effects.
+  Hart& self = const_cast<Hart&>(*this);
+  const Priv saved = self.m_priv;
+  self.m_priv = Priv::kM;
+  const CsrDesc* d = csr_access(csr);
+  if (d)
+    value = csr_value(*d);
+  self.m_priv = saved;
+  return d != nullptr;
+}
+
+bool Hart::poke_csr(uint16_t csr, uint64_t value)
+{
+  const CsrDesc* d = find_csr(csr);
+  if (!d || csr_read_only(csr))
+    return false;
+  csr_store(*d, value);
+  return true;
+}
+
+}  // namespace vmplat::cpu

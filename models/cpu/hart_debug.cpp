@@ -1,0 +1,143 @@
+// The hart's debugging support: the stops a debugger asks for (breakpoints, watchpoints,
+// single steps; models/cpu/debug_if.h) and the instruction trace in Spike's commit-log
+// format (cpu.trace).
+#include <algorithm>
+#include <cinttypes>
+
+#include "models/common/sim.h"
+#include "models/cpu/hart.h"
+#include "models/cpu/hart_internal.h"
+
+namespace vmplat::cpu {
+
+namespace {
+
+bool writes_rd(Op op)
+{
+  switch (op) {
+    case Op::kBeq: case Op::kBne: case Op::kBlt: case Op::kBge: case Op::kBltu: case Op::kBgeu:
+    case Op::kSb: case Op::kSh: case Op::kSw: case Op::kSd: case Op::kFence: case Op::kFenceI:
+    case Op::kEcall: case Op::kEbreak: case Op::kMret: case Op::kSret: case Op::kWfi:
+    case Op::kSfenceVma: case Op::kIllegal: case Op::kUndecoded:
+      return false;
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+void Hart::set_debugger(Debugger* debugger, bool halt_at_reset)
+{
+  m_debugger = debugger;
+  m_debug_halt_at_reset = debugger && halt_at_reset;
+  update_debug_mode();
+}
+
+void Hart::update_debug_mode()
+{
+  m_debug_mode =
+      m_debugger && (m_dbg_step || !m_breakpoints.empty() || !m_watchpoints.empty());
+}
+
+void Hart::debug_stop(const StopEvent& event)
+{
+  const Resume how = m_debugger->stopped(event);
+  m_dbg_step = how == Resume::kStep;
+  m_dbg_resumed = true;
+  update_debug_mode();
+  if (common::sim().stop_requested())
+    m_stop_cycle = 0;  // killed by the debugger
+}
+
+void Hart::debug_breakpoint(uint64_t pc, bool hardware, bool insert)
+{
+  const auto same = [&](const Breakpoint& b) { return b.pc == pc && b.hardware == hardware; };
+  const auto it = std::find_if(m_breakpoints.begin(), m_breakpoints.end(), same);
+  if (insert && it == m_breakpoints.end())
+    m_breakpoints.push_back({pc, hardware});
+  else if (!insert && it != m_breakpoints.end())
+    m_breakpoints.erase(it);
+  update_debug_mode();
+}
+
+void Hart::debug_watchpoint(uint64_t addr, uint64_t len, WatchKind kind, bool insert)
+{
+  const auto same = [&](const Watchpoint& w) {
+    return w.addr == addr && w.len == len && w.kind == kind;
+  };
+  const auto it = std::find_if(m_watchpoints.begin(), m_watchpoints.end(), same);
+  if (insert && it == m_watchpoints.end())
+    m_watchpoints.push_back({addr, len, kind});
+  else if (!insert && it != m_watchpoints.end())
+    m_watchpoints.erase(it);
+  update_debug_mode();
+}
+
+void Hart::debug_clear()
+{
+  m_breakpoints.clear();
+  m_watchpoints.clear();
+  m_dbg_step = false;
+  update_debug_mode();
+}
+
+bool Hart::watch_hit(const Insn& in, uint64_t rs1_value, StopEvent& event) const
+{
+  unsigned size = 0;
+  bool reads = false, writes = false;
+  switch (in.op) {
+    case Op::kLb: case Op::kLbu: size = 1; reads = true; break;
+    case Op::kLh: case Op::kLhu: size = 2; reads = true; break;
+    case Op::kLw: case Op::kLwu: size = 4; reads = true; break;
+    case Op::kLd: size = 8; reads = true; break;
+    case Op::kSb: size = 1; writes = true; break;
+    case Op::kSh: size = 2; writes = true; break;
+    case Op::kSw: size = 4; writes = true; break;
+    case Op::kSd: size = 8; writes = true; break;
+    case Op::kLrW: size = 4; reads = true; break;
+    case Op::kLrD: size = 8; reads = true; break;
+    case Op::kScW: size = 4; writes = true; break;
+    case Op::kScD: size = 8; writes = true; break;
+    default:
+      if (in.op > Op::kScW && in.op <= Op::kAmomaxuW)
+        size = 4;
+      else if (in.op > Op::kScD && in.op <= Op::kAmomaxuD)
+        size = 8;
+      else
+        return false;
+      reads = writes = true;
+  }
+  const uint64_t lo = rs1_value + uint64_t(int64_t(in.imm));
+  for (const Watchpoint& w : m_watchpoints) {
+    const bool kind = w.kind == WatchKind::kAccess || (w.kind == WatchKind::kWrite ? writes : reads);
+    if (kind && lo < w.addr + w.len && w.addr < lo + size) {
+      event.cause = StopEvent::Cause::kWatchpoint;
+      event.watch = w.kind;
+      event.data_addr = std::max(lo, w.addr);
+      return true;
+    }
+  }
+  return false;
+}
+
+void Hart::trace_insn(Priv priv, uint64_t pc, const Insn& in)
+{
+  // Spike's --log-commits format: privilege, pc, instruction bits, then what it wrote.
+  std::fprintf(m_trace, in.len == 2 ? "core   0: %u 0x%016" PRIx64 " (0x%04x)"
+                                    : "core   0: %u 0x%016" PRIx64 " (0x%08x)",
+               unsigned(priv), pc, in.raw);
+  if (writes_rd(in.op) && in.rd != 0)
+    std::fprintf(m_trace, " x%-2u 0x%016" PRIx64, unsigned(in.rd), m_x[in.rd]);
+  if (m_trace_mem_size) {
+    if (m_trace_mem_write)
+      std::fprintf(m_trace, " mem 0x%016" PRIx64 " 0x%0*" PRIx64, m_trace_mem_addr,
+                   int(m_trace_mem_size * 2), m_trace_mem_value);
+    else
+      std::fprintf(m_trace, " mem 0x%016" PRIx64, m_trace_mem_addr);
+    m_trace_mem_size = 0;
+  }
+  std::fputc('\n', m_trace);
+}
+
+}  // namespace vmplat::cpu
