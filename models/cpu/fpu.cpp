@@ -283,6 +283,59 @@ B div(B a, B b, Rm rm, uint8_t& flags)
   }
 }
 
+// Upper estimates of floor(sqrt(x)) for x in [2^62, 2^64), indexed by x's top 8 bits:
+// the root of the bucket's upper end, capped at 2^32 - 1 (the largest possible root).
+constexpr uint64_t isqrt_estimate(uint64_t top8)
+{
+  u128 end = static_cast<u128>(top8 + 1) << 56;
+  uint64_t r = 0;
+  for (int bit = 32; bit >= 0; --bit) {
+    uint64_t t = r | (uint64_t(1) << bit);
+    if (static_cast<u128>(t) * t <= end)
+      r = t;
+  }
+  return r > 0xffffffff ? 0xffffffff : r + 1;
+}
+
+struct IsqrtTable {
+  uint32_t v[192];
+  constexpr IsqrtTable() : v()
+  {
+    for (int i = 0; i < 192; ++i) v[i] = static_cast<uint32_t>(isqrt_estimate(64 + i));
+  }
+};
+constexpr IsqrtTable kIsqrtTable;
+
+// floor(sqrt(x)) for x in [2^62, 2^64): integer Newton steps from an upper estimate stay
+// above the root (AM-GM) and reach it, or one more, after three steps from 7 good bits.
+inline uint64_t isqrt_top(uint64_t x)
+{
+  uint64_t r = kIsqrtTable.v[(x >> 56) - 64];
+  for (int i = 0; i < 3; ++i) r = (r + x / r) >> 1;
+  while (static_cast<u128>(r) * r > x) --r;
+  return r;
+}
+
+// floor(sqrt(n)) for 0 < n < 2^120; inexact is set when n is not a perfect square.
+inline uint64_t isqrt(u128 n, bool& inexact)
+{
+  // An even shift brings n's top bit to bit 62 or 63.
+  int e = 128 - clz128(n) - 64;
+  e += e & 1;
+  uint64_t r;
+  if (e <= 0) {
+    r = isqrt_top(static_cast<uint64_t>(n << -e)) >> (-e / 2);
+  } else {
+    // The root of the truncated top part, scaled, is a lower estimate good to 31 bits; one
+    // Newton step from it lands on the root or just above.
+    r = isqrt_top(static_cast<uint64_t>(n >> e)) << (e / 2);
+    r = static_cast<uint64_t>((r + n / r) >> 1);
+    while (static_cast<u128>(r) * r > n) --r;
+  }
+  inexact = static_cast<u128>(r) * r != n;
+  return r;
+}
+
 template <typename B>
 B sqrt(B a, Rm rm, uint8_t& flags)
 {
@@ -307,18 +360,9 @@ B sqrt(B a, Rm rm, uint8_t& flags)
     ++k;
     --t;
   }
-  u128 radicand = static_cast<u128>(m) << k;
-  uint64_t root = 0, rem = 0;
-  for (int i = 2 * (kP + 2) - 2; i >= 0; i -= 2) {
-    rem = (rem << 2) | static_cast<uint64_t>((radicand >> i) & 3);
-    uint64_t trial = (root << 2) | 1;
-    root <<= 1;
-    if (rem >= trial) {
-      rem -= trial;
-      root |= 1;
-    }
-  }
-  return round_pack<B>(false, 62 + t / 2, root | (rem != 0), rm, flags);
+  bool inexact;
+  uint64_t root = isqrt(static_cast<u128>(m) << k, inexact);
+  return round_pack<B>(false, 62 + t / 2, root | inexact, rm, flags);
 }
 
 template <typename B>
