@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "models/cpu/fpu.h"
+#include "sw/tests/isa/fuzz_fp.h"
 
 using namespace vmplat::cpu::fp;
 
@@ -1575,4 +1576,96 @@ TEST_CASE("fpu hand: NaN-boxing and sign injection keep payloads")
   CHECK(f64_sgnjn(dNOne, dNOne) == dOne);
   CHECK(f64_sgnjx(dNOne, dNOne) == dOne);
   CHECK(f64_sgnjx(dSNaN, dN0) == 0xfff0000000000001);
+}
+
+// ---------------------------------------------------------------------------------------
+// The firmware's random differential test (sw/tests/isa/fuzz_fp.h) run through cpu::fp: the
+// same operands, the same register conventions (NaN-boxed singles, sign-extended 32-bit
+// integer results), and the hashes QEMU computed running the instructions.
+
+namespace {
+
+uint64_t fuzz_exec(int op, int rm_index, int, uint64_t a, uint64_t b, uint64_t c,
+                   uint64_t* flags_out)
+{
+  const Rm rm = static_cast<Rm>(rm_index);
+  uint8_t f = 0;
+  auto s = [](uint64_t reg) { return unbox_f32(reg); };
+  auto sext = [](uint32_t v) {
+    return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v)));
+  };
+  uint64_t v = 0;
+  switch (op) {
+    case FZ_FADD_S: v = nan_box(f32_add(s(a), s(b), rm, f)); break;
+    case FZ_FSUB_S: v = nan_box(f32_sub(s(a), s(b), rm, f)); break;
+    case FZ_FMUL_S: v = nan_box(f32_mul(s(a), s(b), rm, f)); break;
+    case FZ_FDIV_S: v = nan_box(f32_div(s(a), s(b), rm, f)); break;
+    case FZ_FSQRT_S: v = nan_box(f32_sqrt(s(a), rm, f)); break;
+    case FZ_FMADD_S: v = nan_box(f32_muladd(s(a), s(b), s(c), false, false, rm, f)); break;
+    case FZ_FMSUB_S: v = nan_box(f32_muladd(s(a), s(b), s(c), false, true, rm, f)); break;
+    case FZ_FNMSUB_S: v = nan_box(f32_muladd(s(a), s(b), s(c), true, false, rm, f)); break;
+    case FZ_FNMADD_S: v = nan_box(f32_muladd(s(a), s(b), s(c), true, true, rm, f)); break;
+    case FZ_FMIN_S: v = nan_box(f32_min(s(a), s(b), f)); break;
+    case FZ_FMAX_S: v = nan_box(f32_max(s(a), s(b), f)); break;
+    case FZ_FSGNJ_S: v = nan_box(f32_sgnj(s(a), s(b))); break;
+    case FZ_FSGNJN_S: v = nan_box(f32_sgnjn(s(a), s(b))); break;
+    case FZ_FSGNJX_S: v = nan_box(f32_sgnjx(s(a), s(b))); break;
+    case FZ_FEQ_S: v = f32_eq(s(a), s(b), f); break;
+    case FZ_FLT_S: v = f32_lt(s(a), s(b), f); break;
+    case FZ_FLE_S: v = f32_le(s(a), s(b), f); break;
+    case FZ_FCLASS_S: v = f32_classify(s(a)); break;
+    case FZ_FMV_X_W: v = sext(static_cast<uint32_t>(a)); break;
+    case FZ_FCVT_W_S: v = sext(static_cast<uint32_t>(f32_to_i32(s(a), rm, f))); break;
+    case FZ_FCVT_WU_S: v = sext(f32_to_u32(s(a), rm, f)); break;
+    case FZ_FCVT_L_S: v = static_cast<uint64_t>(f32_to_i64(s(a), rm, f)); break;
+    case FZ_FCVT_LU_S: v = f32_to_u64(s(a), rm, f); break;
+    case FZ_FCVT_S_W: v = nan_box(i32_to_f32(static_cast<int32_t>(a), rm, f)); break;
+    case FZ_FCVT_S_WU: v = nan_box(u32_to_f32(static_cast<uint32_t>(a), rm, f)); break;
+    case FZ_FCVT_S_L: v = nan_box(i64_to_f32(static_cast<int64_t>(a), rm, f)); break;
+    case FZ_FCVT_S_LU: v = nan_box(u64_to_f32(a, rm, f)); break;
+    case FZ_FMV_W_X: v = nan_box(static_cast<uint32_t>(a)); break;
+    case FZ_FADD_D: v = f64_add(a, b, rm, f); break;
+    case FZ_FSUB_D: v = f64_sub(a, b, rm, f); break;
+    case FZ_FMUL_D: v = f64_mul(a, b, rm, f); break;
+    case FZ_FDIV_D: v = f64_div(a, b, rm, f); break;
+    case FZ_FSQRT_D: v = f64_sqrt(a, rm, f); break;
+    case FZ_FMADD_D: v = f64_muladd(a, b, c, false, false, rm, f); break;
+    case FZ_FMSUB_D: v = f64_muladd(a, b, c, false, true, rm, f); break;
+    case FZ_FNMSUB_D: v = f64_muladd(a, b, c, true, false, rm, f); break;
+    case FZ_FNMADD_D: v = f64_muladd(a, b, c, true, true, rm, f); break;
+    case FZ_FMIN_D: v = f64_min(a, b, f); break;
+    case FZ_FMAX_D: v = f64_max(a, b, f); break;
+    case FZ_FSGNJ_D: v = f64_sgnj(a, b); break;
+    case FZ_FSGNJN_D: v = f64_sgnjn(a, b); break;
+    case FZ_FSGNJX_D: v = f64_sgnjx(a, b); break;
+    case FZ_FEQ_D: v = f64_eq(a, b, f); break;
+    case FZ_FLT_D: v = f64_lt(a, b, f); break;
+    case FZ_FLE_D: v = f64_le(a, b, f); break;
+    case FZ_FCLASS_D: v = f64_classify(a); break;
+    case FZ_FMV_X_D: v = a; break;
+    case FZ_FCVT_W_D: v = sext(static_cast<uint32_t>(f64_to_i32(a, rm, f))); break;
+    case FZ_FCVT_WU_D: v = sext(f64_to_u32(a, rm, f)); break;
+    case FZ_FCVT_L_D: v = static_cast<uint64_t>(f64_to_i64(a, rm, f)); break;
+    case FZ_FCVT_LU_D: v = f64_to_u64(a, rm, f); break;
+    case FZ_FCVT_D_W: v = i32_to_f64(static_cast<int32_t>(a), RNE, f); break;
+    case FZ_FCVT_D_WU: v = u32_to_f64(static_cast<uint32_t>(a), RNE, f); break;
+    case FZ_FCVT_D_L: v = i64_to_f64(static_cast<int64_t>(a), rm, f); break;
+    case FZ_FCVT_D_LU: v = u64_to_f64(a, rm, f); break;
+    case FZ_FMV_D_X: v = a; break;
+    case FZ_FCVT_S_D: v = nan_box(f64_to_f32(a, rm, f)); break;
+    case FZ_FCVT_D_S: v = f32_to_f64(s(a), f); break;
+    default: FAIL("fuzz_fp operation " << op << " has no cpu::fp counterpart");
+  }
+  *flags_out = f;
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("fpu fuzz_fp: cpu::fp reproduces QEMU's results on the firmware's random operations")
+{
+  for (int op = 0; op < FUZZ_FP_NUM_OPS; ++op) {
+    INFO(kFuzzFpOps[op].name);
+    CHECK(hex(fuzz_fp_run_op(op, fuzz_exec)) == hex(kFuzzFpOps[op].expected_hash));
+  }
 }
