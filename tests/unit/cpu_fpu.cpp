@@ -1121,7 +1121,7 @@ TEST_CASE("fpu hand: square root")
                        {"2^-1072 (exact)", 4, RNE, 0x1e70000000000000, 0}});
 }
 
-TEST_CASE("fpu hand: fused multiply-add rounds once; 0 * inf is invalid even with a qNaN")
+TEST_CASE("fpu hand: fused multiply-add rounds once, and 0 * inf is invalid even with a qNaN")
 {
   run_fused<uint32_t>(
       "f32_muladd", f32_muladd,
