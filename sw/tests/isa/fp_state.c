@@ -1,5 +1,6 @@
 /* The floating-point context status (privileged spec 3.1.6.6): with mstatus.FS = Off every
- * F/D instruction and every access to fcsr, fflags and frm is an illegal instruction (from
+ * F/D instruction (all four fused opcodes, every OP-FP group, the loads and stores, the
+ * compressed ones) and every access to fcsr, fflags and frm is an illegal instruction (from
  * M and from S); writing an f register or fcsr makes FS Dirty from Initial or Clean; SD
  * summarizes a Dirty FS and is read-only; sstatus shows FS and SD and writes FS; misa has F
  * and D. The checks that print run with FS on: compiled code may use the FPU anywhere. */
@@ -73,6 +74,20 @@ OFF_CASE(p_c_fld, "rvc", "c.fld fa0, 8(a1)")
 OFF_CASE(p_c_fsd, "rvc", "c.fsd fa0, 8(a1)")
 OFF_CASE(p_c_fldsp, "rvc", "c.fldsp ft0, 0(sp)")
 OFF_CASE(p_c_fsdsp, "rvc", "c.fsdsp ft0, 0(sp)")
+OFF_CASE(p_fmsub_s, "norvc", "fmsub.s ft0, ft1, ft2, ft3")
+OFF_CASE(p_fnmsub_d, "norvc", "fnmsub.d ft0, ft1, ft2, ft3")
+OFF_CASE(p_fnmadd_s, "norvc", "fnmadd.s ft0, ft1, ft2, ft3")
+OFF_CASE(p_fsub_s, "norvc", "fsub.s ft0, ft1, ft2")
+OFF_CASE(p_fmul_d, "norvc", "fmul.d ft0, ft1, ft2")
+OFF_CASE(p_fmax_s, "norvc", "fmax.s ft0, ft1, ft2")
+OFF_CASE(p_fsgnjn_d, "norvc", "fsgnjn.d ft0, ft1, ft2")
+OFF_CASE(p_fsgnjx_s, "norvc", "fsgnjx.s ft0, ft1, ft2")
+OFF_CASE(p_flt_d, "norvc", "flt.d t0, ft1, ft2")
+OFF_CASE(p_fle_s, "norvc", "fle.s t0, ft1, ft2")
+OFF_CASE(p_fclass_d, "norvc", "fclass.d t0, ft1")
+OFF_CASE(p_fcvt_lu_d, "norvc", "fcvt.lu.d t0, ft1")
+OFF_CASE(p_fcvt_s_w, "norvc", "fcvt.s.w ft0, t0")
+OFF_CASE(p_fcvt_d_s, "norvc", "fcvt.d.s ft0, ft1")
 OFF_CASE(p_csrr_fcsr, "norvc", "csrr t0, fcsr")
 OFF_CASE(p_csrr_fflags, "norvc", "csrr t0, fflags")
 OFF_CASE(p_csrr_frm, "norvc", "csrr t0, frm")
@@ -89,7 +104,11 @@ static const struct off_case kOff[] = {
     {"fmv.d.x", 0, p_fmv_d_x},     {"flw", 0, p_flw},             {"fsw", 0, p_fsw},
     {"fld", 0, p_fld},             {"fsd", 0, p_fsd},             {"c.fld", 1, p_c_fld},
     {"c.fsd", 1, p_c_fsd},         {"c.fldsp", 1, p_c_fldsp},     {"c.fsdsp", 1, p_c_fsdsp},
-    {"csrr.fcsr", 0, p_csrr_fcsr}, {"csrr.fflags", 0, p_csrr_fflags},
+    {"fmsub.s", 0, p_fmsub_s},     {"fnmsub.d", 0, p_fnmsub_d},   {"fnmadd.s", 0, p_fnmadd_s},
+    {"fsub.s", 0, p_fsub_s},       {"fmul.d", 0, p_fmul_d},       {"fmax.s", 0, p_fmax_s},
+    {"fsgnjn.d", 0, p_fsgnjn_d},   {"fsgnjx.s", 0, p_fsgnjx_s},   {"flt.d", 0, p_flt_d},
+    {"fle.s", 0, p_fle_s},         {"fclass.d", 0, p_fclass_d},   {"fcvt.lu.d", 0, p_fcvt_lu_d},
+    {"fcvt.s.w", 0, p_fcvt_s_w},   {"fcvt.d.s", 0, p_fcvt_d_s},   {"csrr.fcsr", 0, p_csrr_fcsr}, {"csrr.fflags", 0, p_csrr_fflags},
     {"csrr.frm", 0, p_csrr_frm},   {"csrw.fflags", 0, p_csrw_fflags},
     {"csrwi.frm", 0, p_csrwi_frm}, {"csrrs.fcsr", 0, p_csrs_fcsr},
 };
