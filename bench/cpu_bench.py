@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 
-BENCHES = ["crc32", "memcpy", "nqueens", "qsort"]
+BENCHES = ["crc32", "memcpy", "nqueens", "qsort", "nbody"]
 INSTRET_RE = re.compile(r"\(instret (\d+)\)")
 
 
