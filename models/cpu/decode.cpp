@@ -39,9 +39,17 @@ InsnClass class_of(Op op)
     case Op::kFence: case Op::kFenceI: case Op::kEcall: case Op::kEbreak: case Op::kMret:
     case Op::kSret: case Op::kWfi: case Op::kSfenceVma: case Op::kIllegal:
       return InsnClass::kSystem;
+    case Op::kFlw: case Op::kFld:
+      return InsnClass::kLoad;
+    case Op::kFsw: case Op::kFsd:
+      return InsnClass::kStore;
+    case Op::kFdivS: case Op::kFsqrtS: case Op::kFdivD: case Op::kFsqrtD:
+      return InsnClass::kFdiv;
     default:
       if (op >= Op::kLrW && op <= Op::kAmomaxuD)
         return InsnClass::kAmo;
+      if (is_fp(op))
+        return InsnClass::kFp;
       return InsnClass::kAlu;
   }
 }
@@ -55,6 +63,66 @@ Insn make(Op op, unsigned rd, unsigned rs1, unsigned rs2, int32_t imm)
   in.rs2 = uint8_t(rs2);
   in.imm = imm;
   return in;
+}
+
+// OP-FP (opcode 0x53) and the fused multiply-adds. fmt (bits 26:25) selects S (0) or D
+// (1); the half and quad formats do not exist here. A static rounding mode of 5 or 6 is
+// reserved: illegal at decode time (dynamic rm = 7 is checked against frm at execution).
+Insn decode_fp(uint32_t w, unsigned rd, unsigned rs1, unsigned rs2, unsigned f3)
+{
+  const Insn illegal = make(Op::kIllegal, 0, 0, 0, 0);
+  const unsigned fmt = bits(w, 26, 25);
+  if (fmt > 1)
+    return illegal;
+  const unsigned d = fmt ? kFpDouble : 0;
+  const auto fp = [&](Op op, unsigned r1, unsigned r2) {
+    return make(Op(unsigned(op) + d), rd, r1, r2, 0);
+  };
+  const bool rm_ok = f3 != 5 && f3 != 6;
+  switch (bits(w, 6, 0)) {
+    case 0x43: return rm_ok ? fp(Op::kFmaddS, rs1, rs2) : illegal;
+    case 0x47: return rm_ok ? fp(Op::kFmsubS, rs1, rs2) : illegal;
+    case 0x4b: return rm_ok ? fp(Op::kFnmsubS, rs1, rs2) : illegal;
+    case 0x4f: return rm_ok ? fp(Op::kFnmaddS, rs1, rs2) : illegal;
+  }
+  switch (bits(w, 31, 27)) {
+    case 0x00: return rm_ok ? fp(Op::kFaddS, rs1, rs2) : illegal;
+    case 0x01: return rm_ok ? fp(Op::kFsubS, rs1, rs2) : illegal;
+    case 0x02: return rm_ok ? fp(Op::kFmulS, rs1, rs2) : illegal;
+    case 0x03: return rm_ok ? fp(Op::kFdivS, rs1, rs2) : illegal;
+    case 0x0b: return rm_ok && rs2 == 0 ? fp(Op::kFsqrtS, rs1, 0) : illegal;
+    case 0x04:
+      if (f3 > 2)
+        return illegal;
+      return fp(f3 == 0 ? Op::kFsgnjS : f3 == 1 ? Op::kFsgnjnS : Op::kFsgnjxS, rs1, rs2);
+    case 0x05:
+      if (f3 > 1)
+        return illegal;
+      return fp(f3 == 0 ? Op::kFminS : Op::kFmaxS, rs1, rs2);
+    case 0x08:  // FCVT.S.D (fmt S, rs2 = 1) and FCVT.D.S (fmt D, rs2 = 0)
+      if (!rm_ok || rs2 != (fmt ? 0u : 1u))
+        return illegal;
+      return make(fmt ? Op::kFcvtDS : Op::kFcvtSD, rd, rs1, 0, 0);
+    case 0x14:
+      if (f3 > 2)
+        return illegal;
+      return fp(f3 == 0 ? Op::kFleS : f3 == 1 ? Op::kFltS : Op::kFeqS, rs1, rs2);
+    case 0x18: {
+      static const Op ops[4] = {Op::kFcvtWS, Op::kFcvtWuS, Op::kFcvtLS, Op::kFcvtLuS};
+      return rm_ok && rs2 < 4 ? fp(ops[rs2], rs1, 0) : illegal;
+    }
+    case 0x1a: {
+      static const Op ops[4] = {Op::kFcvtSW, Op::kFcvtSWu, Op::kFcvtSL, Op::kFcvtSLu};
+      return rm_ok && rs2 < 4 ? fp(ops[rs2], rs1, 0) : illegal;
+    }
+    case 0x1c:
+      if (rs2 != 0 || f3 > 1)
+        return illegal;
+      return fp(f3 == 0 ? Op::kFmvXW : Op::kFclassS, rs1, 0);
+    case 0x1e:
+      return rs2 == 0 && f3 == 0 ? fp(Op::kFmvWX, rs1, 0) : illegal;
+  }
+  return illegal;
 }
 
 Insn decode32(uint32_t w)
@@ -176,6 +244,16 @@ Insn decode32(uint32_t w)
       in.csr = uint16_t(bits(w, 31, 20));
       return in;
     }
+    case 0x07:
+      if (f3 == 2 || f3 == 3)
+        return make(f3 == 2 ? Op::kFlw : Op::kFld, rd, rs1, 0, imm_i);
+      return illegal;
+    case 0x27:
+      if (f3 == 2 || f3 == 3)
+        return make(f3 == 2 ? Op::kFsw : Op::kFsd, 0, rs1, rs2, imm_s);
+      return illegal;
+    case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53:
+      return decode_fp(w, rd, rs1, rs2, f3);
     case 0x2f: {
       if (f3 != 2 && f3 != 3)
         return illegal;
@@ -221,8 +299,10 @@ Insn decode16(uint32_t c)
                                (bit(c, 6) << 2) | (bit(c, 5) << 3);
           return imm ? make(Op::kAddi, rdp, 2, 0, int32_t(imm)) : illegal;
         }
+        case 1: return make(Op::kFld, rdp, rs1p, 0, int32_t(ld_off));
         case 2: return make(Op::kLw, rdp, rs1p, 0, int32_t(lw_off));
         case 3: return make(Op::kLd, rdp, rs1p, 0, int32_t(ld_off));
+        case 5: return make(Op::kFsd, 0, rs1p, rdp, int32_t(ld_off));
         case 6: return make(Op::kSw, 0, rs1p, rdp, int32_t(lw_off));
         case 7: return make(Op::kSd, 0, rs1p, rdp, int32_t(ld_off));
       }
@@ -273,6 +353,10 @@ Insn decode16(uint32_t c)
     case 2:
       switch (f3) {
         case 0: return make(Op::kSlli, rd, rd, 0, int32_t((bit(c, 12) << 5) | bits(c, 6, 2)));
+        case 1: {
+          const uint32_t off = (bit(c, 12) << 5) | (bits(c, 6, 5) << 3) | (bits(c, 4, 2) << 6);
+          return make(Op::kFld, rd, 2, 0, int32_t(off));  // C.FLDSP: f0 is a valid rd
+        }
         case 2: {
           const uint32_t off = (bit(c, 12) << 5) | (bits(c, 6, 4) << 2) | (bits(c, 3, 2) << 6);
           return rd ? make(Op::kLw, rd, 2, 0, int32_t(off)) : illegal;
@@ -292,6 +376,10 @@ Insn decode16(uint32_t c)
           if (rs2 == 0)
             return make(Op::kJalr, 1, rd, 0, 0);
           return make(Op::kAdd, rd, rd, rs2, 0);
+        case 5: {
+          const uint32_t off = (bits(c, 12, 10) << 3) | (bits(c, 9, 7) << 6);
+          return make(Op::kFsd, 0, 2, rs2, int32_t(off));
+        }
         case 6: {
           const uint32_t off = (bits(c, 12, 9) << 2) | (bits(c, 8, 7) << 6);
           return make(Op::kSw, 0, 2, rs2, int32_t(off));
@@ -336,9 +424,47 @@ const char* op_name(Op op)
       "lr.w", "sc.w", "amoswap.w", "amoadd.w", "amoxor.w", "amoand.w", "amoor.w", "amomin.w",
       "amomax.w", "amominu.w", "amomaxu.w",
       "lr.d", "sc.d", "amoswap.d", "amoadd.d", "amoxor.d", "amoand.d", "amoor.d", "amomin.d",
-      "amomax.d", "amominu.d", "amomaxu.d"};
+      "amomax.d", "amominu.d", "amomaxu.d",
+      "flw", "fsw", "fmadd.s", "fmsub.s", "fnmsub.s", "fnmadd.s", "fadd.s", "fsub.s", "fmul.s",
+      "fdiv.s", "fsqrt.s", "fsgnj.s", "fsgnjn.s", "fsgnjx.s", "fmin.s", "fmax.s", "fcvt.w.s",
+      "fcvt.wu.s", "fcvt.l.s", "fcvt.lu.s", "fmv.x.w", "feq.s", "flt.s", "fle.s", "fclass.s",
+      "fcvt.s.w", "fcvt.s.wu", "fcvt.s.l", "fcvt.s.lu", "fmv.w.x",
+      "fld", "fsd", "fmadd.d", "fmsub.d", "fnmsub.d", "fnmadd.d", "fadd.d", "fsub.d", "fmul.d",
+      "fdiv.d", "fsqrt.d", "fsgnj.d", "fsgnjn.d", "fsgnjx.d", "fmin.d", "fmax.d", "fcvt.w.d",
+      "fcvt.wu.d", "fcvt.l.d", "fcvt.lu.d", "fmv.x.d", "feq.d", "flt.d", "fle.d", "fclass.d",
+      "fcvt.d.w", "fcvt.d.wu", "fcvt.d.l", "fcvt.d.lu", "fmv.d.x",
+      "fcvt.s.d", "fcvt.d.s"};
   static_assert(sizeof(names) / sizeof(names[0]) == std::size_t(Op::kCount), "one name per op");
   return names[std::size_t(op)];
+}
+
+bool writes_f_rd(Op op)
+{
+  if (!is_fp(op))
+    return false;
+  const Op s = (op >= Op::kFld && op <= Op::kFmvDX) ? Op(unsigned(op) - kFpDouble) : op;
+  switch (s) {
+    case Op::kFsw: case Op::kFcvtWS: case Op::kFcvtWuS: case Op::kFcvtLS: case Op::kFcvtLuS:
+    case Op::kFmvXW: case Op::kFeqS: case Op::kFltS: case Op::kFleS: case Op::kFclassS:
+      return false;
+    default:
+      return true;
+  }
+}
+
+bool writes_x_rd(Op op)
+{
+  if (is_fp(op))
+    return !writes_f_rd(op) && op != Op::kFsw && op != Op::kFsd;
+  switch (op) {
+    case Op::kBeq: case Op::kBne: case Op::kBlt: case Op::kBge: case Op::kBltu: case Op::kBgeu:
+    case Op::kSb: case Op::kSh: case Op::kSw: case Op::kSd: case Op::kFence: case Op::kFenceI:
+    case Op::kEcall: case Op::kEbreak: case Op::kMret: case Op::kSret: case Op::kWfi:
+    case Op::kSfenceVma: case Op::kIllegal: case Op::kUndecoded:
+      return false;
+    default:
+      return true;
+  }
 }
 
 }  // namespace vmplat::cpu

@@ -1,4 +1,4 @@
-// RV64IMAC + Zicsr + Zifencei decoding. Every instruction, 16- or 32-bit, is decoded once
+// RV64IMAFDC + Zicsr + Zifencei decoding. Every instruction, 16- or 32-bit, is decoded once
 // into an Insn (compressed forms expand to their base operation) and cached by the hart.
 #pragma once
 
@@ -27,12 +27,24 @@ enum class Op : uint8_t {
   kAmominuW, kAmomaxuW,
   kLrD, kScD, kAmoswapD, kAmoaddD, kAmoxorD, kAmoandD, kAmoorD, kAmominD, kAmomaxD,
   kAmominuD, kAmomaxuD,
+  // F, then D in the same order (unprivileged spec chapters 11, 12). For the fused ops rs3
+  // is raw bits 31:27; for every op that rounds, rm is raw bits 14:12 (insn_rm, insn_rs3).
+  kFlw, kFsw, kFmaddS, kFmsubS, kFnmsubS, kFnmaddS, kFaddS, kFsubS, kFmulS, kFdivS, kFsqrtS,
+  kFsgnjS, kFsgnjnS, kFsgnjxS, kFminS, kFmaxS, kFcvtWS, kFcvtWuS, kFcvtLS, kFcvtLuS,
+  kFmvXW, kFeqS, kFltS, kFleS, kFclassS, kFcvtSW, kFcvtSWu, kFcvtSL, kFcvtSLu, kFmvWX,
+  kFld, kFsd, kFmaddD, kFmsubD, kFnmsubD, kFnmaddD, kFaddD, kFsubD, kFmulD, kFdivD, kFsqrtD,
+  kFsgnjD, kFsgnjnD, kFsgnjxD, kFminD, kFmaxD, kFcvtWD, kFcvtWuD, kFcvtLD, kFcvtLuD,
+  kFmvXD, kFeqD, kFltD, kFleD, kFclassD, kFcvtDW, kFcvtDWu, kFcvtDL, kFcvtDLu, kFmvDX,
+  kFcvtSD, kFcvtDS,
   kCount
 };
+constexpr Op kFirstFpOp = Op::kFlw, kLastFpOp = Op::kFcvtDS;
+// The distance from an S form to its D form.
+constexpr unsigned kFpDouble = unsigned(Op::kFld) - unsigned(Op::kFlw);
 
 // Cycle-cost classes; the cost of each is a configuration knob (cpu.cycles.<class>).
 enum class InsnClass : uint8_t { kAlu, kMul, kDiv, kLoad, kStore, kBranch, kJump, kCsr, kSystem,
-                                 kAmo, kCount };
+                                 kAmo, kFp, kFdiv, kCount };
 
 struct Insn {
   Op op = Op::kUndecoded;
@@ -44,6 +56,14 @@ struct Insn {
   uint32_t raw = 0;       // the instruction bits (16 or 32), for mtval and traces
 };
 static_assert(sizeof(Insn) == 16, "Insn is kept small for the decode cache");
+
+// Fields the hart reads from the raw bits of 32-bit FP instructions.
+inline unsigned insn_rm(const Insn& in) { return (in.raw >> 12) & 7; }
+inline unsigned insn_rs3(const Insn& in) { return in.raw >> 27; }
+inline bool is_fp(Op op) { return op >= kFirstFpOp && op <= kLastFpOp; }
+// Whether the op writes an integer register rd, or an FP register rd.
+bool writes_x_rd(Op op);
+bool writes_f_rd(Op op);
 
 // Decodes a 32-bit instruction (low two bits 11) or a 16-bit one (anything else; only the
 // low 16 bits of `bits` are used). Unknown and reserved encodings give Op::kIllegal.

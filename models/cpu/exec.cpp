@@ -1,7 +1,7 @@
 // The hart's interpreter loop: fetch from the decode cache, dispatch, retire. RV64I and the
 // privileged instructions are executed here; the other extensions' semantics live in their
-// own units (exec_m.h, exec_a.cpp, hart_csr.cpp for Zicsr) and C is decode-only
-// (decode.cpp).
+// own units (exec_m.h, exec_a.cpp, exec_fd.cpp, hart_csr.cpp for Zicsr) and C is
+// decode-only (decode.cpp).
 #include <algorithm>
 
 #include "models/cpu/exec_m.h"
@@ -205,6 +205,10 @@ void Hart::execute(uint64_t budget)
       case Op::kCsrrw: case Op::kCsrrs: case Op::kCsrrc:
       case Op::kCsrrwi: case Op::kCsrrsi: case Op::kCsrrci:
         if (!exec_csr(in, a, rd))
+          goto trapped;
+        break;
+      case kFirstFpOp ... kLastFpOp:
+        if (!exec_fp(in, a, rd))
           goto trapped;
         break;
       case Op::kIllegal:

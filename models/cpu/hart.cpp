@@ -33,6 +33,11 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
   m_quantum_cycles = std::max<uint64_t>(1, quantum_ns * 1000 / m_period_ps);
   m_max_instructions = cfg.u64(p + "max_instructions", 0, "instructions",
                                "stop after this many retired instructions (0: no limit)");
+  m_has_fd = cfg.choice(p + "isa", "rv64imafdc", {"rv64imafdc", "rv64imac"},
+                        "the hart's ISA: RV64GC (with the F and D extensions) or RV64IMAC "
+                        "(FP instructions are illegal, misa and the device tree say so)") ==
+             "rv64imafdc";
+  m_misa = kMisaBase | (m_has_fd ? kMisaFD : 0);
   m_misaligned_trap = cfg.choice(p + "misaligned", "perform", {"perform", "trap"},
                                  "misaligned loads/stores: performed by the hart (as QEMU and "
                                  "Spike do) or trapping with an address-misaligned exception") ==
@@ -54,6 +59,8 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
       {InsnClass::kCsr, "csr", 1, "CSR instructions"},
       {InsnClass::kSystem, "system", 1, "FENCE, ECALL, xRET, WFI, SFENCE.VMA, traps"},
       {InsnClass::kAmo, "amo", 2, "LR/SC and AMOs, before memory latency"},
+      {InsnClass::kFp, "fp", 3, "FP arithmetic, fused multiply-add, conversions, moves, compares"},
+      {InsnClass::kFdiv, "fdiv", 20, "FP division and square root"},
   };
   for (const auto& c : costs)
     m_cost[size_t(c.cls)] =
@@ -120,6 +127,8 @@ Hart::~Hart()
 void Hart::reset(uint64_t pc, uint64_t a0, uint64_t a1)
 {
   std::fill(std::begin(m_x), std::end(m_x), 0);
+  std::fill(std::begin(m_f), std::end(m_f), 0);
+  m_fcsr = 0;
   m_x[10] = a0;
   m_x[11] = a1;
   m_pc = pc;
@@ -276,6 +285,11 @@ void Hart::set_mtimecmp(uint64_t value)
   m_irq_event.notify(sc_core::SC_ZERO_TIME);
   if (m_waves)
     wave_update();
+}
+
+std::string Hart::isa_string() const
+{
+  return m_has_fd ? "rv64imafdc" : "rv64imac";
 }
 
 }  // namespace vmplat::cpu

@@ -1,10 +1,12 @@
-// cpu::Hart — an RV64IMAC + Zicsr + Zifencei + Zicntr + Sstc instruction-set simulator with
-// privilege modes M, S and U, loosely timed with temporal decoupling.
+// cpu::Hart — an RV64IMAFDC (RV64GC) + Zicntr + Sstc instruction-set simulator with privilege
+// modes M, S and U, loosely timed with temporal decoupling; F and D can be switched off
+// (cpu.isa=rv64imac).
 //
 // One class, implemented in units a reader can find by name (docs/hart.md):
 //   hart.cpp         construction, configuration, statistics, reset, the run loop and time
 //   exec.cpp         the interpreter loop: fetch, dispatch, RV64I and privileged instructions
 //   exec_m.h         the M extension (pure functions)      exec_a.cpp   the A extension
+//   exec_fd.cpp      the F and D extensions (IEEE arithmetic: fpu.h)
 //   hart_csr.cpp     the CSR file: a table of descriptors (csr.h), Zicsr instructions
 //   hart_trap.cpp    traps, interrupts, xRET, privilege changes
 //   hart_memory.cpp  translation, DMI, physical accesses, decode cache, fetch
@@ -73,6 +75,12 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   // State, for the platform, tests and debuggers.
   uint64_t pc() const { return m_pc; }
   uint64_t reg(unsigned i) const { return m_x[i & 31]; }
+  uint64_t freg(unsigned i) const { return m_f[i & 31]; }
+  uint32_t fcsr() const { return m_fcsr; }
+  // Whether the hart has the F and D extensions (cpu.isa), and its ISA string as the
+  // device tree's riscv,isa gives it.
+  bool has_fd() const { return m_has_fd; }
+  std::string isa_string() const;
   Priv priv() const { return m_priv; }
   uint64_t instret() const { return m_retired; }
   uint64_t cycles() const { return m_cycles; }
@@ -105,6 +113,10 @@ class Hart : public sc_core::sc_module, public IrqTarget {
       m_x[i & 31] = value;
   }
   void set_pc(uint64_t pc) { m_pc = pc; }
+  // FP registers and fcsr as a debugger writes them, whatever mstatus.FS says (which then
+  // becomes Dirty); false on a hart without F and D.
+  bool set_freg(unsigned i, uint64_t value);
+  bool set_fcsr(uint32_t value);
   // Writes a CSR as M-mode software would (with its side effects on translation state);
   // false if it is not implemented or read-only.
   bool poke_csr(uint16_t csr, uint64_t value);
@@ -185,6 +197,11 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool exec_sc(unsigned size, uint64_t va, uint64_t value, uint64_t& rd);
   template <typename T>
   bool exec_amo(uint64_t va, Op op, uint64_t operand, uint64_t& old);
+  // F and D (exec_fd.cpp): every FP op; rd is the integer destination (compares,
+  // conversions to integers, FMV.X.*). False after raising the trap.
+  bool exec_fp(const Insn& in, uint64_t rs1_value, uint64_t& rd);
+  // Any FP state changed: mstatus.FS becomes Dirty.
+  void fp_dirty();
 
   // CSRs (hart_csr.cpp, csr.h). The table is the same for every hart.
   static const std::vector<CsrDesc>& csr_table();
@@ -212,6 +229,10 @@ class Hart : public sc_core::sc_module, public IrqTarget {
 
   // Architectural state.
   uint64_t m_x[32] = {};
+  uint64_t m_f[32] = {};  // FP registers; singles NaN-boxed
+  uint32_t m_fcsr = 0;    // frm (bits 7:5) and fflags (bits 4:0)
+  bool m_has_fd = true;   // cpu.isa has F and D
+  uint64_t m_misa = 0;
   uint64_t m_pc = 0;
   Priv m_priv = Priv::kM;
   uint64_t m_mstatus = 0, m_medeleg = 0, m_mideleg = 0, m_mie = 0, m_mip_sw = 0;

@@ -50,6 +50,25 @@ const std::vector<CsrDesc>& Hart::csr_table()
     };
     const auto zero = [](const Hart&, unsigned) -> uint64_t { return 0; };
 
+    // The FP CSRs (unprivileged 11.2): accessible while mstatus.FS is not Off (never on a
+    // hart without F and D, whose FS is zero); a write makes FS Dirty. frm holds any 3-bit
+    // value: the reserved ones only trap when an instruction uses them.
+    const auto fp_on = [](const Hart& h, unsigned) { return (h.m_mstatus & mstatus::kFS) != 0; };
+    const auto fcsr_write = [](Hart& h, unsigned mask, uint64_t v) {
+      h.m_fcsr = (h.m_fcsr & ~mask) | (uint32_t(v) & mask);
+      h.fp_dirty();
+    };
+    computed(0x001, "fflags", [](const Hart& h, unsigned) -> uint64_t { return h.m_fcsr & 0x1f; },
+             fcsr_write, 0x1f, fp_on);
+    computed(0x002, "frm", [](const Hart& h, unsigned) -> uint64_t { return h.m_fcsr >> 5 & 7; },
+             [](Hart& h, unsigned, uint64_t v) {
+               h.m_fcsr = (h.m_fcsr & 0x1f) | (uint32_t(v & 7) << 5);
+               h.fp_dirty();
+             },
+             0, fp_on);
+    computed(0x003, "fcsr", [](const Hart& h, unsigned) -> uint64_t { return h.m_fcsr & 0xff; },
+             fcsr_write, 0xff, fp_on);
+
     // Unprivileged counters (Zicntr) and the hpmcounters, which read as zero; from S they
     // need mcounteren, from U also scounteren (privileged 3.1.11).
     const auto counter_allowed = [](const Hart& h, unsigned bit) {
@@ -68,9 +87,11 @@ const std::vector<CsrDesc>& Hart::csr_table()
 
     // Supervisor trap setup and handling (privileged 4.1).
     computed(
-        0x100, "sstatus", [](const Hart& h, unsigned) { return h.m_mstatus & kSstatusReadable; },
+        0x100, "sstatus",
+        [](const Hart& h, unsigned) { return mstatus_with_sd(h.m_mstatus) & kSstatusReadable; },
         [](Hart& h, unsigned, uint64_t v) {
-          h.m_mstatus = (h.m_mstatus & ~kSstatusWritable) | (v & kSstatusWritable);
+          const uint64_t mask = kSstatusWritable | (h.m_has_fd ? mstatus::kFS : 0);
+          h.m_mstatus = (h.m_mstatus & ~mask) | (v & mask);
           h.update_xlate_flags();
           h.m_stop_cycle = 0;
         });
@@ -139,9 +160,10 @@ const std::vector<CsrDesc>& Hart::csr_table()
 
     // Machine trap setup and handling (privileged 3.1).
     computed(
-        0x300, "mstatus", [](const Hart& h, unsigned) { return h.m_mstatus; },
+        0x300, "mstatus", [](const Hart& h, unsigned) { return mstatus_with_sd(h.m_mstatus); },
         [](Hart& h, unsigned, uint64_t v) {
-          uint64_t next = (h.m_mstatus & ~kMstatusWritable) | (v & kMstatusWritable);
+          const uint64_t mask = kMstatusWritable | (h.m_has_fd ? mstatus::kFS : 0);
+          uint64_t next = (h.m_mstatus & ~mask) | (v & mask);
           // MPP is WARL over the implemented modes: the reserved value 2 keeps the old one.
           if (((next & mstatus::kMPP) >> mstatus::kMPPShift) == 2)
             next = (next & ~mstatus::kMPP) | (h.m_mstatus & mstatus::kMPP);
@@ -150,7 +172,7 @@ const std::vector<CsrDesc>& Hart::csr_table()
           h.m_stop_cycle = 0;
         });
     // misa is WARL: the extensions cannot be turned off.
-    computed(0x301, "misa", [](const Hart&, unsigned) { return kMisa; }, nullptr);
+    computed(0x301, "misa", [](const Hart& h, unsigned) { return h.m_misa; }, nullptr);
     plain(0x302, "medeleg", &Hart::m_medeleg, kMedelegWritable);
     computed(
         0x303, "mideleg", [](const Hart& h, unsigned) { return h.m_mideleg; },

@@ -10,23 +10,6 @@
 
 namespace vmplat::cpu {
 
-namespace {
-
-bool writes_rd(Op op)
-{
-  switch (op) {
-    case Op::kBeq: case Op::kBne: case Op::kBlt: case Op::kBge: case Op::kBltu: case Op::kBgeu:
-    case Op::kSb: case Op::kSh: case Op::kSw: case Op::kSd: case Op::kFence: case Op::kFenceI:
-    case Op::kEcall: case Op::kEbreak: case Op::kMret: case Op::kSret: case Op::kWfi:
-    case Op::kSfenceVma: case Op::kIllegal: case Op::kUndecoded:
-      return false;
-    default:
-      return true;
-  }
-}
-
-}  // namespace
-
 void Hart::set_debugger(Debugger* debugger, bool halt_at_reset)
 {
   m_debugger = debugger;
@@ -121,14 +104,34 @@ bool Hart::watch_hit(const Insn& in, uint64_t rs1_value, StopEvent& event) const
   return false;
 }
 
+bool Hart::set_freg(unsigned i, uint64_t value)
+{
+  if (!m_has_fd)
+    return false;
+  m_f[i & 31] = value;
+  fp_dirty();
+  return true;
+}
+
+bool Hart::set_fcsr(uint32_t value)
+{
+  if (!m_has_fd)
+    return false;
+  m_fcsr = value & 0xff;
+  fp_dirty();
+  return true;
+}
+
 void Hart::trace_insn(Priv priv, uint64_t pc, const Insn& in)
 {
   // Spike's --log-commits format: privilege, pc, instruction bits, then what it wrote.
   std::fprintf(m_trace, in.len == 2 ? "core   0: %u 0x%016" PRIx64 " (0x%04x)"
                                     : "core   0: %u 0x%016" PRIx64 " (0x%08x)",
                unsigned(priv), pc, in.raw);
-  if (writes_rd(in.op) && in.rd != 0)
+  if (writes_x_rd(in.op) && in.rd != 0)
     std::fprintf(m_trace, " x%-2u 0x%016" PRIx64, unsigned(in.rd), m_x[in.rd]);
+  else if (writes_f_rd(in.op))
+    std::fprintf(m_trace, " f%-2u 0x%016" PRIx64, unsigned(in.rd), m_f[in.rd]);
   if (m_trace_mem_size) {
     if (m_trace_mem_write)
       std::fprintf(m_trace, " mem 0x%016" PRIx64 " 0x%0*" PRIx64, m_trace_mem_addr,

@@ -39,8 +39,10 @@ namespace mstatus {
 constexpr uint64_t kSIE = 1ull << 1, kMIE = 1ull << 3, kSPIE = 1ull << 5, kUBE = 1ull << 6,
                    kMPIE = 1ull << 7, kSPP = 1ull << 8, kMPP = 3ull << 11, kMPRV = 1ull << 17,
                    kSUM = 1ull << 18, kMXR = 1ull << 19, kTVM = 1ull << 20, kTW = 1ull << 21,
-                   kTSR = 1ull << 22;
+                   kTSR = 1ull << 22, kFS = 3ull << 13, kSD = 1ull << 63;
 constexpr unsigned kMPPShift = 11;
+// FS (privileged 3.1.6.6): the FP unit's state for context switches.
+constexpr uint64_t kFSOff = 0, kFSInitial = 1ull << 13, kFSClean = 2ull << 13, kFSDirty = kFS;
 }  // namespace mstatus
 
 // satp fields for RV64 (privileged spec 4.1.11).

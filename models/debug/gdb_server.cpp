@@ -25,12 +25,19 @@ namespace {
 using cpu::StopEvent;
 
 constexpr unsigned kPcRegnum = 32;
+constexpr unsigned kFRegBase = 33;  // f0-f31
+// fflags, frm and fcsr, as CSRs 1-3; read and written whatever mstatus.FS says.
+constexpr unsigned kFflagsRegnum = 65 + 1, kFrmRegnum = 65 + 2, kFcsrRegnum = 65 + 3;
 // GDB numbers RISC-V CSRs from 65 (after x0-x31, pc and f0-f31) and the virtual register
 // "priv" after the 4096 CSR numbers; the target description gives the same numbers.
 constexpr unsigned kCsrRegBase = 65;
 constexpr unsigned kPrivRegnum = kCsrRegBase + 4096;
 constexpr uint64_t kPageSize = 4096;
 
+const char* const kFNames[32] = {"ft0", "ft1", "ft2",  "ft3",  "ft4", "ft5", "ft6",  "ft7",
+                                 "fs0", "fs1", "fa0",  "fa1",  "fa2", "fa3", "fa4",  "fa5",
+                                 "fa6", "fa7", "fs2",  "fs3",  "fs4", "fs5", "fs6",  "fs7",
+                                 "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11"};
 const char* const kXNames[32] = {"zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2",
                                  "fp",   "s1", "a0", "a1", "a2",  "a3",  "a4", "a5",
                                  "a6",   "a7", "s2", "s3", "s4",  "s5",  "s6", "s7",
@@ -58,7 +65,7 @@ const CsrName kCsrs[] = {
     {0xf14, "mhartid"},  {0xf15, "mconfigptr"},
 };
 
-std::string build_target_xml()
+std::string build_target_xml(bool with_fpu)
 {
   std::ostringstream x;
   x << "<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
@@ -70,7 +77,21 @@ std::string build_target_xml()
       << i << "\"/>\n";
   }
   x << "<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" regnum=\"" << kPcRegnum << "\"/>\n"
-    << "</feature>\n<feature name=\"org.gnu.gdb.riscv.csr\">\n";
+    << "</feature>\n";
+  if (with_fpu) {
+    // Each f register holds a double or a NaN-boxed single (GDB's riscv fpu feature).
+    x << "<feature name=\"org.gnu.gdb.riscv.fpu\">\n<union id=\"riscv_double\">\n"
+         "<field name=\"float\" type=\"ieee_single\"/>\n"
+         "<field name=\"double\" type=\"ieee_double\"/>\n</union>\n";
+    for (unsigned i = 0; i < 32; ++i)
+      x << "<reg name=\"" << kFNames[i] << "\" bitsize=\"64\" type=\"riscv_double\" regnum=\""
+        << kFRegBase + i << "\"/>\n";
+    x << "<reg name=\"fflags\" bitsize=\"64\" type=\"int\" regnum=\"" << kFflagsRegnum
+      << "\" group=\"float\"/>\n<reg name=\"frm\" bitsize=\"64\" type=\"int\" regnum=\""
+      << kFrmRegnum << "\" group=\"float\"/>\n<reg name=\"fcsr\" bitsize=\"64\" type=\"int\" "
+      << "regnum=\"" << kFcsrRegnum << "\" group=\"float\"/>\n</feature>\n";
+  }
+  x << "<feature name=\"org.gnu.gdb.riscv.csr\">\n";
   for (const CsrName& c : kCsrs)
     x << "<reg name=\"" << c.name << "\" bitsize=\"64\" type=\"int\" regnum=\""
       << kCsrRegBase + c.number << "\" group=\"csr\"/>\n";
@@ -80,10 +101,10 @@ std::string build_target_xml()
   return x.str();
 }
 
-const std::string& target_xml()
+const std::string& target_xml(bool with_fpu)
 {
-  static const std::string xml = build_target_xml();
-  return xml;
+  static const std::string with = build_target_xml(true), without = build_target_xml(false);
+  return with_fpu ? with : without;
 }
 
 const char* const kMonitorHelp =
@@ -522,7 +543,7 @@ std::string GdbServer::xfer_features(const std::string& annex, const std::string
     return "E00";
   if (!parse_addr_len(range, offset, length, nullptr))
     return "E01";
-  const std::string& xml = target_xml();
+  const std::string& xml = target_xml(m_hart.has_fd());
   if (offset >= xml.size())
     return "l";
   const std::string part = xml.substr(offset, length);
@@ -537,6 +558,17 @@ bool GdbServer::read_reg(unsigned regno, uint64_t& value) const
   if (regno < 32) {
     value = m_hart.reg(regno);
     return true;
+  }
+  if (m_hart.has_fd()) {
+    if (regno >= kFRegBase && regno < kFRegBase + 32) {
+      value = m_hart.freg(regno - kFRegBase);
+      return true;
+    }
+    if (regno >= kFflagsRegnum && regno <= kFcsrRegnum) {
+      const uint32_t fcsr = m_hart.fcsr();
+      value = regno == kFflagsRegnum ? (fcsr & 0x1f) : regno == kFrmRegnum ? (fcsr >> 5) : fcsr;
+      return true;
+    }
   }
   if (regno == kPcRegnum) {
     value = m_hart.pc();
@@ -556,6 +588,17 @@ bool GdbServer::write_reg(unsigned regno, uint64_t value)
   if (regno < 32) {
     m_hart.set_reg(regno, value);
     return true;
+  }
+  if (m_hart.has_fd()) {
+    if (regno >= kFRegBase && regno < kFRegBase + 32)
+      return m_hart.set_freg(regno - kFRegBase, value);
+    const uint32_t fcsr = m_hart.fcsr();
+    if (regno == kFflagsRegnum)
+      return m_hart.set_fcsr((fcsr & ~0x1fu) | uint32_t(value & 0x1f));
+    if (regno == kFrmRegnum)
+      return m_hart.set_fcsr((fcsr & 0x1f) | uint32_t((value & 7) << 5));
+    if (regno == kFcsrRegnum)
+      return m_hart.set_fcsr(uint32_t(value));
   }
   if (regno == kPcRegnum) {
     m_hart.set_pc(value);

@@ -14,7 +14,7 @@ struct FdtInfo {
   uint64_t ram_base = 0;
   uint64_t ram_size = 0;
   uint64_t timebase_hz = 10000000;
-  std::string isa = "rv64imac_zicsr_zifencei_zicntr_sstc";
+  std::string isa;  // riscv,isa, e.g. "rv64imafdc_zicsr_zifencei_zicntr_sstc"
   std::string mmu_type;  // "riscv,sv39", "riscv,sv48" or empty without an MMU
   std::string bootargs;
 };

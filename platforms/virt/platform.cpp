@@ -116,6 +116,7 @@ void Platform::load(const common::ElfFile& elf, const std::string& bootargs)
   info.ram_base = kDramBase;
   info.ram_size = dram.size();
   info.bootargs = bootargs;
+  info.isa = hart.isa_string() + "_zicsr_zifencei_zicntr_sstc";
   info.mmu_type = mmu.supports_satp_mode(cpu::satp::kModeSv48) ? "riscv,sv48" : "riscv,sv39";
   const std::vector<uint8_t> fdt = build_fdt(info);
   const uint64_t top = std::min<uint64_t>(ram_end, 0xc000'0000);
