@@ -84,7 +84,7 @@ TEST_CASE("uart THR-empty interrupt: raised by ETBEI and THR writes, acknowledge
   // Re-enabling with THR still empty raises it again.
   b.cpu.write8(kIer, 0x02);
   CHECK(b.irq());
-  CHECK(b.plic.changes[kIrq] == 5);
+  CHECK(b.plic.signals[kIrq] == 5);
 }
 
 TEST_CASE("uart IIR shows the FIFO bits when FCR enables the FIFOs", "[uart]")
