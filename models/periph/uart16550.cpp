@@ -19,7 +19,7 @@ constexpr uint8_t kLcrDlab = 0x80;
 constexpr uint8_t kIerRda = 0x01, kIerThre = 0x02, kIerRls = 0x04, kIerMask = 0x0f;
 constexpr uint8_t kIirNone = 0x01, kIirRls = 0x06, kIirRda = 0x04, kIirThre = 0x02;
 constexpr uint8_t kIirFifo = 0xc0;
-constexpr uint8_t kFcrEnable = 0x01, kFcrClearRx = 0x02, kFcrKeep = 0xc9;
+constexpr uint8_t kFcrEnable = 0x01, kFcrClearRx = 0x02, kFcrClearTx = 0x04, kFcrKeep = 0xc9;
 constexpr uint8_t kMcrLoop = 0x10, kMcrMask = 0x1f;
 constexpr uint8_t kLsrDr = 0x01, kLsrOe = 0x02, kLsrErrors = 0x1e;
 constexpr uint8_t kMsrIdle = 0xb0;  // DCD, DSR and CTS asserted: a cable is plugged in
@@ -175,22 +175,32 @@ void Uart16550::write_reg(unsigned reg, uint8_t value)
         m_dlm = value;
         return;
       }
-      uint8_t old = m_ier;
+      const uint8_t changed = (m_ier ^ value) & kIerMask;
       m_ier = value & kIerMask;
-      if (!(old & kIerThre) && (m_ier & kIerThre))
-        m_thr_ipending = true;  // THR is always empty here
-      else if (!(m_ier & kIerThre))
-        m_thr_ipending = false;
-      update_irq();
+      // Setting ETBEI with THR empty (it always is) raises THR-empty again, even after
+      // an IIR read acknowledged it; clearing ETBEI forgets it.
+      if (changed & kIerThre)
+        m_thr_ipending = m_ier & kIerThre;
+      // Rewriting the same value is no event: QEMU re-evaluates the line only on a change,
+      // and a re-evaluation is a new request for the PLIC's qemu gateway.
+      if (changed)
+        update_irq();
       return;
     }
-    case kIirFcr:
-      // Enabling or disabling the FIFOs empties them, as does the RX clear bit.
-      if (((value ^ m_fcr) & kFcrEnable) || (value & kFcrClearRx))
+    case kIirFcr: {
+      // Enabling or disabling the FIFOs resets both, as the reset bits do one each. An
+      // emptied transmitter reports THR empty, as on QEMU.
+      uint8_t resets = value & (kFcrClearRx | kFcrClearTx);
+      if ((value ^ m_fcr) & kFcrEnable)
+        resets = kFcrClearRx | kFcrClearTx;
+      if (resets & kFcrClearRx)
         m_lsr &= uint8_t(~kLsrDr);
+      if (resets & kFcrClearTx)
+        m_thr_ipending = true;
       m_fcr = (value & kFcrEnable) ? (value & kFcrKeep) : 0;
       update_irq();
       return;
+    }
     case kLcr: m_lcr = value; return;
     case kMcr: m_mcr = value & kMcrMask; return;
     case kLsr:

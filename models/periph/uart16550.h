@@ -15,12 +15,21 @@
 // use the low byte (as QEMU 7.2 does).
 //
 // Transmit is immediate: a THR write goes to the output and THR is empty again at once, so
-// LSR.THRE|TEMT stay set. Receive takes one byte at a time into RBR, polling the input every
-// rx_poll_us of simulated time while RBR is empty. Interrupts (16550 datasheet, IIR table):
-// received data available (IER.0, while LSR.DR) ranks above THR empty (IER.1: pending after a
-// THR write, and when ETBEI goes 0->1 with THR empty; cleared by writing THR or by reading IIR
-// when IIR reports it). Line-status and modem-status interrupts never occur: no line errors
-// are modelled and the modem lines do not change outside loopback.
+// LSR.THRE|TEMT stay set. Receive takes one byte at a time into RBR (there is no receive
+// FIFO), polling the input every rx_poll_us of simulated time while RBR is empty.
+//
+// Interrupts, by IIR priority (16550 datasheet, IIR table; the same as QEMU's serial):
+// | IIR  | cause          | condition          | cleared by                                  |
+// | 0x06 | line status    | IER.2 and LSR.OE   | reading LSR                                 |
+// | 0x04 | data available | IER.0 and LSR.DR   | reading RBR, FCR RX-FIFO reset              |
+// | 0x02 | THR empty      | IER.1 and pending  | reading IIR while it shows 0x02, writing THR|
+// THR-empty becomes pending when THR empties (after every THR write, as transmission is
+// immediate), when IER.1 goes from 0 to 1 (THR is always empty), and when FCR resets the
+// transmit FIFO (bit 2, or a change of bit 0), as on QEMU. Modem-status interrupts never
+// occur: the modem lines do not change outside loopback. The line follows "IIR bit 0 is 0"
+// and is signalled (common::IrqLine) at the points where QEMU's serial re-evaluates it:
+// RBR reads, IIR reads that acknowledge THR-empty, LSR reads that clear an error, IER
+// writes that change IER, FCR and THR writes, received bytes.
 //
 // Configuration: <name>.output ("stdout" or a file path), <name>.input ("none", "stdin" or a
 // file path), <name>.rx_poll_us (100). Statistics: <name>.tx_bytes, <name>.rx_bytes.
