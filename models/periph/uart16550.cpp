@@ -38,8 +38,9 @@ Uart16550::Uart16550(sc_core::sc_module_name name)
   auto& cfg = common::config();
   std::string out = cfg.text(prefix + "output", "stdout",
                              "where transmitted bytes go: \"stdout\" or a file path");
-  std::string in = cfg.text(prefix + "input", "none",
-                            "where received bytes come from: \"none\", \"stdin\" or a file path");
+  std::string in = cfg.text(prefix + "input", "stdin",
+                            "where received bytes come from: \"stdin\" (a terminal a key at a "
+                            "time), \"none\" or a file path; the end of the input ends reception");
   uint64_t poll_us = cfg.u64(prefix + "rx_poll_us", 100, "us",
                              "simulated time between input polls while RBR is empty", 1, 1000000);
   m_rx_poll = sc_core::sc_time(double(poll_us), sc_core::SC_US);
@@ -58,6 +59,8 @@ Uart16550::Uart16550(sc_core::sc_module_name name)
   if (in == "stdin") {
     m_in_fd = STDIN_FILENO;
     m_in_is_stdin = true;
+    if (::isatty(m_in_fd))
+      m_terminal = std::make_unique<common::TerminalInput>(m_in_fd);
   } else if (in != "none") {
     m_in_fd = ::open(in.c_str(), O_RDONLY | O_CLOEXEC);
     if (m_in_fd < 0)
@@ -254,6 +257,8 @@ void Uart16550::update_irq()
 
 int Uart16550::read_input_byte()
 {
+  if (m_terminal && !m_terminal->acquire())
+    return -1;  // in the background: reading would stop the process (SIGTTIN)
   pollfd p{m_in_fd, POLLIN, 0};
   int n = ::poll(&p, 1, 0);
   if (n == 0)
@@ -269,18 +274,22 @@ int Uart16550::read_input_byte()
   return -2;  // end of input, or an error reading it
 }
 
+// The input is first read at time 0, so an empty one (stdin from /dev/null) ends reception
+// before anything happens, exactly as "none" would; bytes reach RBR one per poll from
+// rx_poll_us on.
 void Uart16550::rx_thread()
 {
-  for (;;) {
+  int next = read_input_byte();
+  while (next != -2) {
     sc_core::wait(m_rx_poll);
     if ((m_lsr & kLsrDr) || (m_mcr & kMcrLoop))
       continue;  // loopback disconnects the input
-    int c = read_input_byte();
-    if (c == -2)
-      return;
-    if (c >= 0) {
+    if (next == -1)
+      next = read_input_byte();
+    if (next >= 0) {
       ++m_rx_bytes;
-      receive(uint8_t(c));
+      receive(uint8_t(next));
+      next = -1;
     }
   }
 }

@@ -31,12 +31,14 @@
 // RBR reads, IIR reads that acknowledge THR-empty, LSR reads that clear an error, IER
 // writes that change IER, FCR and THR writes, received bytes.
 //
-// Configuration: <name>.output ("stdout" or a file path), <name>.input ("none", "stdin" or a
-// file path), <name>.rx_poll_us (100). Statistics: <name>.tx_bytes, <name>.rx_bytes.
+// Configuration: <name>.output ("stdout" or a file path), <name>.input ("stdin", "none" or
+// a file path; a terminal is read a key at a time, common::TerminalInput), <name>.rx_poll_us
+// (100). Statistics: <name>.tx_bytes, <name>.rx_bytes.
 #pragma once
 
 #include <cstdint>
 #include <fstream>
+#include <memory>
 #include <ostream>
 #include <string>
 
@@ -46,6 +48,7 @@
 
 #include "models/common/irq.h"
 #include "models/common/stats.h"
+#include "models/common/terminal.h"
 
 namespace vmplat::periph {
 
@@ -89,6 +92,7 @@ class Uart16550 : public sc_core::sc_module {
   std::ofstream m_out_file;
   int m_in_fd = -1;  // -1: no input
   bool m_in_is_stdin = false;
+  std::unique_ptr<common::TerminalInput> m_terminal;  // when the input is a terminal
   sc_core::sc_time m_rx_poll;
 
   common::Counter& m_tx_bytes;

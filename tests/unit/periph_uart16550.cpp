@@ -175,6 +175,17 @@ TEST_CASE("uart FCR: RX reset drops received data, TX reset raises THR empty", "
   CHECK(b.cpu.read8(kIir) == 0xc2);
 }
 
+TEST_CASE("uart with an empty input ends reception at time 0", "[uart]")
+{
+  test::reset_globals();
+  std::string path = temp_path("empty");
+  std::ofstream{path};
+  Bench b(path);
+  CHECK_FALSE(sc_pending_activity());  // as with "none": nothing left to simulate
+  CHECK(counter("uart.rx_bytes") == 0);
+  ::unlink(path.c_str());
+}
+
 namespace {
 
 // An xv6-style driver on a 16550 and a PLIC: each external interrupt claims, writes the
