@@ -126,11 +126,7 @@ uint8_t Uart16550::read_reg(unsigned reg, bool side_effects)
     case kRbrThr:
       if (dlab)
         return m_dll;
-      if (side_effects) {
-        m_lsr &= uint8_t(~kLsrDr);
-        update_irq();
-      }
-      return m_rbr;
+      return read_rbr(side_effects);
     case kIer: return dlab ? m_dlm : m_ier;
     case kIirFcr: {
       uint8_t v = iir();
@@ -196,8 +192,10 @@ void Uart16550::write_reg(unsigned reg, uint8_t value)
       uint8_t resets = value & (kFcrClearRx | kFcrClearTx);
       if ((value ^ m_fcr) & kFcrEnable)
         resets = kFcrClearRx | kFcrClearTx;
-      if (resets & kFcrClearRx)
+      if (resets & kFcrClearRx) {
+        m_rx_count = 0;
         m_lsr &= uint8_t(~kLsrDr);
+      }
       if (resets & kFcrClearTx)
         m_thr_ipending = true;
       m_fcr = (value & kFcrEnable) ? (value & kFcrKeep) : 0;
@@ -227,13 +225,48 @@ void Uart16550::transmit(uint8_t byte)
   update_irq();
 }
 
+// Overrun (datasheet, LSR bit 1): without FIFOs the new byte overwrites RBR; with them a
+// full FIFO keeps its contents and the new byte is lost.
 void Uart16550::receive(uint8_t byte)
 {
-  if (m_lsr & kLsrDr)
+  if (!(m_fcr & kFcrEnable)) {
+    if (m_lsr & kLsrDr)
+      m_lsr |= kLsrOe;
+    m_rbr = byte;
+  } else if (m_rx_count == kFifoSize) {
     m_lsr |= kLsrOe;
-  m_rbr = byte;
+  } else {
+    m_rx_fifo[(m_rx_head + m_rx_count++) % kFifoSize] = byte;
+  }
   m_lsr |= kLsrDr;
   update_irq();
+}
+
+uint8_t Uart16550::read_rbr(bool side_effects)
+{
+  if (!(m_fcr & kFcrEnable)) {
+    if (side_effects) {
+      m_lsr &= uint8_t(~kLsrDr);
+      update_irq();
+    }
+    return m_rbr;
+  }
+  const uint8_t byte = m_rx_count ? m_rx_fifo[m_rx_head] : 0;  // empty: 0, as on QEMU
+  if (side_effects) {
+    if (m_rx_count) {
+      m_rx_head = (m_rx_head + 1) % kFifoSize;
+      --m_rx_count;
+    }
+    if (!m_rx_count)
+      m_lsr &= uint8_t(~kLsrDr);
+    update_irq();
+  }
+  return byte;
+}
+
+bool Uart16550::rx_room() const
+{
+  return (m_fcr & kFcrEnable) ? m_rx_count < kFifoSize : !(m_lsr & kLsrDr);
 }
 
 uint8_t Uart16550::iir() const
@@ -282,7 +315,7 @@ void Uart16550::rx_thread()
   int next = read_input_byte();
   while (next != -2) {
     sc_core::wait(m_rx_poll);
-    if ((m_lsr & kLsrDr) || (m_mcr & kMcrLoop))
+    if (!rx_room() || (m_mcr & kMcrLoop))
       continue;  // loopback disconnects the input
     if (next == -1)
       next = read_input_byte();

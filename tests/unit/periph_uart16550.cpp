@@ -325,6 +325,47 @@ TEST_CASE("uart loopback feeds THR into RBR and MCR into MSR", "[uart]")
   CHECK(b.cpu.read8(kRbr) == '2');
 }
 
+TEST_CASE("uart FIFO mode queues 16 received bytes and keeps them when a 17th overruns", "[uart]")
+{
+  test::reset_globals();
+  Bench b;
+  b.cpu.write8(kFcr, 0x01);
+  b.cpu.write8(kMcr, 0x10);
+  b.cpu.write8(kIer, 0x05);  // data available, line status
+  for (int i = 0; i < 17; ++i) b.cpu.write8(kThr, uint8_t('a' + i));
+  CHECK(b.cpu.read8(kIir) == 0xc6);
+  CHECK(b.cpu.read8(kLsr) == 0x63);
+  CHECK(b.cpu.read8(kIir) == 0xc4);
+  std::string got;
+  while (b.cpu.read8(kLsr) & 0x01) got += char(b.cpu.read8(kRbr));
+  CHECK(got == "abcdefghijklmnop");
+  CHECK_FALSE(b.irq());
+  CHECK(b.cpu.read8(kRbr) == 0);  // an empty FIFO reads 0
+
+  b.cpu.write8(kThr, 'x');
+  b.cpu.write8(kThr, 'y');
+  b.cpu.write8(kFcr, 0x03);  // RX reset empties it
+  CHECK(b.cpu.read8(kLsr) == 0x60);
+  CHECK_FALSE(b.irq());
+  b.cpu.write8(kThr, 'z');
+  CHECK(b.cpu.read8(kRbr) == 'z');
+}
+
+TEST_CASE("uart FIFO mode takes input while there is room, in order", "[uart]")
+{
+  test::reset_globals();
+  std::string path = temp_path("fifo");
+  std::ofstream(path) << "hello";
+  Bench b(path);
+  b.cpu.write8(kFcr, 0x01);
+  sc_start(1, SC_MS);  // ten polls: all five bytes wait in the FIFO
+  std::string got;
+  while (b.cpu.read8(kLsr) & 0x01) got += char(b.cpu.read8(kRbr));
+  CHECK(got == "hello");
+  CHECK(counter("uart.rx_bytes") == 5);
+  ::unlink(path.c_str());
+}
+
 TEST_CASE("uart divisor latch hides RBR/THR and IER while DLAB is set", "[uart]")
 {
   test::reset_globals();

@@ -9,8 +9,8 @@
 #define U(r) VP_MMIO8(VP_UART_BASE + (r))
 #define P(off) VP_MMIO32(VP_PLIC_BASE + (off))
 
-static unsigned long value[64];
-static const char *label[64];
+static unsigned long value[80];
+static const char *label[80];
 static int count;
 #define REC(name, expr)                          \
   do {                                           \
@@ -47,6 +47,21 @@ int main(void)
   REC("uart.lsr.overrun", U(5));
   REC("uart.lsr.after_read", U(5));
   REC("uart.rbr.second", U(0));
+  U(2) = 1; /* FIFOs on: loopback bytes queue, 16 at most */
+  U(0) = 'a';
+  U(0) = 'b';
+  REC("uart.lsr.fifo_two", U(5));
+  REC("uart.rbr.fifo_first", U(0));
+  REC("uart.rbr.fifo_second", U(0));
+  REC("uart.lsr.fifo_drained", U(5));
+  REC("uart.rbr.fifo_empty", U(0));
+  for (int i = 0; i < 17; ++i)
+    U(0) = (uint8_t)('A' + i);
+  REC("uart.lsr.fifo_overrun", U(5));
+  REC("uart.rbr.fifo_kept_first", U(0));
+  U(2) = 3; /* RX reset */
+  REC("uart.lsr.fifo_reset", U(5));
+  U(2) = 0;
   U(4) = 0;
   U(1) = 0;
   U(7) = 0x77;
