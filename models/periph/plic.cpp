@@ -61,14 +61,15 @@ void Plic::set_irq(unsigned source, bool level)
     return;  // not wired: such a source does not exist on this PLIC
   if (m_waves && m_wave_source[source] != kNoWave)
     m_waves->set(m_wave_source[source], level);
-  uint32_t bit = 1u << source;
-  if (level) {
-    m_level |= bit;
-    if (m_gateway == Gateway::kQemu || !(m_claimed & bit))
-      m_pending |= bit;
-  } else {
+  const uint32_t bit = 1u << source;
+  if (!level) {
     m_level &= ~bit;
+    return;  // the outputs follow the pending bits, which a low line leaves alone
   }
+  m_level |= bit;
+  if ((m_pending & bit) || (m_gateway == Gateway::kLevel && (m_claimed & bit)))
+    return;  // nothing new: a signal repeating a request, or dropped in service
+  m_pending |= bit;
   update();
 }
 
