@@ -1,5 +1,6 @@
 #include "models/periph/plic.h"
 
+#include "models/common/config.h"
 #include "models/cpu/riscv.h"
 #include "models/periph/mmio.h"
 
@@ -12,8 +13,18 @@ constexpr unsigned kContextBit[Plic::kContexts] = {cpu::irq::kMEI, cpu::irq::kSE
 
 }  // namespace
 
-Plic::Plic(sc_core::sc_module_name name) : sc_core::sc_module(name), tsock("tsock")
+Plic::Plic(sc_core::sc_module_name name)
+    : sc_core::sc_module(name),
+      tsock("tsock"),
+      m_claims_none(common::stats().counter(std::string(this->name()) + ".claims.none",
+                                            "claims that returned 0: nothing to serve"))
 {
+  const std::string gateway = common::config().choice(
+      std::string(this->name()) + ".gateway", "qemu", {"qemu", "level"},
+      "interrupt gateways: \"qemu\" (QEMU's sifive_plic: each high signal from a device sets "
+      "pending, also in service; completion does not re-sample the line) or \"level\" (PLIC "
+      "spec: completion re-pends a line still high; signals in service are dropped)");
+  m_gateway = gateway == "level" ? Gateway::kLevel : Gateway::kQemu;
   tsock.register_b_transport(this, &Plic::b_transport);
   tsock.register_transport_dbg(this, &Plic::transport_dbg);
 }
@@ -22,6 +33,14 @@ void Plic::bind_hart(cpu::IrqTarget& hart)
 {
   m_hart = &hart;
   for (unsigned ctx = 0; ctx < kContexts; ++ctx) m_hart->set_irq_line(kContextBit[ctx], m_out[ctx]);
+}
+
+void Plic::name_sources(const std::vector<std::pair<unsigned, std::string>>& sources)
+{
+  for (const auto& [source, name] : sources)
+    m_claims.at(source) = &common::stats().counter(
+        std::string(this->name()) + ".claims." + name,
+        "claims that returned source " + std::to_string(source) + " (" + name + ")");
 }
 
 void Plic::set_waves(common::WaveRecorder& waves,
@@ -42,14 +61,15 @@ void Plic::set_irq(unsigned source, bool level)
     return;  // not wired: such a source does not exist on this PLIC
   if (m_waves && m_wave_source[source] != kNoWave)
     m_waves->set(m_wave_source[source], level);
-  uint32_t bit = 1u << source;
-  if (level) {
-    m_level |= bit;
-    if (!(m_claimed & bit))
-      m_pending |= bit;
-  } else {
+  const uint32_t bit = 1u << source;
+  if (!level) {
     m_level &= ~bit;
+    return;  // the outputs follow the pending bits, which a low line leaves alone
   }
+  m_level |= bit;
+  if ((m_pending & bit) || (m_gateway == Gateway::kLevel && (m_claimed & bit)))
+    return;  // nothing new: a signal repeating a request, or dropped in service
+  m_pending |= bit;
   update();
 }
 
@@ -155,11 +175,15 @@ unsigned Plic::best(unsigned ctx) const
 unsigned Plic::claim(unsigned ctx)
 {
   unsigned id = best(ctx);
-  if (id) {
-    m_pending &= ~(1u << id);
-    m_claimed |= 1u << id;
-    update();
+  if (!id) {
+    ++m_claims_none;
+    return 0;
   }
+  m_pending &= ~(1u << id);
+  m_claimed |= 1u << id;
+  if (m_claims[id])
+    ++*m_claims[id];
+  update();
   return id;
 }
 
@@ -171,7 +195,9 @@ void Plic::complete(unsigned ctx, uint32_t id)
   if (!(m_enable[ctx] & bit) || !(m_claimed & bit))
     return;
   m_claimed &= ~bit;
-  if (m_level & bit)
+  // The qemu gateway latched whatever the device signalled meanwhile; it does not look at
+  // the line again.
+  if (m_gateway == Gateway::kLevel && (m_level & bit))
     m_pending |= bit;
   update();
 }

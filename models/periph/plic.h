@@ -11,15 +11,29 @@
 // Everything else (sources above 31, contexts above 1) reads zero and ignores writes.
 // Accesses are 32-bit and aligned; anything else is an error response.
 //
-// Gateways are level-triggered (PLIC spec 1.0.0, "Interrupt Gateways"): a source becomes
-// pending when its line is high and it is not in service, and stays pending until claimed
-// even if the line drops first (the handler then finds nothing to do), as on QEMU 7.2's
-// sifive_plic. A claim returns the enabled pending
-// source of highest priority above the context's threshold (ties: lowest id; none: 0),
-// clears its pending bit and puts it in service. A completion of a source enabled in that
-// context ends the service and re-pends the source if its line is still high; other
-// completions are ignored (PLIC spec 1.0.0, "Interrupt Completion").
-// A context's output is high while some enabled pending source has priority > threshold.
+// Gateways (PLIC spec 1.0.0, "Interrupt Gateways") follow <name>.gateway. A device signals
+// its line each time it re-evaluates it (common::IrqLine), so a line can be signalled high
+// while it already is.
+//   qemu (default), as QEMU's sifive_plic: each high signal sets the source's pending bit,
+//     also while the source is in service; a completion only ends the service. A line that
+//     stays high interrupts again only when its device signals it again (a 16550 after a THR
+//     write), not because of the completion. This differs from the spec on purpose: software
+//     written against QEMU `virt` leaves a 16550's THR-empty condition asserted and would
+//     otherwise be interrupted forever.
+//   level, the spec's level-triggered gateway: a high signal sets pending only while the
+//     source is not in service (signals during service are dropped), and a completion
+//     re-pends the source if its line is still high.
+// In both, a low signal leaves the pending bit alone: a request stays pending until claimed
+// even if the line drops first (the handler then finds the device idle), as on QEMU 7.2.
+// A claim returns the enabled pending source of highest priority above the context's
+// threshold (ties: lowest id; none: 0), clears its pending bit and puts it in service. A
+// completion of a source enabled in that context ends the service; other completions are
+// ignored (PLIC spec 1.0.0, "Interrupt Completion").
+// A context's output is high while some enabled pending source not in service has priority
+// above its threshold.
+//
+// Configuration: <name>.gateway (qemu | level). Statistics: <name>.claims.<source> for each
+// source named with name_sources(), <name>.claims.none (claims that found nothing).
 #pragma once
 
 #include <array>
@@ -33,6 +47,7 @@
 #include <tlm>
 
 #include "models/common/irq.h"
+#include "models/common/stats.h"
 #include "models/common/wave_recorder.h"
 #include "models/cpu/irq_if.h"
 
@@ -48,13 +63,20 @@ class Plic : public sc_core::sc_module, public common::IrqSink {
 
   tlm_utils::simple_target_socket<Plic> tsock;
 
+  enum class Gateway { kQemu, kLevel };
+
   explicit Plic(sc_core::sc_module_name name);
+
+  Gateway gateway() const { return m_gateway; }
 
   // Context 0 drives irq::kMEI, context 1 irq::kSEI of this hart.
   void bind_hart(cpu::IrqTarget& hart);
 
   // Device interrupt lines (common::IrqLine::bind(plic, source)).
   void set_irq(unsigned source, bool level) override;
+
+  // Names the wired sources, for the statistics (<name>.claims.<source name>).
+  void name_sources(const std::vector<std::pair<unsigned, std::string>>& sources);
 
   // Records in `waves` the lines of the given sources as plic.source.<name> and the two
   // outputs as plic.context.m (context 0, MEIP) and plic.context.s (context 1, SEIP), at
@@ -73,6 +95,7 @@ class Plic : public sc_core::sc_module, public common::IrqSink {
   void complete(unsigned ctx, uint32_t id);
   void update();
 
+  Gateway m_gateway = Gateway::kQemu;
   cpu::IrqTarget* m_hart = nullptr;
   std::array<uint32_t, kSources> m_priority{};
   uint32_t m_level = 0;  // device lines, bit per source
@@ -81,6 +104,9 @@ class Plic : public sc_core::sc_module, public common::IrqSink {
   std::array<uint32_t, kContexts> m_enable{};
   std::array<uint32_t, kContexts> m_threshold{};
   std::array<bool, kContexts> m_out{};
+
+  std::array<common::Counter*, kSources> m_claims{};  // null: source not named
+  common::Counter& m_claims_none;
 
   static constexpr unsigned kNoWave = ~0u;
   common::WaveRecorder* m_waves = nullptr;

@@ -19,7 +19,7 @@ constexpr uint8_t kLcrDlab = 0x80;
 constexpr uint8_t kIerRda = 0x01, kIerThre = 0x02, kIerRls = 0x04, kIerMask = 0x0f;
 constexpr uint8_t kIirNone = 0x01, kIirRls = 0x06, kIirRda = 0x04, kIirThre = 0x02;
 constexpr uint8_t kIirFifo = 0xc0;
-constexpr uint8_t kFcrEnable = 0x01, kFcrClearRx = 0x02, kFcrKeep = 0xc9;
+constexpr uint8_t kFcrEnable = 0x01, kFcrClearRx = 0x02, kFcrClearTx = 0x04, kFcrKeep = 0xc9;
 constexpr uint8_t kMcrLoop = 0x10, kMcrMask = 0x1f;
 constexpr uint8_t kLsrDr = 0x01, kLsrOe = 0x02, kLsrErrors = 0x1e;
 constexpr uint8_t kMsrIdle = 0xb0;  // DCD, DSR and CTS asserted: a cable is plugged in
@@ -38,8 +38,9 @@ Uart16550::Uart16550(sc_core::sc_module_name name)
   auto& cfg = common::config();
   std::string out = cfg.text(prefix + "output", "stdout",
                              "where transmitted bytes go: \"stdout\" or a file path");
-  std::string in = cfg.text(prefix + "input", "none",
-                            "where received bytes come from: \"none\", \"stdin\" or a file path");
+  std::string in = cfg.text(prefix + "input", "stdin",
+                            "where received bytes come from: \"stdin\" (a terminal a key at a "
+                            "time), \"none\" or a file path; the end of the input ends reception");
   uint64_t poll_us = cfg.u64(prefix + "rx_poll_us", 100, "us",
                              "simulated time between input polls while RBR is empty", 1, 1000000);
   m_rx_poll = sc_core::sc_time(double(poll_us), sc_core::SC_US);
@@ -58,6 +59,8 @@ Uart16550::Uart16550(sc_core::sc_module_name name)
   if (in == "stdin") {
     m_in_fd = STDIN_FILENO;
     m_in_is_stdin = true;
+    if (::isatty(m_in_fd))
+      m_terminal = std::make_unique<common::TerminalInput>(m_in_fd);
   } else if (in != "none") {
     m_in_fd = ::open(in.c_str(), O_RDONLY | O_CLOEXEC);
     if (m_in_fd < 0)
@@ -123,11 +126,7 @@ uint8_t Uart16550::read_reg(unsigned reg, bool side_effects)
     case kRbrThr:
       if (dlab)
         return m_dll;
-      if (side_effects) {
-        m_lsr &= uint8_t(~kLsrDr);
-        update_irq();
-      }
-      return m_rbr;
+      return read_rbr(side_effects);
     case kIer: return dlab ? m_dlm : m_ier;
     case kIirFcr: {
       uint8_t v = iir();
@@ -175,22 +174,34 @@ void Uart16550::write_reg(unsigned reg, uint8_t value)
         m_dlm = value;
         return;
       }
-      uint8_t old = m_ier;
+      const uint8_t changed = (m_ier ^ value) & kIerMask;
       m_ier = value & kIerMask;
-      if (!(old & kIerThre) && (m_ier & kIerThre))
-        m_thr_ipending = true;  // THR is always empty here
-      else if (!(m_ier & kIerThre))
-        m_thr_ipending = false;
-      update_irq();
+      // Setting ETBEI with THR empty (it always is) raises THR-empty again, even after
+      // an IIR read acknowledged it; clearing ETBEI forgets it.
+      if (changed & kIerThre)
+        m_thr_ipending = m_ier & kIerThre;
+      // Rewriting the same value is no event: QEMU re-evaluates the line only on a change,
+      // and a re-evaluation is a new request for the PLIC's qemu gateway.
+      if (changed)
+        update_irq();
       return;
     }
-    case kIirFcr:
-      // Enabling or disabling the FIFOs empties them, as does the RX clear bit.
-      if (((value ^ m_fcr) & kFcrEnable) || (value & kFcrClearRx))
+    case kIirFcr: {
+      // Enabling or disabling the FIFOs resets both, as the reset bits do one each. An
+      // emptied transmitter reports THR empty, as on QEMU.
+      uint8_t resets = value & (kFcrClearRx | kFcrClearTx);
+      if ((value ^ m_fcr) & kFcrEnable)
+        resets = kFcrClearRx | kFcrClearTx;
+      if (resets & kFcrClearRx) {
+        m_rx_count = 0;
         m_lsr &= uint8_t(~kLsrDr);
+      }
+      if (resets & kFcrClearTx)
+        m_thr_ipending = true;
       m_fcr = (value & kFcrEnable) ? (value & kFcrKeep) : 0;
       update_irq();
       return;
+    }
     case kLcr: m_lcr = value; return;
     case kMcr: m_mcr = value & kMcrMask; return;
     case kLsr:
@@ -214,13 +225,48 @@ void Uart16550::transmit(uint8_t byte)
   update_irq();
 }
 
+// Overrun (datasheet, LSR bit 1): without FIFOs the new byte overwrites RBR; with them a
+// full FIFO keeps its contents and the new byte is lost.
 void Uart16550::receive(uint8_t byte)
 {
-  if (m_lsr & kLsrDr)
+  if (!(m_fcr & kFcrEnable)) {
+    if (m_lsr & kLsrDr)
+      m_lsr |= kLsrOe;
+    m_rbr = byte;
+  } else if (m_rx_count == kFifoSize) {
     m_lsr |= kLsrOe;
-  m_rbr = byte;
+  } else {
+    m_rx_fifo[(m_rx_head + m_rx_count++) % kFifoSize] = byte;
+  }
   m_lsr |= kLsrDr;
   update_irq();
+}
+
+uint8_t Uart16550::read_rbr(bool side_effects)
+{
+  if (!(m_fcr & kFcrEnable)) {
+    if (side_effects) {
+      m_lsr &= uint8_t(~kLsrDr);
+      update_irq();
+    }
+    return m_rbr;
+  }
+  const uint8_t byte = m_rx_count ? m_rx_fifo[m_rx_head] : 0;  // empty: 0, as on QEMU
+  if (side_effects) {
+    if (m_rx_count) {
+      m_rx_head = (m_rx_head + 1) % kFifoSize;
+      --m_rx_count;
+    }
+    if (!m_rx_count)
+      m_lsr &= uint8_t(~kLsrDr);
+    update_irq();
+  }
+  return byte;
+}
+
+bool Uart16550::rx_room() const
+{
+  return (m_fcr & kFcrEnable) ? m_rx_count < kFifoSize : !(m_lsr & kLsrDr);
 }
 
 uint8_t Uart16550::iir() const
@@ -244,6 +290,8 @@ void Uart16550::update_irq()
 
 int Uart16550::read_input_byte()
 {
+  if (m_terminal && !m_terminal->acquire())
+    return -1;  // in the background: reading would stop the process (SIGTTIN)
   pollfd p{m_in_fd, POLLIN, 0};
   int n = ::poll(&p, 1, 0);
   if (n == 0)
@@ -259,18 +307,22 @@ int Uart16550::read_input_byte()
   return -2;  // end of input, or an error reading it
 }
 
+// The input is first read at time 0, so an empty one (stdin from /dev/null) ends reception
+// before anything happens, exactly as "none" would; bytes reach RBR one per poll from
+// rx_poll_us on.
 void Uart16550::rx_thread()
 {
-  for (;;) {
+  int next = read_input_byte();
+  while (next != -2) {
     sc_core::wait(m_rx_poll);
-    if ((m_lsr & kLsrDr) || (m_mcr & kMcrLoop))
+    if (!rx_room() || (m_mcr & kMcrLoop))
       continue;  // loopback disconnects the input
-    int c = read_input_byte();
-    if (c == -2)
-      return;
-    if (c >= 0) {
+    if (next == -1)
+      next = read_input_byte();
+    if (next >= 0) {
       ++m_rx_bytes;
-      receive(uint8_t(c));
+      receive(uint8_t(next));
+      next = -1;
     }
   }
 }

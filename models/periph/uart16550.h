@@ -15,19 +15,34 @@
 // use the low byte (as QEMU 7.2 does).
 //
 // Transmit is immediate: a THR write goes to the output and THR is empty again at once, so
-// LSR.THRE|TEMT stay set. Receive takes one byte at a time into RBR, polling the input every
-// rx_poll_us of simulated time while RBR is empty. Interrupts (16550 datasheet, IIR table):
-// received data available (IER.0, while LSR.DR) ranks above THR empty (IER.1: pending after a
-// THR write, and when ETBEI goes 0->1 with THR empty; cleared by writing THR or by reading IIR
-// when IIR reports it). Line-status and modem-status interrupts never occur: no line errors
-// are modelled and the modem lines do not change outside loopback.
+// LSR.THRE|TEMT stay set. Received bytes go to RBR or, while FCR enables the FIFOs, to a
+// 16-byte receive FIFO; the input is polled every rx_poll_us of simulated time while there
+// is room, one byte per poll. The data-available interrupt ignores the FIFO trigger level
+// (FCR bits 7:6) and there is no character-timeout interrupt: it is raised with the first
+// byte, where a 16550 (and QEMU) waits for the trigger level or 4 character times.
 //
-// Configuration: <name>.output ("stdout" or a file path), <name>.input ("none", "stdin" or a
-// file path), <name>.rx_poll_us (100). Statistics: <name>.tx_bytes, <name>.rx_bytes.
+// Interrupts, by IIR priority (16550 datasheet, IIR table; the same as QEMU's serial):
+// | IIR  | cause          | condition          | cleared by                                  |
+// | 0x06 | line status    | IER.2 and LSR.OE   | reading LSR                                 |
+// | 0x04 | data available | IER.0 and LSR.DR   | reading the last byte, FCR RX reset         |
+// | 0x02 | THR empty      | IER.1 and pending  | reading IIR while it shows 0x02, writing THR|
+// THR-empty becomes pending when THR empties (after every THR write, as transmission is
+// immediate), when IER.1 goes from 0 to 1 (THR is always empty), and when FCR resets the
+// transmit FIFO (bit 2, or a change of bit 0), as on QEMU. Modem-status interrupts never
+// occur: the modem lines do not change outside loopback. The line follows "IIR bit 0 is 0"
+// and is signalled (common::IrqLine) at the points where QEMU's serial re-evaluates it:
+// RBR reads, IIR reads that acknowledge THR-empty, LSR reads that clear an error, IER
+// writes that change IER, FCR and THR writes, received bytes.
+//
+// Configuration: <name>.output ("stdout" or a file path), <name>.input ("stdin", "none" or
+// a file path; a terminal is read a key at a time, common::TerminalInput), <name>.rx_poll_us
+// (100). Statistics: <name>.tx_bytes, <name>.rx_bytes.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <fstream>
+#include <memory>
 #include <ostream>
 #include <string>
 
@@ -37,6 +52,7 @@
 
 #include "models/common/irq.h"
 #include "models/common/stats.h"
+#include "models/common/terminal.h"
 
 namespace vmplat::periph {
 
@@ -66,6 +82,8 @@ class Uart16550 : public sc_core::sc_module {
   void write_reg(unsigned reg, uint8_t value);
   void transmit(uint8_t byte);
   void receive(uint8_t byte);
+  uint8_t read_rbr(bool side_effects);
+  bool rx_room() const;  // whether the input may deliver a byte now
   uint8_t iir() const;
   void update_irq();
   void rx_thread();
@@ -74,12 +92,16 @@ class Uart16550 : public sc_core::sc_module {
   uint8_t m_rbr = 0, m_ier = 0, m_lcr = 0, m_mcr = 0x08, m_lsr = 0x60, m_scr = 0;
   uint8_t m_fcr = 0, m_dll = 0, m_dlm = 0;
   bool m_thr_ipending = false;
+  static constexpr unsigned kFifoSize = 16;
+  std::array<uint8_t, kFifoSize> m_rx_fifo{};
+  unsigned m_rx_head = 0, m_rx_count = 0;
 
   std::ostream* m_out;
   std::ostream* m_configured_out;
   std::ofstream m_out_file;
   int m_in_fd = -1;  // -1: no input
   bool m_in_is_stdin = false;
+  std::unique_ptr<common::TerminalInput> m_terminal;  // when the input is a terminal
   sc_core::sc_time m_rx_poll;
 
   common::Counter& m_tx_bytes;

@@ -54,7 +54,10 @@ options:
   --max-instructions N   stop after N retired instructions (exit 124)    [cpu.max_instructions]
   --quantum NS           temporal decoupling quantum in ns               [cpu.quantum_ns]
   --uart-out FILE        guest console output to FILE instead of stdout  [uart.output]
-  --uart-in FILE|stdin   guest console input                             [uart.input]
+  --uart-in stdin|none|FILE
+                         guest console input: standard input by default (a terminal is
+                         read a key at a time, Ctrl-C still ends vmplat; at the end of the
+                         input reception ends), none to disconnect, or a file [uart.input]
   --trace FILE           instruction trace in Spike's commit-log format  [cpu.trace]
   --mmu-trace FILE       MMU event trace: TLB misses, fills, evictions, flushes and page
                          walks, a line each (docs/debugging.md)          [mmu.trace.file]

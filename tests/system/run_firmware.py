@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Runs firmware on vmplat, alone or side by side with qemu-system-riscv64.
 
-  run_firmware.py run  --vmplat VMPLAT [--expect REGEX]... ELF
-      Passes when vmplat exits 0, no console line starts with "FAIL " and every --expect
-      regular expression matches a whole console line.
+  run_firmware.py run  --vmplat VMPLAT [--expect REGEX]... [--exit-code N]
+                       [--stat NAME<=N | NAME>=N | NAME==N]... ELF
+      Passes when vmplat exits 0 (or N), no console line starts with "FAIL ", every --expect
+      regular expression matches a whole console line and every --stat holds for the
+      run's statistics (--stats JSON).
   run_firmware.py diff --vmplat VMPLAT --qemu QEMU ELF
       Runs the ELF on both and passes when the console outputs and exit codes are equal.
       Exits 77 (ctest's SKIP_RETURN_CODE) when QEMU is not installed.
@@ -13,11 +15,14 @@ QEMU's -nographic serial port is stdio. Extra vmplat options go after --vmplat-a
 """
 import argparse
 import difflib
+import json
+import operator
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 SKIP = 77
 
@@ -34,8 +39,8 @@ def run(cmd, timeout):
             p.stderr.decode("utf-8", "replace"))
 
 
-def vmplat_cmd(args):
-    return [args.vmplat, *args.vmplat_arg, args.elf]
+def vmplat_cmd(args, extra=()):
+    return [args.vmplat, *args.vmplat_arg, *extra, args.elf]
 
 
 def qemu_cmd(qemu, elf):
@@ -46,11 +51,29 @@ def describe(code):
     return "timed out" if code is None else f"exit code {code}"
 
 
+STAT_OPS = {"<=": operator.le, ">=": operator.ge, "==": operator.eq}
+
+
+def parse_stat(text):
+    m = re.fullmatch(r"([\w.]+)(<=|>=|==)(\d+)", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"--stat '{text}': expected NAME<=N, NAME>=N or NAME==N")
+    return m.group(1), m.group(2), int(m.group(3))
+
+
 def cmd_run(args):
-    code, out, err = run(vmplat_cmd(args), args.timeout)
+    with tempfile.TemporaryDirectory() as tmp:
+        stats_file = os.path.join(tmp, "stats.json")
+        code, out, err = run(vmplat_cmd(args, ["--stats", stats_file]), args.timeout)
+        stats = json.load(open(stats_file))["stats"] if os.path.isfile(stats_file) else {}
     problems = []
-    if code != 0:
-        problems.append(f"vmplat {describe(code)}, expected 0")
+    if code != args.exit_code:
+        problems.append(f"vmplat {describe(code)}, expected {args.exit_code}")
+    for name, op, value in args.stat:
+        if name not in stats:
+            problems.append(f"no statistic {name}")
+        elif not STAT_OPS[op](stats[name], value):
+            problems.append(f"{name} = {stats[name]}, expected {op} {value}")
     lines = out.splitlines()
     problems += [line for line in lines if line.startswith("FAIL ")]
     for pattern in args.expect:
@@ -61,7 +84,9 @@ def cmd_run(args):
         sys.stdout.write(err)
         print(f"{args.elf}: " + "; ".join(problems))
         return 1
-    print(f"{args.elf}: passed ({len(lines)} console lines)")
+    shown = ", ".join(f"{name} = {stats[name]}" for name, _, _ in args.stat)
+    print(f"{args.elf}: passed ({len(lines)} console lines, {describe(code)}"
+          + (f"; {shown}" if shown else "") + ")")
     return 0
 
 
@@ -102,6 +127,10 @@ def main():
     parser.add_argument("--qemu", help="qemu-system-riscv64 (default: from PATH)")
     parser.add_argument("--expect", action="append", default=[],
                         help="a regular expression some console line must match (run mode)")
+    parser.add_argument("--exit-code", type=int, default=0,
+                        help="the exit code vmplat must give (run mode; default 0)")
+    parser.add_argument("--stat", type=parse_stat, action="append", default=[],
+                        help="NAME<=N, NAME>=N or NAME==N on the run's statistics (run mode)")
     parser.add_argument("--timeout", type=float, default=25.0, help="seconds per run")
     args = parser.parse_args()
     if not os.path.isfile(args.elf):

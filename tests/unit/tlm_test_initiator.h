@@ -213,13 +213,13 @@ class FakeHart : public cpu::IrqTarget {
   unsigned mtimecmp_calls = 0;
 };
 
-// An interrupt controller input: records each line's level and how many edges it saw.
+// An interrupt controller input: records each line's level and how often it was signalled.
 class FakeIrqSink : public common::IrqSink {
  public:
   void set_irq(unsigned line, bool level) override
   {
     levels[line] = level;
-    ++changes[line];
+    ++signals[line];
   }
   bool level(unsigned line) const
   {
@@ -228,7 +228,7 @@ class FakeIrqSink : public common::IrqSink {
   }
 
   std::map<unsigned, bool> levels;
-  std::map<unsigned, unsigned> changes;
+  std::map<unsigned, unsigned> signals;  // calls, also those repeating the level
 };
 
 }  // namespace vmplat::test
