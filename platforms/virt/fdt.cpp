@@ -286,6 +286,13 @@ FdtNode virt_fdt(const FdtInfo& info)
 
   FdtNode& chosen = root.child("chosen");
   chosen.set_string("stdout-path", "/soc/serial@" + hex_unit(kUartBase));
+  // Entropy for the guest's random number generator, as QEMU gives 32 bytes: a fixed
+  // value, so a run stays deterministic (and reproducible, which a simulator wants more
+  // than unpredictable keys).
+  std::vector<uint32_t> seed;
+  for (uint32_t i = 0, x = 0x766d706c; i < 8; ++i)  // "vmpl"
+    seed.push_back(x = x * 1664525u + 1013904223u);
+  chosen.set_cells("rng-seed", seed);
 
   // The finisher doubles as the power controller (syscon-poweroff/-reboot bindings): a
   // guest's power-off writes 0x5555 (vmplat exits 0), a reboot 0x7777.
