@@ -8,7 +8,9 @@
 #   linux.boot.sv48        fw_jump.elf (a PIE placed at 0x80000000), the Image, Sv48:
 #                          user space reached, mmu sv48, power-off ends vmplat with 0
 #   linux.boot.sv39        fw_dynamic.bin (raw, a2 = fw_dynamic_info), mmu.satp_modes=
-#                          bare,sv39: Linux falls back to Sv39 by itself
+#                          bare,sv39: Linux falls back to Sv39 by itself; it loads the
+#                          virtio modules and finds the 16 MiB disk as vda, and the init
+#                          reads a line typed on the console (stdin)
 #   linux.reboot.no4lvl    fw_jump.bin, the no4lvl boot argument: Sv39 under an MMU with
 #                          Sv48; a reboot request ends vmplat with 93 and says so
 set(LINUX_TEST ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/linux_test.py

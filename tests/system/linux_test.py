@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 
 
@@ -68,26 +69,46 @@ def main():
         print(f"ok: kit in {kit_dir}:\n{versions}")
         return
     initrd = initramfs(args)
-    bootargs = "console=ttyS0 rdinit=/sbin/init-custom"
+    # panic=-1: a kernel panic reboots at once (exit 93) instead of spinning forever.
+    bootargs = "console=ttyS0 rdinit=/sbin/init-custom panic=-1"
     # case: (firmware, extra options, extra boot arguments, exit code, MMU mode, last line)
+    # boot.sv39 also loads the virtio modules with a 16 MiB disk attached, and reads a line
+    # from the console (stdin, written once the init asks for it).
     cases = {
         "boot.sv48": ("fw_jump.elf", [], "", 0, "sv48", "powering off"),
-        "boot.sv39": ("fw_dynamic.bin", ["--set", "mmu.satp_modes=bare,sv39"], "", 0, "sv39",
-                      "powering off"),
+        "boot.sv39": ("fw_dynamic.bin", ["--set", "mmu.satp_modes=bare,sv39", "--drive",
+                                         "size=16M", "--uart-in", "stdin"],
+                      " modules echo", 0, "sv39", "powering off"),
         "reboot.no4lvl": ("fw_jump.bin", [], " no4lvl restart", 93, "sv39", "restarting"),
     }
     if args.case not in cases:
         fail(f"unknown case {args.case}")
     firmware, options, more_args, want_code, want_mmu, last = cases[args.case]
+    line_in = "hello from the host" if "echo" in more_args else None
     stats = os.path.join(args.workdir, f"{args.case}.stats.json")
     cmd = [args.vmplat, "--bios", os.path.join(kit_dir, firmware), "--kernel",
            os.path.join(kit_dir, "Image"), "--initrd", initrd, "--append", bootargs + more_args,
-           "--stats", stats, *options]
+           "--stats", stats, "--max-instructions", "2500000000", *options]
     print("$ " + " ".join(cmd))
     t0 = time.monotonic()
-    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=840)
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE if line_in else subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err_chunks = []
+    reader = threading.Thread(target=lambda: err_chunks.append(p.stderr.read()))
+    reader.start()
+    timer = threading.Timer(840, p.kill)
+    timer.start()
+    out_lines = []
+    for raw in p.stdout:
+        out_lines.append(raw.decode(errors="replace"))
+        if line_in and "vmplat hello-init: type a line" in out_lines[-1]:
+            p.stdin.write((line_in + "\n").encode())
+            p.stdin.close()
+    p.wait()
+    timer.cancel()
+    reader.join()
     seconds = time.monotonic() - t0
-    out, err = p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+    out, err = "".join(out_lines), b"".join(err_chunks).decode(errors="replace")
 
     if "OpenSBI v" not in out or "Domain0 Next Mode           : S-mode" not in out:
         fail("OpenSBI did not start the kernel in S mode", out, err)
@@ -100,6 +121,14 @@ def main():
     if not mmu or mmu.group(1) != want_mmu:
         fail(f"Linux runs with mmu {mmu.group(1) if mmu else '?'}, expected {want_mmu}", out,
              err)
+    if "modules" in more_args:
+        for module in ["virtio_mmio", "virtio_blk"]:
+            if f"finit_module /lib/modules/{module}.ko = 0" not in out:
+                fail(f"Linux did not load {module}.ko", out, err)
+        if not re.search(r"/proc/partitions +254 +0 +16384 vda", out):
+            fail("the 16 MiB virtio disk is not /dev/vda in /proc/partitions", out, err)
+    if line_in and f"vmplat hello-init: read '{line_in}'" not in out:
+        fail(f"the init did not read '{line_in}' from the console", out, err)
     if f"vmplat hello-init: {last}" not in out:
         fail(f"the init did not say '{last}'", out, err)
     if p.returncode != want_code:
