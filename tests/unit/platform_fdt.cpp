@@ -61,7 +61,8 @@ TEST_CASE("the virt tree written and read back is the same tree")
   CHECK(isa == "rv64imac_zicntr_zicsr_zifencei_sstc");
 }
 
-TEST_CASE("a device tree cut short or with a byte changed anywhere is rejected or read, never a crash")
+TEST_CASE(
+    "a device tree cut short or with a byte changed anywhere is rejected or read, never a crash")
 {
   const auto blob = virt::fdt_write(virt::virt_fdt(info_128m()));
   unsigned rejected = 0;
