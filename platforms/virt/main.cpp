@@ -40,9 +40,9 @@ const char* const kUsage = R"(usage: vmplat [options] firmware.elf
        vmplat [options] --bios fw_jump.bin --kernel Image [--initrd initrd.cpio]
 
 Runs a RISC-V RV64 firmware ELF, or firmware and a Linux kernel as QEMU's -bios/-kernel do,
-on the virt platform (the QEMU virt memory map, docs/linux.md). The
-guest's console (UART) is vmplat's standard output; vmplat's own messages and the
-statistics summary go to standard error. The exit code is the firmware's (test finisher or
+on the virt platform (the QEMU virt memory map, docs/linux.md). The guest's console (UART)
+is vmplat's standard output; vmplat's own messages and the statistics summary go to
+standard error. The exit code is the firmware's (test finisher or
 HTIF), 124 when the instruction limit was reached, 125 when the hart sleeps in WFI with
 nothing left that could wake it, 90 when a TLB in lockstep disagreed with the model, 91
 when an RTL assertion failed, 92 when a debugger killed the run, 93 when the guest asked for
