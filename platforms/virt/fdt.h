@@ -44,7 +44,7 @@ struct FdtInfo {
   uint64_t ram_size = 0;
   uint64_t timebase_hz = 10000000;
   // The hart's extensions: single letters first, then multi-letter ones (riscv,isa and
-  // riscv,isa-extensions are both made from this list).
+  // riscv,isa-extensions are both made from this list; the platform fills it from misa).
   std::vector<std::string> isa_extensions = {"i",      "m",     "a",        "c",
                                              "zicntr", "zicsr", "zifencei", "sstc"};
   std::string mmu_type;  // "riscv,sv39", "riscv,sv48" or empty without an MMU

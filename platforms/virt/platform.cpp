@@ -100,6 +100,17 @@ Platform::~Platform()
 FdtInfo Platform::fdt_info() const
 {
   FdtInfo info;
+  // The single-letter extensions are misa's, in the canonical order of ISA strings
+  // (unprivileged spec, "ISA Extension Naming Conventions"), so the tree follows the hart
+  // when it gains F and D; the multi-letter ones are those the hart implements today.
+  uint64_t misa = 0;
+  hart.peek_csr(0x301, misa);
+  info.isa_extensions.clear();
+  for (const char* c = "imafdqcvh"; *c; ++c)
+    if ((misa >> (*c - 'a')) & 1)
+      info.isa_extensions.push_back(std::string(1, *c));
+  for (const char* e : {"zicntr", "zicsr", "zifencei", "sstc"})
+    info.isa_extensions.push_back(e);
   info.ram_base = kDramBase;
   info.ram_size = dram.size();
   if (mmu.supports_satp_mode(cpu::satp::kModeSv48))
