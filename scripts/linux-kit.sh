@@ -244,8 +244,9 @@ EOF
 
 # Writes an uncompressed newc archive (the kernel's initramfs format,
 # Documentation/driver-api/early-userspace/buffer-format.rst) from lines "type mode path
-# [source | major minor]" on stdin: entries owned by root, at time 0, so the same inputs
-# give the same bytes and no privilege is needed for /dev/console.
+# [source | major minor]" on stdin (the source, last, may hold spaces): entries owned by
+# root, at time 0, so the same inputs give the same bytes and no privilege is needed for
+# /dev/console. Missing parent directories are added.
 write_newc() {
   python3 -c '
 import sys
@@ -265,14 +266,15 @@ def entry(name, mode, data=b"", rdev=(0, 0)):
     out.write(b"070701" + b"".join(b"%08x" % f for f in fields) + name)
     out.write(b"\0" * (-(110 + len(name)) % 4) + data + b"\0" * (-len(data) % 4))
 for line in sys.stdin:
-    kind, mode, path, *rest = line.split()
+    kind, mode, path, *rest = line.rstrip("\n").split(" ", 3)
     mode = int(mode, 8)
     if kind == "dir":
         entry(path, 0o040000 | mode)
     elif kind == "file":
         entry(path, 0o100000 | mode, open(rest[0], "rb").read())
     elif kind == "char":
-        entry(path, 0o020000 | mode, rdev=(int(rest[0]), int(rest[1])))
+        major, minor = rest[0].split()
+        entry(path, 0o020000 | mode, rdev=(int(major), int(minor)))
 entry("TRAILER!!!", 0)
 ' "$1"
 }
@@ -292,8 +294,9 @@ initramfs() {
   [ -z "$init" ] || [ -f "$init" ] || die "--init '$init' does not exist"
   local a
   for a in "${adds[@]}"; do
-    [ -f "${a%%:*}" ] && [ "${a#*:}" != "$a" ] && [ "${a#*:/}" != "$a" ] ||
+    if [ ! -f "${a%%:*}" ] || [ "${a#*:/}" = "$a" ]; then
       usage "--add '$a': expected FILE:/ABSOLUTE/PATH with an existing FILE"
+    fi
   done
   local kit
   kit=$(fetch no)
