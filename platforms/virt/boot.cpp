@@ -165,6 +165,11 @@ BootPlan plan_boot(const BootSpec& spec, const FdtInfo& info)
       const common::ElfFile elf(spec.kernel, "kernel");
       kernel_entry = place_elf(elf, what, kKernelBase, layout, more_ram);
     } else if (is_linux_image(bytes)) {
+      // Linux starts in S mode and calls the SBI from its first steps: without firmware
+      // its first ecall would trap in M mode to an empty mtvec, forever.
+      if (!firmware_entry)
+        throw UserError(what + " is a Linux Image, which runs in S mode under M-mode "
+                        "firmware; give --bios (e.g. OpenSBI's fw_jump.bin)");
       if (le64(bytes, kImageFlags) & 1)
         throw UserError(what + " is a big-endian Linux Image; the virt platform is little-endian");
       const uint64_t text_offset = le64(bytes, kImageTextOffset);

@@ -237,6 +237,10 @@ def main():
         open(path, "w").write("#!/bin/sh\necho not a kernel\n" * 8)
         expect_error(args, [path, "neither an ELF file nor a RISC-V Linux Image"], "--bios",
                      hello, "--kernel", path)
+    elif case == "image_without_bios":
+        image = tmp("Image")
+        write_linux_image(image)
+        expect_error(args, [image, "Linux Image", "--bios"], "--kernel", image)
     elif case == "kernel_overlaps_firmware":
         fw, image = tmp("big_fw.elf"), tmp("Image")
         write_elf64(fw, [(0x80000000, b"\x13\x00\x00\x00" * 0x80400)])  # 2 MiB + 4 KiB
