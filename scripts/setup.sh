@@ -13,6 +13,7 @@ packages=(
   verilator                                             # RTL TLB
   gdb-multiarch                                         # debugger tests
   gnuplot-nox                                           # vmplat-sweep plots
+  device-tree-compiler                                  # dtc/fdtget: device tree tests
 )
 missing=()
 for p in "${packages[@]}"; do

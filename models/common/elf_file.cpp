@@ -22,13 +22,13 @@ struct ElfCloser {
 
 }  // namespace
 
-ElfFile::ElfFile(const std::string& path) : m_path(path)
+ElfFile::ElfFile(const std::string& path, const std::string& role) : m_path(path)
 {
+  const std::string what = role + " '" + path + "'";
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    throw UserError("firmware '" + path + "' cannot be read (missing or no permission)");
+    throw UserError(what + " cannot be read (missing or no permission)");
   std::vector<char> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string what = "firmware '" + path + "'";
   if (image.size() < 4 || std::memcmp(image.data(), "\177ELF", 4) != 0)
     throw UserError(what + " is not an ELF file; expected a 64-bit RISC-V ELF executable");
 
@@ -46,9 +46,10 @@ ElfFile::ElfFile(const std::string& path) : m_path(path)
   if (eh.e_machine != EM_RISCV)
     throw UserError(what + " is for machine " + std::to_string(eh.e_machine) +
                     ", not RISC-V (243); expected a 64-bit RISC-V executable");
-  if (eh.e_type != ET_EXEC)
+  if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
     throw UserError(what + " is not an executable (ELF type " + std::to_string(eh.e_type) +
                     "); link it as a static executable");
+  m_pie = eh.e_type == ET_DYN;
   m_entry = eh.e_entry;
 
   size_t nph = 0;
@@ -61,7 +62,8 @@ ElfFile::ElfFile(const std::string& path) : m_path(path)
     if (ph.p_filesz > ph.p_memsz || ph.p_offset + ph.p_filesz > image.size())
       throw UserError(what + ": segment " + std::to_string(i) + " lies outside the file");
     Segment seg;
-    seg.paddr = ph.p_paddr;
+    // A PIE's physical addresses mean nothing yet; its virtual ones are its layout.
+    seg.paddr = m_pie ? ph.p_vaddr : ph.p_paddr;
     seg.memsz = ph.p_memsz;
     seg.data.assign(image.begin() + long(ph.p_offset),
                     image.begin() + long(ph.p_offset + ph.p_filesz));

@@ -1,6 +1,8 @@
 // Reading firmware ELF files (through Debian's libelf): the loadable segments, the entry
 // point and the symbol table. Anything that is not a 64-bit little-endian RISC-V
-// executable is a UserError naming the file and what was expected.
+// executable is a UserError naming the file (as `role`, e.g. "firmware" or "kernel") and
+// what was expected. Position-independent executables (ET_DYN, such as Debian's OpenSBI
+// fw_jump.elf, linked at 0) are accepted: the loader chooses where they go.
 #pragma once
 
 #include <cstdint>
@@ -19,16 +21,20 @@ class ElfFile {
     std::vector<uint8_t> data;
   };
 
-  explicit ElfFile(const std::string& path);
+  explicit ElfFile(const std::string& path, const std::string& role = "firmware");
 
   const std::string& path() const { return m_path; }
   uint64_t entry() const { return m_entry; }
+  // ET_DYN: the addresses are relative to a base the loader picks (entry, segments and
+  // symbols move together).
+  bool position_independent() const { return m_pie; }
   const std::vector<Segment>& segments() const { return m_segments; }
   std::optional<uint64_t> symbol(const std::string& name) const;
 
  private:
   std::string m_path;
   uint64_t m_entry = 0;
+  bool m_pie = false;
   std::vector<Segment> m_segments;
   std::map<std::string, uint64_t> m_symbols;
 };

@@ -287,9 +287,4 @@ void Hart::set_mtimecmp(uint64_t value)
     wave_update();
 }
 
-std::string Hart::isa_string() const
-{
-  return m_has_fd ? "rv64imafdc" : "rv64imac";
-}
-
 }  // namespace vmplat::cpu

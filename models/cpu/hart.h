@@ -77,10 +77,8 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t reg(unsigned i) const { return m_x[i & 31]; }
   uint64_t freg(unsigned i) const { return m_f[i & 31]; }
   uint32_t fcsr() const { return m_fcsr; }
-  // Whether the hart has the F and D extensions (cpu.isa), and its ISA string as the
-  // device tree's riscv,isa gives it.
+  // Whether the hart has the F and D extensions (cpu.isa).
   bool has_fd() const { return m_has_fd; }
-  std::string isa_string() const;
   Priv priv() const { return m_priv; }
   uint64_t instret() const { return m_retired; }
   uint64_t cycles() const { return m_cycles; }

@@ -62,25 +62,48 @@ std::string permission_text(uint8_t flags, cpu::Priv priv, AccessKind kind, uint
   return "?";
 }
 
-bool sv48_configured()
+// mmu.satp_modes: a list of bare, sv39 and sv48 separated by ',' or '+'. Bare is always
+// there (satp resets to it); Sv48 needs Sv39 (privileged spec 4.5: a core with Sv48 also
+// has Sv39). The device tree's mmu-type names the widest, which Linux tries first.
+Mmu::SatpModes satp_modes_configured()
 {
-  return common::config().choice("mmu.satp_modes", "sv39+sv48", {"sv39", "sv39+sv48"},
-                                 "translation modes satp accepts besides Bare (a core with "
-                                 "Sv48 also has Sv39, spec 4.5)") == "sv39+sv48";
+  const std::string text =
+      common::config().text("mmu.satp_modes", "bare,sv39,sv48",
+                            "translation modes satp accepts: a list of bare, sv39 and sv48 "
+                            "(Bare is always accepted; sv48 needs sv39, spec 4.5)");
+  Mmu::SatpModes m;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    const size_t end = std::min(text.find_first_of(",+", pos), text.size());
+    const std::string mode = text.substr(pos, end - pos);
+    if (mode == "sv39")
+      m.sv39 = true;
+    else if (mode == "sv48")
+      m.sv48 = true;
+    else if (mode != "bare")
+      throw common::UserError("mmu.satp_modes: '" + text + "' names mode '" + mode +
+                              "'; allowed: a list of bare, sv39, sv48 (e.g. bare,sv39)");
+    pos = end + 1;
+  }
+  if (m.sv48 && !m.sv39)
+    throw common::UserError("mmu.satp_modes: '" + text +
+                            "' has sv48 without sv39; a core with Sv48 also has Sv39 "
+                            "(privileged spec 4.5): use bare,sv39,sv48");
+  return m;
 }
 
 }  // namespace
 
 Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
     : sc_module(name), m_walker("walker", cpu_period), isock(m_walker.isock),
-      m_cpu_period(cpu_period), m_sv48(sv48_configured()),
+      m_cpu_period(cpu_period), m_satp_modes(satp_modes_configured()),
       m_ad_policy(common::config().choice(
                       "mmu.walker.ad_policy", "hardware", {"hardware", "fault"},
                       "A/D bits: the walker sets them atomically (hardware), or a clear A, or "
                       "a clear D on a store, is a page fault (fault, Svade)") == "fault"
                       ? AdPolicy::kFault
                       : AdPolicy::kHardware),
-      m_tlb_levels(m_sv48 ? 4 : 3), m_vpn_mask((1ull << (9 * m_tlb_levels)) - 1),
+      m_tlb_levels(m_satp_modes.sv48 ? 4 : 3), m_vpn_mask((1ull << (9 * m_tlb_levels)) - 1),
       m_itlb("mmu.itlb", {32, 32, "plru", 0, false}, m_tlb_levels),
       m_dtlb("mmu.dtlb", {32, 32, "plru", 0, false}, m_tlb_levels),
       m_l2tlb("mmu.l2tlb", {512, 4, "plru", 6, true}, m_tlb_levels),
@@ -108,8 +131,8 @@ Mmu::~Mmu() = default;
 
 bool Mmu::supports_satp_mode(unsigned mode) const
 {
-  return mode == cpu::satp::kModeBare || mode == cpu::satp::kModeSv39 ||
-         (m_sv48 && mode == cpu::satp::kModeSv48);
+  return mode == cpu::satp::kModeBare || (m_satp_modes.sv39 && mode == cpu::satp::kModeSv39) ||
+         (m_satp_modes.sv48 && mode == cpu::satp::kModeSv48);
 }
 
 bool Mmu::fault(bool page, AccessKind kind, uint64_t va, cpu::XlateResult& out)

@@ -12,7 +12,8 @@
 //
 // Configuration (see also mmu::TlbLevel for mmu.{itlb,dtlb,l2tlb}.* and
 // mmu::PageTableWalker for mmu.walker.level_cycles and mmu.pwc.entries)
-//   mmu.satp_modes        sv39 | sv39+sv48 (default)   translation modes satp accepts
+//   mmu.satp_modes        bare,sv39,sv48 (default)     translation modes satp accepts: a
+//                                                      list of bare, sv39, sv48 (',' or '+')
 //   mmu.walker.ad_policy  hardware (default) | fault   A/D: set by the walker, or Svade
 //                                                      page faults
 //   mmu.trace.{file,events,vaddr}                      the event trace (mmu::EventTrace)
@@ -78,6 +79,10 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   bool translate_debug(uint64_t va, cpu::AccessKind kind, const cpu::XlateContext& ctx,
                        cpu::XlateResult& out) override;
   bool supports_satp_mode(unsigned mode) const override;
+  // The modes besides Bare that mmu.satp_modes enables.
+  struct SatpModes {
+    bool sv39 = false, sv48 = false;
+  };
   void satp_written(uint64_t old_satp, uint64_t new_satp) override;
   void sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) override;
   const uint64_t* tlb_generation(cpu::AccessKind kind) const override
@@ -211,7 +216,7 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   uint64_t now() const { return m_clock ? m_clock() : 0; }
 
   sc_core::sc_time m_cpu_period;
-  bool m_sv48;
+  SatpModes m_satp_modes;
   AdPolicy m_ad_policy;
   unsigned m_tlb_levels;  // page sizes the TLBs hold: 3 (Sv39) or 4 (with Sv48)
   uint64_t m_vpn_mask;    // TLB vpns: the low 9 * m_tlb_levels bits of va >> 12

@@ -53,8 +53,8 @@ void Finisher::finish(uint32_t value)
       return;
     case kReset:
       common::sim().request_stop(kResetExitCode,
-                                 "finisher: the guest requested a reset, which vmplat does not "
-                                 "support (exit code 2)");
+                                 "finisher: the guest requested a reboot; vmplat stops instead "
+                                 "(exit code " + std::to_string(kResetExitCode) + ")");
       return;
     default: {
       char msg[80];

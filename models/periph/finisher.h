@@ -5,7 +5,7 @@
 // |--------|--------|--------|------------------------------------------------------------|
 // | 0x0    | finish | w      | 0x5555: pass, exit 0                                       |
 // |        |        |        | (code << 16) \| 0x3333: fail, exit code (code 0 -> exit 1) |
-// |        |        |        | 0x7777: reset request: not supported, exit 2 with a message|
+// |        |        |        | 0x7777: reboot request: stop, exit 93 with a message       |
 // |        |        |        | anything else: ignored with a warning                      |
 // Reads return 0; other offsets ignore writes. Accesses are 2 or 4 bytes, aligned.
 #pragma once
@@ -22,8 +22,9 @@ class Finisher : public sc_core::sc_module {
  public:
   static constexpr uint64_t kSize = 0x1000;
   static constexpr uint32_t kPass = 0x5555, kFail = 0x3333, kReset = 0x7777;
-  // The exit code of a reset request, which vmplat cannot honour.
-  static constexpr int kResetExitCode = 2;
+  // The exit code of a reboot request (Linux's syscon-reboot writes kReset): vmplat does
+  // not restart the platform, it stops and says why, with a code no other ending uses.
+  static constexpr int kResetExitCode = 93;
 
   tlm_utils::simple_target_socket<Finisher> tsock;
 

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -11,7 +12,6 @@
 #include <systemc>
 
 #include "models/common/config.h"
-#include "models/common/elf_file.h"
 #include "models/common/log.h"
 #include "models/common/sim.h"
 #include "models/common/stats.h"
@@ -34,15 +34,19 @@ constexpr int kExitIdle = 125;
 constexpr int kExitLockstepMismatch = 90;
 constexpr int kExitRtlAssertion = 91;
 constexpr int kExitKilled = vmplat::debug::GdbServer::kKilledExitCode;
+constexpr int kExitReboot = vmplat::periph::Finisher::kResetExitCode;
 
 const char* const kUsage = R"(usage: vmplat [options] firmware.elf
+       vmplat [options] --bios fw_jump.bin --kernel Image [--initrd initrd.cpio]
 
-Runs a RISC-V RV64 firmware ELF on the virt platform (the QEMU virt memory map). The
-guest's console (UART) is vmplat's standard output; vmplat's own messages and the
-statistics summary go to standard error. The exit code is the firmware's (test finisher or
+Runs a RISC-V RV64 firmware ELF, or firmware and a Linux kernel as QEMU's -bios/-kernel do,
+on the virt platform (the QEMU virt memory map, docs/linux.md). The guest's console (UART)
+is vmplat's standard output; vmplat's own messages and the statistics summary go to
+standard error. The exit code is the firmware's (test finisher or
 HTIF), 124 when the instruction limit was reached, 125 when the hart sleeps in WFI with
 nothing left that could wake it, 90 when a TLB in lockstep disagreed with the model, 91
-when an RTL assertion failed, 92 when a debugger killed the run, 2 for bad usage or input.
+when an RTL assertion failed, 92 when a debugger killed the run, 93 when the guest asked for
+a reboot, 2 for bad usage or input.
 
 options:
   --config FILE          JSON configuration file (repeatable; --set and the options below
@@ -66,7 +70,14 @@ options:
   --vcd FILE.vcd         waveform of interrupts, privilege and timers    [waves.file]
   --drive file=IMG       virtio block device backed by a raw image file  [disk.image]
   --drive size=SIZE      virtio block device in memory, e.g. 64M         [disk.size]
+  --bios FILE            M-mode firmware (e.g. OpenSBI): ELF, or a raw binary loaded at
+                         0x80000000; the positional firmware.elf is the same (ELF only)
+  --kernel FILE          kernel: ELF, or a RISC-V Linux Image (loaded at 0x80200000);
+                         OpenSBI starts it in S mode (a2 = fw_dynamic_info)
+  --initrd FILE          initial RAM disk, high in RAM, in /chosen/linux,initrd-start/end
   --append ARGS          boot arguments, in the device tree's /chosen/bootargs
+  --dtb FILE             boot with this device tree instead of the generated one
+  --dump-dtb FILE        write the device tree vmplat would pass, then exit
   --stats FILE           write configuration and statistics as JSON
   --quiet                no summary on standard error
   --log LEVEL            error, warning (default), info or debug
@@ -79,7 +90,8 @@ options:
 struct Options {
   std::vector<std::string> config_files;
   std::vector<std::pair<std::string, std::string>> sets;  // assignment, where
-  std::string firmware, bootargs, stats_file, log_level = "warning";
+  std::string firmware, bios, kernel, initrd, dtb, dump_dtb, bootargs, stats_file,
+      log_level = "warning";
   bool quiet = false, help_config = false, help_stats = false;
 };
 
@@ -148,6 +160,16 @@ Options parse(int argc, char* argv[])
         usage_error("--drive '" + v + "': expected file=IMAGE or size=SIZE");
     } else if (a == "--append") {
       o.bootargs = value(i, a);
+    } else if (a == "--bios") {
+      o.bios = value(i, a);
+    } else if (a == "--kernel") {
+      o.kernel = value(i, a);
+    } else if (a == "--initrd") {
+      o.initrd = value(i, a);
+    } else if (a == "--dtb") {
+      o.dtb = value(i, a);
+    } else if (a == "--dump-dtb") {
+      o.dump_dtb = value(i, a);
     } else if (a == "--stats") {
       o.stats_file = value(i, a);
     } else if (a == "--quiet") {
@@ -166,9 +188,24 @@ Options parse(int argc, char* argv[])
                   "'); vmplat runs one ELF");
     }
   }
-  if (o.firmware.empty() && !o.help_config && !o.help_stats)
+  if (!o.firmware.empty() && !o.bios.empty())
+    usage_error("both a firmware ('" + o.firmware + "') and --bios ('" + o.bios +
+                "') given; the positional firmware is the --bios, give one");
+  if (!o.initrd.empty() && o.kernel.empty())
+    usage_error("--initrd '" + o.initrd + "' needs a kernel to use it; give --kernel");
+  if (o.firmware.empty() && o.bios.empty() && o.kernel.empty() && o.dump_dtb.empty() &&
+      !o.help_config && !o.help_stats)
     usage_error("no firmware given; usage: vmplat [options] firmware.elf (see --help)");
   return o;
+}
+
+std::vector<uint8_t> read_file(const std::string& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw UserError("device tree '" + path + "' cannot be read (missing or no permission)");
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
 }
 
 const char* describe_exit(int code)
@@ -180,6 +217,7 @@ const char* describe_exit(int code)
     case kExitLockstepMismatch: return "stopped: the RTL TLB disagreed with the model";
     case kExitRtlAssertion: return "stopped: an RTL assertion failed";
     case kExitKilled: return "stopped: killed by the debugger";
+    case kExitReboot: return "stopped: the guest asked for a reboot";
     default: return "failed";
   }
 }
@@ -206,8 +244,36 @@ int run(const Options& o)
     vmplat::common::stats().print_help(std::cout);
     return 0;
   }
-  const vmplat::common::ElfFile elf(o.firmware);
-  platform.load(elf, o.bootargs);
+  vmplat::virt::BootSpec spec;
+  spec.bios = o.firmware.empty() ? o.bios : o.firmware;
+  spec.bios_elf_only = !o.firmware.empty();
+  spec.kernel = o.kernel;
+  spec.initrd = o.initrd;
+  spec.dtb = o.dtb;
+  spec.bootargs = o.bootargs;
+  if (!o.dump_dtb.empty()) {
+    // The tree as it would be passed: with the /chosen entries the images would get, if any.
+    std::vector<uint8_t> fdt;
+    if (spec.bios.empty() && spec.kernel.empty()) {
+      vmplat::virt::FdtNode tree = o.dtb.empty()
+                                       ? vmplat::virt::virt_fdt(platform.fdt_info())
+                                       : vmplat::virt::fdt_read(read_file(o.dtb), o.dtb);
+      vmplat::virt::fdt_set_chosen(tree, {o.bootargs, false, 0, 0});
+      fdt = vmplat::virt::fdt_write(tree);
+    } else {
+      fdt = vmplat::virt::plan_boot(spec, platform.fdt_info()).fdt;
+    }
+    std::ofstream out(o.dump_dtb, std::ios::binary);
+    if (!out.write(reinterpret_cast<const char*>(fdt.data()), std::streamsize(fdt.size())))
+      throw UserError("--dump-dtb: cannot write '" + o.dump_dtb + "'");
+    out.close();
+    if (!out)
+      throw UserError("--dump-dtb: cannot write '" + o.dump_dtb + "'");
+    std::cerr << "vmplat: device tree written to " << o.dump_dtb << " (" << fdt.size()
+              << " bytes)\n";
+    return 0;
+  }
+  platform.load(vmplat::virt::plan_boot(spec, platform.fdt_info()));
 
   auto& st = vmplat::common::stats();
   const auto t0 = std::chrono::steady_clock::now();
@@ -241,7 +307,8 @@ int run(const Options& o)
 
   if (!o.stats_file.empty()) {
     nlohmann::json j;
-    j["vmplat"] = {{"version", kVersion}, {"firmware", o.firmware}, {"exit_code", code},
+    j["vmplat"] = {{"version", kVersion}, {"firmware", o.firmware.empty() ? o.bios : o.firmware},
+                   {"kernel", o.kernel}, {"initrd", o.initrd}, {"exit_code", code},
                    {"stop_reason", reason}};
     j["config"] = cfg.effective();
     j["stats"] = st.to_json();

@@ -6,7 +6,6 @@
 #include "models/common/config.h"
 #include "models/common/format.h"
 #include "models/common/stats.h"
-#include "platforms/virt/fdt.h"
 
 namespace vmplat::virt {
 
@@ -33,6 +32,8 @@ Platform::Platform()
   htif.isock.bind(bus.tsock);
 
   // Targets: the i-th map() describes the i-th binding of bus.isock.
+  static_assert(kFinisherSize == periph::Finisher::kSize && kClintSize == periph::Clint::kSize &&
+                kUartSize == periph::Uart16550::kSize);
   bus.map(kFinisherBase, periph::Finisher::kSize, "finisher");
   bus.isock.bind(finisher.tsock);
   bus.map(kClintBase, periph::Clint::kSize, "clint");
@@ -59,9 +60,6 @@ Platform::Platform()
   plic.bind_hart(hart);
   uart.irq.bind(plic, kUartIrq);
   disk.irq.bind(plic, kVirtioIrq);
-  const std::vector<std::pair<unsigned, std::string>> plic_sources = {{kUartIrq, "uart"},
-                                                                      {kVirtioIrq, "disk"}};
-  plic.name_sources(plic_sources);
   htif.set_output(uart.output());
 
   auto& cfg = common::config();
@@ -86,7 +84,7 @@ Platform::Platform()
   if (m_waves) {
     hart.set_waves(*m_waves);
     clint.set_waves(*m_waves);
-    plic.set_waves(*m_waves, plic_sources);
+    plic.set_waves(*m_waves, {{kUartIrq, "uart"}, {kVirtioIrq, "disk"}});
   }
 }
 
@@ -99,42 +97,43 @@ Platform::~Platform()
                              sc_core::sc_time::from_value(hart.cycles() * hart.period().value())));
 }
 
-void Platform::load(const common::ElfFile& elf, const std::string& bootargs)
+FdtInfo Platform::fdt_info() const
 {
-  const uint64_t ram_end = kDramBase + dram.size();
-  for (const auto& seg : elf.segments()) {
-    if (seg.paddr < kDramBase || seg.paddr >= ram_end || seg.memsz > ram_end - seg.paddr)
-      throw common::UserError("firmware '" + elf.path() + "': segment at " + hex(seg.paddr) +
-                              " (" + std::to_string(seg.memsz) + " bytes) is outside RAM " +
-                              hex(kDramBase) + ".." + hex(ram_end - 1) +
-                              "; link it inside RAM or give more with --ram");
-    uint8_t* dst = dram.host_ptr() + (seg.paddr - kDramBase);
-    std::memcpy(dst, seg.data.data(), seg.data.size());
-    std::memset(dst + seg.data.size(), 0, seg.memsz - seg.data.size());
-  }
-
-  // The device tree goes where QEMU's virt machine puts it: 2 MiB-aligned below the end
-  // of RAM (or below 3 GiB).
   FdtInfo info;
+  // The single-letter extensions are misa's, in the canonical order of ISA strings
+  // (unprivileged spec, "ISA Extension Naming Conventions"), so the tree follows the hart
+  // when it gains F and D; the multi-letter ones are those the hart implements today.
+  uint64_t misa = 0;
+  hart.peek_csr(0x301, misa);
+  info.isa_extensions.clear();
+  for (const char* c = "imafdqcvh"; *c; ++c)
+    if ((misa >> (*c - 'a')) & 1)
+      info.isa_extensions.push_back(std::string(1, *c));
+  for (const char* e : {"zicntr", "zicsr", "zifencei", "sstc"})
+    info.isa_extensions.push_back(e);
   info.ram_base = kDramBase;
   info.ram_size = dram.size();
-  info.bootargs = bootargs;
-  info.isa = hart.isa_string() + "_zicsr_zifencei_zicntr_sstc";
-  info.mmu_type = mmu.supports_satp_mode(cpu::satp::kModeSv48) ? "riscv,sv48" : "riscv,sv39";
-  const std::vector<uint8_t> fdt = build_fdt(info);
-  const uint64_t top = std::min<uint64_t>(ram_end, 0xc000'0000);
-  const uint64_t fdt_addr = (top - fdt.size()) & ~uint64_t(0x1f'ffff);
-  if (fdt_addr < kDramBase)
-    throw common::UserError("RAM of " + std::to_string(dram.size()) +
-                            " bytes is too small for the device tree; use --ram 4M or more");
-  std::memcpy(dram.host_ptr() + (fdt_addr - kDramBase), fdt.data(), fdt.size());
+  if (mmu.supports_satp_mode(cpu::satp::kModeSv48))
+    info.mmu_type = "riscv,sv48";
+  else if (mmu.supports_satp_mode(cpu::satp::kModeSv39))
+    info.mmu_type = "riscv,sv39";
+  info.plic_sources = periph::Plic::kSources - 1;
+  info.plic_size = periph::Plic::kSize;
+  return info;
+}
 
-  // riscv-tests style programs talk to the host through tohost/fromhost.
-  const auto tohost = elf.symbol("tohost");
-  if (tohost)
-    htif.set_mailboxes(*tohost, elf.symbol("fromhost").value_or(*tohost + 64));
-
-  hart.reset(elf.entry(), 0, fdt_addr);
+void Platform::load(const BootPlan& plan)
+{
+  for (const auto& blob : plan.blobs) {
+    uint8_t* dst = dram.host_ptr() + (blob.addr - kDramBase);
+    std::memcpy(dst, blob.data.data(), blob.data.size());
+    std::memset(dst + blob.data.size(), 0, blob.memsz - blob.data.size());
+  }
+  if (plan.tohost)
+    htif.set_mailboxes(*plan.tohost, *plan.fromhost);
+  // As QEMU's reset vector leaves them: a0 = hart id, a1 = device tree, a2 = fw_dynamic_info.
+  hart.reset(plan.entry, 0, plan.fdt_addr);
+  hart.set_reg(12, plan.dynamic_info_addr);
 }
 
 }  // namespace vmplat::virt

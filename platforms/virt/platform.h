@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "models/bus/router.h"
-#include "models/common/elf_file.h"
 #include "models/common/wave_recorder.h"
 #include "models/cpu/hart.h"
 #include "models/debug/gdb_server.h"
@@ -27,19 +26,11 @@
 #include "models/periph/uart16550.h"
 #include "models/storage/virtio_blk.h"
 #include "models/storage/virtio_empty_slot.h"
+#include "platforms/virt/boot.h"
+#include "platforms/virt/fdt.h"
+#include "platforms/virt/memory_map.h"
 
 namespace vmplat::virt {
-
-constexpr uint64_t kFinisherBase = 0x0010'0000;
-constexpr uint64_t kClintBase = 0x0200'0000;
-constexpr uint64_t kPlicBase = 0x0c00'0000;
-constexpr uint64_t kUartBase = 0x1000'0000;
-constexpr unsigned kUartIrq = 10;
-constexpr uint64_t kVirtioBase = 0x1000'1000;
-constexpr uint64_t kVirtioSlotSize = 0x1000;
-constexpr unsigned kVirtioSlots = 8;
-constexpr unsigned kVirtioIrq = 1;
-constexpr uint64_t kDramBase = 0x8000'0000;
 
 class Platform {
  public:
@@ -48,9 +39,11 @@ class Platform {
   // completes and closes the waveform (waves.file).
   ~Platform();
 
-  // Loads the ELF's segments into DRAM, places the device tree, points the HTIF device
-  // at tohost/fromhost if the ELF has them, and sets the hart's reset state.
-  void load(const common::ElfFile& elf, const std::string& bootargs);
+  // What the generated device tree describes: this platform as configured.
+  FdtInfo fdt_info() const;
+  // Copies the plan's images into DRAM, points the HTIF device at tohost/fromhost if the
+  // firmware has them, and sets the hart's reset state (boot.h).
+  void load(const BootPlan& plan);
 
   cpu::Hart hart;
   mmu::Mmu mmu;

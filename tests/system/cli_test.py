@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -63,6 +64,65 @@ def write_elf32(path):
     phdr = struct.pack("<IIIIIIII", 1, 84, 0x80000000, 0x80000000, 4, 4, 7, 4)
     with open(path, "wb") as f:
         f.write(header + phdr + b"\x13\x00\x00\x00")
+
+
+def write_linux_image(path, text_offset=0x200000, image_size=0x10000, body=b"\x13\x00\x00\x00"):
+    """A RISC-V Linux Image: the 64-byte boot header (magic "RSC\\x05" at 0x38), then code."""
+    header = struct.pack("<IIQQQIIQQII", 0, 0, text_offset, image_size, 0, 2, 0, 0,
+                         0x5643534952, 0x05435352, 0)
+    with open(path, "wb") as f:
+        f.write(header + body)
+
+
+def dtc_tree(dtb, out="", err=""):
+    """The device tree source of a DTB, through dtc (which must accept it without a warning)."""
+    p = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", dtb], capture_output=True, text=True)
+    if p.returncode != 0 or p.stderr.strip():
+        fail(f"dtc does not accept {dtb}: {p.stderr}", out, err)
+    return p.stdout
+
+
+def dts_node(dts, path):
+    """The properties of one node of a dtc -O dts listing, by path ("cpus/cpu@0"); None if
+    the node does not exist."""
+    stack, props = [], {}
+    for line in dts.splitlines():
+        s = line.strip()
+        if s.endswith("{"):
+            name = s[:-1].strip()
+            stack.append(name)
+            props.setdefault("/".join(stack[1:]), [])
+        elif s.startswith("};"):
+            stack.pop()
+        elif s and stack:
+            props["/".join(stack[1:])].append(s)
+    return "\n".join(props[path]) if path in props else None
+
+
+def read_dtb(path):
+    """{node path: {property: bytes}} of a DTB (devicetree specification 5.4)."""
+    b = open(path, "rb").read()
+    magic, _, off_struct, off_strings = struct.unpack(">IIII", b[:16])
+    if magic != 0xD00DFEED:
+        fail(f"{path} is not a DTB")
+    nodes, stack, pos = {}, [], off_struct
+    while True:
+        token = struct.unpack(">I", b[pos:pos + 4])[0]
+        pos += 4
+        if token == 1:
+            end = b.index(b"\0", pos)
+            stack.append(b[pos:end].decode())
+            nodes["/".join(stack[1:])] = {}
+            pos = (end + 4) & ~3
+        elif token == 2:
+            stack.pop()
+        elif token == 3:
+            length, nameoff = struct.unpack(">II", b[pos:pos + 8])
+            name = b[off_strings + nameoff:b.index(b"\0", off_strings + nameoff)].decode()
+            nodes["/".join(stack[1:])][name] = b[pos + 8:pos + 8 + length]
+            pos = (pos + 8 + length + 3) & ~3
+        elif token == 9:
+            return nodes
 
 
 def main():
@@ -166,6 +226,149 @@ def main():
         if not stores:
             fail("no store with its address and value in the trace")
         print(f"ok: {len(lines)} trace lines")
+    elif case == "initrd_without_kernel":
+        path = tmp("initrd.cpio")
+        open(path, "wb").write(b"07070100")
+        expect_error(args, ["--initrd", path, "--kernel"], "--initrd", path, hello)
+    elif case == "bios_and_firmware":
+        expect_error(args, ["--bios", "positional", "one"], "--bios", hello, hello)
+    elif case == "kernel_unknown_format":
+        path = tmp("kernel.txt")
+        open(path, "w").write("#!/bin/sh\necho not a kernel\n" * 8)
+        expect_error(args, [path, "neither an ELF file nor a RISC-V Linux Image"], "--bios",
+                     hello, "--kernel", path)
+    elif case == "image_without_bios":
+        image = tmp("Image")
+        write_linux_image(image)
+        expect_error(args, [image, "Linux Image", "--bios"], "--kernel", image)
+    elif case == "kernel_overlaps_firmware":
+        fw, image = tmp("big_fw.elf"), tmp("Image")
+        write_elf64(fw, [(0x80000000, b"\x13\x00\x00\x00" * 0x80400)])  # 2 MiB + 4 KiB
+        write_linux_image(image)
+        expect_error(args, [image, "overlaps", fw, "0x80200000"], "--bios", fw, "--kernel", image)
+    elif case == "kernel_outside_ram":
+        image = tmp("Image")
+        write_linux_image(image, image_size=256 << 20)
+        expect_error(args, [image, "outside RAM", "--ram"], "--ram", "128M", "--bios", hello,
+                     "--kernel", image)
+    elif case == "initrd_too_big":
+        image, initrd = tmp("Image"), tmp("initrd.cpio")
+        write_linux_image(image)
+        with open(initrd, "wb") as f:
+            f.truncate(40 << 20)
+        expect_error(args, [initrd, "does not fit", "--ram"], "--ram", "32M", "--bios", hello,
+                     "--kernel", image, "--initrd", initrd)
+    elif case == "bad_dtb":
+        path = tmp("not.dtb")
+        open(path, "w").write("/dts-v1/; / { };\n")
+        expect_error(args, [path, "not a flattened device tree"], "--dtb", path, hello)
+    elif case == "dump_dtb":
+        # The generated tree as Linux and OpenSBI get it, with /chosen filled in for a
+        # kernel and an initrd (no kit needed: a header-only Image will do).
+        image, initrd, dtb = tmp("Image"), tmp("initrd.cpio"), tmp("virt.dtb")
+        write_linux_image(image)
+        open(initrd, "wb").write(b"\x5a" * 5000)
+        code, out, err = run(args, "--ram", "256M", "--dump-dtb", dtb, "--bios", hello,
+                             "--kernel", image, "--initrd", initrd, "--append", "console=ttyS0 quiet")
+        if code != 0 or out:
+            fail(f"--dump-dtb: exit code {code}, expected 0 and no console", out, err)
+        dts = dtc_tree(dtb, out, err)
+        chosen = dts_node(dts, "chosen")
+        start = re.search(r"linux,initrd-start = <0x00 (0x[0-9a-f]+)>", chosen or "")
+        end = re.search(r"linux,initrd-end = <0x00 (0x[0-9a-f]+)>", chosen or "")
+        if not start or not end or int(end.group(1), 16) - int(start.group(1), 16) != 5000:
+            fail(f"/chosen lacks linux,initrd-start/end 5000 bytes apart:\n{chosen}")
+        if int(start.group(1), 16) < 0x88000000 or int(start.group(1), 16) % 4096:
+            fail(f"the initrd is not page-aligned in high RAM: {start.group(1)}")
+        expected = {
+            "chosen": ['bootargs = "console=ttyS0 quiet";',
+                       'stdout-path = "/soc/serial@10000000";'],
+            "memory@80000000": ['device_type = "memory";',
+                                "reg = <0x00 0x80000000 0x00 0x10000000>;"],
+            "cpus": ["timebase-frequency = <0x989680>;"],
+            "cpus/cpu@0": ['riscv,isa = "rv64imac_zicntr_zicsr_zifencei_sstc";',
+                           'riscv,isa-base = "rv64i";', 'mmu-type = "riscv,sv48";',
+                           'riscv,isa-extensions = "i\\0m\\0a\\0c\\0zicntr\\0zicsr\\0zifencei\\0sstc";'],
+            "cpus/cpu@0/interrupt-controller": ['compatible = "riscv,cpu-intc";',
+                                                "interrupt-controller;"],
+            "soc/clint@2000000": ["interrupts-extended = <0x02 0x03 0x02 0x07>;"],
+            "soc/plic@c000000": ["riscv,ndev = <0x1f>;",
+                                 "interrupts-extended = <0x02 0x0b 0x02 0x09>;"],
+            "soc/serial@10000000": ['compatible = "ns16550a";', "interrupts = <0x0a>;",
+                                    "clock-frequency = "],
+            "soc/test@100000": ['compatible = "sifive,test1\\0sifive,test0\\0syscon";'],
+            "poweroff": ['compatible = "syscon-poweroff";', "value = <0x5555>;"],
+            "reboot": ['compatible = "syscon-reboot";', "value = <0x7777>;"],
+        }
+        for i in range(8):
+            expected[f"soc/virtio_mmio@1000{i + 1}000"] = [
+                'compatible = "virtio,mmio";', f"interrupts = <0x{i + 1:02x}>;"]
+        for node, props in expected.items():
+            text = dts_node(dts, node)
+            if text is None:
+                fail(f"the device tree has no node {node}:\n{dts}")
+            for prop in props:
+                if prop not in text:
+                    fail(f"node {node} lacks {prop!r}:\n{text}")
+        clock = subprocess.run(["fdtget", "-t", "u", dtb, "/soc/serial@10000000",
+                                "clock-frequency"], capture_output=True, text=True).stdout
+        if clock.strip() != "3686400":
+            fail(f"the UART's clock-frequency is {clock!r}, expected 3686400 (as QEMU's)")
+        # Sv39 only: the tree says so (Linux would try Sv48 first otherwise).
+        run(args, "--dump-dtb", dtb, "--set", "mmu.satp_modes=bare,sv39")
+        if 'mmu-type = "riscv,sv39";' not in dts_node(dtc_tree(dtb), "cpus/cpu@0"):
+            fail("mmu.satp_modes=bare,sv39 does not give mmu-type riscv,sv39")
+        print(f"ok: {len(expected)} nodes as expected; initrd at {start.group(1)}")
+    elif case == "dtb_roundtrip":
+        # A user's tree (--dtb) is used as given, with /chosen/bootargs from --append.
+        dtb, again = tmp("in.dtb"), tmp("out.dtb")
+        run(args, "--dump-dtb", dtb, "--set", "mmu.satp_modes=bare,sv39")
+        code, out, err = run(args, "--dtb", dtb, "--append", "from=append", "--dump-dtb", again)
+        dts = dtc_tree(again, out, err)
+        if code != 0 or 'bootargs = "from=append";' not in dts or "riscv,sv39" not in dts:
+            fail(f"--dtb with --append does not keep the tree and set bootargs:\n{dts}", out, err)
+        # The hello firmware boots with a user's tree as with the generated one.
+        code, out, err = run(args, "--dtb", dtb, hello)
+        if code != 0 or "hello from vmplat firmware" not in out:
+            fail(f"hello with --dtb: exit code {code}", out, err)
+        print("ok")
+    elif case == "dtb_vs_qemu":
+        # Node by node against QEMU's virt machine: every node vmplat generates exists there
+        # with the same values, except the properties listed here with the reason.
+        qemu = shutil.which("qemu-system-riscv64")
+        if not qemu:
+            print("SKIP: qemu-system-riscv64 is not installed")
+            sys.exit(77)
+        ours_path, qemu_path = tmp("vmplat.dtb"), tmp("qemu.dtb")
+        run(args, "--dump-dtb", ours_path, "--append", "x")
+        q = subprocess.run([qemu, "-M", f"virt,dumpdtb={qemu_path}", "-m", "128M", "-bios",
+                            "none", "-kernel", hello, "-append", "x", "-display", "none"],
+                           capture_output=True, text=True, timeout=60)
+        if not os.path.exists(qemu_path):
+            fail(f"QEMU wrote no device tree: {q.stderr}")
+        ours, theirs = read_dtb(ours_path), read_dtb(qemu_path)
+        differ = {
+            "model": "vmplat names itself",
+            "riscv,isa": "the hart's own extensions (QEMU: rv64imafdch...)",
+            "riscv,isa-base": "QEMU 7.2 predates it",
+            "riscv,isa-extensions": "QEMU 7.2 predates it",
+            "#address-cells@cpus/cpu@0/interrupt-controller": "dtc asks for it; QEMU 7.2 omits it",
+            "mmu-type": "the widest of mmu.satp_modes (QEMU 7.2: sv57)",
+            "riscv,ndev": "vmplat's PLIC has 31 sources (QEMU: 95)",
+            "reg@soc/plic@c000000": "vmplat maps the whole PLIC window (64 MiB; QEMU: 6 MiB)",
+            "rng-seed": "a fixed seed (QEMU: random)",
+        }
+        checked = 0
+        for node, props in ours.items():
+            if node not in theirs:
+                fail(f"node '{node}' is not in QEMU's tree")
+            for prop, value in props.items():
+                if prop in differ or f"{prop}@{node}" in differ:
+                    continue
+                if theirs[node].get(prop) != value:
+                    fail(f"{node}: {prop} = {value!r}, QEMU has {theirs[node].get(prop)!r}")
+                checked += 1
+        print(f"ok: {len(ours)} nodes, {checked} properties equal to QEMU's")
     elif case == "help":
         code, out, err = run(args, "--help")
         if code != 0 or "usage: vmplat" not in out or "--max-instructions" not in out:

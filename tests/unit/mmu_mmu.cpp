@@ -65,6 +65,33 @@ TEST_CASE("mmu.satp_modes=sv39 refuses sv48")
   CHECK_FALSE(b.mmu.supports_satp_mode(cpu::satp::kModeSv48));
 }
 
+TEST_CASE("mmu.satp_modes=bare,sv39 (the list form) refuses sv48")
+{
+  MmuBench b({"mmu.satp_modes=bare,sv39"});
+  CHECK(b.mmu.supports_satp_mode(cpu::satp::kModeSv39));
+  CHECK_FALSE(b.mmu.supports_satp_mode(cpu::satp::kModeSv48));
+}
+
+TEST_CASE("mmu.satp_modes=bare accepts only Bare")
+{
+  MmuBench b({"mmu.satp_modes=bare"});
+  CHECK(b.mmu.supports_satp_mode(cpu::satp::kModeBare));
+  CHECK_FALSE(b.mmu.supports_satp_mode(cpu::satp::kModeSv39));
+  CHECK_FALSE(b.mmu.supports_satp_mode(cpu::satp::kModeSv48));
+}
+
+TEST_CASE("mmu.satp_modes with sv48 but not sv39 is an error")
+{
+  CHECK_THROWS_WITH(MmuBench({"mmu.satp_modes=bare,sv48"}),
+                    Catch::Contains("sv48 without sv39"));
+}
+
+TEST_CASE("mmu.satp_modes with an unknown mode is an error naming it")
+{
+  CHECK_THROWS_WITH(MmuBench({"mmu.satp_modes=sv39,sv57"}),
+                    Catch::Contains("'sv57'") && Catch::Contains("allowed"));
+}
+
 TEST_CASE("a non-canonical address is a page fault with tval = va")
 {
   MmuBench b;

@@ -78,15 +78,15 @@ TEST_CASE("finisher fail with code 0 exits 1, never 0", "[finisher]")
   CHECK(common::sim().exit_code() == 1);
 }
 
-TEST_CASE("finisher reset request stops with exit code 2 and says reset is unsupported",
+TEST_CASE("finisher reboot request stops with exit code 93 and says a reboot was requested",
           "[finisher]")
 {
   test::reset_globals();
   Bench b;
   b.cpu.write32(0, Finisher::kReset);
   REQUIRE(common::sim().stop_requested());
-  CHECK(common::sim().exit_code() == 2);
-  CHECK_THAT(common::sim().reason(), Catch::Contains("reset") && Catch::Contains("not support"));
+  CHECK(common::sim().exit_code() == 93);
+  CHECK_THAT(common::sim().reason(), Catch::Contains("requested a reboot"));
 }
 
 TEST_CASE("finisher ignores other values, other offsets and reads", "[finisher]")
