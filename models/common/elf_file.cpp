@@ -59,7 +59,9 @@ ElfFile::ElfFile(const std::string& path, const std::string& role) : m_path(path
     GElf_Phdr ph;
     if (!gelf_getphdr(elf.get(), int(i), &ph) || ph.p_type != PT_LOAD || ph.p_memsz == 0)
       continue;
-    if (ph.p_filesz > ph.p_memsz || ph.p_offset + ph.p_filesz > image.size())
+    // Written so that no sum can wrap: p_offset and p_filesz are anything the file says.
+    if (ph.p_filesz > ph.p_memsz || ph.p_offset > image.size() ||
+        ph.p_filesz > image.size() - ph.p_offset)
       throw UserError(what + ": segment " + std::to_string(i) + " lies outside the file");
     Segment seg;
     // A PIE's physical addresses mean nothing yet; its virtual ones are its layout.
