@@ -88,6 +88,7 @@ struct boot_params {
   uint64_t quantum;      /* timer ticks per time slice */
   char run[ARG_LEN];     /* init's program list */
   bool frames_given;
+  bool disklog;          /* a console line per disk write (docs/reliability.md) */
 };
 
 /* Counters printed at the end; a trailing '~' in the printed marker means timing-dependent. */
