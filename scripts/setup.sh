@@ -22,6 +22,7 @@ packages=(
   device-tree-compiler                                  # dtc/fdtget: device tree tests
   clang libclang-rt-14-dev                              # sanitizer build, libFuzzer
   strace                                                # crash-consistency test (kill points)
+  ccache                                                # rebuilds of build/ and build-asan/
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -37,16 +38,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 jobs=$(nproc)
+launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 if [ ! -f build/CMakeCache.txt ]; then
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" >/dev/null
 fi
 cmake --build build -j"$jobs"
 
 if [ "${1:-}" = "asan" ]; then
   if [ ! -f build-asan/CMakeCache.txt ]; then
-    launcher=()
-    command -v ccache >/dev/null &&
-      launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
     CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Release \
       -DVMPLAT_FUZZ=ON -DVMPLAT_WITH_RTL=OFF -DVMPLAT_BUILD_SW=OFF \
       -DVMPLAT_SW_DIR="$PWD/build/sw" "${launcher[@]}" >/dev/null
