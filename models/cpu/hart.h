@@ -195,11 +195,13 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool exec_sc(unsigned size, uint64_t va, uint64_t value, uint64_t& rd);
   template <typename T>
   bool exec_amo(uint64_t va, Op op, uint64_t operand, uint64_t& old);
-  // F and D (exec_fd.cpp): every FP op; rd is the integer destination (compares,
-  // conversions to integers, FMV.X.*). False after raising the trap.
+  // F and D (exec_fd.cpp): every FP op, through a handler per op (FpExec); rd is the
+  // integer destination (compares, conversions to integers, FMV.X.*). False after raising
+  // the trap.
+  friend struct FpExec;
   bool exec_fp(const Insn& in, uint64_t rs1_value, uint64_t& rd);
   // Any FP state changed: mstatus.FS becomes Dirty.
-  void fp_dirty();
+  void fp_dirty() { m_mstatus |= mstatus::kFSDirty; }
 
   // CSRs (hart_csr.cpp, csr.h). The table is the same for every hart.
   static const std::vector<CsrDesc>& csr_table();
