@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstring>
+#include <functional>
 
 #include "models/common/config.h"
 #include "models/common/sim.h"
@@ -16,6 +17,7 @@ using sc_core::sc_time;
 namespace {
 
 constexpr unsigned kDebugPollPeriod = 64;
+const char* const kKindNames[3] = {"fetch", "load", "store"};
 
 }  // namespace
 
@@ -37,6 +39,16 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
                                  "misaligned loads/stores: performed by the hart (as QEMU and "
                                  "Spike do) or trapping with an address-misaligned exception") ==
                       "trap";
+  const std::string pmp_entries =
+      cfg.choice(p + "pmp.entries", "16", {"0", "16", "64"},
+                 "PMP entries (privileged 3.7); 0: no PMP, nothing is checked");
+  const uint64_t pmp_granularity =
+      cfg.u64(p + "pmp.granularity", 4, "bytes",
+              "PMP granularity 2^(G+2): a power of two; NA4 needs 4", 4, uint64_t(1) << 56);
+  if (pmp_granularity & (pmp_granularity - 1))
+    throw common::UserError(p + "pmp.granularity: " + std::to_string(pmp_granularity) +
+                            " is not a power of two; allowed: 4, 8, 16, ... 2^56");
+  m_pmp = Pmp(unsigned(std::stoul(pmp_entries)), pmp_granularity);
   struct ClassCost {
     InsnClass cls;
     const char* key;
@@ -88,12 +100,26 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
     traps.push_back({&st.counter(p + "interrupts." + cause_name(i, true),
                                  "interrupts taken with this cause"),
                      &m_interrupts[i]});
-  st.on_collect(this, [this, &instret, &cycles, &wfi, &pages, &inval, traps] {
+  auto& pmp_checks = st.counter(p + "pmp.checks",
+                                "PMP decisions made: one per access outside the pages whose "
+                                "decision the hart caches, plus each page-table walker access");
+  std::vector<std::pair<common::Counter*, std::function<uint64_t()>>> pmp_faults;
+  for (unsigned k = 0; k < 3; ++k)
+    pmp_faults.push_back(
+        {&st.counter(p + "pmp.faults." + kKindNames[k],
+                     std::string(kKindNames[k]) + " accesses PMP denied (access faults)"),
+         [this, k] { return m_pmp.faults(AccessKind(k)); }});
+  pmp_faults.push_back({&st.counter(p + "pmp.faults.walker",
+                                    "page-table walker accesses PMP denied (access faults of "
+                                    "the access that walked)"),
+                        [this] { return m_pmp.walker_faults(); }});
+  st.on_collect(this, [this, &instret, &cycles, &wfi, &pages, &inval, traps, &pmp_checks,
+                       pmp_faults] {
     for (unsigned k = 0; k < 3; ++k) {
-      if (m_memo[k].reused) {
-        m_translator->count_reuse(AccessKind(k), m_memo[k].reused);
-        m_memo[k].reused = 0;
-      }
+      XlateMemo& m = m_memo[k];
+      if (m.reused && m.tlb)
+        m_translator->count_reuse(AccessKind(k), m.reused);
+      m.reused = 0;
     }
     instret.set(m_retired);
     cycles.set(m_cycles);
@@ -102,6 +128,9 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
     inval.set(m_code_invalidations);
     for (const auto& [counter, value] : traps)
       counter->set(*value);
+    pmp_checks.set(m_pmp.checks());
+    for (const auto& [counter, value] : pmp_faults)
+      counter->set(value());
   });
 
   isock.register_invalidate_direct_mem_ptr(this, &Hart::invalidate_direct_mem_ptr);
@@ -129,6 +158,7 @@ void Hart::reset(uint64_t pc, uint64_t a0, uint64_t a1)
   m_satp = 0;
   m_menvcfg = m_senvcfg = 0;
   m_mcounteren = m_scounteren = 0;
+  m_pmp.reset();
   m_reservation_valid = false;
   m_wfi = false;
   update_xlate_flags();

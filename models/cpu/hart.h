@@ -37,6 +37,7 @@
 #include "models/cpu/debug_if.h"
 #include "models/cpu/decode.h"
 #include "models/cpu/irq_if.h"
+#include "models/cpu/pmp.h"
 #include "models/cpu/riscv.h"
 #include "models/cpu/translate_if.h"
 
@@ -56,13 +57,9 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   explicit Hart(sc_core::sc_module_name name);
   ~Hart() override;
 
-  // A translator (the MMU) enables satp modes other than Bare.
-  void set_translator(Translator* translator)
-  {
-    m_translator = translator;
-    for (unsigned k = 0; k < 3; ++k)
-      m_memo[k].generation = translator ? translator->tlb_generation(AccessKind(k)) : nullptr;
-  }
+  // A translator (the MMU) enables satp modes other than Bare; the hart's PMP checks its
+  // page-table walker's accesses.
+  void set_translator(Translator* translator);
   // Architectural reset state: M-mode at pc, a0/a1 as the virt machine's boot ROM sets them.
   void reset(uint64_t pc, uint64_t a0 = 0, uint64_t a1 = 0);
 
@@ -171,7 +168,11 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool load(uint64_t va, T& out);
   template <typename T>
   bool store(uint64_t va, T value);
+  // Translation (where the MMU applies) then PMP (where it applies); raises on a fault.
   bool translate(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa);
+  bool pmp_check(uint64_t va, uint64_t pa, unsigned size, AccessKind kind);
+  // The privilege loads and stores are made at (MPRV applies in M mode).
+  Priv data_priv() const;
   bool access_slow(uint64_t va, uint8_t* buf, unsigned len, AccessKind kind);
   // Physical access outside the DMI fast path; false on a bus error.
   bool phys_access(uint64_t pa, uint8_t* buf, unsigned len, bool write, bool debug = false);
@@ -220,8 +221,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t m_mcounteren = 0, m_scounteren = 0, m_menvcfg = 0, m_senvcfg = 0;
   uint64_t m_stimecmp = ~uint64_t{0}, m_mtimecmp = ~uint64_t{0};
   uint64_t m_mip_lines = 0;  // MSIP, MEIP, SEIP as driven by CLINT and PLIC
-  std::array<uint8_t, 16> m_pmpcfg = {};
-  std::array<uint64_t, 16> m_pmpaddr = {};
+  Pmp m_pmp;
   uint64_t m_mcycle_offset = 0, m_minstret_offset = 0;
   bool m_reservation_valid = false;
   uint64_t m_reservation_pa = 0;
@@ -242,17 +242,33 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   std::array<uint64_t, size_t(InsnClass::kCount)> m_cost = {};
   bool m_misaligned_trap = false;
 
-  // Translation.
+  // Translation and protection. m_xlate_*: fetches / loads and stores take the translation
+  // path, because the MMU applies (m_mmu_*) or PMP does (m_pmp_*), or both.
   Translator* m_translator = nullptr;
   bool m_xlate_fetch = false, m_xlate_data = false;
+  bool m_mmu_fetch = false, m_mmu_data = false;
+  bool m_pmp_fetch = false, m_pmp_data = false;
+  Priv m_data_priv = Priv::kM;
+  // Per access kind, the whole pages [base, base + size) where the last allowed PMP
+  // decision holds (Pmp::Decision), emptied with the memos; and whether the last
+  // translate()'s PMP answer holds for its whole page.
+  struct PmpWindow {
+    uint64_t base = 0, size = 0;
+  };
+  PmpWindow m_pmp_window[3];
+  bool m_pmp_whole_page = true;
+  const uint64_t* m_tlb_generation[3] = {};
   // Repeat fast path under translation (Translator::tlb_generation), per access kind: the
   // page of the last translation that repeated a TLB hit, valid while the TLB's counter
   // still reads `gen`; what a repeat costs; how many repeats the translator has not been
-  // told of yet.
+  // told of yet. Where only PMP applies, the counter never moves and a page is remembered
+  // whenever one PMP decision holds for all of it (tlb = false: its repeats are no TLB's).
+  // Every PMP CSR write, privilege or mstatus change forgets the pages.
   struct XlateMemo {
     const uint64_t* generation = nullptr;
     uint64_t vpage = ~uint64_t{0};  // none
     uint64_t pbase = 0, gen = 0, cycles = 0, reused = 0;
+    bool tlb = false;
   };
   XlateMemo m_memo[3];
   // The virtual page the fetch fast path serves from m_fetch_page (~0: none), the physical

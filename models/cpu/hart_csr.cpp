@@ -191,39 +191,25 @@ const std::vector<CsrDesc>& Hart::csr_table()
           h.interrupt_state_changed();
         });
 
-    // PMP (privileged 3.7): 16 entries. On RV64 only the even pmpcfg numbers exist; the
-    // entries past the 16th read as zero and ignore writes.
+    // PMP (privileged 3.7; models/cpu/pmp.h has the WARL rules). On RV64 only the even
+    // pmpcfg numbers exist; all 64 entries' CSRs do, those past cpu.pmp.entries read as
+    // zero and ignore writes. A write drops every cached PMP decision.
     for (unsigned n = 0; n < 16; n += 2)
       computed(
           uint16_t(0x3a0 + n), "pmpcfg" + std::to_string(n),
-          [](const Hart& h, unsigned first) {
-            uint64_t v = 0;
-            for (unsigned i = 0; i < 8; ++i)
-              if (first + i < h.m_pmpcfg.size())
-                v |= uint64_t(h.m_pmpcfg[first + i]) << (8 * i);
-            return v;
+          [](const Hart& h, unsigned n) { return h.m_pmp.read_cfg(n); },
+          [](Hart& h, unsigned n, uint64_t v) {
+            h.m_pmp.write_cfg(n, v);
+            h.update_xlate_flags();
           },
-          [](Hart& h, unsigned first, uint64_t v) {
-            for (unsigned i = 0; i < 8; ++i) {
-              const unsigned e = first + i;
-              if (e >= h.m_pmpcfg.size() || (h.m_pmpcfg[e] & 0x80))
-                continue;  // absent or locked (L bit)
-              h.m_pmpcfg[e] = uint8_t(v >> (8 * i)) & 0x9f;
-            }
-          },
-          n * 4);
+          n);
     for (unsigned i = 0; i < 64; ++i)
       computed(
           uint16_t(0x3b0 + i), "pmpaddr" + std::to_string(i),
-          [](const Hart& h, unsigned e) { return e < h.m_pmpaddr.size() ? h.m_pmpaddr[e] : 0; },
-          [](Hart& h, unsigned e, uint64_t v) {
-            if (e >= h.m_pmpaddr.size() || (h.m_pmpcfg[e] & 0x80))
-              return;
-            // A locked TOR entry also locks the address below it.
-            if (e + 1 < h.m_pmpcfg.size() && (h.m_pmpcfg[e + 1] & 0x80) &&
-                ((h.m_pmpcfg[e + 1] >> 3) & 3) == 1)
-              return;
-            h.m_pmpaddr[e] = v & ((1ull << 54) - 1);
+          [](const Hart& h, unsigned i) { return h.m_pmp.read_addr(i); },
+          [](Hart& h, unsigned i, uint64_t v) {
+            h.m_pmp.write_addr(i, v);
+            h.update_xlate_flags();
           },
           i);
 

@@ -7,6 +7,14 @@
 
 namespace vmplat::cpu {
 
+namespace {
+
+// The repeat fast path's counter where only PMP applies (Hart::XlateMemo): the identity
+// translation never changes.
+constexpr uint64_t kNoTlbGeneration = 0;
+
+}  // namespace
+
 const char* cause_name(unsigned cause, bool interrupt)
 {
   static const char* const exc_names[16] = {
@@ -159,11 +167,26 @@ void Hart::interrupt_state_changed()
 void Hart::update_xlate_flags()
 {
   const bool on = m_translator && satp::mode(m_satp) != satp::kModeBare;
-  const Priv data_priv = (m_mstatus & mstatus::kMPRV)
-                             ? Priv((m_mstatus & mstatus::kMPP) >> mstatus::kMPPShift)
-                             : m_priv;
-  m_xlate_fetch = on && m_priv != Priv::kM;
-  m_xlate_data = on && data_priv != Priv::kM;
+  m_data_priv = data_priv();
+  m_mmu_fetch = on && m_priv != Priv::kM;
+  m_mmu_data = on && m_data_priv != Priv::kM;
+  m_pmp_fetch = m_pmp.applies(m_priv);
+  m_pmp_data = m_pmp.applies(m_data_priv);
+  m_xlate_fetch = m_mmu_fetch || m_pmp_fetch;
+  m_xlate_data = m_mmu_data || m_pmp_data;
+  // Where only PMP applies, translation is the identity and its "TLB" never changes; the
+  // repeats counted so far go to the translator if they were its hits.
+  for (unsigned k = 0; k < 3; ++k) {
+    XlateMemo& m = m_memo[k];
+    const bool mmu = k == unsigned(AccessKind::kFetch) ? m_mmu_fetch : m_mmu_data;
+    if (m.tlb != mmu) {
+      if (m.tlb && m.reused)
+        m_translator->count_reuse(AccessKind(k), m.reused);
+      m.reused = 0;
+      m.tlb = mmu;
+    }
+    m.generation = mmu ? m_tlb_generation[k] : &kNoTlbGeneration;
+  }
   forget_memos();
 }
 
