@@ -80,6 +80,7 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   bool supports_satp_mode(unsigned mode) const override;
   void satp_written(uint64_t old_satp, uint64_t new_satp) override;
   void sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) override;
+  void set_protection(cpu::PhysicalProtection* pmp) override { m_walker.set_protection(pmp); }
   const uint64_t* tlb_generation(cpu::AccessKind kind) const override
   {
     const TlbLevel& l1 = kind == cpu::AccessKind::kFetch ? m_itlb : m_dtlb;
