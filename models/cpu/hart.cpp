@@ -49,6 +49,11 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
     throw common::UserError(p + "pmp.granularity: " + std::to_string(pmp_granularity) +
                             " is not a power of two; allowed: 4, 8, 16, ... 2^56");
   m_pmp = Pmp(unsigned(std::stoul(pmp_entries)), pmp_granularity);
+  m_triggers = Triggers(unsigned(
+      cfg.u64(p + "triggers", 2, "triggers",
+              "Sdtrig triggers (mcontrol/mcontrol6, breakpoint exceptions); 0: no trigger "
+              "module, its CSRs do not exist",
+              0, Triggers::kMaxCount)));
   struct ClassCost {
     InsnClass cls;
     const char* key;
@@ -159,6 +164,8 @@ void Hart::reset(uint64_t pc, uint64_t a0, uint64_t a1)
   m_menvcfg = m_senvcfg = 0;
   m_mcounteren = m_scounteren = 0;
   m_pmp.reset();
+  m_triggers.reset();
+  update_debug_mode();
   m_reservation_valid = false;
   m_wfi = false;
   update_xlate_flags();

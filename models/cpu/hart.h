@@ -40,6 +40,7 @@
 #include "models/cpu/pmp.h"
 #include "models/cpu/riscv.h"
 #include "models/cpu/translate_if.h"
+#include "models/cpu/triggers.h"
 
 namespace vmplat::cpu {
 
@@ -132,6 +133,11 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   void debug_stop(const StopEvent& event);
   void update_debug_mode();
   bool watch_hit(const Insn& in, uint64_t rs1_value, StopEvent& event) const;
+  // Sdtrig (hart_triggers.cpp): whether native triggers may fire now, and the checks
+  // before a fetch and before an instruction executes; true after raising the breakpoint.
+  bool triggers_enabled() const;
+  bool trigger_before_fetch();
+  bool trigger_before_execute(const Insn& in, uint64_t rs1_value);
   void sync();
   void wait_for_interrupt();
   sc_core::sc_time local_time() const;
@@ -222,6 +228,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t m_stimecmp = ~uint64_t{0}, m_mtimecmp = ~uint64_t{0};
   uint64_t m_mip_lines = 0;  // MSIP, MEIP, SEIP as driven by CLINT and PLIC
   Pmp m_pmp;
+  Triggers m_triggers;
   uint64_t m_mcycle_offset = 0, m_minstret_offset = 0;
   bool m_reservation_valid = false;
   uint64_t m_reservation_pa = 0;

@@ -213,6 +213,30 @@ const std::vector<CsrDesc>& Hart::csr_table()
           },
           i);
 
+    // Debug triggers (Sdtrig, models/cpu/triggers.h), M mode only by number; with
+    // cpu.triggers = 0 they do not exist. tdata1 writes arm or disarm the per-instruction
+    // checks, so the run ends and the loop is chosen again. tdata3 (textra) and tinfo ignore
+    // writes.
+    const auto triggers_exist = [](const Hart& h, unsigned) { return h.m_triggers.count() > 0; };
+    computed(
+        0x7a0, "tselect", [](const Hart& h, unsigned) { return h.m_triggers.tselect(); },
+        [](Hart& h, unsigned, uint64_t v) { h.m_triggers.write_tselect(v); }, 0, triggers_exist);
+    computed(
+        0x7a1, "tdata1", [](const Hart& h, unsigned) { return h.m_triggers.tdata1(); },
+        [](Hart& h, unsigned, uint64_t v) {
+          h.m_triggers.write_tdata1(v);
+          h.update_debug_mode();
+          h.m_stop_cycle = 0;
+        },
+        0, triggers_exist);
+    computed(
+        0x7a2, "tdata2", [](const Hart& h, unsigned) { return h.m_triggers.tdata2(); },
+        [](Hart& h, unsigned, uint64_t v) { h.m_triggers.write_tdata2(v); }, 0, triggers_exist);
+    computed(0x7a3, "tdata3", zero, nullptr, 0, triggers_exist);
+    computed(
+        0x7a4, "tinfo", [](const Hart&, unsigned) { return Triggers::kTinfo; }, nullptr, 0,
+        triggers_exist);
+
     // Machine counters. A write takes effect after the writing instruction retires
     // (Zicntr), hence the -1 on minstret. mhpmcounter3..31 and mhpmevent3..31 are
     // implemented as read-only zero (privileged 3.1.10).

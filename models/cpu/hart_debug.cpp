@@ -36,8 +36,10 @@ void Hart::set_debugger(Debugger* debugger, bool halt_at_reset)
 
 void Hart::update_debug_mode()
 {
+  // Armed Sdtrig triggers need the same per-instruction checks as a debugger's stops.
   m_debug_mode =
-      m_debugger && (m_dbg_step || !m_breakpoints.empty() || !m_watchpoints.empty());
+      (m_debugger && (m_dbg_step || !m_breakpoints.empty() || !m_watchpoints.empty())) ||
+      m_triggers.armed();
 }
 
 void Hart::debug_stop(const StopEvent& event)
@@ -82,7 +84,7 @@ void Hart::debug_clear()
   update_debug_mode();
 }
 
-bool Hart::watch_hit(const Insn& in, uint64_t rs1_value, StopEvent& event) const
+bool mem_access_of(const Insn& in, uint64_t rs1_value, MemAccess& out)
 {
   unsigned size = 0;
   bool reads = false, writes = false;
@@ -108,10 +110,20 @@ bool Hart::watch_hit(const Insn& in, uint64_t rs1_value, StopEvent& event) const
         return false;
       reads = writes = true;
   }
-  const uint64_t lo = rs1_value + uint64_t(int64_t(in.imm));
+  out = {rs1_value + uint64_t(int64_t(in.imm)), size, reads, writes};
+  return true;
+}
+
+bool Hart::watch_hit(const Insn& in, uint64_t rs1_value, StopEvent& event) const
+{
+  MemAccess a;
+  if (!mem_access_of(in, rs1_value, a))
+    return false;
+  const uint64_t lo = a.addr;
   for (const Watchpoint& w : m_watchpoints) {
-    const bool kind = w.kind == WatchKind::kAccess || (w.kind == WatchKind::kWrite ? writes : reads);
-    if (kind && lo < w.addr + w.len && w.addr < lo + size) {
+    const bool kind =
+        w.kind == WatchKind::kAccess || (w.kind == WatchKind::kWrite ? a.writes : a.reads);
+    if (kind && lo < w.addr + w.len && w.addr < lo + a.size) {
       event.cause = StopEvent::Cause::kWatchpoint;
       event.watch = w.kind;
       event.data_addr = std::max(lo, w.addr);

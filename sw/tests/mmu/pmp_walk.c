@@ -8,7 +8,6 @@
  * is read-only to S is a store PMP denies), which QEMU 7.2 does not make, runs only when the
  * boot arguments hold "check-ad" (tests/system/mmu.cmake runs that on vmplat). */
 #include <stdio.h>
-#include <string.h>
 
 #include "test.h"
 #include "trap.h"
@@ -72,19 +71,6 @@ static void check_fault(const char *name, uint64_t cause, uint64_t tval)
   CHECK(full, g_trap.tval, tval);
 }
 
-/* Whether the device tree blob holds `word` (as part of /chosen/bootargs). */
-static int dtb_holds(const uint8_t *dtb, const char *word)
-{
-  if (!dtb || dtb[0] != 0xd0 || dtb[1] != 0x0d || dtb[2] != 0xfe || dtb[3] != 0xed)
-    return 0;
-  uint32_t size = (uint32_t)dtb[4] << 24 | (uint32_t)dtb[5] << 16 | (uint32_t)dtb[6] << 8 | dtb[7];
-  size_t n = strlen(word);
-  for (uint32_t i = 0; i + n <= size; i++)
-    if (memcmp(dtb + i, word, n) == 0)
-      return 1;
-  return 0;
-}
-
 int main(unsigned long hartid, const uint8_t *dtb)
 {
   (void)hartid;
@@ -128,7 +114,7 @@ int main(unsigned long hartid, const uint8_t *dtb)
   s_load(VA + 9 * PAGE);
   check_fault("unmapped", CAUSE_LOAD_PAGE_FAULT, VA + 9 * PAGE);
 
-  if (dtb_holds(dtb, "check-ad")) {
+  if (t_bootarg(dtb, "check-ad")) {
     trap_clear();
     s_load(VA + 3 * PAGE);
     check_fault("ad.denied", CAUSE_LOAD_ACCESS, VA + 3 * PAGE);
