@@ -138,6 +138,8 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
       counter->set(value());
   });
 
+  // The performance counters count cycles, instructions and what the translator counts.
+  m_hpm.set_source([this](uint64_t event) { return hpm_event_count(event); });
   isock.register_invalidate_direct_mem_ptr(this, &Hart::invalidate_direct_mem_ptr);
   SC_THREAD(thread);
   m_thread = sc_core::sc_get_current_process_handle();
@@ -165,6 +167,7 @@ void Hart::reset(uint64_t pc, uint64_t a0, uint64_t a1)
   m_mcounteren = m_scounteren = 0;
   m_pmp.reset();
   m_triggers.reset();
+  m_hpm.reset();
   update_debug_mode();
   m_reservation_valid = false;
   m_wfi = false;

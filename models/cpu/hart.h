@@ -36,6 +36,7 @@
 #include "models/cpu/csr.h"
 #include "models/cpu/debug_if.h"
 #include "models/cpu/decode.h"
+#include "models/cpu/hpm.h"
 #include "models/cpu/irq_if.h"
 #include "models/cpu/pmp.h"
 #include "models/cpu/riscv.h"
@@ -204,6 +205,8 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t read_mip() const;
   uint64_t mip_at(uint64_t mtime) const;
   bool counter_enabled(unsigned bit) const;
+  // How many of a performance-counter event (cpu::hpm_event) happened since reset.
+  uint64_t hpm_event_count(uint64_t event) const;
 
   void trace_insn(Priv priv, uint64_t pc, const Insn& in);
 
@@ -229,7 +232,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t m_mip_lines = 0;  // MSIP, MEIP, SEIP as driven by CLINT and PLIC
   Pmp m_pmp;
   Triggers m_triggers;
-  uint64_t m_mcycle_offset = 0, m_minstret_offset = 0;
+  Hpm m_hpm;  // mhpmcounter/mhpmevent, mcountinhibit, mcycle/minstret offsets
   bool m_reservation_valid = false;
   uint64_t m_reservation_pa = 0;
   bool m_wfi = false;

@@ -50,21 +50,24 @@ const std::vector<CsrDesc>& Hart::csr_table()
     };
     const auto zero = [](const Hart&, unsigned) -> uint64_t { return 0; };
 
-    // Unprivileged counters (Zicntr) and the hpmcounters, which read as zero; from S they
-    // need mcounteren, from U also scounteren (privileged 3.1.11).
+    // Unprivileged counters (Zicntr, Zihpm): read-only shadows of mcycle, mtime, minstret
+    // and mhpmcounterN; from S they need mcounteren, from U also scounteren (privileged
+    // 3.1.11).
     const auto counter_allowed = [](const Hart& h, unsigned bit) {
       return h.counter_enabled(bit);
     };
-    computed(0xc00, "cycle", [](const Hart& h, unsigned) { return h.m_cycles + h.m_mcycle_offset; },
+    computed(0xc00, "cycle", [](const Hart& h, unsigned) { return h.m_hpm.cycle(h.m_cycles); },
              nullptr, 0, counter_allowed);
     computed(0xc01, "time", [](const Hart& h, unsigned) { return h.now_mtime(); }, nullptr, 1,
              counter_allowed);
     computed(0xc02, "instret",
-             [](const Hart& h, unsigned) { return h.m_retired + h.m_minstret_offset; }, nullptr, 2,
+             [](const Hart& h, unsigned) { return h.m_hpm.instret(h.m_retired); }, nullptr, 2,
              counter_allowed);
     for (unsigned i = 3; i < 32; ++i)
-      computed(uint16_t(0xc00 + i), "hpmcounter" + std::to_string(i), zero, nullptr, i,
-               counter_allowed);
+      computed(
+          uint16_t(0xc00 + i), "hpmcounter" + std::to_string(i),
+          [](const Hart& h, unsigned i) { return h.m_hpm.counter(i); }, nullptr, i,
+          counter_allowed);
 
     // Supervisor trap setup and handling (privileged 4.1).
     computed(
@@ -174,7 +177,9 @@ const std::vector<CsrDesc>& Hart::csr_table()
           h.m_menvcfg = v & kMenvcfgWritable;
           h.interrupt_state_changed();
         });
-    computed(0x320, "mcountinhibit", zero, nullptr);  // counters always run
+    computed(
+        0x320, "mcountinhibit", [](const Hart& h, unsigned) { return h.m_hpm.inhibit(); },
+        [](Hart& h, unsigned, uint64_t v) { h.m_hpm.write_inhibit(v, h.m_cycles, h.m_retired); });
     plain(0x340, "mscratch", &Hart::m_mscratch, ~uint64_t{0});
     plain(0x341, "mepc", &Hart::m_mepc, ~uint64_t{1});
     plain(0x342, "mcause", &Hart::m_mcause, ~uint64_t{0});
@@ -237,19 +242,24 @@ const std::vector<CsrDesc>& Hart::csr_table()
         0x7a4, "tinfo", [](const Hart&, unsigned) { return Triggers::kTinfo; }, nullptr, 0,
         triggers_exist);
 
-    // Machine counters. A write takes effect after the writing instruction retires
-    // (Zicntr), hence the -1 on minstret. mhpmcounter3..31 and mhpmevent3..31 are
-    // implemented as read-only zero (privileged 3.1.10).
+    // Machine counters (privileged 3.1.10; models/cpu/hpm.h). A minstret write is what the
+    // next instruction reads (Zicntr). mhpmcounter3..31 count the MMU events their
+    // mhpmevent3..31 select (docs/mmu.md, "Performance counters").
     computed(
-        0xb00, "mcycle", [](const Hart& h, unsigned) { return h.m_cycles + h.m_mcycle_offset; },
-        [](Hart& h, unsigned, uint64_t v) { h.m_mcycle_offset = v - h.m_cycles; });
+        0xb00, "mcycle", [](const Hart& h, unsigned) { return h.m_hpm.cycle(h.m_cycles); },
+        [](Hart& h, unsigned, uint64_t v) { h.m_hpm.write_cycle(h.m_cycles, v); });
     computed(
-        0xb02, "minstret",
-        [](const Hart& h, unsigned) { return h.m_retired + h.m_minstret_offset; },
-        [](Hart& h, unsigned, uint64_t v) { h.m_minstret_offset = v - h.m_retired - 1; });
+        0xb02, "minstret", [](const Hart& h, unsigned) { return h.m_hpm.instret(h.m_retired); },
+        [](Hart& h, unsigned, uint64_t v) { h.m_hpm.write_instret(h.m_retired, v); });
     for (unsigned i = 3; i < 32; ++i) {
-      computed(uint16_t(0xb00 + i), "mhpmcounter" + std::to_string(i), zero, nullptr, i);
-      computed(uint16_t(0x320 + i), "mhpmevent" + std::to_string(i), zero, nullptr, i);
+      computed(
+          uint16_t(0xb00 + i), "mhpmcounter" + std::to_string(i),
+          [](const Hart& h, unsigned i) { return h.m_hpm.counter(i); },
+          [](Hart& h, unsigned i, uint64_t v) { h.m_hpm.write_counter(i, v); }, i);
+      computed(
+          uint16_t(0x320 + i), "mhpmevent" + std::to_string(i),
+          [](const Hart& h, unsigned i) { return h.m_hpm.event(i); },
+          [](Hart& h, unsigned i, uint64_t v) { h.m_hpm.write_event(i, v); }, i);
     }
 
     std::sort(t.begin(), t.end(),
@@ -268,6 +278,27 @@ const CsrDesc* Hart::find_csr(uint16_t number)
     return a;
   }();
   return index[number & 0xfff];
+}
+
+uint64_t Hart::hpm_event_count(uint64_t event) const
+{
+  using namespace hpm_event;
+  if (event == kCycles)
+    return m_cycles;
+  if (event == kInstructions)
+    return m_retired;
+  if (!m_translator)
+    return 0;
+  switch (event) {
+    case kItlbMiss: return m_translator->event_count(MmuEvent::kItlbMiss);
+    case kDtlbLoadMiss: return m_translator->event_count(MmuEvent::kDtlbLoadMiss);
+    case kDtlbStoreMiss: return m_translator->event_count(MmuEvent::kDtlbStoreMiss);
+    case kL2tlbMiss: return m_translator->event_count(MmuEvent::kL2tlbMiss);
+    case kWalk: return m_translator->event_count(MmuEvent::kWalk);
+    case kWalkCycles: return m_translator->event_count(MmuEvent::kWalkCycles);
+    case kPageFault: return m_translator->event_count(MmuEvent::kPageFault);
+  }
+  return 0;
 }
 
 bool Hart::counter_enabled(unsigned bit) const

@@ -35,6 +35,18 @@ class PhysicalProtection {
   virtual bool walker_may_access(uint64_t pa, unsigned size, bool write, bool counted) = 0;
 };
 
+// Architecturally visible events a translator counts, for the hart's performance counters
+// (cpu::Hpm maps the mhpmevent values software writes to these; docs/mmu.md lists them).
+enum class MmuEvent : uint8_t {
+  kItlbMiss,        // L1 ITLB misses (fetches)
+  kDtlbLoadMiss,    // L1 DTLB misses of loads
+  kDtlbStoreMiss,   // L1 DTLB misses of stores and AMOs
+  kL2tlbMiss,       // L2 TLB misses
+  kWalk,            // page-table walks
+  kWalkCycles,      // hart cycles spent in walks (memory and walker logic)
+  kPageFault,       // page faults of all three kinds (12, 13, 15)
+};
+
 struct XlateResult {
   uint64_t pa = 0;      // valid when translate() returns true
   uint64_t cycles = 0;  // hart cycles the translation took (TLB latency, walk); always valid
@@ -62,6 +74,13 @@ class Translator {
   virtual void sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) = 0;
   // The PMP that checks the walker's accesses (none: nothing is checked).
   virtual void set_protection(PhysicalProtection* pmp) { (void)pmp; }
+  // How many `event`s happened since reset, exact at the moment of the call (the hart's
+  // performance counters read it); 0 for an event the translator does not count.
+  virtual uint64_t event_count(MmuEvent event) const
+  {
+    (void)event;
+    return 0;
+  }
 
   // Optional repeat fast path. A translator that offers it returns, per access kind, a
   // counter that changes whenever the TLB serving that kind does anything but repeat the

@@ -112,6 +112,21 @@ bool Mmu::supports_satp_mode(unsigned mode) const
          (m_sv48 && mode == cpu::satp::kModeSv48);
 }
 
+uint64_t Mmu::event_count(cpu::MmuEvent event) const
+{
+  switch (event) {
+    case cpu::MmuEvent::kItlbMiss: return m_itlb.misses();
+    case cpu::MmuEvent::kDtlbLoadMiss: return m_dtlb.misses(AccessKind::kLoad);
+    case cpu::MmuEvent::kDtlbStoreMiss: return m_dtlb.misses(AccessKind::kStore);
+    case cpu::MmuEvent::kL2tlbMiss: return m_l2tlb.misses();
+    case cpu::MmuEvent::kWalk: return m_walker.walks();
+    case cpu::MmuEvent::kWalkCycles: return m_walker.walk_cycles();
+    case cpu::MmuEvent::kPageFault:
+      return m_page_faults[0]->value() + m_page_faults[1]->value() + m_page_faults[2]->value();
+  }
+  return 0;
+}
+
 bool Mmu::fault(bool page, AccessKind kind, uint64_t va, cpu::XlateResult& out)
 {
   const unsigned k = unsigned(kind);

@@ -118,6 +118,10 @@ class PageTableWalker : public sc_core::sc_module {
   }
   // Records one walk's total latency (hart cycles) in the histogram.
   void record_latency(uint64_t cycles) { m_latency.sample(cycles); }
+  // Walks made, and the hart cycles they took in total (mmu.walker.walks, the latency
+  // histogram's sum).
+  uint64_t walks() const { return m_walks.value(); }
+  uint64_t walk_cycles() const { return m_latency.sum(); }
   uint64_t level_cycles() const { return m_level_cycles; }
   void flush_pwc();
   // Whether the page-walk cache holds the PTE at addr (no side effect: for debuggers).

@@ -18,6 +18,7 @@
 struct boot_params g_boot;
 bool g_have_instret;
 bool g_have_sstc;
+bool g_have_hpm;
 
 extern void vp_default_trap(void);
 void boot_probe_trap(void);
@@ -55,7 +56,19 @@ int main(unsigned long hartid, const void *dtb)
   g_have_sstc = PROBE("csrs " CSR_MENVCFG ", %1", "r"(MENVCFG_STCE)) &&
                 PROBE("csrw " CSR_STIMECMP ", %1", "r"(~0UL));
   g_have_instret = PROBE("csrr t0, minstret", "r"(0UL));
-  PROBE("csrw mcounteren, %1", "r"(7UL));
+  /* Performance counters 3..9 count MMU events from here on (their mhpmevent values are in
+   * docs/mmu.md: ITLB misses, DTLB load and store misses, L2 TLB misses, walks, walk
+   * cycles, page faults); S mode may read them (mcounteren bits 3..9). */
+  g_have_hpm = PROBE("csrw mhpmevent3, %1\n csrw mhpmevent4, %2\n csrw mhpmevent5, %3\n"
+                     "csrw mhpmevent6, %4\n csrw mhpmevent7, %5\n csrw mhpmevent8, %6\n"
+                     "csrw mhpmevent9, %7",
+                     "r"(0x10021UL), "r"(0x10019UL), "r"(0x1001bUL), "r"(0x100UL), "r"(0x101UL),
+                     "r"(0x102UL), "r"(0x103UL)) &&
+               PROBE("csrw mhpmcounter3, zero\n csrw mhpmcounter4, zero\n"
+                     "csrw mhpmcounter5, zero\n csrw mhpmcounter6, zero\n"
+                     "csrw mhpmcounter7, zero\n csrw mhpmcounter8, zero\n"
+                     "csrw mhpmcounter9, zero", "r"(0UL));
+  PROBE("csrw mcounteren, %1", "r"(0x3ffUL));
   write_csr(medeleg, MEDELEG_MASK);
   write_csr(mideleg, MIDELEG_MASK);
   write_csr(mtvec, (unsigned long)vp_default_trap);

@@ -88,6 +88,7 @@ struct boot_params {
   uint64_t quantum;      /* timer ticks per time slice */
   char run[ARG_LEN];     /* init's program list */
   bool frames_given;
+  bool hpm;              /* print the MMU events the performance counters saw */
 };
 
 /* Counters printed at the end; a trailing '~' in the printed marker means timing-dependent. */
@@ -109,6 +110,7 @@ extern struct proc g_procs[MAX_PROCS];
 extern int g_current;
 extern bool g_have_instret;
 extern bool g_have_sstc;
+extern bool g_have_hpm;
 
 /* boot.c / fdt.c */
 void fdt_read(const void *fdt, struct boot_params *bp);

@@ -63,9 +63,12 @@ static void set_timer(void)
     asm volatile("csrw " CSR_STIMECMP ", %0" ::"r"(read_time() + g_boot.quantum));
 }
 
+static void print_hpm(void);
+
 __attribute__((noreturn)) static void finish(int code)
 {
   print_counters();
+  print_hpm();
   printf("kernel: halt, exit code %d\n", code);
   vp_exit(code);
 }
@@ -122,6 +125,24 @@ void print_counters(void)
   print_counter("time", read_time() - m_start_time, TIMING);
   if (g_have_instret)
     print_counter("instructions", read_instret() - m_start_instret - c->wait_instret, TIMING);
+}
+
+/* The MMU events performance counters 3..9 saw since boot (boot.c selects them), read with
+ * translation off so that reading and printing them adds none: on vmplat they equal the
+ * MMU's statistics at the end of the run. */
+static void print_hpm(void)
+{
+  if (!g_boot.hpm || !g_have_hpm)
+    return;
+  write_csr(satp, 0);
+  const uint64_t v[7] = {read_csr(hpmcounter3), read_csr(hpmcounter4), read_csr(hpmcounter5),
+                         read_csr(hpmcounter6), read_csr(hpmcounter7), read_csr(hpmcounter8),
+                         read_csr(hpmcounter9)};
+  static const char *const names[7] = {"hpm.itlb_misses",  "hpm.dtlb_load_misses",
+                                       "hpm.dtlb_store_misses", "hpm.l2tlb_misses",
+                                       "hpm.walks", "hpm.walk_cycles", "hpm.page_faults"};
+  for (int i = 0; i < 7; i++)
+    print_counter(names[i], v[i], TIMING);
 }
 
 static const char *cause_name(int reason)

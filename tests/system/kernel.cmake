@@ -5,6 +5,8 @@
 #   kernel.diff.qemu     vmplat and QEMU print the same functional lines (no preemption)
 #   kernel.flushes       the MMU's flush and the disk's request statistics equal the
 #                        kernel's own counts of sfence.vma and disk requests
+#   kernel.hpm           the MMU events the kernel read from its performance counters
+#                        (hpm=1) equal vmplat's statistics
 #   kernel.svade         the demo with a walker that faults on clear A/D bits
 #   kernel.negative*     writes to read-only text / jumps into the kernel / fills the swap
 #                        device: each is killed with a message and the suite goes on
@@ -43,6 +45,22 @@ vmplat_system_test(NAME kernel.flushes LABELS kernel TIMEOUT 600
           --stats-match tlb.sfence_all=mmu.dtlb.flushes.all
           --stats-match disk.reads=disk.requests.read
           --stats-match disk.writes=disk.requests.write)
+
+# The kernel reads mhpmcounter3..8 (MMU events 1..6, docs/mmu.md) itself: exactly what the
+# MMU counted, with preemption on and a small TLB so that every event happens often.
+vmplat_system_test(NAME kernel.hpm LABELS kernel TIMEOUT 600
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE}
+          --vmplat-arg=--set --vmplat-arg=mmu.dtlb.entries=8
+          --vmplat-arg=--set --vmplat-arg=mmu.dtlb.ways=8
+          --append "hpm=1 frames=64 run=forktest,cowswap:96,randacc:64,badjump"
+          --stats-match hpm.itlb_misses=mmu.itlb.misses.fetch
+          --stats-match hpm.dtlb_load_misses=mmu.dtlb.misses.load
+          --stats-match hpm.dtlb_store_misses=mmu.dtlb.misses.store
+          --stats-match hpm.l2tlb_misses=mmu.l2tlb.misses.fetch+mmu.l2tlb.misses.load+mmu.l2tlb.misses.store
+          --stats-match hpm.walks=mmu.walker.walks
+          --stats-match hpm.walk_cycles=mmu.walker.latency.sum
+          --stats-match hpm.page_faults=mmu.page_faults
+          --nonzero hpm.itlb_misses --nonzero hpm.page_faults)
 
 # A walker that faults on a clear A or D bit (Svade) instead of setting it: the kernel sets
 # them (page_faults.ad_update) and everything else behaves the same.

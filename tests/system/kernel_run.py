@@ -12,7 +12,8 @@
 
 Options: --append ARGS (boot arguments), --disk-mb N (swap disk size, default 64; 0: none),
 --timeout SECONDS, --rounds N (check only: repeat the run N times, for the soak),
---stats-match COUNTER=STAT (check on vmplat only: a kernel counter equals a vmplat statistic),
+--stats-match COUNTER=STAT (check on vmplat only: a kernel counter equals a vmplat statistic;
+STAT may be a sum "a+b", and "name.sum" reads a histogram's sum),
 --vmplat-arg ARG (check: an extra vmplat option, repeatable; use --vmplat-arg=--set ...).
 On QEMU the script creates a raw disk image in a temporary directory; on vmplat the disk is
 in memory (--drive size=NM).
@@ -108,16 +109,31 @@ def problems_in(code, out, nonzero, expect):
     return problems
 
 
+def stat_value(stats, expr):
+    """The value of "a+b+...": each term a statistic, or "name.sum" for a histogram's sum;
+    None when a term is missing."""
+    total = 0
+    for term in expr.split("+"):
+        if isinstance(stats.get(term), (int, float)):
+            total += stats[term]
+        elif term.endswith(".sum") and isinstance(stats.get(term[:-4]), dict):
+            total += stats[term[:-4]]["sum"]
+        else:
+            return None
+    return total
+
+
 def stats_mismatches(kernel, stats, pairs):
     """Each pair "counter=stat" must have equal values in the kernel's output and vmplat's
     statistics (e.g. the kernel's fences and the MMU's flush counts)."""
     problems = []
     for pair in pairs:
         counter, stat = pair.split("=", 1)
-        if counter not in kernel or stat not in stats:
+        value = stat_value(stats, stat)
+        if counter not in kernel or value is None:
             problems.append(f"{pair}: kernel counter or vmplat statistic missing")
-        elif kernel[counter] != stats[stat]:
-            problems.append(f"{pair}: kernel {kernel[counter]}, vmplat {stats[stat]}")
+        elif kernel[counter] != value:
+            problems.append(f"{pair}: kernel {kernel[counter]}, vmplat {value}")
         else:
             print(f"{pair}: both {kernel[counter]}")
     return problems

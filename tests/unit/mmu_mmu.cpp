@@ -635,3 +635,31 @@ TEST_CASE("PMP: an A/D write PMP denies is an access fault and writes nothing")
   b.write64(leaf, MmuBench::pte(kPa, pte::kV | kRW));
   CHECK(b.store(kVa + 0x10).pa == kPa + 0x10);
 }
+
+TEST_CASE("performance-counter events equal their statistics")
+{
+  MmuBench b;
+  b.map(kVa, kPa, kRWX);
+  b.map(kVa + 0x1000, kPa + 0x1000, pte::kR | pte::kW);  // A clear: the walker sets it
+  CHECK(b.load(kVa).ok);
+  CHECK(b.fetch(kVa).ok);
+  CHECK(b.store(kVa + 0x1008).ok);
+  CHECK_FALSE(b.load(kVa + 0x5000).ok);  // unmapped: a page fault
+  CHECK(b.load(kVa + 8).ok);
+  using cpu::MmuEvent;
+  const auto ev = [&b](MmuEvent e) { return b.mmu.event_count(e); };
+  CHECK(ev(MmuEvent::kItlbMiss) == MmuBench::stat("mmu.itlb.misses.fetch"));
+  CHECK(ev(MmuEvent::kItlbMiss) == 1);
+  CHECK(ev(MmuEvent::kDtlbLoadMiss) == MmuBench::stat("mmu.dtlb.misses.load"));
+  CHECK(ev(MmuEvent::kDtlbLoadMiss) == 2);
+  CHECK(ev(MmuEvent::kDtlbStoreMiss) == MmuBench::stat("mmu.dtlb.misses.store"));
+  CHECK(ev(MmuEvent::kDtlbStoreMiss) == 1);
+  CHECK(ev(MmuEvent::kL2tlbMiss) == MmuBench::stat("mmu.l2tlb.misses.fetch") +
+                                        MmuBench::stat("mmu.l2tlb.misses.load") +
+                                        MmuBench::stat("mmu.l2tlb.misses.store"));
+  CHECK(ev(MmuEvent::kWalk) == MmuBench::stat("mmu.walker.walks"));
+  CHECK(ev(MmuEvent::kWalk) == 3);
+  CHECK(ev(MmuEvent::kWalkCycles) == common::stats().find_histogram("mmu.walker.latency")->sum());
+  CHECK(ev(MmuEvent::kWalkCycles) > 0);
+  CHECK(ev(MmuEvent::kPageFault) == 1);
+}
