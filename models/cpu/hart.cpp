@@ -34,7 +34,16 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
                                       1, 1000000);
   m_quantum_cycles = std::max<uint64_t>(1, quantum_ns * 1000 / m_period_ps);
   m_max_instructions = cfg.u64(p + "max_instructions", 0, "instructions",
-                               "stop after this many retired instructions (0: no limit)");
+                               "stop after this many retired instructions, each trap taken "
+                               "counting as one too (exit code 124; 0: no limit)");
+  m_max_cycles = cfg.u64(p + "max_cycles", 0, "cycles",
+                         "stop at the first instruction boundary at or after this many hart "
+                         "cycles (exit code 124; 0: no limit)");
+  m_trap_loop_limit =
+      cfg.u64(p + "trap_loop_limit", 100, "traps",
+              "end the run (exit code 93) after this many traps in a row with no instruction "
+              "retired, or at once when a fetch fault at an M-mode trap vector repeats "
+              "itself; 0: never");
   m_misaligned_trap = cfg.choice(p + "misaligned", "perform", {"perform", "trap"},
                                  "misaligned loads/stores: performed by the hart (as QEMU and "
                                  "Spike do) or trapping with an address-misaligned exception") ==
@@ -217,7 +226,12 @@ uint64_t Hart::timer_deadline_cycle() const
   return deadline;
 }
 
-void Hart::recompute_limits() { m_stop_cycle = std::min(m_quantum_end, timer_deadline_cycle()); }
+void Hart::recompute_limits()
+{
+  m_stop_cycle = std::min(m_quantum_end, timer_deadline_cycle());
+  if (m_max_cycles)
+    m_stop_cycle = std::min(m_stop_cycle, m_max_cycles);
+}
 
 void Hart::sync()
 {
@@ -255,14 +269,25 @@ void Hart::thread()
       m_quantum_end = m_cycles + m_quantum_cycles;
       continue;
     }
-    if (m_max_instructions && m_retired >= m_max_instructions) {
+    // Both limits count traps as progress, so a loop from trap to trap ends at them too
+    // (every trap changes the privilege state, which ends the run of execute()).
+    if (m_max_instructions && m_retired + m_traps >= m_max_instructions) {
       m_limit_hit = true;
       common::sim().request_stop(124, "instruction limit of " +
                                           std::to_string(m_max_instructions) + " reached");
       return;
     }
+    if (m_max_cycles && m_cycles >= m_max_cycles) {
+      m_limit_hit = true;
+      common::sim().request_stop(124,
+                                 "cycle limit of " + std::to_string(m_max_cycles) + " reached");
+      return;
+    }
+    if (common::sim().timed_out())
+      return;
     recompute_limits();
-    const uint64_t budget = m_max_instructions ? m_max_instructions - m_retired : UINT64_MAX;
+    const uint64_t budget =
+        m_max_instructions ? m_max_instructions - (m_retired + m_traps) : UINT64_MAX;
     if (m_trace)
       execute_dispatch<true>(budget);
     else
@@ -280,8 +305,11 @@ void Hart::wait_for_interrupt()
     wave_update();
   sync();
   const uint64_t start = m_cycles;
-  while (!(read_mip() & m_mie) && !common::sim().stop_requested()) {
-    const uint64_t deadline = timer_deadline_cycle();
+  while (!(read_mip() & m_mie) && !common::sim().stop_requested() &&
+         !(m_max_cycles && m_cycles >= m_max_cycles)) {
+    uint64_t deadline = timer_deadline_cycle();
+    if (m_max_cycles)
+      deadline = std::min(deadline, m_max_cycles);
     if (deadline == UINT64_MAX) {
       wait(m_irq_event);
     } else {

@@ -78,8 +78,10 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   const sc_core::sc_time& period() const { return m_period; }
   // CSR value as software at M level would read it; false if not implemented.
   bool peek_csr(uint16_t csr, uint64_t& value) const;
-  // True when the run ended because the instruction limit was reached.
+  // True when the run ended because the instruction or cycle limit was reached.
   bool hit_instruction_limit() const { return m_limit_hit; }
+  // Exit code of a run the hart ends because it loops from trap to trap (README).
+  static constexpr int kTrapLoopExitCode = 93;
   // True while the hart sleeps in WFI.
   bool in_wfi() const { return m_wfi; }
   // The time of the caller: inside the hart's own thread its local time (m_cycles, ahead
@@ -151,6 +153,9 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   void raise(uint8_t cause, uint64_t tval);
   void take_interrupt(unsigned irq);
   void enter_trap(bool to_s, uint64_t cause, uint64_t tval, uint64_t vector_offset);
+  // A trap with no instruction retired since the last: ends the run when it repeats the
+  // last one forever or when too many came in a row (cpu.trap_loop_limit).
+  void note_trap_streak(bool to_s, uint64_t cause, uint64_t tval, uint64_t vector);
   // After a change that may make an interrupt pending or enabled: the run loop must look.
   void interrupt_state_changed();
   bool check_interrupts();
@@ -246,8 +251,19 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t m_quantum_end = 0;
   uint64_t m_stop_cycle = 0;    // the inner loop runs while m_cycles < m_stop_cycle
   uint64_t m_retired = 0;
+  uint64_t m_traps = 0;  // traps taken since reset: progress for the instruction limit
   uint64_t m_max_instructions = 0;
+  uint64_t m_max_cycles = 0;
   bool m_limit_hit = false;
+  // Trap loops: traps since an instruction last retired, m_retired at the last trap, and
+  // the first trap of the current run of them (for the message).
+  struct TrapRecord {
+    uint64_t cause = 0, pc = 0, tval = 0;
+  };
+  uint64_t m_trap_loop_limit = 100;
+  uint64_t m_trap_streak = 0;
+  uint64_t m_streak_retired = ~uint64_t{0};
+  TrapRecord m_streak_first;
   sc_core::sc_event m_irq_event;
   std::array<uint64_t, size_t(InsnClass::kCount)> m_cost = {};
   bool m_misaligned_trap = false;

@@ -5,6 +5,7 @@
 
 #include "models/common/config.h"
 #include "models/common/format.h"
+#include "models/common/sim.h"
 #include "models/common/stats.h"
 #include "platforms/virt/fdt.h"
 
@@ -62,6 +63,11 @@ Platform::Platform()
   htif.set_output(uart.output());
 
   auto& cfg = common::config();
+  common::sim().set_timeout(cfg.real(
+      "sim.timeout", 0, "s",
+      "wall-clock seconds after which the run stops with exit code 94, checked once per "
+      "quantum: a last resort for sweeps (0: none)",
+      0, 1e9));
   const std::string gdb_port =
       cfg.text("gdb.port", "",
                "TCP port of the GDB server on 127.0.0.1 (0: any free port, printed on standard "

@@ -4,6 +4,7 @@ set(CLI_TEST ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/cli_test.py
     --vmplat ${VMPLAT_EXE} --sw ${VMPLAT_SW_DIR} --workdir ${CMAKE_CURRENT_BINARY_DIR})
 foreach(case missing_file not_elf elf32 not_riscv outside_ram no_segments unknown_option
              bad_value unknown_key bad_ram two_firmwares no_firmware bad_config_json
-             instruction_limit idle htif stats_json trace help help_config)
+             instruction_limit idle htif stats_json trace help help_config trap_loop trap_loop_s
+             trap_progress cycle_limit timeout bad_limits bad_pmp_triggers)
   vmplat_system_test(NAME cli.${case} LABELS cli TIMEOUT 60 COMMAND ${CLI_TEST} ${case})
 endforeach()
