@@ -44,6 +44,9 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
               "end the run (exit code 93) after this many traps in a row with no instruction "
               "retired, or at once when a fetch fault at an M-mode trap vector repeats "
               "itself; 0: never");
+  m_sstc = cfg.flag(p + "sstc", true,
+                    "Sstc (stimecmp, menvcfg.STCE); false: stimecmp does not exist, STCE reads "
+                    "0, and S-mode timers go through M mode (CLINT mtimecmp)");
   m_misaligned_trap = cfg.choice(p + "misaligned", "perform", {"perform", "trap"},
                                  "misaligned loads/stores: performed by the hart (as QEMU and "
                                  "Spike do) or trapping with an address-misaligned exception") ==

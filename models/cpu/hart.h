@@ -78,6 +78,8 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   const sc_core::sc_time& period() const { return m_period; }
   // CSR value as software at M level would read it; false if not implemented.
   bool peek_csr(uint16_t csr, uint64_t& value) const;
+  // Whether the hart implements Sstc (cpu.sstc): stimecmp and menvcfg.STCE.
+  bool has_sstc() const { return m_sstc; }
   // True when the run ended because the instruction or cycle limit was reached.
   bool hit_instruction_limit() const { return m_limit_hit; }
   // Exit code of a run the hart ends because it loops from trap to trap (README).
@@ -267,6 +269,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   sc_core::sc_event m_irq_event;
   std::array<uint64_t, size_t(InsnClass::kCount)> m_cost = {};
   bool m_misaligned_trap = false;
+  bool m_sstc = true;
 
   // Translation and protection. m_xlate_*: fetches / loads and stores take the translation
   // path, because the MMU applies (m_mmu_*) or PMP does (m_pmp_*), or both.

@@ -100,7 +100,8 @@ const std::vector<CsrDesc>& Hart::csr_table()
           h.m_mip_sw = (h.m_mip_sw & ~mask) | (v & mask);
           h.interrupt_state_changed();
         });
-    // Sstc: below M, stimecmp needs menvcfg.STCE, and from S also mcounteren.TM.
+    // Sstc: below M, stimecmp needs menvcfg.STCE, and from S also mcounteren.TM; without
+    // Sstc (cpu.sstc = false) it does not exist.
     computed(
         0x14d, "stimecmp", [](const Hart& h, unsigned) { return h.m_stimecmp; },
         [](Hart& h, unsigned, uint64_t v) {
@@ -109,8 +110,8 @@ const std::vector<CsrDesc>& Hart::csr_table()
         },
         0,
         [](const Hart& h, unsigned) {
-          return h.m_priv == Priv::kM ||
-                 ((h.m_menvcfg & kMenvcfgSTCE) && (h.m_mcounteren & kCounterenTM));
+          return h.m_sstc && (h.m_priv == Priv::kM || ((h.m_menvcfg & kMenvcfgSTCE) &&
+                                                       (h.m_mcounteren & kCounterenTM)));
         });
     computed(
         0x180, "satp", [](const Hart& h, unsigned) { return h.m_satp; },
@@ -174,7 +175,8 @@ const std::vector<CsrDesc>& Hart::csr_table()
     computed(
         0x30a, "menvcfg", [](const Hart& h, unsigned) { return h.m_menvcfg; },
         [](Hart& h, unsigned, uint64_t v) {
-          h.m_menvcfg = v & kMenvcfgWritable;
+          // Without Sstc, STCE is read-only zero.
+          h.m_menvcfg = v & (h.m_sstc ? kMenvcfgWritable : kMenvcfgWritable & ~kMenvcfgSTCE);
           h.interrupt_state_changed();
         });
     computed(

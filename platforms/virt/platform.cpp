@@ -123,6 +123,9 @@ void Platform::load(const common::ElfFile& elf, const std::string& bootargs)
   info.ram_size = dram.size();
   info.bootargs = bootargs;
   info.mmu_type = mmu.supports_satp_mode(cpu::satp::kModeSv48) ? "riscv,sv48" : "riscv,sv39";
+  const size_t sstc = info.isa.find("_sstc");
+  if (!hart.has_sstc() && sstc != std::string::npos)
+    info.isa.erase(sstc, 5);
   const std::vector<uint8_t> fdt = build_fdt(info);
   const uint64_t top = std::min<uint64_t>(ram_end, 0xc000'0000);
   const uint64_t fdt_addr = (top - fdt.size()) & ~uint64_t(0x1f'ffff);
