@@ -107,6 +107,8 @@ void parse_bootargs(const char *args, struct boot_params *bp)
       bp->quantum = parse_u64(word + 8, n - 8);
     } else if (n > 8 && strncmp(word, "disklog=", 8) == 0) {
       bp->disklog = parse_u64(word + 8, n - 8) != 0;
+    } else if (n == 5 && strncmp(word, "hpm=1", 5) == 0) {
+      bp->hpm = true;
     } else if (n > 4 && strncmp(word, "run=", 4) == 0) {
       size_t len = n - 4 < sizeof(bp->run) - 1 ? n - 4 : sizeof(bp->run) - 1;
       memcpy(bp->run, word + 4, len);
