@@ -45,10 +45,8 @@ vmstat_line() {
 if [ ! -f /etc/vmplat/run ]; then
   [ -x /bin/vmwork ] && echo "vmplat init: workloads: $(vmwork --list | tr '\n' ' ')"
   echo "vmplat init: 'poweroff' ends the machine (Ctrl-A x leaves vmplat at once)"
-  cat >/etc/inittab <<'EOF'
-::respawn:/bin/cttyhack /bin/sh
-::shutdown:/bin/swapoff -a
-EOF
+  mkdir -p /etc
+  echo "::respawn:/bin/cttyhack /bin/sh" >/etc/inittab
   exec /bin/busybox init
 fi
 
