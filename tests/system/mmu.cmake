@@ -4,7 +4,8 @@
 #   diff.qemu.mmu.paging  the same ELF on QEMU: console and exit code must be identical.
 #   mmu.knob.<check>      tests/system/mmu_knobs.py: TLB and walker knobs change the
 #                         statistics as expected on the sw/bench/mmu workloads (more entries,
-#                         fewer misses; a fitting working set has only compulsory misses).
+#                         fewer misses; a fitting working set has only compulsory misses);
+#                         mmu.knob.priv: the per-privilege counters split the totals.
 set(MMU_FW_RUNNER ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_firmware.py)
 set(MMU_PAGING_ELF ${VMPLAT_SW_DIR}/tests/mmu/paging.elf)
 vmplat_system_test(NAME mmu.paging LABELS mmu TIMEOUT 30
@@ -14,8 +15,9 @@ vmplat_system_test(NAME diff.qemu.mmu.paging LABELS mmu diff TIMEOUT 60
   COMMAND ${MMU_FW_RUNNER} diff ${MMU_PAGING_ELF} --vmplat ${VMPLAT_EXE} --qemu ${QEMU_RISCV64})
 set_tests_properties(diff.qemu.mmu.paging PROPERTIES SKIP_RETURN_CODE 77)
 set(MMU_KNOBS ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/mmu_knobs.py
-    --vmplat ${VMPLAT_EXE} --bench-dir ${VMPLAT_SW_DIR}/bench/mmu)
-foreach(check entries fits policy l2 walker)
+    --vmplat ${VMPLAT_EXE} --bench-dir ${VMPLAT_SW_DIR}/bench/mmu
+    --kernel ${VMPLAT_SW_DIR}/kernel/kernel.elf)
+foreach(check entries fits policy l2 walker priv)
   vmplat_system_test(NAME mmu.knob.${check} LABELS mmu TIMEOUT 120
     COMMAND ${MMU_KNOBS} ${check})
 endforeach()
