@@ -99,8 +99,8 @@ if [ "$qemu" = yes ]; then
   if [ "$swap" != 0 ]; then
     rm -f "$work/swap.img"
     truncate -s "$swap" "$work/swap.img"
-    cmd+=(-global virtio-mmio.force-legacy=false
-      -drive "file=$work/swap.img,if=none,format=raw,id=d0" -device virtio-blk-device,drive=d0)
+    cmd+=(-global "virtio-mmio.force-legacy=false"
+      -drive "file=$work/swap.img,if=none,format=raw,id=d0" -device "virtio-blk-device,drive=d0")
   fi
   exec "${cmd[@]}"
 fi
@@ -108,5 +108,30 @@ fi
 cmd=(build/platforms/virt/vmplat --bios "$kit/fw_jump.elf" --kernel "$kit/Image"
   --initrd "$initrd" --append "$bootargs" --ram "$ram" --set uart.terminal_keys=qemu)
 [ "$swap" = 0 ] || cmd+=(--drive "size=$swap")
-[ "$sv39" = no ] || cmd+=(--set mmu.satp_modes=bare,sv39)
-exec "${cmd[@]}" "${vmplat_opts[@]}"
+[ "$sv39" = no ] || cmd+=(--set "mmu.satp_modes=bare,sv39")
+if [ -z "$run" ]; then
+  exec "${cmd[@]}" "${vmplat_opts[@]}"
+fi
+
+# The batch: after vmplat's own summary, the MMU's counters split by privilege (U: the
+# workloads and busybox, S: the kernel), from the statistics file (docs/mmu.md).
+stats=$work/run-stats.json
+rm -f "$stats"
+rc=0
+"${cmd[@]}" --stats "$stats" "${vmplat_opts[@]}" || rc=$?
+if [ -f "$stats" ]; then
+  python3 - "$stats" >&2 <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1]))["stats"]
+rows = [("ITLB misses", "itlb_misses"), ("DTLB misses", "dtlb_misses"),
+        ("L2 TLB misses", "l2tlb_misses"), ("page walks", "walks"),
+        ("page faults", "page_faults")]
+print(f"  {'per privilege':24} {'U (user)':>14} {'S (kernel)':>14} {'M':>8}")
+for label, name in rows:
+    print(f"  {label:24}" + "".join(f" {s[f'mmu.priv.{p}.{name}']:>{w}}"
+                                     for p, w in (("u", 14), ("s", 14), ("m", 8))))
+mean = [s[f"mmu.priv.{p}.walk_cycles"] / max(s[f"mmu.priv.{p}.walks"], 1) for p in "usm"]
+print(f"  {'mean walk cycles':24} {mean[0]:>14.1f} {mean[1]:>14.1f} {mean[2]:>8.1f}")
+EOF
+fi
+exit "$rc"
