@@ -60,6 +60,9 @@ Platform::Platform()
   plic.bind_hart(hart);
   uart.irq.bind(plic, kUartIrq);
   disk.irq.bind(plic, kVirtioIrq);
+  const std::vector<std::pair<unsigned, std::string>> plic_sources = {{kUartIrq, "uart"},
+                                                                      {kVirtioIrq, "disk"}};
+  plic.name_sources(plic_sources);
   htif.set_output(uart.output());
 
   auto& cfg = common::config();
@@ -84,7 +87,7 @@ Platform::Platform()
   if (m_waves) {
     hart.set_waves(*m_waves);
     clint.set_waves(*m_waves);
-    plic.set_waves(*m_waves, {{kUartIrq, "uart"}, {kVirtioIrq, "disk"}});
+    plic.set_waves(*m_waves, plic_sources);
   }
 }
 

@@ -66,8 +66,17 @@ struct trapframe {
   uint64_t sepc;
 };
 
+/* A process's FP registers and fcsr, while another process owns the FPU (fp.S knows this
+ * layout: f0..f31 at 8*i, fcsr at 256). */
+struct fpstate {
+  uint64_t f[32];
+  uint64_t fcsr;
+};
+
 struct proc {
   struct trapframe tf;
+  struct fpstate fp;
+  bool fp_used; /* has executed an FP instruction since its last exec */
   enum proc_state state;
   int pid;
   int parent; /* slot index, -1 for init */
@@ -100,6 +109,7 @@ struct counters {
   uint64_t sfence_page, sfence_asid, sfence_all, fence_i;
   uint64_t disk_reads, disk_writes;
   uint64_t context_switches, timer_ticks, disk_waits, syscalls;
+  uint64_t fp_first_use, fp_saves, fp_restores;
   uint64_t wait_instret; /* instret advance across wfi (QEMU -icount counts idle time) */
 };
 
@@ -114,6 +124,13 @@ extern bool g_have_sstc;
 void fdt_read(const void *fdt, struct boot_params *bp);
 void parse_bootargs(const char *args, struct boot_params *bp);
 __attribute__((noreturn)) void kernel_main(void);
+
+/* fp.c: lazy FP context switching */
+void fp_trap_entry(void);
+void fp_resume(const struct proc *p);
+bool fp_claim(struct proc *p, uint64_t tval);
+void fp_fork(struct proc *parent, struct proc *child);
+void fp_release(struct proc *p);
 
 /* trap.S */
 void trap_entry(void);

@@ -117,6 +117,9 @@ void print_counters(void)
   print_counter("disk.writes", c->disk_writes, RACY);
   print_counter("context_switches", c->context_switches, RACY);
   print_counter("syscalls", c->syscalls, RACY);
+  print_counter("fp.first_use", c->fp_first_use, FUNCTIONAL);
+  print_counter("fp.saves", c->fp_saves, RACY);
+  print_counter("fp.restores", c->fp_restores, RACY);
   print_counter("timer_ticks", c->timer_ticks, TIMING);
   print_counter("disk.waits", c->disk_waits, TIMING);
   print_counter("time", read_time() - m_start_time, TIMING);
@@ -156,6 +159,7 @@ __attribute__((noreturn)) static void resume(struct proc *p)
   }
   clear_csr(sstatus, SSTATUS_SPP);
   set_csr(sstatus, SSTATUS_SPIE);
+  fp_resume(p);
   user_return(&p->tf);
 }
 
@@ -197,6 +201,7 @@ static struct proc *proc_alloc(void)
 static void proc_exit(struct proc *p, int status)
 {
   vm_free_user(p);
+  fp_release(p);
   g_count.exits++;
   int self = (int)(p - g_procs);
   for (int i = 0; i < MAX_PROCS; i++) {
@@ -369,6 +374,7 @@ static int64_t sys_fork(struct proc *p)
   memcpy(c->name, p->name, NAME_LEN);
   c->tf = p->tf;
   c->tf.x[10] = 0;
+  fp_fork(p, c);
   if (vm_fork(p, c) != FAULT_OK) {
     vm_free_user(c);
     c->state = PROC_UNUSED;
@@ -455,6 +461,7 @@ static int64_t sys_exec(struct proc *p, uint64_t name_va, uint64_t arg_va)
   const struct user_image *img = find_image(name);
   if (!img || !elf_valid(img))
     return -1;
+  fp_release(p);
   int r = load_image(p, img, arg);
   if (r != FAULT_OK) {
     proc_kill(p, kill_reason(r, CAUSE_STORE_PAGE_FAULT), 0, p->tf.sepc);
@@ -495,6 +502,7 @@ void trap_user(struct trapframe *tf)
 {
   struct proc *p = &g_procs[g_current];
   uint64_t cause = read_csr(scause), tval = read_csr(stval);
+  fp_trap_entry();
   if (cause >> 63) {
     uint64_t irq = cause & ~(1UL << 63);
     if (irq == IRQ_S_TIMER) {
@@ -519,6 +527,8 @@ void trap_user(struct trapframe *tf)
     proc_kill(p, kill_reason(r, (int)cause), tval, tf->sepc);
     schedule(true);
   }
+  if (cause == CAUSE_ILLEGAL_INSN && fp_claim(p, tval))
+    schedule(false);
   proc_kill(p, (int)cause, tval, tf->sepc);
   schedule(true);
 }

@@ -286,9 +286,9 @@ def main():
             "memory@80000000": ['device_type = "memory";',
                                 "reg = <0x00 0x80000000 0x00 0x10000000>;"],
             "cpus": ["timebase-frequency = <0x989680>;"],
-            "cpus/cpu@0": ['riscv,isa = "rv64imac_zicntr_zicsr_zifencei_sstc";',
+            "cpus/cpu@0": ['riscv,isa = "rv64imafdc_zicntr_zicsr_zifencei_sstc";',
                            'riscv,isa-base = "rv64i";', 'mmu-type = "riscv,sv48";',
-                           'riscv,isa-extensions = "i\\0m\\0a\\0c\\0zicntr\\0zicsr\\0zifencei\\0sstc";'],
+                           'riscv,isa-extensions = "i\\0m\\0a\\0f\\0d\\0c\\0zicntr\\0zicsr\\0zifencei\\0sstc";'],
             "cpus/cpu@0/interrupt-controller": ['compatible = "riscv,cpu-intc";',
                                                 "interrupt-controller;"],
             "soc/clint@2000000": ["interrupts-extended = <0x02 0x03 0x02 0x07>;"],
@@ -314,6 +314,12 @@ def main():
                                 "clock-frequency"], capture_output=True, text=True).stdout
         if clock.strip() != "3686400":
             fail(f"the UART's clock-frequency is {clock!r}, expected 3686400 (as QEMU's)")
+        # A hart without F and D: the tree says so, or Linux would use them.
+        run(args, "--dump-dtb", dtb, "--set", "cpu.isa=rv64imac")
+        cpu = dts_node(dtc_tree(dtb), "cpus/cpu@0")
+        if ('riscv,isa = "rv64imac_' not in cpu or
+                'riscv,isa-extensions = "i\\0m\\0a\\0c\\0' not in cpu):
+            fail(f"cpu.isa=rv64imac does not give an rv64imac tree:\n{cpu}")
         # Sv39 only: the tree says so (Linux would try Sv48 first otherwise).
         run(args, "--dump-dtb", dtb, "--set", "mmu.satp_modes=bare,sv39")
         if 'mmu-type = "riscv,sv39";' not in dts_node(dtc_tree(dtb), "cpus/cpu@0"):

@@ -16,6 +16,9 @@
              '-', E or empty replies, a second client is refused, Ctrl-C stops a running
              hart, a client that vanishes mid-packet leaves the run going to its normal end,
              a client attaching to a running hart stops it
+  fp         gdb-multiarch on an lp64d ELF (sw/tests/debug/debugme_fp.elf): it attaches (the
+             target description has the fpu feature), reads a double argument, f registers
+             and fcsr, writes an f register and fflags, and the console shows both writes
   kill       k from the debugger ends the run with exit code 92
   bad_option --gdb with a bad port, a busy port, --gdb-wait alone: one error line, exit 2
 
@@ -160,6 +163,44 @@ detach
     if "debugme: counter=6 poke=0x1234 watched=42 traps=1" not in out:
         fail("the console does not show the run the debugger changed", out, err)
     print("ok: gdb session on debugme; the firmware then finished normally")
+
+
+def case_fp(args):
+    elf = os.path.join(args.sw, "tests", "debug", "debugme_fp.elf")
+    vm = Vmplat(args, elf)
+    code, text = run_gdb(args, elf, vm.port, """
+break fp_scale
+continue
+print x
+print $fa0
+info registers fcsr
+set var $fa0 = 4.0
+set var $fflags = 0x11
+print $fflags
+print $frm
+finish
+print $fa0
+detach
+""")
+    vcode, out, err = vm.finish()
+    expect_lines(text, [
+        r"^Breakpoint 1, fp_scale \(x=(x@entry=)?3\)",
+        r"^\$1 = 3$",                              # the double argument
+        r"^\$2 = \{float = 0, double = 3\}$",        # fa0 holds it, not NaN-boxed
+        r"^fcsr\s+0x0\s",                          # no flags, round to nearest
+        r"^\$3 = 17$",                             # fflags as written (NV, NX)
+        r"^\$4 = 0$",                              # frm unchanged
+        r"^Value returned is \$5 = 10$",            # fa0 written to 4, times 2.5
+        r"^\$6 = \{float = 0, double = 10\}$",
+        r"Inferior 1 .* detached",
+    ], "gdb fp session")
+    if code != 0:
+        fail(f"gdb exit code {code}", text)
+    if vcode != 0:
+        fail(f"vmplat exit code {vcode} after detach, expected 0", out, err)
+    if "debugme_fp: scaled=10 fflags=0x11" not in out:
+        fail("the console does not show the f register and fflags the debugger wrote", out, err)
+    print("ok: gdb on an lp64d ELF: f registers and fcsr read and written")
 
 
 def kernel_cmd(args):
@@ -481,14 +522,15 @@ def main():
     ap.add_argument("--gdb", default="gdb-multiarch")
     ap.add_argument("case")
     args = ap.parse_args()
-    needs_gdb = args.case in ("session", "same_run", "transcript", "kill")
+    needs_gdb = args.case in ("session", "fp", "same_run", "transcript", "kill")
     if needs_gdb:
         found = shutil.which(args.gdb)
         if not found:
             print(f"SKIP: {args.gdb} not found")
             sys.exit(SKIP)
         args.gdb = found
-    cases = {"session": case_session, "same_run": case_same_run, "transcript": case_transcript,
+    cases = {"session": case_session, "fp": case_fp, "same_run": case_same_run,
+             "transcript": case_transcript,
              "protocol": case_protocol, "kill": case_kill, "bad_option": case_bad_option}
     if args.case not in cases:
         fail(f"unknown case {args.case!r}")

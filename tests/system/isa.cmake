@@ -29,3 +29,9 @@ vmplat_system_test(NAME bench.cpu_bench.crc32 LABELS bench TIMEOUT 120
   COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/bench/cpu_bench.py --vmplat ${VMPLAT_EXE}
           --sw-dir ${VMPLAT_SW_DIR} --bench crc32
           --json ${PROJECT_BINARY_DIR}/bench/cpu_bench_crc32.json)
+
+# A hart without F and D (cpu.isa=rv64imac): FP firmware finds mstatus.FS read-only zero and
+# says so (sw/lib/start_fp.S), exit code 3, instead of running FP instructions.
+vmplat_system_test(NAME isa.fp_absent LABELS isa TIMEOUT 30
+  COMMAND ${ISA_RUNNER} run ${VMPLAT_SW_DIR}/tests/isa/rv64d.elf --vmplat ${VMPLAT_EXE}
+          --vmplat-arg=--set --vmplat-arg=cpu.isa=rv64imac --exit-code 3 --expect "no FPU.*")

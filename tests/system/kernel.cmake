@@ -71,9 +71,21 @@ vmplat_system_test(NAME kernel.nodisk LABELS kernel TIMEOUT 300
           --expect "kernel: .* 0 swap slots \\(no swap device\\).*"
           --nonzero page_faults.cow --nonzero page_faults.demand_zero)
 
+# Lazy FP context switching: three processes with different FP values and rounding modes,
+# preempted and yielding hundreds of times, each computing bit for bit what an undisturbed
+# run computes; the kernel saved and restored FP state (sw/kernel/fp.c). Also on QEMU.
+set(KERNEL_FP_ARGS --append "quantum=2000 run=fpswitch" --nonzero fp.saves
+    --nonzero fp.restores --nonzero fp.first_use)
+vmplat_system_test(NAME kernel.fpswitch LABELS kernel TIMEOUT 300
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE}
+          ${KERNEL_FP_ARGS})
+vmplat_system_test(NAME kernel.fpswitch.qemu LABELS kernel qemu TIMEOUT 300
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform qemu --exe ${QEMU_RISCV64}
+          ${KERNEL_FP_ARGS})
+
 vmplat_system_test(NAME kernel.soak LABELS soak TIMEOUT 7200
   COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE} --rounds 3
           --append "frames=64 run=memhog:384x6,cowswap:192x6,memhog:128x20,cowswap:96x20"
           --nonzero swap.outs --nonzero page_faults.cow)
 set_tests_properties(kernel.demo.qemu kernel.diff.qemu kernel.negative.qemu
-                     PROPERTIES SKIP_RETURN_CODE 77)
+                     kernel.fpswitch.qemu PROPERTIES SKIP_RETURN_CODE 77)
