@@ -24,7 +24,7 @@
 # The boot skips the kernel's crypto self-tests (cryptomgr.notests): half the instructions
 # to the shell, nothing a shell or the workloads use.
 #
-# Exit codes: vmplat's (0 after poweroff, the workloads' status in --run mode, 94 after
+# Exit codes: vmplat's (0 after poweroff, the workloads' status in --run mode, 96 after
 # Ctrl-A x, 124 at an instruction limit; README.md lists them), 2 for bad usage, 77 when
 # the kit cannot be fetched because Debian's archive is unreachable.
 set -euo pipefail

@@ -224,7 +224,8 @@ void Uart16550::transmit(uint8_t byte)
     receive(byte);
   } else {
     m_out->put(char(byte));
-    if (byte == '\n')
+    m_out_unflushed = byte != '\n';
+    if (!m_out_unflushed)
       m_out->flush();
     ++m_tx_bytes;
   }
@@ -342,12 +343,17 @@ int Uart16550::escape(int byte)
 
 // The input is first read at time 0, so an empty one (stdin from /dev/null) ends reception
 // before anything happens, exactly as "none" would; bytes reach RBR one per poll from
-// rx_poll_us on.
+// rx_poll_us on. While someone may type, output without a newline (a prompt, an echoed
+// key) is flushed at the next poll: the reader must see it before answering.
 void Uart16550::rx_thread()
 {
   int next = read_input_byte();
   while (next != -2) {
     sc_core::wait(m_rx_poll);
+    if (m_out_unflushed) {
+      m_out->flush();
+      m_out_unflushed = false;
+    }
     if (!rx_room() || (m_mcr & kMcrLoop))
       continue;  // loopback disconnects the input
     if (next == -1)

@@ -64,7 +64,7 @@ class Uart16550 : public sc_core::sc_module {
  public:
   static constexpr uint64_t kSize = 0x100;
   // The exit code of a run ended with Ctrl-A x (terminal_keys=qemu).
-  static constexpr int kConsoleExitCode = 94;
+  static constexpr int kConsoleExitCode = 96;
 
   tlm_utils::simple_target_socket<Uart16550> tsock;
   common::IrqLine irq;
@@ -111,6 +111,7 @@ class Uart16550 : public sc_core::sc_module {
   std::unique_ptr<common::TerminalInput> m_terminal;  // when the input is a terminal
   bool m_qemu_keys = false;    // terminal_keys=qemu, and the input is a terminal
   bool m_escape_seen = false;  // the last key was Ctrl-A
+  bool m_out_unflushed = false;  // bytes since the last newline, e.g. a shell's prompt
   sc_core::sc_time m_rx_poll;
 
   common::Counter& m_tx_bytes;

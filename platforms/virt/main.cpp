@@ -47,7 +47,7 @@ standard error. The exit code is the firmware's (test finisher or
 HTIF), 124 when the instruction limit was reached, 125 when the hart sleeps in WFI with
 nothing left that could wake it, 90 when a TLB in lockstep disagreed with the model, 91
 when an RTL assertion failed, 92 when a debugger killed the run, 93 when the guest asked for
-a reboot, 94 when Ctrl-A x ended it (uart.terminal_keys=qemu), 2 for bad usage or input.
+a reboot, 96 when Ctrl-A x ended it (uart.terminal_keys=qemu), 2 for bad usage or input.
 
 options:
   --config FILE          JSON configuration file (repeatable; --set and the options below

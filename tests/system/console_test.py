@@ -14,7 +14,7 @@
   background  a vmplat in the terminal's background neither reads it (it would be stopped
               by SIGTTIN) nor changes its settings
   qemu_keys   uart.terminal_keys=qemu on a terminal: Ctrl-C and Ctrl-Z are keys for the
-              guest, Ctrl-A Ctrl-A one Ctrl-A, Ctrl-A x ends the run (exit code 94) with the
+              guest, Ctrl-A Ctrl-A one Ctrl-A, Ctrl-A x ends the run (exit code 96) with the
               terminal's settings back; from a pipe Ctrl-A is an ordinary byte
 """
 import argparse
@@ -251,8 +251,8 @@ def case_qemu_keys(args):
           "a, Ctrl-C, Ctrl-Z, one Ctrl-A for Ctrl-A Ctrl-A, no 'z' after Ctrl-A, b", t.out)
     t.write(b"\x01x")
     status = t.wait()
-    check(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 94,
-          f"Ctrl-A x ends the run with exit code 94 (status {status:#x})", t.out)
+    check(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 96,
+          f"Ctrl-A x ends the run with exit code 96 (status {status:#x})", t.out)
     check(t.settings() == t.before, "the terminal has its settings back")
     t.close()
     code, out = run_pipe(args, args.echo, b"\x01x\x03q", *qemu, *LIMIT)
