@@ -19,6 +19,8 @@
 #   --append ARGS   more kernel boot arguments
 #   --verbose       keep the kernel's log on the console in --run mode (it is quiet there)
 #   --qemu          the same kit, initramfs and disk size on qemu-system-riscv64 instead
+#   --build DIR     use this build directory as it is (no set-up, no build; default: set
+#                   up and build ./build)
 #   --              everything after it goes to vmplat (e.g. -- --stats run.json
 #                   --set mmu.dtlb.entries=64)
 # The boot skips the kernel's crypto self-tests (cryptomgr.notests): half the instructions
@@ -28,18 +30,19 @@
 # Ctrl-A x, 124 at an instruction limit; README.md lists them), 2 for bad usage, 77 when
 # the kit cannot be fetched because Debian's archive is unreachable.
 set -euo pipefail
+caller_dir=$PWD
 cd "$(dirname "$0")/.."
 
 usage() {
   echo "linux.sh: $1" >&2
   echo "usage: scripts/linux.sh [--run \"CMD; CMD\"] [--ram SIZE] [--swap SIZE] [--sv39]" \
-    "[--append ARGS] [--verbose] [--qemu] [-- VMPLAT OPTIONS]" >&2
+    "[--append ARGS] [--verbose] [--qemu] [--build DIR] [-- VMPLAT OPTIONS]" >&2
   exit 2
 }
 
 size_ok() { [[ $1 =~ ^[0-9]+[KMG]?$ ]]; }
 
-run="" ram=128M swap=128M sv39=no append="" verbose=no qemu=no
+run="" ram=128M swap=128M sv39=no append="" verbose=no qemu=no build=""
 vmplat_opts=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -53,6 +56,10 @@ while [ $# -gt 0 ]; do
     --append) [ $# -ge 2 ] || usage "--append needs boot arguments"; append=$2; shift 2 ;;
     --verbose) verbose=yes; shift ;;
     --qemu) qemu=yes; shift ;;
+    --build) [ $# -ge 2 ] || usage "--build needs a directory"
+      case "$2" in /*) build=$2 ;; *) build=$caller_dir/$2 ;; esac
+      shift 2
+      [ -x "$build/platforms/virt/vmplat" ] || usage "--build '$build' holds no vmplat" ;;
     --) shift; vmplat_opts=("$@"); break ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) usage "unknown option '$1'" ;;
@@ -62,8 +69,11 @@ if [ "$qemu" = yes ] && [ ${#vmplat_opts[@]} -gt 0 ]; then
   usage "options after -- are for vmplat; --qemu does not take them"
 fi
 
-bash scripts/setup.sh >/dev/null
-vmwork=build/sw/linux/vmwork
+if [ -z "$build" ]; then
+  bash scripts/setup.sh >/dev/null
+  build=build
+fi
+vmwork=$build/sw/linux/vmwork
 [ -x "$vmwork" ] || {
   echo "linux.sh: $vmwork was not built: riscv64-linux-gnu-gcc is missing (scripts/setup.sh" \
     "installs gcc-riscv64-linux-gnu and libc6-dev-riscv64-cross)" >&2
@@ -73,7 +83,7 @@ rc=0
 kit=$(bash scripts/linux-kit.sh fetch) || rc=$?
 [ "$rc" -eq 0 ] || exit "$rc"
 
-work=build/linux
+work=$build/linux
 mkdir -p "$work"
 initrd=$work/initrd.cpio
 adds=(--add "$vmwork:/bin/vmwork")
@@ -105,7 +115,7 @@ if [ "$qemu" = yes ]; then
   exec "${cmd[@]}"
 fi
 
-cmd=(build/platforms/virt/vmplat --bios "$kit/fw_jump.elf" --kernel "$kit/Image"
+cmd=("$build/platforms/virt/vmplat" --bios "$kit/fw_jump.elf" --kernel "$kit/Image"
   --initrd "$initrd" --append "$bootargs" --ram "$ram" --set uart.terminal_keys=qemu)
 [ "$swap" = 0 ] || cmd+=(--drive "size=$swap")
 [ "$sv39" = no ] || cmd+=(--set "mmu.satp_modes=bare,sv39")
