@@ -25,6 +25,8 @@
 #   linux.qemu             the workload.sv48 batch on QEMU prints the same PASS lines
 #   linux.script           scripts/linux.sh --run (on this build): the batch's lines, the
 #                          first failure's status, the per-privilege table
+#   linux.sweep            tools/vmplat-sweep: two points of a Linux workload
+#   linux.sweep_example    examples/linux/dtlb-size.json is accepted (vmplat-sweep check)
 # The boot options' errors and the device tree (cli.*, no kit needed) carry the label too.
 set(LINUX_TEST ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/linux_test.py
     --vmplat ${VMPLAT_EXE} --kit-script ${PROJECT_SOURCE_DIR}/scripts/linux-kit.sh
@@ -40,13 +42,21 @@ endforeach()
 find_program(VMPLAT_LINUX_GCC_FOR_TESTS riscv64-linux-gnu-gcc)
 if(VMPLAT_LINUX_GCC_FOR_TESTS)
   set(LINUX_BUSYBOX_TEST ${LINUX_TEST} --init-script ${PROJECT_SOURCE_DIR}/sw/linux/init.sh
-      --vmwork ${VMPLAT_SW_DIR}/linux/vmwork --qemu ${QEMU_RISCV64} --build ${PROJECT_BINARY_DIR})
-  foreach(case shell workload.sv48 workload.sv39 run.status qemu script)
+      --vmwork ${VMPLAT_SW_DIR}/linux/vmwork --qemu ${QEMU_RISCV64} --build ${PROJECT_BINARY_DIR}
+      --sweep-tool ${PROJECT_SOURCE_DIR}/tools/vmplat-sweep)
+  foreach(case shell workload.sv48 workload.sv39 run.status qemu script sweep)
     vmplat_system_test(NAME linux.${case} LABELS linux TIMEOUT 900
                        COMMAND ${LINUX_BUSYBOX_TEST} ${case})
     set_tests_properties(linux.${case} PROPERTIES SKIP_RETURN_CODE 77
                          FIXTURES_REQUIRED linux_kit)
   endforeach()
+  # The sweep runs its two points side by side.
+  set_tests_properties(linux.sweep PROPERTIES PROCESSORS 2)
+  vmplat_system_test(NAME linux.sweep_example LABELS linux TIMEOUT 300
+    COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/vmplat-sweep check
+            ${PROJECT_SOURCE_DIR}/examples/linux/dtlb-size.json --vmplat ${VMPLAT_EXE}
+            --build ${PROJECT_BINARY_DIR})
+  set_tests_properties(linux.sweep_example PROPERTIES FIXTURES_REQUIRED linux_kit)
   # linux.qemu compares with the console linux.workload.sv48 wrote.
   set_tests_properties(linux.workload.sv48 PROPERTIES FIXTURES_SETUP linux_workload)
   set_tests_properties(linux.qemu PROPERTIES FIXTURES_REQUIRED "linux_kit;linux_workload"

@@ -22,6 +22,9 @@ Debian's busybox and our init (sw/linux/init.sh) and workloads (sw/linux/vmwork)
   qemu           the batch of workload.sv48 on qemu-system-riscv64: the same PASS lines
   script         scripts/linux.sh --run on the build: the batch's lines, its first failure
                  as the exit code, the per-privilege table; a bad option is exit code 2
+  sweep          tools/vmplat-sweep with a Linux workload, two DTLB sizes: both points
+                 pass, the user and kernel metrics are there, the workload's DTLB misses
+                 fall with more entries, and a rerun takes both from the cache
 """
 import argparse
 import json
@@ -300,6 +303,50 @@ def case_script(args, _kit_dir):
           f"U {walks.group(1)}, S {walks.group(2)}, M {walks.group(3)}")
 
 
+def case_sweep(args, _kit_dir):
+    """A two-point sweep of a Linux workload through tools/vmplat-sweep."""
+    sweep_dir = os.path.join(args.workdir, "sweep")
+    if os.path.exists(sweep_dir):
+        subprocess.run(["rm", "-rf", sweep_dir], check=True)
+    os.makedirs(sweep_dir)
+    sweep_file = os.path.join(sweep_dir, "linux-sweep.json")
+    with open(sweep_file, "w") as f:
+        json.dump({"args": ["--drive", "size=16M"], "grid": {"mmu.dtlb.entries": [8, 128]},
+                   "base": {"mmu.dtlb.ways": "=mmu.dtlb.entries"},
+                   "workloads": [{"label": "randacc", "linux": "randacc 64; forktest 1 4"}],
+                   "timeout": 600, "plot": {"metrics": ["user_dtlb_misses"]}}, f)
+    out = os.path.join(sweep_dir, "out")
+    cmd = [sys.executable, args.sweep_tool, "run", sweep_file, "-o", out, "-j", "2",
+           "--no-plot", "--build", args.build, "--vmplat", args.vmplat]
+    print("$ " + " ".join(cmd), flush=True)
+    p = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                       timeout=840)
+    if p.returncode != 0:
+        fail(f"the Linux sweep failed (exit code {p.returncode})", p.stdout, p.stderr)
+    rows = [json.loads(line) for line in open(os.path.join(out, "results.jsonl"))]
+    if [r["status"] for r in rows] != ["ok", "ok"]:
+        fail(f"expected two points ok, got {[(r['status'], r['error']) for r in rows]}",
+             p.stdout, p.stderr)
+    small, large = sorted(rows, key=lambda r: int(r["mmu.dtlb.entries"]))
+    for r in rows:
+        if not (r["user_walks"] and r["kernel_walks"] and r["user_page_faults"]):
+            fail(f"a Linux point without user and kernel counters: {r}", p.stdout, p.stderr)
+        if r["instret"] < 400_000_000:
+            fail(f"a Linux point of {r['instret']} instructions cannot include the boot",
+                 p.stdout, p.stderr)
+    if not large["user_dtlb_misses"] < small["user_dtlb_misses"]:
+        fail(f"the workload's DTLB misses do not fall from 8 to 128 entries: "
+             f"{small['user_dtlb_misses']} -> {large['user_dtlb_misses']}", p.stdout, p.stderr)
+    again = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                           timeout=120)
+    if again.returncode != 0 or "2 cached, 0 to run" not in again.stderr:
+        fail("a second run of the same Linux sweep did not take both points from its cache",
+             again.stdout, again.stderr)
+    print(f"ok: two Linux points; user DTLB misses {small['user_dtlb_misses']} with 8 "
+          f"entries, {large['user_dtlb_misses']} with 128; kernel DTLB misses "
+          f"{small['kernel_dtlb_misses']} and {large['kernel_dtlb_misses']}; cached on rerun")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vmplat", required=True)
@@ -309,7 +356,8 @@ def main():
     ap.add_argument("--init-script", help="sw/linux/init.sh, for the busybox cases")
     ap.add_argument("--vmwork", help="the built sw/linux/vmwork, for the busybox cases")
     ap.add_argument("--qemu", help="qemu-system-riscv64, for the qemu case")
-    ap.add_argument("--build", help="the build directory, for the script case")
+    ap.add_argument("--build", help="the build directory, for the script and sweep cases")
+    ap.add_argument("--sweep-tool", help="tools/vmplat-sweep, for the sweep case")
     ap.add_argument("case")
     args = ap.parse_args()
 
@@ -334,6 +382,7 @@ def main():
         "run.status": case_run_status,
         "qemu": case_qemu,
         "script": case_script,
+        "sweep": case_sweep,
     }
     if args.case in busybox_cases:
         if not args.vmwork or not os.path.exists(args.vmwork) or not args.init_script:
