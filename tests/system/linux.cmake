@@ -21,10 +21,9 @@
 #                          with no corrupted byte, Linux swaps out and in, the per-privilege
 #                          counters show user and kernel; writes the console for linux.qemu
 #   linux.workload.sv39    the same with mmu.satp_modes=bare,sv39
-#   linux.run.status       failing commands: the first failure's status is the exit code
 #   linux.qemu             the workload.sv48 batch on QEMU prints the same PASS lines
 #   linux.script           scripts/linux.sh --run (on this build): the batch's lines, the
-#                          first failure's status, the per-privilege table
+#                          first failure's status as the exit code, the per-privilege table
 #   linux.sweep            tools/vmplat-sweep: two points of a Linux workload
 #   linux.sweep_example    examples/linux/dtlb-size.json is accepted (vmplat-sweep check)
 # The boot options' errors and the device tree (cli.*, no kit needed) carry the label too.
@@ -44,7 +43,7 @@ if(VMPLAT_LINUX_GCC_FOR_TESTS)
   set(LINUX_BUSYBOX_TEST ${LINUX_TEST} --init-script ${PROJECT_SOURCE_DIR}/sw/linux/init.sh
       --vmwork ${VMPLAT_SW_DIR}/linux/vmwork --qemu ${QEMU_RISCV64} --build ${PROJECT_BINARY_DIR}
       --sweep-tool ${PROJECT_SOURCE_DIR}/tools/vmplat-sweep)
-  foreach(case shell workload.sv48 workload.sv39 run.status qemu script sweep)
+  foreach(case shell workload.sv48 workload.sv39 qemu script sweep)
     vmplat_system_test(NAME linux.${case} LABELS linux TIMEOUT 900
                        COMMAND ${LINUX_BUSYBOX_TEST} ${case})
     set_tests_properties(linux.${case} PROPERTIES SKIP_RETURN_CODE 77

@@ -1,7 +1,7 @@
 """Linux workloads: Debian's Linux (the kit of scripts/linux-kit.sh) booted through OpenSBI to
 our init (sw/linux/init.sh), which runs the workload's commands with the virtio disk as
 swap and powers off; the first failing command's status is vmplat's exit code, so a point
-whose workload fails is recorded as failed. The boot is part of every point (about 0.55
+whose workload fails is recorded as failed. The boot is part of every point (about 0.68
 billion instructions) until vmplat has checkpoints.
 
 Each workload's initramfs is built once into {build}/linux/sweep/, named by a digest of its
