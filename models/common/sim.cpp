@@ -1,5 +1,7 @@
 #include "models/common/sim.h"
 
+#include <cstdio>
+
 #include <systemc>
 
 namespace vmplat::common {
@@ -26,6 +28,25 @@ void Sim::reset()
   m_stopped = false;
   m_exit_code = 0;
   m_reason.clear();
+  m_timeout_s = 0;
+  m_has_deadline = false;
+}
+
+void Sim::start_clock()
+{
+  m_has_deadline = m_timeout_s > 0;
+  if (m_has_deadline)
+    m_deadline = std::chrono::steady_clock::now() +
+                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                     std::chrono::duration<double>(m_timeout_s));
+}
+
+bool Sim::expire()
+{
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "wall-clock timeout of %g s reached (sim.timeout)", m_timeout_s);
+  request_stop(kTimeoutExitCode, buf);
+  return true;
 }
 
 }  // namespace vmplat::common

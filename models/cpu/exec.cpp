@@ -46,6 +46,8 @@ void Hart::execute(uint64_t budget)
           continue;
         }
       }
+      if (trigger_before_fetch())
+        continue;
     }
     const Insn* ip = fetch();
     if (!ip)
@@ -61,6 +63,8 @@ void Hart::execute(uint64_t budget)
           continue;  // the debugger moved pc or rewrote this instruction: fetch again
         m_dbg_resumed = false;  // the resumed attempt is this one
       }
+      if (trigger_before_execute(*ip, x[ip->rs1]))
+        continue;
     }
     // A store to this very code clears the slot `ip` points to: every field the cases
     // need is read before their memory access (the trace keeps a copy for its line).

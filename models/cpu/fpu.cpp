@@ -5,6 +5,8 @@
 // RISC-V specifies them (tininess after rounding, canonical NaNs). See docs/fpu.md.
 #include "models/cpu/fpu.h"
 
+#include "models/cpu/fpu_host.h"
+
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -589,27 +591,49 @@ uint64_t magnitude(I v)
 
 uint32_t f32_add(uint32_t a, uint32_t b, Rm rm, uint8_t& flags)
 {
+  uint32_t r;
+  if (rm == Rm::kRNE && host::available() && host::f32_add(a, b, r, flags))
+    return r;
   return add(a, b, rm, flags);
 }
 uint32_t f32_sub(uint32_t a, uint32_t b, Rm rm, uint8_t& flags)
 {
-  return add(a, b ^ Format<uint32_t>::kSign, rm, flags);
+  return f32_add(a, b ^ Format<uint32_t>::kSign, rm, flags);
 }
 uint32_t f32_mul(uint32_t a, uint32_t b, Rm rm, uint8_t& flags)
 {
+  uint32_t r;
+  if (rm == Rm::kRNE && host::available() && host::f32_mul(a, b, r, flags))
+    return r;
   return mul(a, b, rm, flags);
 }
 uint32_t f32_div(uint32_t a, uint32_t b, Rm rm, uint8_t& flags)
 {
+  uint32_t r;
+  if (rm == Rm::kRNE && host::available() && host::f32_div(a, b, r, flags))
+    return r;
   return div(a, b, rm, flags);
 }
 uint32_t f32_sqrt(uint32_t a, Rm rm, uint8_t& flags)
 {
+  uint32_t r;
+  if (rm == Rm::kRNE && host::available() && host::f32_sqrt(a, r, flags))
+    return r;
   return sqrt(a, rm, flags);
 }
 uint32_t f32_muladd(uint32_t a, uint32_t b, uint32_t c, bool negate_product, bool negate_addend,
                     Rm rm, uint8_t& flags)
 {
+  return muladd(a, b, c, negate_product, negate_addend, rm, flags);
+}
+uint32_t f32_muladd_nx(uint32_t a, uint32_t b, uint32_t c, bool negate_product, bool negate_addend,
+                       Rm rm, uint8_t& flags)
+{
+  uint32_t r;
+  if (rm == Rm::kRNE && host::available() &&
+      host::f32_muladd_nx(negate_product ? a ^ Format<uint32_t>::kSign : a, b,
+                            negate_addend ? c ^ Format<uint32_t>::kSign : c, r))
+    return r;
   return muladd(a, b, c, negate_product, negate_addend, rm, flags);
 }
 uint32_t f32_min(uint32_t a, uint32_t b, uint8_t& flags)
@@ -675,27 +699,49 @@ uint32_t u64_to_f32(uint64_t v, Rm rm, uint8_t& flags)
 
 uint64_t f64_add(uint64_t a, uint64_t b, Rm rm, uint8_t& flags)
 {
+  uint64_t r;
+  if (rm == Rm::kRNE && host::available() && host::f64_add(a, b, r, flags))
+    return r;
   return add(a, b, rm, flags);
 }
 uint64_t f64_sub(uint64_t a, uint64_t b, Rm rm, uint8_t& flags)
 {
-  return add(a, b ^ Format<uint64_t>::kSign, rm, flags);
+  return f64_add(a, b ^ Format<uint64_t>::kSign, rm, flags);
 }
 uint64_t f64_mul(uint64_t a, uint64_t b, Rm rm, uint8_t& flags)
 {
+  uint64_t r;
+  if (rm == Rm::kRNE && host::available() && host::f64_mul(a, b, r, flags))
+    return r;
   return mul(a, b, rm, flags);
 }
 uint64_t f64_div(uint64_t a, uint64_t b, Rm rm, uint8_t& flags)
 {
+  uint64_t r;
+  if (rm == Rm::kRNE && host::available() && host::f64_div(a, b, r, flags))
+    return r;
   return div(a, b, rm, flags);
 }
 uint64_t f64_sqrt(uint64_t a, Rm rm, uint8_t& flags)
 {
+  uint64_t r;
+  if (rm == Rm::kRNE && host::available() && host::f64_sqrt(a, r, flags))
+    return r;
   return sqrt(a, rm, flags);
 }
 uint64_t f64_muladd(uint64_t a, uint64_t b, uint64_t c, bool negate_product, bool negate_addend,
                     Rm rm, uint8_t& flags)
 {
+  return muladd(a, b, c, negate_product, negate_addend, rm, flags);
+}
+uint64_t f64_muladd_nx(uint64_t a, uint64_t b, uint64_t c, bool negate_product, bool negate_addend,
+                       Rm rm, uint8_t& flags)
+{
+  uint64_t r;
+  if (rm == Rm::kRNE && host::available() &&
+      host::f64_muladd_nx(negate_product ? a ^ Format<uint64_t>::kSign : a, b,
+                            negate_addend ? c ^ Format<uint64_t>::kSign : c, r))
+    return r;
   return muladd(a, b, c, negate_product, negate_addend, rm, flags);
 }
 uint64_t f64_min(uint64_t a, uint64_t b, uint8_t& flags)

@@ -17,6 +17,9 @@
 // - Conversions to integers saturate per the table of 11.7: NaN and +inf give the largest
 //   value, -inf the smallest, an out-of-range input clips and raises NV without NX.
 //
+// Speed: in round-to-nearest-even, common operands take the host's FPU where its result is
+// provably the same, flags included (fpu_host.h); everything else is computed in software.
+//
 // What stays with the hart: resolving the dynamic rounding mode from frm and raising an
 // illegal-instruction exception for rm 5, 6 or frm 5-7 (a value outside Rm must never reach
 // these functions); NaN-boxing of singles in the 64-bit f registers (nan_box/unbox_f32);
@@ -101,9 +104,13 @@ uint32_t f32_mul(uint32_t a, uint32_t b, Rm rm, uint8_t& flags);
 uint32_t f32_div(uint32_t a, uint32_t b, Rm rm, uint8_t& flags);
 uint32_t f32_sqrt(uint32_t a, Rm rm, uint8_t& flags);
 // (+-)(a * b) (+-) c with one rounding: FMADD (false, false), FMSUB (false, true),
-// FNMSUB (true, false), FNMADD (true, true).
+// FNMSUB (true, false), FNMADD (true, true). The _nx form is for a caller whose accrued
+// flags already hold NX: it may leave NX out of flags, which allows a faster path
+// (fpu_host.h); the result and every other flag are the same.
 uint32_t f32_muladd(uint32_t a, uint32_t b, uint32_t c, bool negate_product, bool negate_addend,
                     Rm rm, uint8_t& flags);
+uint32_t f32_muladd_nx(uint32_t a, uint32_t b, uint32_t c, bool negate_product, bool negate_addend,
+                       Rm rm, uint8_t& flags);
 uint32_t f32_min(uint32_t a, uint32_t b, uint8_t& flags);
 uint32_t f32_max(uint32_t a, uint32_t b, uint8_t& flags);
 bool f32_eq(uint32_t a, uint32_t b, uint8_t& flags);  // quiet: NV only for a signaling NaN
@@ -128,6 +135,8 @@ uint64_t f64_div(uint64_t a, uint64_t b, Rm rm, uint8_t& flags);
 uint64_t f64_sqrt(uint64_t a, Rm rm, uint8_t& flags);
 uint64_t f64_muladd(uint64_t a, uint64_t b, uint64_t c, bool negate_product, bool negate_addend,
                     Rm rm, uint8_t& flags);
+uint64_t f64_muladd_nx(uint64_t a, uint64_t b, uint64_t c, bool negate_product, bool negate_addend,
+                       Rm rm, uint8_t& flags);
 uint64_t f64_min(uint64_t a, uint64_t b, uint8_t& flags);
 uint64_t f64_max(uint64_t a, uint64_t b, uint8_t& flags);
 bool f64_eq(uint64_t a, uint64_t b, uint8_t& flags);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstring>
+#include <functional>
 
 #include "models/common/config.h"
 #include "models/common/sim.h"
@@ -16,6 +17,7 @@ using sc_core::sc_time;
 namespace {
 
 constexpr unsigned kDebugPollPeriod = 64;
+const char* const kKindNames[3] = {"fetch", "load", "store"};
 
 }  // namespace
 
@@ -32,7 +34,19 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
                                       1, 1000000);
   m_quantum_cycles = std::max<uint64_t>(1, quantum_ns * 1000 / m_period_ps);
   m_max_instructions = cfg.u64(p + "max_instructions", 0, "instructions",
-                               "stop after this many retired instructions (0: no limit)");
+                               "stop after this many retired instructions, each trap taken "
+                               "counting as one too (exit code 124; 0: no limit)");
+  m_max_cycles = cfg.u64(p + "max_cycles", 0, "cycles",
+                         "stop at the first instruction boundary at or after this many hart "
+                         "cycles (exit code 124; 0: no limit)");
+  m_trap_loop_limit =
+      cfg.u64(p + "trap_loop_limit", 100, "traps",
+              "end the run (exit code 95) after this many traps in a row with no instruction "
+              "retired, or at once when a fetch fault at an M-mode trap vector repeats "
+              "itself; 0: never");
+  m_sstc = cfg.flag(p + "sstc", true,
+                    "Sstc (stimecmp, menvcfg.STCE); false: stimecmp does not exist, STCE reads "
+                    "0, and S-mode timers go through M mode (CLINT mtimecmp)");
   m_has_fd = cfg.choice(p + "isa", "rv64imafdc", {"rv64imafdc", "rv64imac"},
                         "the hart's ISA: RV64GC (with the F and D extensions) or RV64IMAC "
                         "(FP instructions are illegal, misa and the device tree say so)") ==
@@ -42,6 +56,21 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
                                  "misaligned loads/stores: performed by the hart (as QEMU and "
                                  "Spike do) or trapping with an address-misaligned exception") ==
                       "trap";
+  const std::string pmp_entries =
+      cfg.choice(p + "pmp.entries", "16", {"0", "16", "64"},
+                 "PMP entries (privileged 3.7); 0: no PMP, nothing is checked");
+  const uint64_t pmp_granularity =
+      cfg.u64(p + "pmp.granularity", 4, "bytes",
+              "PMP granularity 2^(G+2): a power of two; NA4 needs 4", 4, uint64_t(1) << 56);
+  if (pmp_granularity & (pmp_granularity - 1))
+    throw common::UserError(p + "pmp.granularity: " + std::to_string(pmp_granularity) +
+                            " is not a power of two; allowed: 4, 8, 16, ... 2^56");
+  m_pmp = Pmp(unsigned(std::stoul(pmp_entries)), pmp_granularity);
+  m_triggers = Triggers(unsigned(
+      cfg.u64(p + "triggers", 2, "triggers",
+              "Sdtrig triggers (mcontrol/mcontrol6, breakpoint exceptions); 0: no trigger "
+              "module, its CSRs do not exist",
+              0, Triggers::kMaxCount)));
   struct ClassCost {
     InsnClass cls;
     const char* key;
@@ -95,12 +124,26 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
     traps.push_back({&st.counter(p + "interrupts." + cause_name(i, true),
                                  "interrupts taken with this cause"),
                      &m_interrupts[i]});
-  st.on_collect(this, [this, &instret, &cycles, &wfi, &pages, &inval, traps] {
+  auto& pmp_checks = st.counter(p + "pmp.checks",
+                                "PMP decisions made: one per access outside the pages whose "
+                                "decision the hart caches, plus each page-table walker access");
+  std::vector<std::pair<common::Counter*, std::function<uint64_t()>>> pmp_faults;
+  for (unsigned k = 0; k < 3; ++k)
+    pmp_faults.push_back(
+        {&st.counter(p + "pmp.faults." + kKindNames[k],
+                     std::string(kKindNames[k]) + " accesses PMP denied (access faults)"),
+         [this, k] { return m_pmp.faults(AccessKind(k)); }});
+  pmp_faults.push_back({&st.counter(p + "pmp.faults.walker",
+                                    "page-table walker accesses PMP denied (access faults of "
+                                    "the access that walked)"),
+                        [this] { return m_pmp.walker_faults(); }});
+  st.on_collect(this, [this, &instret, &cycles, &wfi, &pages, &inval, traps, &pmp_checks,
+                       pmp_faults] {
     for (unsigned k = 0; k < 3; ++k) {
-      if (m_memo[k].reused) {
-        m_translator->count_reuse(AccessKind(k), m_memo[k].reused);
-        m_memo[k].reused = 0;
-      }
+      XlateMemo& m = m_memo[k];
+      if (m.reused && m.tlb)
+        m_translator->count_reuse(AccessKind(k), m.reused);
+      m.reused = 0;
     }
     instret.set(m_retired);
     cycles.set(m_cycles);
@@ -109,8 +152,13 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
     inval.set(m_code_invalidations);
     for (const auto& [counter, value] : traps)
       counter->set(*value);
+    pmp_checks.set(m_pmp.checks());
+    for (const auto& [counter, value] : pmp_faults)
+      counter->set(value());
   });
 
+  // The performance counters count cycles, instructions and what the translator counts.
+  m_hpm.set_source([this](uint64_t event) { return hpm_event_count(event); });
   isock.register_invalidate_direct_mem_ptr(this, &Hart::invalidate_direct_mem_ptr);
   SC_THREAD(thread);
   m_thread = sc_core::sc_get_current_process_handle();
@@ -138,6 +186,10 @@ void Hart::reset(uint64_t pc, uint64_t a0, uint64_t a1)
   m_satp = 0;
   m_menvcfg = m_senvcfg = 0;
   m_mcounteren = m_scounteren = 0;
+  m_pmp.reset();
+  m_triggers.reset();
+  m_hpm.reset();
+  update_debug_mode();
   m_reservation_valid = false;
   m_wfi = false;
   update_xlate_flags();
@@ -186,7 +238,12 @@ uint64_t Hart::timer_deadline_cycle() const
   return deadline;
 }
 
-void Hart::recompute_limits() { m_stop_cycle = std::min(m_quantum_end, timer_deadline_cycle()); }
+void Hart::recompute_limits()
+{
+  m_stop_cycle = std::min(m_quantum_end, timer_deadline_cycle());
+  if (m_max_cycles)
+    m_stop_cycle = std::min(m_stop_cycle, m_max_cycles);
+}
 
 void Hart::sync()
 {
@@ -224,14 +281,25 @@ void Hart::thread()
       m_quantum_end = m_cycles + m_quantum_cycles;
       continue;
     }
-    if (m_max_instructions && m_retired >= m_max_instructions) {
+    // Both limits count traps as progress, so a loop from trap to trap ends at them too
+    // (every trap changes the privilege state, which ends the run of execute()).
+    if (m_max_instructions && m_retired + m_traps >= m_max_instructions) {
       m_limit_hit = true;
       common::sim().request_stop(124, "instruction limit of " +
                                           std::to_string(m_max_instructions) + " reached");
       return;
     }
+    if (m_max_cycles && m_cycles >= m_max_cycles) {
+      m_limit_hit = true;
+      common::sim().request_stop(124,
+                                 "cycle limit of " + std::to_string(m_max_cycles) + " reached");
+      return;
+    }
+    if (common::sim().timed_out())
+      return;
     recompute_limits();
-    const uint64_t budget = m_max_instructions ? m_max_instructions - m_retired : UINT64_MAX;
+    const uint64_t budget =
+        m_max_instructions ? m_max_instructions - (m_retired + m_traps) : UINT64_MAX;
     if (m_trace)
       execute_dispatch<true>(budget);
     else
@@ -249,8 +317,11 @@ void Hart::wait_for_interrupt()
     wave_update();
   sync();
   const uint64_t start = m_cycles;
-  while (!(read_mip() & m_mie) && !common::sim().stop_requested()) {
-    const uint64_t deadline = timer_deadline_cycle();
+  while (!(read_mip() & m_mie) && !common::sim().stop_requested() &&
+         !(m_max_cycles && m_cycles >= m_max_cycles)) {
+    uint64_t deadline = timer_deadline_cycle();
+    if (m_max_cycles)
+      deadline = std::min(deadline, m_max_cycles);
     if (deadline == UINT64_MAX) {
       wait(m_irq_event);
     } else {

@@ -38,9 +38,12 @@
 #include "models/cpu/csr.h"
 #include "models/cpu/debug_if.h"
 #include "models/cpu/decode.h"
+#include "models/cpu/hpm.h"
 #include "models/cpu/irq_if.h"
+#include "models/cpu/pmp.h"
 #include "models/cpu/riscv.h"
 #include "models/cpu/translate_if.h"
+#include "models/cpu/triggers.h"
 
 namespace vmplat::cpu {
 
@@ -58,13 +61,9 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   explicit Hart(sc_core::sc_module_name name);
   ~Hart() override;
 
-  // A translator (the MMU) enables satp modes other than Bare.
-  void set_translator(Translator* translator)
-  {
-    m_translator = translator;
-    for (unsigned k = 0; k < 3; ++k)
-      m_memo[k].generation = translator ? translator->tlb_generation(AccessKind(k)) : nullptr;
-  }
+  // A translator (the MMU) enables satp modes other than Bare; the hart's PMP checks its
+  // page-table walker's accesses.
+  void set_translator(Translator* translator);
   // Architectural reset state: M-mode at pc, a0/a1 as the virt machine's boot ROM sets them.
   void reset(uint64_t pc, uint64_t a0 = 0, uint64_t a1 = 0);
 
@@ -85,8 +84,12 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   const sc_core::sc_time& period() const { return m_period; }
   // CSR value as software at M level would read it; false if not implemented.
   bool peek_csr(uint16_t csr, uint64_t& value) const;
-  // True when the run ended because the instruction limit was reached.
+  // Whether the hart implements Sstc (cpu.sstc): stimecmp and menvcfg.STCE.
+  bool has_sstc() const { return m_sstc; }
+  // True when the run ended because the instruction or cycle limit was reached.
   bool hit_instruction_limit() const { return m_limit_hit; }
+  // Exit code of a run the hart ends because it loops from trap to trap (README).
+  static constexpr int kTrapLoopExitCode = 95;
   // True while the hart sleeps in WFI.
   bool in_wfi() const { return m_wfi; }
   // The time of the caller: inside the hart's own thread its local time (m_cycles, ahead
@@ -145,6 +148,11 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   void debug_stop(const StopEvent& event);
   void update_debug_mode();
   bool watch_hit(const Insn& in, uint64_t rs1_value, StopEvent& event) const;
+  // Sdtrig (hart_triggers.cpp): whether native triggers may fire now, and the checks
+  // before a fetch and before an instruction executes; true after raising the breakpoint.
+  bool triggers_enabled() const;
+  bool trigger_before_fetch();
+  bool trigger_before_execute(const Insn& in, uint64_t rs1_value);
   void sync();
   void wait_for_interrupt();
   sc_core::sc_time local_time() const;
@@ -157,6 +165,9 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   void raise(uint8_t cause, uint64_t tval);
   void take_interrupt(unsigned irq);
   void enter_trap(bool to_s, uint64_t cause, uint64_t tval, uint64_t vector_offset);
+  // A trap with no instruction retired since the last: ends the run when it repeats the
+  // last one forever or when too many came in a row (cpu.trap_loop_limit).
+  void note_trap_streak(bool to_s, uint64_t cause, uint64_t tval, uint64_t vector);
   // After a change that may make an interrupt pending or enabled: the run loop must look.
   void interrupt_state_changed();
   bool check_interrupts();
@@ -181,7 +192,11 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool load(uint64_t va, T& out);
   template <typename T>
   bool store(uint64_t va, T value);
+  // Translation (where the MMU applies) then PMP (where it applies); raises on a fault.
   bool translate(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa);
+  bool pmp_check(uint64_t va, uint64_t pa, unsigned size, AccessKind kind);
+  // The privilege loads and stores are made at (MPRV applies in M mode).
+  Priv data_priv() const;
   bool access_slow(uint64_t va, uint8_t* buf, unsigned len, AccessKind kind);
   // Physical access outside the DMI fast path; false on a bus error.
   bool phys_access(uint64_t pa, uint8_t* buf, unsigned len, bool write, bool debug = false);
@@ -195,11 +210,13 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool exec_sc(unsigned size, uint64_t va, uint64_t value, uint64_t& rd);
   template <typename T>
   bool exec_amo(uint64_t va, Op op, uint64_t operand, uint64_t& old);
-  // F and D (exec_fd.cpp): every FP op; rd is the integer destination (compares,
-  // conversions to integers, FMV.X.*). False after raising the trap.
+  // F and D (exec_fd.cpp): every FP op, through a handler per op (FpExec); rd is the
+  // integer destination (compares, conversions to integers, FMV.X.*). False after raising
+  // the trap.
+  friend struct FpExec;
   bool exec_fp(const Insn& in, uint64_t rs1_value, uint64_t& rd);
   // Any FP state changed: mstatus.FS becomes Dirty.
-  void fp_dirty();
+  void fp_dirty() { m_mstatus |= mstatus::kFSDirty; }
 
   // CSRs (hart_csr.cpp, csr.h). The table is the same for every hart.
   static const std::vector<CsrDesc>& csr_table();
@@ -212,6 +229,8 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t read_mip() const;
   uint64_t mip_at(uint64_t mtime) const;
   bool counter_enabled(unsigned bit) const;
+  // How many of a performance-counter event (cpu::hpm_event) happened since reset.
+  uint64_t hpm_event_count(uint64_t event) const;
 
   void trace_insn(Priv priv, uint64_t pc, const Insn& in);
 
@@ -239,9 +258,9 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t m_mcounteren = 0, m_scounteren = 0, m_menvcfg = 0, m_senvcfg = 0;
   uint64_t m_stimecmp = ~uint64_t{0}, m_mtimecmp = ~uint64_t{0};
   uint64_t m_mip_lines = 0;  // MSIP, MEIP, SEIP as driven by CLINT and PLIC
-  std::array<uint8_t, 16> m_pmpcfg = {};
-  std::array<uint64_t, 16> m_pmpaddr = {};
-  uint64_t m_mcycle_offset = 0, m_minstret_offset = 0;
+  Pmp m_pmp;
+  Triggers m_triggers;
+  Hpm m_hpm;  // mhpmcounter/mhpmevent, mcountinhibit, mcycle/minstret offsets
   bool m_reservation_valid = false;
   uint64_t m_reservation_pa = 0;
   bool m_wfi = false;
@@ -255,23 +274,51 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t m_quantum_end = 0;
   uint64_t m_stop_cycle = 0;    // the inner loop runs while m_cycles < m_stop_cycle
   uint64_t m_retired = 0;
+  uint64_t m_traps = 0;  // traps taken since reset: progress for the instruction limit
   uint64_t m_max_instructions = 0;
+  uint64_t m_max_cycles = 0;
   bool m_limit_hit = false;
+  // Trap loops: traps since an instruction last retired, m_retired at the last trap, and
+  // the first trap of the current run of them (for the message).
+  struct TrapRecord {
+    uint64_t cause = 0, pc = 0, tval = 0;
+  };
+  uint64_t m_trap_loop_limit = 100;
+  uint64_t m_trap_streak = 0;
+  uint64_t m_streak_retired = ~uint64_t{0};
+  TrapRecord m_streak_first;
   sc_core::sc_event m_irq_event;
   std::array<uint64_t, size_t(InsnClass::kCount)> m_cost = {};
   bool m_misaligned_trap = false;
+  bool m_sstc = true;
 
-  // Translation.
+  // Translation and protection. m_xlate_*: fetches / loads and stores take the translation
+  // path, because the MMU applies (m_mmu_*) or PMP does (m_pmp_*), or both.
   Translator* m_translator = nullptr;
   bool m_xlate_fetch = false, m_xlate_data = false;
+  bool m_mmu_fetch = false, m_mmu_data = false;
+  bool m_pmp_fetch = false, m_pmp_data = false;
+  Priv m_data_priv = Priv::kM;
+  // Per access kind, the whole pages [base, base + size) where the last allowed PMP
+  // decision holds (Pmp::Decision), emptied with the memos; and whether the last
+  // translate()'s PMP answer holds for its whole page.
+  struct PmpWindow {
+    uint64_t base = 0, size = 0;
+  };
+  PmpWindow m_pmp_window[3];
+  bool m_pmp_whole_page = true;
+  const uint64_t* m_tlb_generation[3] = {};
   // Repeat fast path under translation (Translator::tlb_generation), per access kind: the
   // page of the last translation that repeated a TLB hit, valid while the TLB's counter
   // still reads `gen`; what a repeat costs; how many repeats the translator has not been
-  // told of yet.
+  // told of yet. Where only PMP applies, the counter never moves and a page is remembered
+  // whenever one PMP decision holds for all of it (tlb = false: its repeats are no TLB's).
+  // Every PMP CSR write, privilege or mstatus change forgets the pages.
   struct XlateMemo {
     const uint64_t* generation = nullptr;
     uint64_t vpage = ~uint64_t{0};  // none
     uint64_t pbase = 0, gen = 0, cycles = 0, reused = 0;
+    bool tlb = false;
   };
   XlateMemo m_memo[3];
   // The virtual page the fetch fast path serves from m_fetch_page (~0: none), the physical

@@ -69,21 +69,24 @@ const std::vector<CsrDesc>& Hart::csr_table()
     computed(0x003, "fcsr", [](const Hart& h, unsigned) -> uint64_t { return h.m_fcsr & 0xff; },
              fcsr_write, 0xff, fp_on);
 
-    // Unprivileged counters (Zicntr) and the hpmcounters, which read as zero; from S they
-    // need mcounteren, from U also scounteren (privileged 3.1.11).
+    // Unprivileged counters (Zicntr, Zihpm): read-only shadows of mcycle, mtime, minstret
+    // and mhpmcounterN; from S they need mcounteren, from U also scounteren (privileged
+    // 3.1.11).
     const auto counter_allowed = [](const Hart& h, unsigned bit) {
       return h.counter_enabled(bit);
     };
-    computed(0xc00, "cycle", [](const Hart& h, unsigned) { return h.m_cycles + h.m_mcycle_offset; },
+    computed(0xc00, "cycle", [](const Hart& h, unsigned) { return h.m_hpm.cycle(h.m_cycles); },
              nullptr, 0, counter_allowed);
     computed(0xc01, "time", [](const Hart& h, unsigned) { return h.now_mtime(); }, nullptr, 1,
              counter_allowed);
     computed(0xc02, "instret",
-             [](const Hart& h, unsigned) { return h.m_retired + h.m_minstret_offset; }, nullptr, 2,
+             [](const Hart& h, unsigned) { return h.m_hpm.instret(h.m_retired); }, nullptr, 2,
              counter_allowed);
     for (unsigned i = 3; i < 32; ++i)
-      computed(uint16_t(0xc00 + i), "hpmcounter" + std::to_string(i), zero, nullptr, i,
-               counter_allowed);
+      computed(
+          uint16_t(0xc00 + i), "hpmcounter" + std::to_string(i),
+          [](const Hart& h, unsigned i) { return h.m_hpm.counter(i); }, nullptr, i,
+          counter_allowed);
 
     // Supervisor trap setup and handling (privileged 4.1).
     computed(
@@ -118,7 +121,8 @@ const std::vector<CsrDesc>& Hart::csr_table()
           h.m_mip_sw = (h.m_mip_sw & ~mask) | (v & mask);
           h.interrupt_state_changed();
         });
-    // Sstc: below M, stimecmp needs menvcfg.STCE, and from S also mcounteren.TM.
+    // Sstc: below M, stimecmp needs menvcfg.STCE, and from S also mcounteren.TM; without
+    // Sstc (cpu.sstc = false) it does not exist.
     computed(
         0x14d, "stimecmp", [](const Hart& h, unsigned) { return h.m_stimecmp; },
         [](Hart& h, unsigned, uint64_t v) {
@@ -127,8 +131,8 @@ const std::vector<CsrDesc>& Hart::csr_table()
         },
         0,
         [](const Hart& h, unsigned) {
-          return h.m_priv == Priv::kM ||
-                 ((h.m_menvcfg & kMenvcfgSTCE) && (h.m_mcounteren & kCounterenTM));
+          return h.m_sstc && (h.m_priv == Priv::kM || ((h.m_menvcfg & kMenvcfgSTCE) &&
+                                                       (h.m_mcounteren & kCounterenTM)));
         });
     computed(
         0x180, "satp", [](const Hart& h, unsigned) { return h.m_satp; },
@@ -193,10 +197,13 @@ const std::vector<CsrDesc>& Hart::csr_table()
     computed(
         0x30a, "menvcfg", [](const Hart& h, unsigned) { return h.m_menvcfg; },
         [](Hart& h, unsigned, uint64_t v) {
-          h.m_menvcfg = v & kMenvcfgWritable;
+          // Without Sstc, STCE is read-only zero.
+          h.m_menvcfg = v & (h.m_sstc ? kMenvcfgWritable : kMenvcfgWritable & ~kMenvcfgSTCE);
           h.interrupt_state_changed();
         });
-    computed(0x320, "mcountinhibit", zero, nullptr);  // counters always run
+    computed(
+        0x320, "mcountinhibit", [](const Hart& h, unsigned) { return h.m_hpm.inhibit(); },
+        [](Hart& h, unsigned, uint64_t v) { h.m_hpm.write_inhibit(v, h.m_cycles, h.m_retired); });
     plain(0x340, "mscratch", &Hart::m_mscratch, ~uint64_t{0});
     plain(0x341, "mepc", &Hart::m_mepc, ~uint64_t{1});
     plain(0x342, "mcause", &Hart::m_mcause, ~uint64_t{0});
@@ -213,55 +220,70 @@ const std::vector<CsrDesc>& Hart::csr_table()
           h.interrupt_state_changed();
         });
 
-    // PMP (privileged 3.7): 16 entries. On RV64 only the even pmpcfg numbers exist; the
-    // entries past the 16th read as zero and ignore writes.
+    // PMP (privileged 3.7; models/cpu/pmp.h has the WARL rules). On RV64 only the even
+    // pmpcfg numbers exist; all 64 entries' CSRs do, those past cpu.pmp.entries read as
+    // zero and ignore writes. A write drops every cached PMP decision.
     for (unsigned n = 0; n < 16; n += 2)
       computed(
           uint16_t(0x3a0 + n), "pmpcfg" + std::to_string(n),
-          [](const Hart& h, unsigned first) {
-            uint64_t v = 0;
-            for (unsigned i = 0; i < 8; ++i)
-              if (first + i < h.m_pmpcfg.size())
-                v |= uint64_t(h.m_pmpcfg[first + i]) << (8 * i);
-            return v;
+          [](const Hart& h, unsigned n) { return h.m_pmp.read_cfg(n); },
+          [](Hart& h, unsigned n, uint64_t v) {
+            h.m_pmp.write_cfg(n, v);
+            h.update_xlate_flags();
           },
-          [](Hart& h, unsigned first, uint64_t v) {
-            for (unsigned i = 0; i < 8; ++i) {
-              const unsigned e = first + i;
-              if (e >= h.m_pmpcfg.size() || (h.m_pmpcfg[e] & 0x80))
-                continue;  // absent or locked (L bit)
-              h.m_pmpcfg[e] = uint8_t(v >> (8 * i)) & 0x9f;
-            }
-          },
-          n * 4);
+          n);
     for (unsigned i = 0; i < 64; ++i)
       computed(
           uint16_t(0x3b0 + i), "pmpaddr" + std::to_string(i),
-          [](const Hart& h, unsigned e) { return e < h.m_pmpaddr.size() ? h.m_pmpaddr[e] : 0; },
-          [](Hart& h, unsigned e, uint64_t v) {
-            if (e >= h.m_pmpaddr.size() || (h.m_pmpcfg[e] & 0x80))
-              return;
-            // A locked TOR entry also locks the address below it.
-            if (e + 1 < h.m_pmpcfg.size() && (h.m_pmpcfg[e + 1] & 0x80) &&
-                ((h.m_pmpcfg[e + 1] >> 3) & 3) == 1)
-              return;
-            h.m_pmpaddr[e] = v & ((1ull << 54) - 1);
+          [](const Hart& h, unsigned i) { return h.m_pmp.read_addr(i); },
+          [](Hart& h, unsigned i, uint64_t v) {
+            h.m_pmp.write_addr(i, v);
+            h.update_xlate_flags();
           },
           i);
 
-    // Machine counters. A write takes effect after the writing instruction retires
-    // (Zicntr), hence the -1 on minstret. mhpmcounter3..31 and mhpmevent3..31 are
-    // implemented as read-only zero (privileged 3.1.10).
+    // Debug triggers (Sdtrig, models/cpu/triggers.h), M mode only by number; with
+    // cpu.triggers = 0 they do not exist. tdata1 writes arm or disarm the per-instruction
+    // checks, so the run ends and the loop is chosen again. tdata3 (textra) and tinfo ignore
+    // writes.
+    const auto triggers_exist = [](const Hart& h, unsigned) { return h.m_triggers.count() > 0; };
     computed(
-        0xb00, "mcycle", [](const Hart& h, unsigned) { return h.m_cycles + h.m_mcycle_offset; },
-        [](Hart& h, unsigned, uint64_t v) { h.m_mcycle_offset = v - h.m_cycles; });
+        0x7a0, "tselect", [](const Hart& h, unsigned) { return h.m_triggers.tselect(); },
+        [](Hart& h, unsigned, uint64_t v) { h.m_triggers.write_tselect(v); }, 0, triggers_exist);
     computed(
-        0xb02, "minstret",
-        [](const Hart& h, unsigned) { return h.m_retired + h.m_minstret_offset; },
-        [](Hart& h, unsigned, uint64_t v) { h.m_minstret_offset = v - h.m_retired - 1; });
+        0x7a1, "tdata1", [](const Hart& h, unsigned) { return h.m_triggers.tdata1(); },
+        [](Hart& h, unsigned, uint64_t v) {
+          h.m_triggers.write_tdata1(v);
+          h.update_debug_mode();
+          h.m_stop_cycle = 0;
+        },
+        0, triggers_exist);
+    computed(
+        0x7a2, "tdata2", [](const Hart& h, unsigned) { return h.m_triggers.tdata2(); },
+        [](Hart& h, unsigned, uint64_t v) { h.m_triggers.write_tdata2(v); }, 0, triggers_exist);
+    computed(0x7a3, "tdata3", zero, nullptr, 0, triggers_exist);
+    computed(
+        0x7a4, "tinfo", [](const Hart&, unsigned) { return Triggers::kTinfo; }, nullptr, 0,
+        triggers_exist);
+
+    // Machine counters (privileged 3.1.10; models/cpu/hpm.h). A minstret write is what the
+    // next instruction reads (Zicntr). mhpmcounter3..31 count the MMU events their
+    // mhpmevent3..31 select (docs/mmu.md, "Performance counters").
+    computed(
+        0xb00, "mcycle", [](const Hart& h, unsigned) { return h.m_hpm.cycle(h.m_cycles); },
+        [](Hart& h, unsigned, uint64_t v) { h.m_hpm.write_cycle(h.m_cycles, v); });
+    computed(
+        0xb02, "minstret", [](const Hart& h, unsigned) { return h.m_hpm.instret(h.m_retired); },
+        [](Hart& h, unsigned, uint64_t v) { h.m_hpm.write_instret(h.m_retired, v); });
     for (unsigned i = 3; i < 32; ++i) {
-      computed(uint16_t(0xb00 + i), "mhpmcounter" + std::to_string(i), zero, nullptr, i);
-      computed(uint16_t(0x320 + i), "mhpmevent" + std::to_string(i), zero, nullptr, i);
+      computed(
+          uint16_t(0xb00 + i), "mhpmcounter" + std::to_string(i),
+          [](const Hart& h, unsigned i) { return h.m_hpm.counter(i); },
+          [](Hart& h, unsigned i, uint64_t v) { h.m_hpm.write_counter(i, v); }, i);
+      computed(
+          uint16_t(0x320 + i), "mhpmevent" + std::to_string(i),
+          [](const Hart& h, unsigned i) { return h.m_hpm.event(i); },
+          [](Hart& h, unsigned i, uint64_t v) { h.m_hpm.write_event(i, v); }, i);
     }
 
     std::sort(t.begin(), t.end(),
@@ -280,6 +302,27 @@ const CsrDesc* Hart::find_csr(uint16_t number)
     return a;
   }();
   return index[number & 0xfff];
+}
+
+uint64_t Hart::hpm_event_count(uint64_t event) const
+{
+  using namespace hpm_event;
+  if (event == kCycles)
+    return m_cycles;
+  if (event == kInstructions)
+    return m_retired;
+  if (!m_translator)
+    return 0;
+  switch (event) {
+    case kItlbMiss: return m_translator->event_count(MmuEvent::kItlbMiss);
+    case kDtlbLoadMiss: return m_translator->event_count(MmuEvent::kDtlbLoadMiss);
+    case kDtlbStoreMiss: return m_translator->event_count(MmuEvent::kDtlbStoreMiss);
+    case kL2tlbMiss: return m_translator->event_count(MmuEvent::kL2tlbMiss);
+    case kWalk: return m_translator->event_count(MmuEvent::kWalk);
+    case kWalkCycles: return m_translator->event_count(MmuEvent::kWalkCycles);
+    case kPageFault: return m_translator->event_count(MmuEvent::kPageFault);
+  }
+  return 0;
 }
 
 bool Hart::counter_enabled(unsigned bit) const
@@ -328,7 +371,13 @@ bool Hart::exec_csr(const Insn& in, uint64_t rs1_value, uint64_t& rd)
   const uint64_t old = csr_value(*d);
   if (writes) {
     const bool set = in.op == Op::kCsrrs || in.op == Op::kCsrrsi;
-    csr_store(*d, is_write_op ? src : set ? (old | src) : (old & ~src));
+    // mip.SEIP reads as the OR of its software-written bit and the PLIC's line, but a
+    // read-modify-write uses the software-written bit alone (privileged 3.1.9): setting
+    // STIP must not latch a pending external interrupt into SEIP for good.
+    uint64_t base = old;
+    if (in.csr == 0x344)
+      base = (old & ~(1ull << irq::kSEI)) | (m_mip_sw & (1ull << irq::kSEI));
+    csr_store(*d, is_write_op ? src : set ? (base | src) : (base & ~src));
   }
   rd = old;
   return true;

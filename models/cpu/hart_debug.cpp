@@ -19,8 +19,10 @@ void Hart::set_debugger(Debugger* debugger, bool halt_at_reset)
 
 void Hart::update_debug_mode()
 {
+  // Armed Sdtrig triggers need the same per-instruction checks as a debugger's stops.
   m_debug_mode =
-      m_debugger && (m_dbg_step || !m_breakpoints.empty() || !m_watchpoints.empty());
+      (m_debugger && (m_dbg_step || !m_breakpoints.empty() || !m_watchpoints.empty())) ||
+      m_triggers.armed();
 }
 
 void Hart::debug_stop(const StopEvent& event)
@@ -65,7 +67,7 @@ void Hart::debug_clear()
   update_debug_mode();
 }
 
-bool Hart::watch_hit(const Insn& in, uint64_t rs1_value, StopEvent& event) const
+bool mem_access_of(const Insn& in, uint64_t rs1_value, MemAccess& out)
 {
   unsigned size = 0;
   bool reads = false, writes = false;
@@ -78,6 +80,10 @@ bool Hart::watch_hit(const Insn& in, uint64_t rs1_value, StopEvent& event) const
     case Op::kSh: size = 2; writes = true; break;
     case Op::kSw: size = 4; writes = true; break;
     case Op::kSd: size = 8; writes = true; break;
+    case Op::kFlw: size = 4; reads = true; break;
+    case Op::kFld: size = 8; reads = true; break;
+    case Op::kFsw: size = 4; writes = true; break;
+    case Op::kFsd: size = 8; writes = true; break;
     case Op::kLrW: size = 4; reads = true; break;
     case Op::kLrD: size = 8; reads = true; break;
     case Op::kScW: size = 4; writes = true; break;
@@ -91,10 +97,20 @@ bool Hart::watch_hit(const Insn& in, uint64_t rs1_value, StopEvent& event) const
         return false;
       reads = writes = true;
   }
-  const uint64_t lo = rs1_value + uint64_t(int64_t(in.imm));
+  out = {rs1_value + uint64_t(int64_t(in.imm)), size, reads, writes};
+  return true;
+}
+
+bool Hart::watch_hit(const Insn& in, uint64_t rs1_value, StopEvent& event) const
+{
+  MemAccess a;
+  if (!mem_access_of(in, rs1_value, a))
+    return false;
+  const uint64_t lo = a.addr;
   for (const Watchpoint& w : m_watchpoints) {
-    const bool kind = w.kind == WatchKind::kAccess || (w.kind == WatchKind::kWrite ? writes : reads);
-    if (kind && lo < w.addr + w.len && w.addr < lo + size) {
+    const bool kind =
+        w.kind == WatchKind::kAccess || (w.kind == WatchKind::kWrite ? a.writes : a.reads);
+    if (kind && lo < w.addr + w.len && w.addr < lo + a.size) {
       event.cause = StopEvent::Cause::kWatchpoint;
       event.watch = w.kind;
       event.data_addr = std::max(lo, w.addr);

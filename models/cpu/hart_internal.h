@@ -49,4 +49,14 @@ inline int64_t sext32(uint64_t v) { return int64_t(int32_t(uint32_t(v))); }
 // The statistic and trace name of an exception cause or interrupt number.
 const char* cause_name(unsigned cause, bool interrupt);
 
+// The memory access an instruction makes (loads, stores, LR/SC, AMOs), from its decoded
+// form and rs1's value; false for instructions that make none. AMOs read and write.
+struct Insn;
+struct MemAccess {
+  uint64_t addr;
+  unsigned size;
+  bool reads, writes;
+};
+bool mem_access_of(const Insn& in, uint64_t rs1_value, MemAccess& out);
+
 }  // namespace vmplat::cpu

@@ -15,17 +15,70 @@ namespace vmplat::cpu {
 
 using sc_core::sc_time;
 
+namespace {
+
+constexpr uint8_t kAccessFault[3] = {exc::kInstrAccessFault, exc::kLoadAccessFault,
+                                     exc::kStoreAccessFault};
+
+}  // namespace
+
+void Hart::set_translator(Translator* translator)
+{
+  if (m_translator)
+    m_translator->set_protection(nullptr);
+  m_translator = translator;
+  for (unsigned k = 0; k < 3; ++k)
+    m_tlb_generation[k] = translator ? translator->tlb_generation(AccessKind(k)) : nullptr;
+  if (translator)
+    translator->set_protection(&m_pmp);
+  update_xlate_flags();
+}
+
+Priv Hart::data_priv() const
+{
+  if (m_priv == Priv::kM && (m_mstatus & mstatus::kMPRV))
+    return Priv((m_mstatus & mstatus::kMPP) >> mstatus::kMPPShift);
+  return m_priv;
+}
+
 bool Hart::translate(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa)
 {
-  XlateResult r;
-  const XlateContext ctx{m_priv, m_mstatus, m_satp, m_cycles - m_sync_cycles};
-  const bool ok = m_translator->translate(va, size, kind, ctx, r);
-  m_cycles += r.cycles;
-  if (!ok) {
-    raise(r.cause, r.tval);
+  const bool fetch = kind == AccessKind::kFetch;
+  pa = va;
+  if (fetch ? m_mmu_fetch : m_mmu_data) {
+    XlateResult r;
+    const XlateContext ctx{m_priv, m_mstatus, m_satp, m_cycles - m_sync_cycles};
+    const bool ok = m_translator->translate(va, size, kind, ctx, r);
+    m_cycles += r.cycles;
+    if (!ok) {
+      raise(r.cause, r.tval);
+      return false;
+    }
+    pa = r.pa;
+  }
+  m_pmp_whole_page = true;
+  if (!(fetch ? m_pmp_fetch : m_pmp_data))
+    return true;
+  const PmpWindow& w = m_pmp_window[unsigned(kind)];
+  return pa - w.base < w.size || pmp_check(va, pa, size, kind);
+}
+
+bool Hart::pmp_check(uint64_t va, uint64_t pa, unsigned size, AccessKind kind)
+{
+  // PMP checks the physical address (privileged 3.7); a denial is an access fault with
+  // the virtual address in xtval. An allowed decision is kept with the range it holds for.
+  const bool fetch = kind == AccessKind::kFetch;
+  const Pmp::Decision d = m_pmp.check(pa, size, kind, fetch ? m_priv : m_data_priv);
+  if (!d.allowed) {
+    raise(kAccessFault[unsigned(kind)], va);
     return false;
   }
-  pa = r.pa;
+  // Keep the whole pages of the decision's range: accesses never cross a page.
+  const uint64_t base = (d.lo + (kPageSize - 1)) & ~(kPageSize - 1);
+  const uint64_t end = d.hi == ~uint64_t(0) ? ~(kPageSize - 1) : (d.hi + 1) & ~(kPageSize - 1);
+  m_pmp_whole_page = base < end && pa - base < end - base;
+  if (m_pmp_whole_page)
+    m_pmp_window[unsigned(kind)] = {base, end - base};
   return true;
 }
 
@@ -243,8 +296,9 @@ bool Hart::translate_memo(uint64_t va, unsigned size, AccessKind kind, uint64_t&
   if (!translate(va, size, kind, pa))
     return false;
   // A call that left the TLB's counter alone repeated the last hit: from now on the hart
-  // can repeat it itself (Translator::tlb_generation).
-  if (m.generation && *m.generation == gen_before) {
+  // can repeat it itself (Translator::tlb_generation), if one PMP decision holds for the
+  // whole page.
+  if (m.generation && *m.generation == gen_before && m_pmp_whole_page) {
     m.vpage = va / kPageSize;
     m.pbase = pa - va % kPageSize;
     m.gen = gen_before;
@@ -257,6 +311,8 @@ void Hart::forget_memos()
 {
   for (XlateMemo& m : m_memo)
     m.vpage = ~uint64_t{0};
+  for (PmpWindow& w : m_pmp_window)
+    w = PmpWindow{};
   m_fetch_vkey = ~uint64_t{0};
 }
 
@@ -266,6 +322,13 @@ const Insn* Hart::fetch_general()
   if (m_xlate_fetch && !translate_fast(m_pc, 2, AccessKind::kFetch, pa))
     return nullptr;
   const Insn* in = fetch_slow(pa);
+  if (in && in->len == 4 && in != &m_cross_insn && m_pmp_fetch && !m_pmp_whole_page &&
+      !m_pmp.check(pa + 2, 2, AccessKind::kFetch, m_priv).allowed) {
+    // A PMP boundary inside the page: the upper half of a 32-bit instruction is checked on
+    // its own, and xtval names it (privileged 3.1.16).
+    raise(exc::kInstrAccessFault, m_pc + 2);
+    return nullptr;
+  }
   // May the next fetches from this virtual page skip translation? Without translation,
   // always; with it, while the last fetch translation repeats (see XlateMemo) at no cost.
   // The ITLB only changes on the hart's own calls (fetch translations, SFENCE.VMA, satp

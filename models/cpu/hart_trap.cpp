@@ -1,11 +1,23 @@
 // The hart's trap and interrupt unit: pending interrupts and their priority, trap entry
 // with delegation, xRET, and privilege changes (privileged spec 3.1.6-3.1.9, 3.3, 4.1.1).
 #include <cinttypes>
+#include <cstdio>
+#include <string>
+
+#include "models/common/sim.h"
 
 #include "models/cpu/hart.h"
 #include "models/cpu/hart_internal.h"
 
 namespace vmplat::cpu {
+
+namespace {
+
+// The repeat fast path's counter where only PMP applies (Hart::XlateMemo): the identity
+// translation never changes.
+constexpr uint64_t kNoTlbGeneration = 0;
+
+}  // namespace
 
 const char* cause_name(unsigned cause, bool interrupt)
 {
@@ -89,6 +101,11 @@ void Hart::enter_trap(bool to_s, uint64_t cause, uint64_t tval, uint64_t vector_
 {
   // vector_offset applies in vectored mode (xtvec.MODE = 1): 4 * cause for interrupts,
   // 0 for exceptions.
+  const uint64_t tvec = to_s ? m_stvec : m_mtvec;
+  const uint64_t vector = (tvec & ~3ull) + ((tvec & 1) ? vector_offset : 0);
+  ++m_traps;
+  if (m_trap_loop_limit)
+    note_trap_streak(to_s, cause, tval, vector);
   m_reservation_valid = false;
   m_cycles += m_cost[size_t(InsnClass::kSystem)];
   if (to_s) {
@@ -98,7 +115,7 @@ void Hart::enter_trap(bool to_s, uint64_t cause, uint64_t tval, uint64_t vector_
     m_mstatus = (m_mstatus & ~(mstatus::kSPP | mstatus::kSPIE | mstatus::kSIE)) |
                 (m_priv == Priv::kS ? mstatus::kSPP : 0) |
                 ((m_mstatus & mstatus::kSIE) ? mstatus::kSPIE : 0);
-    m_pc = (m_stvec & ~3ull) + ((m_stvec & 1) ? vector_offset : 0);
+    m_pc = vector;
     set_priv(Priv::kS);
   } else {
     m_mcause = cause;
@@ -107,9 +124,50 @@ void Hart::enter_trap(bool to_s, uint64_t cause, uint64_t tval, uint64_t vector_
     m_mstatus = (m_mstatus & ~(mstatus::kMPP | mstatus::kMPIE | mstatus::kMIE)) |
                 (uint64_t(m_priv) << mstatus::kMPPShift) |
                 ((m_mstatus & mstatus::kMIE) ? mstatus::kMPIE : 0);
-    m_pc = (m_mtvec & ~3ull) + ((m_mtvec & 1) ? vector_offset : 0);
+    m_pc = vector;
     set_priv(Priv::kM);
   }
+}
+
+void Hart::note_trap_streak(bool to_s, uint64_t cause, uint64_t tval, uint64_t vector)
+{
+  const auto describe = [](uint64_t cause, uint64_t pc, uint64_t tval) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%s at pc 0x%" PRIx64 " (tval 0x%" PRIx64 ")",
+                  cause_name(unsigned(cause & 63), (cause >> 63) != 0), pc, tval);
+    return std::string(buf);
+  };
+  if (m_retired != m_streak_retired) {
+    m_trap_streak = 0;
+    m_streak_first = {cause, m_pc, tval};
+  }
+  m_streak_retired = m_retired;
+  ++m_trap_streak;
+  const char* mode = to_s ? "S" : "M";
+  const uint64_t tvec = to_s ? m_stvec : m_mtvec;
+  char where[96];
+  std::snprintf(where, sizeof where, "the %s-mode trap vector 0x%" PRIx64 " (%stvec = 0x%" PRIx64 ")",
+                mode, vector, to_s ? "s" : "m", tvec);
+  const bool fetch_fault = cause == exc::kInstrAccessFault || cause == exc::kInstrPageFault ||
+                           cause == exc::kInstrMisaligned;
+  std::string why;
+  // A fetch fault at the M-mode vector that leads back to the same vector repeats forever:
+  // nothing is retired, M mode takes no interrupt with MIE = 0, and the state written is
+  // the same each time.
+  if (m_trap_streak > 1 && !to_s && fetch_fault && m_pc == vector) {
+    why = "trap loop: " + std::string(where) + " cannot be fetched (" +
+          describe(cause, m_pc, tval) + ", again and again); it began with " +
+          describe(m_streak_first.cause, m_streak_first.pc, m_streak_first.tval);
+  } else if (m_trap_streak >= m_trap_loop_limit) {
+    why = "trap loop: " + std::to_string(m_trap_streak) +
+          " traps in a row with no instruction retired (cpu.trap_loop_limit); the last, " +
+          describe(cause, m_pc, tval) + ", went to " + where + "; the first was " +
+          describe(m_streak_first.cause, m_streak_first.pc, m_streak_first.tval);
+  } else {
+    return;
+  }
+  common::sim().request_stop(kTrapLoopExitCode, why);
+  m_stop_cycle = 0;
 }
 
 void Hart::do_mret()
@@ -159,11 +217,26 @@ void Hart::interrupt_state_changed()
 void Hart::update_xlate_flags()
 {
   const bool on = m_translator && satp::mode(m_satp) != satp::kModeBare;
-  const Priv data_priv = (m_mstatus & mstatus::kMPRV)
-                             ? Priv((m_mstatus & mstatus::kMPP) >> mstatus::kMPPShift)
-                             : m_priv;
-  m_xlate_fetch = on && m_priv != Priv::kM;
-  m_xlate_data = on && data_priv != Priv::kM;
+  m_data_priv = data_priv();
+  m_mmu_fetch = on && m_priv != Priv::kM;
+  m_mmu_data = on && m_data_priv != Priv::kM;
+  m_pmp_fetch = m_pmp.applies(m_priv);
+  m_pmp_data = m_pmp.applies(m_data_priv);
+  m_xlate_fetch = m_mmu_fetch || m_pmp_fetch;
+  m_xlate_data = m_mmu_data || m_pmp_data;
+  // Where only PMP applies, translation is the identity and its "TLB" never changes; the
+  // repeats counted so far go to the translator if they were its hits.
+  for (unsigned k = 0; k < 3; ++k) {
+    XlateMemo& m = m_memo[k];
+    const bool mmu = k == unsigned(AccessKind::kFetch) ? m_mmu_fetch : m_mmu_data;
+    if (m.tlb != mmu) {
+      if (m.tlb && m.reused)
+        m_translator->count_reuse(AccessKind(k), m.reused);
+      m.reused = 0;
+      m.tlb = mmu;
+    }
+    m.generation = mmu ? m_tlb_generation[k] : &kNoTlbGeneration;
+  }
   forget_memos();
 }
 

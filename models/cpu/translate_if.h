@@ -23,6 +23,30 @@ struct XlateContext {
   uint64_t local_cycles;
 };
 
+// Physical memory protection of the page-table walker's own accesses. Privileged spec
+// 3.7.1: PTE reads and A/D writes are checked with effective privilege S, and a denied one
+// is an access fault of the original access's type (4.3.2 steps 2 and 7). The hart's PMP
+// (cpu::Pmp) implements it and hands it to its translator with set_protection().
+class PhysicalProtection {
+ public:
+  virtual ~PhysicalProtection() = default;
+  // Whether the walker may load (write = false) or store `size` bytes at pa. counted: an
+  // access of a real walk (statistics); false for a debugger's side-effect-free walk.
+  virtual bool walker_may_access(uint64_t pa, unsigned size, bool write, bool counted) = 0;
+};
+
+// Architecturally visible events a translator counts, for the hart's performance counters
+// (cpu::Hpm maps the mhpmevent values software writes to these; docs/mmu.md lists them).
+enum class MmuEvent : uint8_t {
+  kItlbMiss,        // L1 ITLB misses (fetches)
+  kDtlbLoadMiss,    // L1 DTLB misses of loads
+  kDtlbStoreMiss,   // L1 DTLB misses of stores and AMOs
+  kL2tlbMiss,       // L2 TLB misses
+  kWalk,            // page-table walks
+  kWalkCycles,      // hart cycles spent in walks (memory and walker logic)
+  kPageFault,       // page faults of all three kinds (12, 13, 15)
+};
+
 struct XlateResult {
   uint64_t pa = 0;      // valid when translate() returns true
   uint64_t cycles = 0;  // hart cycles the translation took (TLB latency, walk); always valid
@@ -48,6 +72,15 @@ class Translator {
   virtual void satp_written(uint64_t old_satp, uint64_t new_satp) = 0;
   // SFENCE.VMA; has_vaddr/has_asid say whether rs1/rs2 were x0, not their values.
   virtual void sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) = 0;
+  // The PMP that checks the walker's accesses (none: nothing is checked).
+  virtual void set_protection(PhysicalProtection* pmp) { (void)pmp; }
+  // How many `event`s happened since reset, exact at the moment of the call (the hart's
+  // performance counters read it); 0 for an event the translator does not count.
+  virtual uint64_t event_count(MmuEvent event) const
+  {
+    (void)event;
+    return 0;
+  }
 
   // Optional repeat fast path. A translator that offers it returns, per access kind, a
   // counter that changes whenever the TLB serving that kind does anything but repeat the

@@ -147,6 +147,21 @@ bool Mmu::supports_satp_mode(unsigned mode) const
          (m_satp_modes.sv48 && mode == cpu::satp::kModeSv48);
 }
 
+uint64_t Mmu::event_count(cpu::MmuEvent event) const
+{
+  switch (event) {
+    case cpu::MmuEvent::kItlbMiss: return m_itlb.misses();
+    case cpu::MmuEvent::kDtlbLoadMiss: return m_dtlb.misses(AccessKind::kLoad);
+    case cpu::MmuEvent::kDtlbStoreMiss: return m_dtlb.misses(AccessKind::kStore);
+    case cpu::MmuEvent::kL2tlbMiss: return m_l2tlb.misses();
+    case cpu::MmuEvent::kWalk: return m_walker.walks();
+    case cpu::MmuEvent::kWalkCycles: return m_walker.walk_cycles();
+    case cpu::MmuEvent::kPageFault:
+      return m_page_faults[0]->value() + m_page_faults[1]->value() + m_page_faults[2]->value();
+  }
+  return 0;
+}
+
 bool Mmu::fault(bool page, AccessKind kind, cpu::Priv priv, uint64_t va,
                 cpu::XlateResult& out)
 {
@@ -265,11 +280,12 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   if (leaf) {
     reason = check_leaf(uint8_t(pte_value), priv, kind, ctx.mstatus, ad_update);
     if (ad_update) {
-      // Step 7, atomic by construction (see the header).
+      // Step 7, atomic by construction (see the header); PMP may deny the write.
       pte_value |= pte::kA | (kind == AccessKind::kStore ? pte::kD : 0);
-      ++m_ad_updates;
-      if (!m_walker.write_pte(w.pte_addr, pte_value, t))
-        reason = FaultReason::kAdBusError;
+      reason = m_walker.write_pte(w.pte_addr, pte_value, t);
+      ad_update = reason != FaultReason::kAdPmp;
+      if (ad_update)
+        ++m_ad_updates;
     }
   }
   const uint64_t walk_cycles = common::to_cycles(t - start, m_cpu_period);
@@ -291,8 +307,7 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
     trace->walk(line);
   };
   if (reason != FaultReason::kNone) {
-    fault(reason != FaultReason::kPteBusError && reason != FaultReason::kAdBusError, kind, priv,
-          va, out);
+    fault(!is_access_fault(reason), kind, priv, va, out);
     if (trace)
       trace_walk(out.cause, 0);
     return false;
@@ -371,8 +386,13 @@ Mmu::DebugWalk Mmu::debug_walk(uint64_t va, AccessKind kind, const cpu::XlateCon
   e.level = uint8_t(w.level);
   e.ppn = (w.pte >> 10) & ((1ull << 44) - 1);
   d.pa = physical(e, va);
-  // With the hardware policy the access would set A/D and succeed.
+  // With the hardware policy the access would set A/D and succeed, if PMP lets it write.
   d.reason = check_leaf(uint8_t(w.pte), d.priv, kind, ctx.mstatus, d.ad_update);
+  if (d.ad_update && !m_walker.may_write_pte(w.pte_addr)) {
+    d.reason = FaultReason::kAdPmp;
+    d.ad_update = false;
+    d.cause = kAccessFaultCause[k];
+  }
   d.permitted = d.reason == FaultReason::kNone;
   if (d.permitted)
     d.cause = 0;
@@ -401,6 +421,10 @@ std::string fault_text(const Mmu::DebugWalk& d, AccessKind kind, uint64_t mstatu
     case FaultReason::kMisalignedSuperpage:
       return format("the level-%u leaf is a misaligned superpage (low PPN bits not zero)", last);
     case FaultReason::kPteBusError: return format("the level-%u PTE read got a bus error", last);
+    case FaultReason::kPtePmp:
+      return format("PMP denies the walker's S-mode read of the level-%u PTE", last);
+    case FaultReason::kAdPmp:
+      return "PMP denies the walker's S-mode write that would set A/D in the leaf PTE";
     case FaultReason::kPermission: return permission_text(uint8_t(d.pte), d.priv, kind, mstatus);
     case FaultReason::kAdClear:
       return std::string(uint8_t(d.pte) & pte::kA ? "D is clear on a store" : "A is clear") +
@@ -431,10 +455,12 @@ std::string Mmu::explain(uint64_t va, AccessKind kind, const cpu::XlateContext& 
                 unsigned(cpu::satp::asid(ctx.satp)), root);
   for (unsigned i = 0; i < d.steps.count; ++i) {
     const PageTableWalker::Step& s = d.steps.step[i];
-    const bool failed = i + 1 == d.steps.count && d.reason == FaultReason::kPteBusError;
+    const bool failed = i + 1 == d.steps.count && (d.reason == FaultReason::kPteBusError ||
+                                                   d.reason == FaultReason::kPtePmp);
     if (failed) {
-      out += format("  level %u: PTE 0x%" PRIx64 ": the read got a bus error\n", unsigned(s.level),
-                    s.addr);
+      out += format("  level %u: PTE 0x%" PRIx64 ": %s\n", unsigned(s.level), s.addr,
+                    d.reason == FaultReason::kPtePmp ? "PMP denies the read"
+                                                     : "the read got a bus error");
       continue;
     }
     const uint8_t flags = uint8_t(s.pte);

@@ -20,6 +20,10 @@
 //   defaults: itlb and dtlb 32 entries fully associative plru, hit latency 0;
 //             l2tlb 512 entries 4-way plru, hit latency 6; pwc 8 entries.
 //
+// Performance-counter events (Translator::event_count, cpu::MmuEvent): ITLB misses, DTLB
+// load and store misses, L2 TLB misses, walks, walk cycles, page faults; each equals its
+// statistic at any moment.
+//
 // Statistics
 //   mmu.page_faults.{fetch,load,store}, mmu.access_faults.{fetch,load,store}
 //   mmu.page_faults (derived total, summary), mmu.walker.ad_updates, mmu.rewalks
@@ -89,6 +93,9 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   };
   void satp_written(uint64_t old_satp, uint64_t new_satp) override;
   void sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) override;
+  void set_protection(cpu::PhysicalProtection* pmp) override { m_walker.set_protection(pmp); }
+  // The events the hart's performance counters select (docs/mmu.md, "Performance counters").
+  uint64_t event_count(cpu::MmuEvent event) const override;
   const uint64_t* tlb_generation(cpu::AccessKind kind) const override
   {
     const TlbLevel& l1 = kind == cpu::AccessKind::kFetch ? m_itlb : m_dtlb;

@@ -21,10 +21,12 @@ const char* fault_reason_name(FaultReason reason)
     case FaultReason::kNoLeaf: return "no_leaf";
     case FaultReason::kMisalignedSuperpage: return "misaligned_superpage";
     case FaultReason::kPteBusError: return "pte_bus_error";
+    case FaultReason::kPtePmp: return "pte_pmp";
     case FaultReason::kNonCanonical: return "non_canonical";
     case FaultReason::kPermission: return "permission";
     case FaultReason::kAdClear: return "ad_clear";
     case FaultReason::kAdBusError: return "ad_bus_error";
+    case FaultReason::kAdPmp: return "ad_pmp";
   }
   return "?";
 }
@@ -101,8 +103,10 @@ bool PageTableWalker::read_pte(uint64_t addr, uint64_t& value, sc_core::sc_time&
   return true;
 }
 
-bool PageTableWalker::write_pte(uint64_t addr, uint64_t value, sc_core::sc_time& delay)
+FaultReason PageTableWalker::write_pte(uint64_t addr, uint64_t value, sc_core::sc_time& delay)
 {
+  if (m_pmp && !m_pmp->walker_may_access(addr, 8, true, true))
+    return FaultReason::kAdPmp;
   for (unsigned i = 0; i < 8; ++i)
     m_buf[i] = uint8_t(value >> (8 * i));
   m_tx.set_command(tlm::TLM_WRITE_COMMAND);
@@ -114,9 +118,9 @@ bool PageTableWalker::write_pte(uint64_t addr, uint64_t value, sc_core::sc_time&
   isock->b_transport(m_tx, delay);
   if (m_tx.is_response_error()) {
     ++m_access_faults;
-    return false;
+    return FaultReason::kAdBusError;
   }
-  return true;
+  return FaultReason::kNone;
 }
 
 bool PageTableWalker::pwc_find(uint64_t addr, uint64_t& value)
@@ -180,6 +184,13 @@ PageTableWalker::Walk PageTableWalker::walk(uint64_t satp, unsigned levels, uint
     if (!debug) {
       ++m_levels;
       delay += m_cpu_period * double(m_level_cycles);
+    }
+    if (m_pmp && !m_pmp->walker_may_access(addr, 8, false, !debug)) {
+      if (steps)
+        steps->step[steps->count++] = {addr, 0, uint8_t(i), false};
+      w.outcome = Outcome::kAccessFault;
+      w.fault = FaultReason::kPtePmp;
+      return w;
     }
     const bool use_pwc = !debug && !m_pwc.empty() && i > 0;
     bool cached = false;

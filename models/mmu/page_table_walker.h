@@ -12,6 +12,11 @@
 // physical address. A hit replaces that PTE's memory read. Non-leaf PTEs are only ordered
 // by an SFENCE.VMA without an address (spec 4.2.1), so only those flush it.
 //
+// PMP (privileged 3.7.1, 4.3.2 steps 2 and 7): with a PhysicalProtection attached, every
+// PTE the walk visits is checked as an S-mode 8-byte load (a PWC hit too, so the answer
+// never depends on the cache's contents) and every A/D write as an S-mode store; a denied
+// one ends the walk with an access fault, like a bus error, and issues no transaction.
+//
 // Configuration
 //   mmu.walker.level_cycles  cycles, default 1   walker logic per level visited
 //   mmu.pwc.entries          entries, default 8  page-walk cache size (0 = off)
@@ -32,6 +37,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/common/stats.h"
+#include "models/cpu/translate_if.h"
 #include "models/mmu/tlb.h"
 
 namespace vmplat::mmu {
@@ -47,11 +53,20 @@ enum class FaultReason : uint8_t {
   kNoLeaf,               // a pointer at the last level
   kMisalignedSuperpage,  // a superpage whose low PPN fields are not zero
   kPteBusError,          // a PTE read got a TLM error: an access fault
+  kPtePmp,               // PMP denies the PTE read (S-mode load): an access fault
   kNonCanonical,         // va is not the sign extension of its low VA bits (no walk)
   kPermission,           // U, SUM, MXR, R, W, X (step 5)
   kAdClear,              // A clear, or D clear on a store, under the fault policy (Svade)
   kAdBusError,           // the A/D write-back got a TLM error: an access fault
+  kAdPmp,                // PMP denies the A/D write-back (S-mode store): an access fault
 };
+// Whether a reason is an access fault (a PTE read or write that failed) rather than a page
+// fault.
+inline bool is_access_fault(FaultReason reason)
+{
+  return reason == FaultReason::kPteBusError || reason == FaultReason::kPtePmp ||
+         reason == FaultReason::kAdBusError || reason == FaultReason::kAdPmp;
+}
 // "pte_invalid", "w_without_r", ...: the names traces and explanations use.
 const char* fault_reason_name(FaultReason reason);
 // The exception codes the MMU raises (1, 5, 7, 12, 13, 15) by the hart's names for them
@@ -92,10 +107,21 @@ class PageTableWalker : public sc_core::sc_module {
   // receives every PTE visited (traces and debuggers).
   Walk walk(uint64_t satp, unsigned levels, uint64_t vpn, sc_core::sc_time& delay, bool debug,
             Steps* steps);
-  // Writes back a PTE (the A/D update); false on a TLM error.
-  bool write_pte(uint64_t addr, uint64_t value, sc_core::sc_time& delay);
+  // Writes back a PTE (the A/D update): kNone, or kAdPmp (no transaction) or kAdBusError.
+  FaultReason write_pte(uint64_t addr, uint64_t value, sc_core::sc_time& delay);
+  // The PMP that checks the walker's accesses (null: none).
+  void set_protection(cpu::PhysicalProtection* pmp) { m_pmp = pmp; }
+  // Whether PMP lets the walker write the PTE at addr, without counting (debuggers).
+  bool may_write_pte(uint64_t addr) const
+  {
+    return !m_pmp || m_pmp->walker_may_access(addr, 8, true, false);
+  }
   // Records one walk's total latency (hart cycles) in the histogram.
   void record_latency(uint64_t cycles) { m_latency.sample(cycles); }
+  // Walks made, and the hart cycles they took in total (mmu.walker.walks, the latency
+  // histogram's sum).
+  uint64_t walks() const { return m_walks.value(); }
+  uint64_t walk_cycles() const { return m_latency.sum(); }
   uint64_t level_cycles() const { return m_level_cycles; }
   void flush_pwc();
   // Whether the page-walk cache holds the PTE at addr (no side effect: for debuggers).
@@ -108,6 +134,7 @@ class PageTableWalker : public sc_core::sc_module {
 
   sc_core::sc_time m_cpu_period;
   uint64_t m_level_cycles;
+  cpu::PhysicalProtection* m_pmp = nullptr;
   tlm::tlm_generic_payload m_tx;
   uint8_t m_buf[8] = {};
 

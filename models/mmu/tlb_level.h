@@ -97,6 +97,13 @@ class TlbLevel {
   static const char* flush_kind_name(FlushKind kind);  // "all", ..., the statistic's suffix
   // Returns how many entries were invalidated (0 when off).
   unsigned flush(const FlushRequest& req, FlushKind kind);
+  // Lookups that missed, of one access kind or of all (exact at any time: only hits are
+  // ever deferred).
+  uint64_t misses(cpu::AccessKind kind) const { return m_misses[unsigned(kind)]->value(); }
+  uint64_t misses() const
+  {
+    return m_misses[0]->value() + m_misses[1]->value() + m_misses[2]->value();
+  }
   // Cycles an RTL implementation spent beyond its hit latency since the last call.
   uint64_t take_busy_cycles() { return m_tlb ? m_tlb->take_busy_cycles() : 0; }
   std::string describe() const;

@@ -28,8 +28,10 @@ constexpr const char* kVersion = "0.1.0";
 
 // Exit codes besides the firmware's own (see README "Exit codes").
 constexpr int kExitUsage = 2;
-constexpr int kExitInstructionLimit = 124;
+constexpr int kExitInstructionLimit = 124;  // also the cycle limit
 constexpr int kExitIdle = 125;
+constexpr int kExitTrapLoop = vmplat::cpu::Hart::kTrapLoopExitCode;  // 95
+constexpr int kExitTimeout = vmplat::common::Sim::kTimeoutExitCode;  // 94
 // Set by the cosim library (models/cosim): RTL and model disagree, an RTL assertion failed.
 constexpr int kExitLockstepMismatch = 90;
 constexpr int kExitRtlAssertion = 91;
@@ -43,11 +45,13 @@ const char* const kUsage = R"(usage: vmplat [options] firmware.elf
 Runs a RISC-V RV64 firmware ELF, or firmware and a Linux kernel as QEMU's -bios/-kernel do,
 on the virt platform (the QEMU virt memory map, docs/linux.md). The guest's console (UART)
 is vmplat's standard output; vmplat's own messages and the statistics summary go to
-standard error. The exit code is the firmware's (test finisher or
-HTIF), 124 when the instruction limit was reached, 125 when the hart sleeps in WFI with
-nothing left that could wake it, 90 when a TLB in lockstep disagreed with the model, 91
-when an RTL assertion failed, 92 when a debugger killed the run, 93 when the guest asked for
-a reboot, 96 when Ctrl-A x ended it (uart.terminal_keys=qemu), 2 for bad usage or input.
+standard error. The exit code is the firmware's (test finisher or HTIF), 124 when the
+instruction or cycle limit was reached, 125 when the hart sleeps in WFI with nothing left
+that could wake it, 90 when a TLB in lockstep disagreed with the model, 91 when an RTL
+assertion failed, 92 when a debugger killed the run, 93 when the guest asked for a reboot,
+94 when the wall-clock timeout expired, 95 when the hart loops from trap to trap without
+retiring an instruction, 96 when Ctrl-A x ended it (uart.terminal_keys=qemu), 2 for bad
+usage or input.
 
 options:
   --config FILE          JSON configuration file (repeatable; --set and the options below
@@ -56,7 +60,11 @@ options:
   --ram SIZE             DRAM size, e.g. 128M or 4G                      [dram.size]
   --mode fast|timed      memory mode: DMI at a fixed latency, or every access through the
                          DRAM bank/row model                            [dram.mode]
-  --max-instructions N   stop after N retired instructions (exit 124)    [cpu.max_instructions]
+  --max-instructions N   stop after N retired instructions, each trap taken counting as
+                         one too (exit 124)                              [cpu.max_instructions]
+  --max-cycles N         stop after N hart cycles (exit 124)             [cpu.max_cycles]
+  --timeout SECONDS      stop after SECONDS of wall-clock time (exit 94), a last resort
+                         for sweeps; 0: none                             [sim.timeout]
   --quantum NS           temporal decoupling quantum in ns               [cpu.quantum_ns]
   --uart-out FILE        guest console output to FILE instead of stdout  [uart.output]
   --uart-in stdin|none|FILE
@@ -135,6 +143,10 @@ Options parse(int argc, char* argv[])
       shortcut("dram.mode", value(i, a), a);
     } else if (a == "--max-instructions") {
       shortcut("cpu.max_instructions", value(i, a), a);
+    } else if (a == "--max-cycles") {
+      shortcut("cpu.max_cycles", value(i, a), a);
+    } else if (a == "--timeout") {
+      shortcut("sim.timeout", value(i, a), a);
     } else if (a == "--quantum") {
       shortcut("cpu.quantum_ns", value(i, a), a);
     } else if (a == "--uart-out") {
@@ -215,6 +227,8 @@ const char* describe_exit(int code)
     case 0: return "passed";
     case kExitInstructionLimit: return "stopped at the instruction limit";
     case kExitIdle: return "stopped: the hart is idle with nothing left to wake it";
+    case kExitTrapLoop: return "stopped: the hart loops from trap to trap";
+    case kExitTimeout: return "stopped: the wall-clock timeout expired";
     case kExitLockstepMismatch: return "stopped: the RTL TLB disagreed with the model";
     case kExitRtlAssertion: return "stopped: an RTL assertion failed";
     case kExitKilled: return "stopped: killed by the debugger";
@@ -288,6 +302,7 @@ int run(const Options& o)
   st.derived("sim.time_ns", "simulated time at the end of the run, in ns",
              [] { return sc_core::sc_time_stamp().to_seconds() * 1e9; }, true);
 
+  vmplat::common::sim().start_clock();
   sc_core::sc_start();
   host_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -301,7 +316,8 @@ int run(const Options& o)
     code = kExitIdle;
     reason = "the hart waits in WFI and no device or timer can raise an interrupt";
   }
-  if (code == kExitInstructionLimit || code == kExitIdle)
+  if (code == kExitInstructionLimit || code == kExitIdle || code == kExitTrapLoop ||
+      code == kExitTimeout)
     std::cerr << "vmplat: " << reason << "\n";
   std::cout.flush();
   if (platform.gdb)

@@ -5,6 +5,7 @@
 
 #include "models/common/config.h"
 #include "models/common/format.h"
+#include "models/common/sim.h"
 #include "models/common/stats.h"
 
 namespace vmplat::virt {
@@ -66,6 +67,11 @@ Platform::Platform()
   htif.set_output(uart.output());
 
   auto& cfg = common::config();
+  common::sim().set_timeout(cfg.real(
+      "sim.timeout", 0, "s",
+      "wall-clock seconds after which the run stops with exit code 94, checked once per "
+      "quantum: a last resort for sweeps (0: none)",
+      0, 1e9));
   const std::string gdb_port =
       cfg.text("gdb.port", "",
                "TCP port of the GDB server on 127.0.0.1 (0: any free port, printed on standard "
@@ -112,8 +118,10 @@ FdtInfo Platform::fdt_info() const
   for (const char* c = "imafdqcvh"; *c; ++c)
     if ((misa >> (*c - 'a')) & 1)
       info.isa_extensions.push_back(std::string(1, *c));
-  for (const char* e : {"zicntr", "zicsr", "zifencei", "sstc"})
+  for (const char* e : {"zicntr", "zicsr", "zifencei", "zihpm"})
     info.isa_extensions.push_back(e);
+  if (hart.has_sstc())
+    info.isa_extensions.push_back("sstc");
   info.ram_base = kDramBase;
   info.ram_size = dram.size();
   if (mmu.supports_satp_mode(cpu::satp::kModeSv48))

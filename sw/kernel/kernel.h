@@ -97,6 +97,7 @@ struct boot_params {
   uint64_t quantum;      /* timer ticks per time slice */
   char run[ARG_LEN];     /* init's program list */
   bool frames_given;
+  bool hpm;              /* print the MMU events the performance counters saw */
 };
 
 /* Counters printed at the end; a trailing '~' in the printed marker means timing-dependent. */
@@ -109,6 +110,7 @@ struct counters {
   uint64_t sfence_page, sfence_asid, sfence_all, fence_i;
   uint64_t disk_reads, disk_writes;
   uint64_t context_switches, timer_ticks, disk_waits, syscalls;
+  uint64_t sbi_set_timer; /* ticks asked of M mode (no Sstc) */
   uint64_t fp_first_use, fp_saves, fp_restores;
   uint64_t wait_instret; /* instret advance across wfi (QEMU -icount counts idle time) */
 };
@@ -119,6 +121,7 @@ extern struct proc g_procs[MAX_PROCS];
 extern int g_current;
 extern bool g_have_instret;
 extern bool g_have_sstc;
+extern bool g_have_hpm;
 
 /* boot.c / fdt.c */
 void fdt_read(const void *fdt, struct boot_params *bp);

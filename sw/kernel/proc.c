@@ -54,18 +54,33 @@ uint64_t read_instret(void)
 
 static bool preemptive(void)
 {
-  return g_have_sstc && g_boot.quantum > 0;
+  return g_boot.quantum > 0;
 }
 
+/* The next tick: stimecmp with Sstc; otherwise the SBI set_timer call, which the M-mode part
+ * of the kernel (boot.c) serves with the CLINT's mtimecmp. Either clears a pending tick. */
 static void set_timer(void)
 {
-  if (preemptive())
-    asm volatile("csrw " CSR_STIMECMP ", %0" ::"r"(read_time() + g_boot.quantum));
+  if (!preemptive())
+    return;
+  const uint64_t when = read_time() + g_boot.quantum;
+  if (g_have_sstc) {
+    asm volatile("csrw " CSR_STIMECMP ", %0" ::"r"(when));
+  } else {
+    register uint64_t a0 asm("a0") = when;
+    register uint64_t a6 asm("a6") = 0;          /* set_timer */
+    register uint64_t a7 asm("a7") = 0x54494d45; /* the TIME extension */
+    asm volatile("ecall" : "+r"(a0) : "r"(a6), "r"(a7) : "a1", "memory");
+    g_count.sbi_set_timer++;
+  }
 }
+
+static void print_hpm(void);
 
 __attribute__((noreturn)) static void finish(int code)
 {
   print_counters();
+  print_hpm();
   printf("kernel: halt, exit code %d\n", code);
   vp_exit(code);
 }
@@ -121,10 +136,30 @@ void print_counters(void)
   print_counter("fp.saves", c->fp_saves, RACY);
   print_counter("fp.restores", c->fp_restores, RACY);
   print_counter("timer_ticks", c->timer_ticks, TIMING);
+  if (!g_have_sstc)
+    print_counter("timer.sbi_set_timer", c->sbi_set_timer, TIMING);
   print_counter("disk.waits", c->disk_waits, TIMING);
   print_counter("time", read_time() - m_start_time, TIMING);
   if (g_have_instret)
     print_counter("instructions", read_instret() - m_start_instret - c->wait_instret, TIMING);
+}
+
+/* The MMU events performance counters 3..9 saw since boot (boot.c selects them), read with
+ * translation off so that reading and printing them adds none: on vmplat they equal the
+ * MMU's statistics at the end of the run. */
+static void print_hpm(void)
+{
+  if (!g_boot.hpm || !g_have_hpm)
+    return;
+  write_csr(satp, 0);
+  const uint64_t v[7] = {read_csr(hpmcounter3), read_csr(hpmcounter4), read_csr(hpmcounter5),
+                         read_csr(hpmcounter6), read_csr(hpmcounter7), read_csr(hpmcounter8),
+                         read_csr(hpmcounter9)};
+  static const char *const names[7] = {"hpm.itlb_misses",  "hpm.dtlb_load_misses",
+                                       "hpm.dtlb_store_misses", "hpm.l2tlb_misses",
+                                       "hpm.walks", "hpm.walk_cycles", "hpm.page_faults"};
+  for (int i = 0; i < 7; i++)
+    print_counter(names[i], v[i], TIMING);
 }
 
 static const char *cause_name(int reason)
@@ -576,7 +611,7 @@ void kernel_main(void)
   printf("kernel: %lu user frames, %lu swap slots%s, asid bits %u, time slice %lu ticks%s\n",
          (unsigned long)vm_frames(), (unsigned long)vm_swap_slots(),
          disk ? "" : " (no swap device)", bits, (unsigned long)g_boot.quantum,
-         preemptive() ? "" : g_have_sstc ? " (no preemption)" : " (no Sstc: no preemption)");
+         preemptive() ? "" : " (no preemption)");
   printf("kernel: run %s\n", run);
 
   proc_start_init(run);

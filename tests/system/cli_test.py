@@ -185,6 +185,71 @@ def main():
         if "spin: looping forever" not in out:
             fail("the console output before the limit is missing", out, err)
         print("ok: limit reached with exit code 124")
+    elif case == "trap_loop":
+        code, out, err = run(args, plat("trap_loop"), timeout=20)
+        if code != 95:
+            fail(f"exit code {code}, expected 95 (trap loop)", out, err)
+        for w in ["trap loop", "M-mode trap vector 0x0", "mtvec = 0x0", "instr_access_fault",
+                  "began with illegal_instr"]:
+            if w not in err:
+                fail(f"the message does not mention {w!r}", out, err)
+        print("ok: an unfetchable M-mode vector ends the run with exit code 95")
+    elif case == "trap_loop_s":
+        code, out, err = run(args, "--set", "cpu.trap_loop_limit=50", "--append", "loop=s",
+                             plat("trap_loop"), timeout=20)
+        if code != 95 or "50 traps in a row" not in err or "stvec = 0x0" not in err:
+            fail(f"exit code {code}, expected 95 after 50 traps naming stvec", out, err)
+        print("ok: a run of traps with no instruction retired ends the run with exit code 95")
+    elif case == "trap_progress":
+        # With loop detection off, traps still count towards the instruction limit: exactly
+        # 20000 instructions retired and traps taken.
+        path = tmp("stats.json")
+        code, out, err = run(args, "--set", "cpu.trap_loop_limit=0", "--max-instructions",
+                             "20000", "--stats", path, "--append", "loop=s", plat("trap_loop"),
+                             timeout=20)
+        if code != 124 or "instruction limit of 20000 reached" not in err:
+            fail(f"exit code {code}, expected 124 at the instruction limit", out, err)
+        st = json.load(open(path))["stats"]
+        steps = st["cpu.instret"] + sum(v for k, v in st.items()
+                                        if k.startswith(("cpu.exceptions.", "cpu.interrupts.")))
+        if steps != 20000:
+            fail(f"instructions + traps = {steps}, expected 20000", out, err)
+        code, out, err = run(args, "--set", "cpu.trap_loop_limit=0", "--max-cycles", "200000",
+                             plat("trap_loop"), timeout=20)
+        if code != 124 or "cycle limit of 200000 reached" not in err:
+            fail(f"exit code {code}, expected 124 at the cycle limit", out, err)
+        print("ok: trap loops end at the instruction and cycle limits")
+    elif case == "cycle_limit":
+        path = tmp("stats.json")
+        code, out, err = run(args, "--max-cycles", "300000", "--stats", path, plat("spin"))
+        if code != 124 or "cycle limit of 300000 reached" not in err:
+            fail(f"exit code {code}, expected 124 with a message", out, err)
+        cycles = json.load(open(path))["stats"]["cpu.cycles"]
+        if not 300000 <= cycles < 300100:
+            fail(f"cpu.cycles {cycles}: not at the limit", out, err)
+        code, out, err = run(args, "--max-cycles", "20000", plat("idle"))
+        if code != 124:
+            fail(f"a hart in WFI: exit code {code}, expected 124", out, err)
+        print("ok: the cycle limit stops running and sleeping harts, exit code 124")
+    elif case == "timeout":
+        code, out, err = run(args, "--timeout", "0.5", plat("spin"), timeout=20)
+        if code != 94 or "wall-clock timeout of 0.5 s reached" not in err:
+            fail(f"exit code {code}, expected 94 with a message", out, err)
+        print("ok: the wall-clock timeout ends the run with exit code 94")
+    elif case == "bad_limits":
+        expect_error(args, ["--max-cycles", "'many'", "cpu.max_cycles"], "--max-cycles", "many",
+                     hello)
+        expect_error(args, ["--timeout", "'-1'", "sim.timeout"], "--timeout", "-1", hello)
+        expect_error(args, ["cpu.trap_loop_limit", "'x'"], "--set", "cpu.trap_loop_limit=x",
+                     hello)
+    elif case == "bad_pmp_triggers":
+        expect_error(args, ["cpu.pmp.entries", "'8'", "0, 16, 64"], "--set",
+                     "cpu.pmp.entries=8", hello)
+        expect_error(args, ["cpu.pmp.granularity", "12", "power of two"], "--set",
+                     "cpu.pmp.granularity=12", hello)
+        expect_error(args, ["cpu.pmp.granularity", "'2'"], "--set", "cpu.pmp.granularity=2",
+                     hello)
+        expect_error(args, ["cpu.triggers", "'65'", "0..64"], "--set", "cpu.triggers=65", hello)
     elif case == "idle":
         code, out, err = run(args, plat("idle"))
         if code != 125 or "WFI" not in err:
@@ -286,9 +351,9 @@ def main():
             "memory@80000000": ['device_type = "memory";',
                                 "reg = <0x00 0x80000000 0x00 0x10000000>;"],
             "cpus": ["timebase-frequency = <0x989680>;"],
-            "cpus/cpu@0": ['riscv,isa = "rv64imafdc_zicntr_zicsr_zifencei_sstc";',
+            "cpus/cpu@0": ['riscv,isa = "rv64imafdc_zicntr_zicsr_zifencei_zihpm_sstc";',
                            'riscv,isa-base = "rv64i";', 'mmu-type = "riscv,sv48";',
-                           'riscv,isa-extensions = "i\\0m\\0a\\0f\\0d\\0c\\0zicntr\\0zicsr\\0zifencei\\0sstc";'],
+                           'riscv,isa-extensions = "i\\0m\\0a\\0f\\0d\\0c\\0zicntr\\0zicsr\\0zifencei\\0zihpm\\0sstc";'],
             "cpus/cpu@0/interrupt-controller": ['compatible = "riscv,cpu-intc";',
                                                 "interrupt-controller;"],
             "soc/clint@2000000": ["interrupts-extended = <0x02 0x03 0x02 0x07>;"],

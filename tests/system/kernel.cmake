@@ -5,10 +5,14 @@
 #   kernel.diff.qemu     vmplat and QEMU print the same functional lines (no preemption)
 #   kernel.flushes       the MMU's flush and the disk's request statistics equal the
 #                        kernel's own counts of sfence.vma and disk requests
+#   kernel.hpm           the MMU events the kernel read from its performance counters
+#                        (hpm=1) equal vmplat's statistics
 #   kernel.svade         the demo with a walker that faults on clear A/D bits
 #   kernel.negative*     writes to read-only text / jumps into the kernel / fills the swap
 #                        device: each is killed with a message and the suite goes on
 #   kernel.nodisk        no virtio disk: everything but swapping
+#   kernel.nosstc(.qemu) a hart without Sstc: the kernel's ticks go through M mode (SBI
+#                        set_timer, CLINT mtimecmp, mip.STIP), with preemption as before
 #   kernel.soak          memhog and cowswap for many rounds (LABELS soak, not run by CI)
 set(KERNEL_ELF ${VMPLAT_SW_DIR}/kernel/kernel.elf)
 set(KERNEL_RUN ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/kernel_run.py)
@@ -43,6 +47,22 @@ vmplat_system_test(NAME kernel.flushes LABELS kernel TIMEOUT 600
           --stats-match tlb.sfence_all=mmu.dtlb.flushes.all
           --stats-match disk.reads=disk.requests.read
           --stats-match disk.writes=disk.requests.write)
+
+# The kernel reads mhpmcounter3..8 (MMU events 1..6, docs/mmu.md) itself: exactly what the
+# MMU counted, with preemption on and a small TLB so that every event happens often.
+vmplat_system_test(NAME kernel.hpm LABELS kernel TIMEOUT 600
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE}
+          --vmplat-arg=--set --vmplat-arg=mmu.dtlb.entries=8
+          --vmplat-arg=--set --vmplat-arg=mmu.dtlb.ways=8
+          --append "hpm=1 frames=64 run=forktest,cowswap:96,randacc:64,badjump"
+          --stats-match hpm.itlb_misses=mmu.itlb.misses.fetch
+          --stats-match hpm.dtlb_load_misses=mmu.dtlb.misses.load
+          --stats-match hpm.dtlb_store_misses=mmu.dtlb.misses.store
+          --stats-match hpm.l2tlb_misses=mmu.l2tlb.misses.fetch+mmu.l2tlb.misses.load+mmu.l2tlb.misses.store
+          --stats-match hpm.walks=mmu.walker.walks
+          --stats-match hpm.walk_cycles=mmu.walker.latency.sum
+          --stats-match hpm.page_faults=mmu.page_faults
+          --nonzero hpm.itlb_misses --nonzero hpm.page_faults)
 
 # A walker that faults on a clear A or D bit (Svade) instead of setting it: the kernel sets
 # them (page_faults.ad_update) and everything else behaves the same.
@@ -87,5 +107,17 @@ vmplat_system_test(NAME kernel.soak LABELS soak TIMEOUT 7200
   COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE} --rounds 3
           --append "frames=64 run=memhog:384x6,cowswap:192x6,memhog:128x20,cowswap:96x20"
           --nonzero swap.outs --nonzero page_faults.cow)
+# Without Sstc: every tick is a machine timer interrupt passed on to S mode, and every tick
+# the kernel took was asked of M mode by an SBI call.
+set(KERNEL_NOSSTC_CHECKS ${KERNEL_DEMO_COUNTERS} --nonzero timer_ticks
+    --nonzero timer.sbi_set_timer
+    --expect "boot: hart 0, .* sstc no \\(timer through M mode\\)")
+vmplat_system_test(NAME kernel.nosstc LABELS kernel TIMEOUT 900
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE}
+          --vmplat-arg=--set --vmplat-arg=cpu.sstc=false ${KERNEL_NOSSTC_CHECKS}
+          --stats-match timer_ticks=cpu.interrupts.sti)
+vmplat_system_test(NAME kernel.nosstc.qemu LABELS kernel qemu TIMEOUT 600
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform qemu --exe ${QEMU_RISCV64}
+          --qemu-arg=-cpu --qemu-arg=rv64,sstc=off ${KERNEL_NOSSTC_CHECKS})
 set_tests_properties(kernel.demo.qemu kernel.diff.qemu kernel.negative.qemu
-                     kernel.fpswitch.qemu PROPERTIES SKIP_RETURN_CODE 77)
+                     kernel.fpswitch.qemu kernel.nosstc.qemu PROPERTIES SKIP_RETURN_CODE 77)

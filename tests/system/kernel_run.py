@@ -12,8 +12,10 @@
 
 Options: --append ARGS (boot arguments), --disk-mb N (swap disk size, default 64; 0: none),
 --timeout SECONDS, --rounds N (check only: repeat the run N times, for the soak),
---stats-match COUNTER=STAT (check on vmplat only: a kernel counter equals a vmplat statistic),
---vmplat-arg ARG (check: an extra vmplat option, repeatable; use --vmplat-arg=--set ...).
+--stats-match COUNTER=STAT (check on vmplat only: a kernel counter equals a vmplat statistic;
+STAT may be a sum "a+b", and "name.sum" reads a histogram's sum),
+--vmplat-arg ARG (check: an extra vmplat option, repeatable; use --vmplat-arg=--set ...),
+--qemu-arg ARG (check: an extra QEMU option, repeatable; use --qemu-arg=-cpu ...).
 On QEMU the script creates a raw disk image in a temporary directory; on vmplat the disk is
 in memory (--drive size=NM).
 """
@@ -31,11 +33,11 @@ SKIP = 77
 FUNCTIONAL = re.compile(r"^(PASS |FAIL |kill: |suite: |counter )")
 
 
-def qemu_command(qemu, elf, append, image):
+def qemu_command(qemu, elf, append, image, extra=()):
     disk = ["-global", "virtio-mmio.force-legacy=false",
             "-drive", f"file={image},if=none,format=raw,id=d0",
             "-device", "virtio-blk-device,drive=d0"] if image else []
-    return [qemu, "-M", "virt", "-bios", "none", "-nographic", "-m", "128M", *disk,
+    return [qemu, "-M", "virt", "-bios", "none", "-nographic", "-m", "128M", *extra, *disk,
             "-append", append, "-kernel", elf]
 
 
@@ -54,7 +56,7 @@ def boot(platform, exe, elf, append, disk_mb, timeout, stats=None, extra=()):
             if image:
                 with open(image, "wb") as f:
                     f.truncate(disk_mb << 20)
-            cmd = qemu_command(exe, elf, append, image)
+            cmd = qemu_command(exe, elf, append, image, extra)
         else:
             json_path = os.path.join(tmp, "stats.json") if stats is not None else None
             cmd = vmplat_command(exe, elf, append, disk_mb, json_path, extra)
@@ -108,16 +110,31 @@ def problems_in(code, out, nonzero, expect):
     return problems
 
 
+def stat_value(stats, expr):
+    """The value of "a+b+...": each term a statistic, or "name.sum" for a histogram's sum;
+    None when a term is missing."""
+    total = 0
+    for term in expr.split("+"):
+        if isinstance(stats.get(term), (int, float)):
+            total += stats[term]
+        elif term.endswith(".sum") and isinstance(stats.get(term[:-4]), dict):
+            total += stats[term[:-4]]["sum"]
+        else:
+            return None
+    return total
+
+
 def stats_mismatches(kernel, stats, pairs):
     """Each pair "counter=stat" must have equal values in the kernel's output and vmplat's
     statistics (e.g. the kernel's fences and the MMU's flush counts)."""
     problems = []
     for pair in pairs:
         counter, stat = pair.split("=", 1)
-        if counter not in kernel or stat not in stats:
+        value = stat_value(stats, stat)
+        if counter not in kernel or value is None:
             problems.append(f"{pair}: kernel counter or vmplat statistic missing")
-        elif kernel[counter] != stats[stat]:
-            problems.append(f"{pair}: kernel {kernel[counter]}, vmplat {stats[stat]}")
+        elif kernel[counter] != value:
+            problems.append(f"{pair}: kernel {kernel[counter]}, vmplat {value}")
         else:
             print(f"{pair}: both {kernel[counter]}")
     return problems
@@ -138,7 +155,8 @@ def cmd_check(args):
     for r in range(args.rounds):
         stats = {} if args.stats_match else None
         code, out = boot(args.platform, exe, args.elf, args.append, args.disk_mb, args.timeout,
-                         stats, args.vmplat_arg)
+                         stats,
+                         args.qemu_arg if args.platform == "qemu" else args.vmplat_arg)
         problems = problems_in(code, out, args.nonzero, args.expect)
         problems += stats_mismatches(counters(out.splitlines()), stats, args.stats_match)
         if problems:
@@ -199,6 +217,7 @@ def main():
             p.add_argument("--stats-match", action="append", default=[],
                            metavar="COUNTER=STAT")
             p.add_argument("--vmplat-arg", action="append", default=[])
+            p.add_argument("--qemu-arg", action="append", default=[])
         else:
             p.add_argument("--vmplat", required=True)
             p.add_argument("--qemu", default="")

@@ -2,6 +2,9 @@
 #   mmu.paging            sw/tests/mmu/paging.elf on vmplat: S-mode Sv39 firmware with U-mode
 #                         page faults; passes on exit 0 and its DONE line.
 #   diff.qemu.mmu.paging  the same ELF on QEMU: console and exit code must be identical.
+#   mmu.pmp_walk, diff.qemu.mmu.pmp_walk  sw/tests/mmu/pmp_walk.elf: PMP on the walker's PTE
+#                         reads (and, on vmplat only, its A/D writes).
+#   mmu.hpm               sw/tests/mmu/hpm.elf: performance counters count MMU events exactly.
 #   mmu.knob.<check>      tests/system/mmu_knobs.py: TLB and walker knobs change the
 #                         statistics as expected on the sw/bench/mmu workloads (more entries,
 #                         fewer misses; a fitting working set has only compulsory misses);
@@ -14,6 +17,21 @@ vmplat_system_test(NAME mmu.paging LABELS mmu TIMEOUT 30
 vmplat_system_test(NAME diff.qemu.mmu.paging LABELS mmu diff TIMEOUT 60
   COMMAND ${MMU_FW_RUNNER} diff ${MMU_PAGING_ELF} --vmplat ${VMPLAT_EXE} --qemu ${QEMU_RISCV64})
 set_tests_properties(diff.qemu.mmu.paging PROPERTIES SKIP_RETURN_CODE 77)
+# PMP on the walker: a table page PMP denies to S is an access fault of the access's type;
+# with "check-ad" also the A/D write PMP denies, which QEMU 7.2 does not check.
+set(MMU_PMP_WALK_ELF ${VMPLAT_SW_DIR}/tests/mmu/pmp_walk.elf)
+vmplat_system_test(NAME mmu.pmp_walk LABELS mmu TIMEOUT 30
+  COMMAND ${MMU_FW_RUNNER} run ${MMU_PMP_WALK_ELF} --vmplat ${VMPLAT_EXE}
+          --vmplat-arg=--append --vmplat-arg=check-ad
+          --expect "DONE pmp_walk: 22 checks, 0 failures")
+vmplat_system_test(NAME diff.qemu.mmu.pmp_walk LABELS mmu diff TIMEOUT 60
+  COMMAND ${MMU_FW_RUNNER} diff ${MMU_PMP_WALK_ELF} --vmplat ${VMPLAT_EXE} --qemu ${QEMU_RISCV64})
+set_tests_properties(diff.qemu.mmu.pmp_walk PROPERTIES SKIP_RETURN_CODE 77)
+# Performance counters (mhpmcounter/mhpmevent, mcountinhibit) counting MMU events: each moves
+# by exactly what the firmware's accesses cause (vmplat only: QEMU counts other things).
+vmplat_system_test(NAME mmu.hpm LABELS mmu TIMEOUT 30
+  COMMAND ${MMU_FW_RUNNER} run ${VMPLAT_SW_DIR}/tests/mmu/hpm.elf --vmplat ${VMPLAT_EXE}
+          --expect "DONE hpm: [0-9]+ checks, 0 failures")
 set(MMU_KNOBS ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/mmu_knobs.py
     --vmplat ${VMPLAT_EXE} --bench-dir ${VMPLAT_SW_DIR}/bench/mmu
     --kernel ${VMPLAT_SW_DIR}/kernel/kernel.elf)

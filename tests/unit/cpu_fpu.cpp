@@ -13,9 +13,11 @@
 #include <vector>
 
 #include "models/cpu/fpu.h"
+#include "models/cpu/fpu_host.h"
 #include "sw/tests/isa/fuzz_fp.h"
 
 using namespace vmplat::cpu::fp;
+namespace fp = vmplat::cpu::fp;
 
 namespace {
 
@@ -1668,4 +1670,137 @@ TEST_CASE("fpu fuzz_fp: cpu::fp reproduces QEMU's results on the firmware's rand
     INFO(kFuzzFpOps[op].name);
     CHECK(hex(fuzz_fp_run_op(op, fuzz_exec)) == hex(kFuzzFpOps[op].expected_hash));
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// The host fast path (fpu_host.h) against the software path: the same results and flags.
+
+namespace {
+
+// Operands for the fast path's edges: every class (interesting), exponents around the
+// thresholds where it must hand over to software (the error terms' underflow limits, the
+// smallest normal, overflow), and pairs that cancel.
+template <typename B>
+B edge(Rng& rng, B other)
+{
+  using F = Fmt<B>;
+  const bool s = rng.coin();
+  // Around 2^-100 (binary32) or 2^-966 (binary64), and half of it (sqrt's operand).
+  const int safe = sizeof(B) == 4 ? 127 - 100 : 1023 - 966;
+  switch (rng.below(8)) {
+    case 0: return F::make(s, safe - 3 + int(rng.below(7)), random_fraction<B>(rng));
+    case 1: return F::make(s, F::kBias - (F::kBias - safe) / 2 + int(rng.below(5)) - 2,
+                           random_fraction<B>(rng));
+    case 2: return other ^ F::kSign;                          // exact cancellation
+    case 3: return (other ^ F::kSign) + B(rng.below(5)) - 2;  // near cancellation
+    case 4: return F::make(s, int(rng.below(F::kExpMax)), random_fraction<B>(rng));
+    default: return interesting<B>(rng);
+  }
+}
+
+template <typename B, typename Op>
+void compare_fast_with_soft(const char* name, Op op, bool nx_may_drop)
+{
+  if (!fp::host::available())
+    WARN("the host has no FMA instructions: " << name << " has no fast path to compare");
+  Rng rng{0x5eed0000u + sizeof(B)};
+  for (unsigned i = 0; i < 400000; ++i) {
+    const B a = rng.coin() ? interesting<B>(rng) : edge<B>(rng, 0);
+    const B b = edge<B>(rng, a);
+    const B c = edge<B>(rng, b);
+    uint8_t fast_flags = 0, soft_flags = 0;
+    fp::host::enable(true);
+    const B fast = op(a, b, c, fast_flags);
+    fp::host::enable(false);
+    const B soft = op(a, b, c, soft_flags);
+    fp::host::enable(true);
+    const uint8_t ignore = nx_may_drop ? fp::flag::kNX : 0;
+    if (fast != soft || (fast_flags | ignore) != (soft_flags | ignore)) {
+      FAIL(name << "(" << hex(a) << ", " << hex(b) << ", " << hex(c) << "): fast " << hex(fast)
+                << " flags " << int(fast_flags) << ", software " << hex(soft) << " flags "
+                << int(soft_flags));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("fpu host fast path: the same results and flags as the software path")
+{
+  const Rm rne = Rm::kRNE;
+  compare_fast_with_soft<uint32_t>("f32_add", [&](uint32_t a, uint32_t b, uint32_t, uint8_t& f) {
+    return fp::f32_add(a, b, rne, f);
+  }, false);
+  compare_fast_with_soft<uint32_t>("f32_sub", [&](uint32_t a, uint32_t b, uint32_t, uint8_t& f) {
+    return fp::f32_sub(a, b, rne, f);
+  }, false);
+  compare_fast_with_soft<uint32_t>("f32_mul", [&](uint32_t a, uint32_t b, uint32_t, uint8_t& f) {
+    return fp::f32_mul(a, b, rne, f);
+  }, false);
+  compare_fast_with_soft<uint32_t>("f32_div", [&](uint32_t a, uint32_t b, uint32_t, uint8_t& f) {
+    return fp::f32_div(a, b, rne, f);
+  }, false);
+  compare_fast_with_soft<uint32_t>("f32_sqrt", [&](uint32_t a, uint32_t, uint32_t, uint8_t& f) {
+    return fp::f32_sqrt(a, rne, f);
+  }, false);
+  compare_fast_with_soft<uint32_t>(
+      "f32_muladd_nx",
+      [&](uint32_t a, uint32_t b, uint32_t c, uint8_t& f) {
+        return fp::f32_muladd_nx(a, b, c, (a & 1) != 0, (b & 1) != 0, rne, f);
+      },
+      true);
+  compare_fast_with_soft<uint64_t>("f64_add", [&](uint64_t a, uint64_t b, uint64_t, uint8_t& f) {
+    return fp::f64_add(a, b, rne, f);
+  }, false);
+  compare_fast_with_soft<uint64_t>("f64_sub", [&](uint64_t a, uint64_t b, uint64_t, uint8_t& f) {
+    return fp::f64_sub(a, b, rne, f);
+  }, false);
+  compare_fast_with_soft<uint64_t>("f64_mul", [&](uint64_t a, uint64_t b, uint64_t, uint8_t& f) {
+    return fp::f64_mul(a, b, rne, f);
+  }, false);
+  compare_fast_with_soft<uint64_t>("f64_div", [&](uint64_t a, uint64_t b, uint64_t, uint8_t& f) {
+    return fp::f64_div(a, b, rne, f);
+  }, false);
+  compare_fast_with_soft<uint64_t>("f64_sqrt", [&](uint64_t a, uint64_t, uint64_t, uint8_t& f) {
+    return fp::f64_sqrt(a, rne, f);
+  }, false);
+  compare_fast_with_soft<uint64_t>(
+      "f64_muladd_nx",
+      [&](uint64_t a, uint64_t b, uint64_t c, uint8_t& f) {
+        return fp::f64_muladd_nx(a, b, c, (a & 1) != 0, (b & 1) != 0, rne, f);
+      },
+      true);
+}
+
+TEST_CASE("fpu host fast path: takes the common cases (a fast path that never fires is no test)")
+{
+  // 1.5 * 2.25, 1/3, sqrt(2), 0.1 + 0.2: plain operands, normal results, so the host
+  // decides; the software path gives the same bits.
+  REQUIRE(fp::host::available());
+  uint32_t r32;
+  uint64_t r64;
+  uint8_t f = 0;
+  CHECK(fp::host::f64_mul(0x3ff8000000000000, 0x4002000000000000, r64, f));
+  CHECK(r64 == 0x400b000000000000);
+  CHECK(f == 0);
+  CHECK(fp::host::f64_div(0x3ff0000000000000, 0x4008000000000000, r64, f));
+  CHECK(r64 == 0x3fd5555555555555);
+  CHECK(f == fp::flag::kNX);
+  f = 0;
+  CHECK(fp::host::f64_sqrt(0x4000000000000000, r64, f));
+  CHECK(r64 == 0x3ff6a09e667f3bcd);
+  CHECK(f == fp::flag::kNX);
+  f = 0;
+  CHECK(fp::host::f64_add(0x3fb999999999999a, 0x3fc999999999999a, r64, f));
+  CHECK(r64 == 0x3fd3333333333334);
+  CHECK(f == fp::flag::kNX);
+  f = 0;
+  CHECK(fp::host::f32_add(0x3f800000, 0x3f800000, r32, f));
+  CHECK(r32 == 0x40000000);
+  CHECK(f == 0);
+  // ... and hands over what it must not decide: a subnormal operand, an overflow, a NaN.
+  CHECK_FALSE(fp::host::f64_mul(0x0000000000000001, 0x3ff0000000000000, r64, f));
+  CHECK_FALSE(fp::host::f64_mul(0x7fe0000000000000, 0x4000000000000000, r64, f));
+  CHECK_FALSE(fp::host::f64_add(0x7ff8000000000000, 0x3ff0000000000000, r64, f));
+  CHECK_FALSE(fp::host::f64_div(0x3ff0000000000000, 0, r64, f));
 }

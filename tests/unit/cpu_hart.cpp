@@ -134,3 +134,30 @@ TEST_CASE("Hart: WFI with interrupts globally off wakes at the timer deadline an
   CHECK(common::stats().value("cpu.interrupts.mti") == 0);
   CHECK(common::stats().value("cpu.wfi_cycles") > 4000);  // ~5 us at 1 GHz
 }
+
+TEST_CASE("Hart: CSRRS on mip sets STIP without latching the PLIC's SEIP line")
+{
+  // Privileged 3.1.9: SEIP reads as the OR of the software bit and the external line, but
+  // CSRRS/CSRRC modify the software bit alone. The program sets STIP (as an SBI firmware
+  // passing a timer tick on does) while the PLIC line is high; once the line drops, SEIP
+  // must read 0 again.
+  common::config().set("uart.input", "none", "test");
+  common::config().set("cpu.sstc", "false", "test");  // STIP is software-writable without Sstc
+  virt::Platform platform;
+  std::vector<uint32_t> p = {
+      addi(t0, zero, 0x20),         // t0 = STIP
+      csrrs(zero, 0x344, t0),       // mip |= STIP
+      addi(a0, zero, 7),
+  };
+  exit_with_a0(p);
+  std::memcpy(platform.dram.host_ptr(), p.data(), p.size() * 4);
+  platform.hart.reset(virt::kDramBase);
+  platform.hart.set_irq_line(cpu::irq::kSEI, true);
+  sc_core::sc_start();
+  REQUIRE(common::sim().exit_code() == 7);
+  platform.hart.set_irq_line(cpu::irq::kSEI, false);
+  uint64_t mip = 0;
+  REQUIRE(platform.hart.peek_csr(0x344, mip));
+  CHECK((mip >> cpu::irq::kSTI & 1) == 1);
+  CHECK((mip >> cpu::irq::kSEI & 1) == 0);
+}

@@ -3,6 +3,7 @@
 // cause and tval of the fault.
 #include <catch2/catch.hpp>
 
+#include "models/cpu/pmp.h"
 #include "tests/unit/mmu_testbench.h"
 
 using namespace vmplat;
@@ -577,4 +578,115 @@ TEST_CASE("the superpage hit shortcut never hides a smaller entry probed first")
   CHECK(b.load(va + 0x5010).pa == kPa + 0x10);
   CHECK(MmuBench::stat("mmu.walker.walks") == 2);
   CHECK(MmuBench::stat("mmu.dtlb.hits.load") == 4);
+}
+
+// PMP on the walker's implicit accesses (privileged 3.7.1, 4.3.2 steps 2 and 7): they are
+// S-mode loads (PTE reads) and stores (A/D writes), and a denied one is an access fault of
+// the original access type, not a page fault.
+TEST_CASE("PMP: a PTE read PMP denies is an access fault of the original access type")
+{
+  MmuBench b;
+  cpu::Pmp pmp(16);
+  b.mmu.set_protection(&pmp);
+  b.map(kVa, kPa, kRWX);
+  // Entry 0 denies the page of the root table to S; entry 1 allows everything else.
+  pmp.write_addr(0, (b.root >> 2) | 0x1ff);  // NAPOT 4 KiB
+  pmp.write_addr(1, ~uint64_t(0));
+  pmp.write_cfg(0, (uint64_t(0x1f) << 8) | 0x18);
+  auto l = b.load(kVa + 8);
+  CHECK_FALSE(l.ok);
+  CHECK(l.cause == cpu::exc::kLoadAccessFault);
+  CHECK(l.tval == kVa + 8);
+  CHECK(b.fetch(kVa).cause == cpu::exc::kInstrAccessFault);
+  CHECK(b.store(kVa).cause == cpu::exc::kStoreAccessFault);
+  CHECK(MmuBench::stat("mmu.access_faults.load") == 1);
+  CHECK(MmuBench::stat("mmu.page_faults") == 0);
+  CHECK(MmuBench::stat("mmu.walker.pte_reads") == 0);  // denied reads never reach the bus
+  CHECK(pmp.walker_faults() == 3);
+  // The debugger's walk says the same, and counts nothing.
+  cpu::XlateContext ctx{Priv::kS, 0, b.satp(1), 0};
+  const auto d = b.mmu.debug_walk(kVa, AccessKind::kLoad, ctx);
+  CHECK(d.reason == mmu::FaultReason::kPtePmp);
+  CHECK(d.cause == cpu::exc::kLoadAccessFault);
+  CHECK(pmp.walker_faults() == 3);
+  CHECK(b.mmu.explain(kVa, AccessKind::kLoad, ctx).find("PMP denies") != std::string::npos);
+  // Read permission is all a PTE read needs.
+  pmp.write_cfg(0, (uint64_t(0x1f) << 8) | 0x18 | cpu::Pmp::kR);
+  CHECK(b.load(kVa + 8).pa == kPa + 8);
+}
+
+TEST_CASE("PMP: every PTE the walk visits is checked, page-walk-cache hits included")
+{
+  MmuBench b;
+  cpu::Pmp pmp(16);
+  b.mmu.set_protection(&pmp);
+  b.map(kVa, kPa, kRWX);
+  b.map(kVa + 0x1000, kPa + 0x1000, kRWX);
+  pmp.write_addr(0, ~uint64_t(0));
+  pmp.write_cfg(0, 0x1f);
+  CHECK(b.load(kVa).ok);  // fills the PWC with the root and level-1 PTEs
+  CHECK(pmp.checks() == 3);
+  // Deny the root table's page: the next walk's root PTE comes from the PWC, yet it is
+  // still checked and denied.
+  pmp.write_addr(0, (b.root >> 2) | 0x1ff);
+  pmp.write_addr(1, ~uint64_t(0));
+  pmp.write_cfg(0, (uint64_t(0x1f) << 8) | 0x18);
+  const uint64_t pwc_hits = MmuBench::stat("mmu.pwc.hits");
+  auto l = b.load(kVa + 0x1000);
+  CHECK(l.cause == cpu::exc::kLoadAccessFault);
+  CHECK(MmuBench::stat("mmu.pwc.hits") == pwc_hits);  // denied before the cache is asked
+}
+
+TEST_CASE("PMP: an A/D write PMP denies is an access fault and writes nothing")
+{
+  MmuBench b;
+  cpu::Pmp pmp(16);
+  b.mmu.set_protection(&pmp);
+  const uint64_t leaf = b.map(kVa, kPa, pte::kR | pte::kW);  // A and D clear
+  // The leaf table's page is read-only for S.
+  pmp.write_addr(0, ((leaf & ~uint64_t(0xfff)) >> 2) | 0x1ff);
+  pmp.write_addr(1, ~uint64_t(0));
+  pmp.write_cfg(0, (uint64_t(0x1f) << 8) | 0x18 | cpu::Pmp::kR);
+  auto s = b.store(kVa + 0x10);
+  CHECK_FALSE(s.ok);
+  CHECK(s.cause == cpu::exc::kStoreAccessFault);
+  CHECK(s.tval == kVa + 0x10);
+  auto l = b.load(kVa + 0x10);
+  CHECK(l.cause == cpu::exc::kLoadAccessFault);  // setting A is a write too
+  CHECK(b.read64(leaf) == MmuBench::pte(kPa, pte::kV | pte::kR | pte::kW));
+  CHECK(MmuBench::stat("mmu.walker.pte_writes") == 0);
+  CHECK(MmuBench::stat("mmu.walker.ad_updates") == 0);
+  cpu::XlateContext ctx{Priv::kS, 0, b.satp(1), 0};
+  CHECK(b.mmu.debug_walk(kVa, AccessKind::kStore, ctx).reason == mmu::FaultReason::kAdPmp);
+  // With A and D already set the walker writes nothing, and the access goes through.
+  b.write64(leaf, MmuBench::pte(kPa, pte::kV | kRW));
+  CHECK(b.store(kVa + 0x10).pa == kPa + 0x10);
+}
+
+TEST_CASE("performance-counter events equal their statistics")
+{
+  MmuBench b;
+  b.map(kVa, kPa, kRWX);
+  b.map(kVa + 0x1000, kPa + 0x1000, pte::kR | pte::kW);  // A clear: the walker sets it
+  CHECK(b.load(kVa).ok);
+  CHECK(b.fetch(kVa).ok);
+  CHECK(b.store(kVa + 0x1008).ok);
+  CHECK_FALSE(b.load(kVa + 0x5000).ok);  // unmapped: a page fault
+  CHECK(b.load(kVa + 8).ok);
+  using cpu::MmuEvent;
+  const auto ev = [&b](MmuEvent e) { return b.mmu.event_count(e); };
+  CHECK(ev(MmuEvent::kItlbMiss) == MmuBench::stat("mmu.itlb.misses.fetch"));
+  CHECK(ev(MmuEvent::kItlbMiss) == 1);
+  CHECK(ev(MmuEvent::kDtlbLoadMiss) == MmuBench::stat("mmu.dtlb.misses.load"));
+  CHECK(ev(MmuEvent::kDtlbLoadMiss) == 2);
+  CHECK(ev(MmuEvent::kDtlbStoreMiss) == MmuBench::stat("mmu.dtlb.misses.store"));
+  CHECK(ev(MmuEvent::kDtlbStoreMiss) == 1);
+  CHECK(ev(MmuEvent::kL2tlbMiss) == MmuBench::stat("mmu.l2tlb.misses.fetch") +
+                                        MmuBench::stat("mmu.l2tlb.misses.load") +
+                                        MmuBench::stat("mmu.l2tlb.misses.store"));
+  CHECK(ev(MmuEvent::kWalk) == MmuBench::stat("mmu.walker.walks"));
+  CHECK(ev(MmuEvent::kWalk) == 3);
+  CHECK(ev(MmuEvent::kWalkCycles) == common::stats().find_histogram("mmu.walker.latency")->sum());
+  CHECK(ev(MmuEvent::kWalkCycles) > 0);
+  CHECK(ev(MmuEvent::kPageFault) == 1);
 }

@@ -58,7 +58,7 @@ TEST_CASE("the virt tree written and read back is the same tree")
   const FdtNode* cpu = back.find_child("cpus")->find_child("cpu@0");
   REQUIRE(cpu);
   const std::string isa(reinterpret_cast<const char*>(cpu->get("riscv,isa")->data()));
-  CHECK(isa == "rv64imac_zicntr_zicsr_zifencei_sstc");
+  CHECK(isa == "rv64imac_zicntr_zicsr_zifencei_zihpm_sstc");
 }
 
 TEST_CASE(
