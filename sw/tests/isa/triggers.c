@@ -31,6 +31,9 @@
 
 #define T6_HIT1 (1UL << 25)
 #define CAUSE_FETCH_ACCESS 1
+#define CAUSE_ILLEGAL_INSTR 2
+#define MSTATUS_FS_INITIAL (1UL << 13)
+#define MSTATUS_FS_DIRTY (3UL << 13)
 
 /* The trigger CSRs by number: tselect 0x7a0, tdata1 0x7a1, tdata2 0x7a2, tinfo 0x7a4. */
 #define CSRR(num) ({ uint64_t v_; asm volatile("csrr %0, " #num : "=r"(v_)); v_; })
@@ -66,6 +69,19 @@ __attribute__((noinline)) static uint64_t amo32(uint64_t addr)
   uint32_t old;
   asm volatile("amoadd.w %0, %2, (%1)" : "=r"(old) : "r"(addr), "r"(1) : "memory");
   return old;
+}
+/* FP loads and stores, assembled for D although this firmware is built without it. */
+__attribute__((noinline)) static uint64_t fld_at(uint64_t addr)
+{
+  asm volatile(".option push\n.option arch, +d\nfld ft0, 0(%0)\n.option pop" ::"r"(addr)
+               : "memory");
+  return 0;
+}
+__attribute__((noinline)) static uint64_t fsw_at(uint64_t addr)
+{
+  asm volatile(".option push\n.option arch, +d\nfsw ft0, 0(%0)\n.option pop" ::"r"(addr)
+               : "memory");
+  return 0;
 }
 static uint64_t addr_of(volatile void *p) { return (uint64_t)(uintptr_t)p; }
 
@@ -158,6 +174,34 @@ static void test_m_mode(void)
   trap_clear();
   store32(addr_of(&data1));
   CHECK("m.first.still.count", g_trap.count, 1);
+  clear_csr(mstatus, MSTATUS_MIE);
+  quiet_all();
+}
+
+/* FP loads and stores are loads and stores for a trigger. With mstatus.FS Off they are
+ * illegal instructions instead, which outrank an address breakpoint (privileged 3.1.15). */
+static void test_fp(void)
+{
+  if ((CSRR(0x301) & (1UL << ('d' - 'a'))) == 0)
+    return;  /* no D: nothing to test (the output is the same as QEMU's either way) */
+  set_csr(mstatus, MSTATUS_MIE);
+  select_trigger(0, TYPE(6) | T_M | T_LOAD | T_STORE, addr_of(&area[2]));
+  set_csr(mstatus, MSTATUS_FS_INITIAL);
+  trap_clear();
+  fld_at(addr_of(&area[2]));
+  CHECK("fp.load.count", g_trap.count, 1);
+  CHECK("fp.load.cause", g_trap.cause, CAUSE_BREAKPOINT);
+  trap_clear();
+  fsw_at(addr_of(&area[2]));
+  CHECK("fp.store.cause", g_trap.cause, CAUSE_BREAKPOINT);
+  trap_clear();
+  fld_at(addr_of(&area[3]));
+  check_no_trap("fp.load.other");
+  clear_csr(mstatus, MSTATUS_FS_DIRTY);
+  trap_clear();
+  fld_at(addr_of(&area[2]));
+  CHECK("fp.off.count", g_trap.count, 1);
+  CHECK("fp.off.illegal", g_trap.cause, CAUSE_ILLEGAL_INSTR);
   clear_csr(mstatus, MSTATUS_MIE);
   quiet_all();
 }
@@ -293,6 +337,7 @@ int main(unsigned long hartid, const void *dtb)
   trap_install();
   test_enumeration();
   test_m_mode();
+  test_fp();
   test_lower_modes();
   if (t_bootarg(dtb, "check-spec"))
     test_spec();
