@@ -15,6 +15,7 @@ packages=(
   build-essential cmake pkg-config python3
   libsystemc-dev catch2 nlohmann-json3-dev libelf-dev   # models and tests
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf  # firmware
+  gcc-riscv64-linux-gnu libc6-dev-riscv64-cross         # Linux workloads (sw/linux)
   qemu-system-misc                                      # reference machine for diff tests
   verilator                                             # RTL TLB
   gdb-multiarch                                         # debugger tests

@@ -70,7 +70,7 @@ void install(unsigned slot, int sig, void (*handler)(int), int flags)
 
 }  // namespace
 
-TerminalInput::TerminalInput(int fd) : m_fd(fd)
+TerminalInput::TerminalInput(int fd, bool keep_signals) : m_fd(fd), m_keep_signals(keep_signals)
 {
   g_fd = fd;
   static const bool at_exit = std::atexit(restore) == 0;
@@ -108,10 +108,13 @@ bool TerminalInput::acquire()
   g_saved = t;
   std::atomic_signal_fence(std::memory_order_seq_cst);
   g_raw = 1;
-  // As QEMU's stdio backend: bytes as typed, no local echo; ISIG stays, so Ctrl-C and
-  // Ctrl-Z still reach vmplat, and output processing (OPOST) is left alone.
+  // As QEMU's stdio backend: bytes as typed, no local echo; ISIG stays unless the owner
+  // wants the signal keys as bytes, so Ctrl-C and Ctrl-Z still reach vmplat, and output
+  // processing (OPOST) is left alone.
   t.c_iflag &= ~tcflag_t(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
   t.c_lflag &= ~tcflag_t(ECHO | ECHONL | ICANON | IEXTEN);
+  if (!m_keep_signals)
+    t.c_lflag &= ~tcflag_t(ISIG);
   t.c_cc[VMIN] = 1;
   t.c_cc[VTIME] = 0;
   tcsetattr(m_fd, TCSANOW, &t);

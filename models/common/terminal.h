@@ -3,7 +3,8 @@
 // process group) the terminal is in character mode: no line editing, no local echo, no
 // CR-to-NL translation, no XON/XOFF, so every key reaches the guest as typed and the
 // guest does its own echo. Signal keys keep their meaning (Ctrl-C ends the run, Ctrl-Z
-// stops it), and output processing is untouched.
+// stops it) unless the owner asks for them as bytes too (as QEMU's -nographic console gives
+// Ctrl-C to the guest); output processing is untouched.
 //
 // The terminal's settings are restored when the object is destroyed, at exit(), before a
 // fatal signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL)
@@ -19,7 +20,9 @@ namespace vmplat::common {
 
 class TerminalInput {
  public:
-  explicit TerminalInput(int fd);
+  // keep_signals: Ctrl-C, Ctrl-Z and Ctrl-\ still raise SIGINT, SIGTSTP and SIGQUIT;
+  // false: they are read as bytes like any other key.
+  explicit TerminalInput(int fd, bool keep_signals = true);
   ~TerminalInput();
   TerminalInput(const TerminalInput&) = delete;
   TerminalInput& operator=(const TerminalInput&) = delete;
@@ -30,6 +33,7 @@ class TerminalInput {
 
  private:
   int m_fd;
+  bool m_keep_signals;
 };
 
 }  // namespace vmplat::common

@@ -121,6 +121,18 @@ Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
         &st.counter(std::string("mmu.access_faults.") + kKindNames[k],
                     std::string(kKindNames[k]) + " access faults from PTE reads or writes");
   }
+  static const char* const kPrivNames[3] = {"u", "s", "m"};
+  static const char* const kPrivModes[3] = {"U-mode", "S-mode", "M-mode (MPRV)"};
+  for (unsigned p = 0; p < 3; ++p) {
+    const std::string pre = std::string("mmu.priv.") + kPrivNames[p] + ".";
+    const std::string of = std::string(" of ") + kPrivModes[p] + " accesses";
+    m_priv[p] = {&st.counter(pre + "itlb_misses", "ITLB misses" + of),
+                 &st.counter(pre + "dtlb_misses", "DTLB misses" + of),
+                 &st.counter(pre + "l2tlb_misses", "L2 TLB misses" + of),
+                 &st.counter(pre + "walks", "page-table walks" + of),
+                 &st.counter(pre + "walk_cycles", "hart cycles spent in the walks" + of),
+                 &st.counter(pre + "page_faults", "page faults" + of)};
+  }
   common::Counter* const* pf = m_page_faults;
   st.derived(
       "mmu.page_faults", "page faults of all kinds",
@@ -150,12 +162,15 @@ uint64_t Mmu::event_count(cpu::MmuEvent event) const
   return 0;
 }
 
-bool Mmu::fault(bool page, AccessKind kind, uint64_t va, cpu::XlateResult& out)
+bool Mmu::fault(bool page, AccessKind kind, cpu::Priv priv, uint64_t va,
+                cpu::XlateResult& out)
 {
   const unsigned k = unsigned(kind);
   out.cause = page ? kPageFaultCause[k] : kAccessFaultCause[k];
   out.tval = va;
   ++*(page ? m_page_faults[k] : m_access_faults[k]);
+  if (page)
+    ++*m_priv[priv_index(priv)].page_faults;
   return false;
 }
 
@@ -188,7 +203,7 @@ bool Mmu::translate_lookup(uint64_t va, AccessKind kind, const cpu::XlateContext
     return true;
   }
   if (!canonical(va, levels_of(ctx.satp)))
-    return fault(true, kind, va, out);
+    return fault(true, kind, priv, va, out);
   out.cycles = l1.hit_latency();
   const TlbEntry* e = l1.lookup((va >> 12) & m_vpn_mask, cpu::satp::asid(ctx.satp), kind);
   if (e && permitted(e->flags, priv, kind, ctx.mstatus) && ad_set(e->flags, kind)) {
@@ -221,6 +236,9 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
       trace->miss(l1.short_name());
   }
   out.cycles += l1.take_busy_cycles();
+  PrivCounters& by_priv = m_priv[priv_index(priv)];
+  if (!l1_hit)
+    ++*(kind == AccessKind::kFetch ? by_priv.itlb_misses : by_priv.dtlb_misses);
   TlbEntry e;
   bool rewalk = l1_hit;
   if (l1_hit) {
@@ -241,8 +259,10 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
       }
       ++m_rewalks;
       rewalk = true;
-    } else if (trace) {
-      trace->miss(m_l2tlb.short_name());
+    } else {
+      ++*by_priv.l2tlb_misses;
+      if (trace)
+        trace->miss(m_l2tlb.short_name());
     }
   }
 
@@ -270,6 +290,8 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   }
   const uint64_t walk_cycles = common::to_cycles(t - start, m_cpu_period);
   m_walker.record_latency(walk_cycles);
+  ++*by_priv.walks;
+  *by_priv.walk_cycles += walk_cycles;
   out.cycles += walk_cycles;
   auto trace_walk = [&](uint8_t cause, uint64_t pa) {
     EventTrace::WalkLine line;
@@ -285,7 +307,7 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
     trace->walk(line);
   };
   if (reason != FaultReason::kNone) {
-    fault(!is_access_fault(reason), kind, va, out);
+    fault(!is_access_fault(reason), kind, priv, va, out);
     if (trace)
       trace_walk(out.cause, 0);
     return false;

@@ -28,6 +28,10 @@
 //   mmu.page_faults.{fetch,load,store}, mmu.access_faults.{fetch,load,store}
 //   mmu.page_faults (derived total, summary), mmu.walker.ad_updates, mmu.rewalks
 //   (TLB hits whose entry did not permit the access, re-checked against memory)
+//   mmu.priv.{u,s,m}.{itlb_misses,dtlb_misses,l2tlb_misses,walks,walk_cycles,page_faults}:
+//   the same events split by the access's effective privilege (MPRV applied), so the
+//   kernel's share of a Linux run separates from the application's. Counted on the miss
+//   path only: the hit path is unchanged.
 //
 // Timing: XlateResult::cycles = the hit latency of each TLB looked up, plus the walk: its
 // transactions start at the hart's local time and their delays are converted to cycles.
@@ -219,7 +223,8 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
                                                   cpu::XlateResult& out);
   bool translate_slow(uint64_t va, cpu::AccessKind kind, const cpu::XlateContext& ctx,
                       cpu::Priv priv, bool l1_hit, cpu::XlateResult& out);
-  bool fault(bool page, cpu::AccessKind kind, uint64_t va, cpu::XlateResult& out);
+  bool fault(bool page, cpu::AccessKind kind, cpu::Priv priv, uint64_t va,
+             cpu::XlateResult& out);
   uint64_t now() const { return m_clock ? m_clock() : 0; }
 
   sc_core::sc_time m_cpu_period;
@@ -231,6 +236,18 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   FastPath m_fast[3];
   std::function<uint64_t()> m_clock;
   std::unique_ptr<EventTrace> m_trace;  // null unless mmu.trace.file is set
+
+  // Per effective privilege, indexed by priv_index().
+  struct PrivCounters {
+    common::Counter* itlb_misses;
+    common::Counter* dtlb_misses;
+    common::Counter* l2tlb_misses;
+    common::Counter* walks;
+    common::Counter* walk_cycles;
+    common::Counter* page_faults;
+  };
+  static unsigned priv_index(cpu::Priv p) { return p == cpu::Priv::kM ? 2 : unsigned(p); }
+  PrivCounters m_priv[3];
 
   common::Counter* m_page_faults[3];
   common::Counter* m_access_faults[3];

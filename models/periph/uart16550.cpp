@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "models/common/config.h"
+#include "models/common/sim.h"
 #include "models/periph/mmio.h"
 
 namespace vmplat::periph {
@@ -44,6 +45,11 @@ Uart16550::Uart16550(sc_core::sc_module_name name)
   uint64_t poll_us = cfg.u64(prefix + "rx_poll_us", 100, "us",
                              "simulated time between input polls while RBR is empty", 1, 1000000);
   m_rx_poll = sc_core::sc_time(double(poll_us), sc_core::SC_US);
+  const bool qemu_keys =
+      cfg.choice(prefix + "terminal_keys", "vmplat", {"vmplat", "qemu"},
+                 "keys of a terminal input: vmplat (Ctrl-C ends, Ctrl-Z suspends vmplat) or "
+                 "qemu (as QEMU -nographic: Ctrl-C/Ctrl-Z go to the guest, Ctrl-A x ends the "
+                 "run, Ctrl-A Ctrl-A sends Ctrl-A, Ctrl-A h helps)") == "qemu";
 
   if (out == "stdout") {
     m_configured_out = &std::cout;
@@ -59,8 +65,10 @@ Uart16550::Uart16550(sc_core::sc_module_name name)
   if (in == "stdin") {
     m_in_fd = STDIN_FILENO;
     m_in_is_stdin = true;
-    if (::isatty(m_in_fd))
-      m_terminal = std::make_unique<common::TerminalInput>(m_in_fd);
+    if (::isatty(m_in_fd)) {
+      m_terminal = std::make_unique<common::TerminalInput>(m_in_fd, !qemu_keys);
+      m_qemu_keys = qemu_keys;
+    }
   } else if (in != "none") {
     m_in_fd = ::open(in.c_str(), O_RDONLY | O_CLOEXEC);
     if (m_in_fd < 0)
@@ -216,7 +224,8 @@ void Uart16550::transmit(uint8_t byte)
     receive(byte);
   } else {
     m_out->put(char(byte));
-    if (byte == '\n')
+    m_out_unflushed = byte != '\n';
+    if (!m_out_unflushed)
       m_out->flush();
     ++m_tx_bytes;
   }
@@ -301,20 +310,50 @@ int Uart16550::read_input_byte()
   unsigned char c;
   ssize_t got = ::read(m_in_fd, &c, 1);
   if (got == 1)
-    return c;
+    return m_qemu_keys ? escape(c) : c;
   if (got < 0 && (errno == EINTR || errno == EAGAIN))
     return -1;
   return -2;  // end of input, or an error reading it
 }
 
+// QEMU's character multiplexer keys (its -nographic console), with Ctrl-A as the escape.
+int Uart16550::escape(int byte)
+{
+  constexpr int kCtrlA = 0x01;
+  if (!m_escape_seen) {
+    m_escape_seen = byte == kCtrlA;
+    return m_escape_seen ? -1 : byte;
+  }
+  m_escape_seen = false;
+  switch (byte) {
+    case kCtrlA: return kCtrlA;
+    case 'x':
+      common::sim().request_stop(kConsoleExitCode,
+                                 "the console's Ctrl-A x ended the run (exit code " +
+                                     std::to_string(kConsoleExitCode) + ")");
+      return -1;
+    case 'h':
+    case '?':
+      std::cerr << "\r\nC-a h    print this help\r\nC-a x    exit vmplat\r\n"
+                   "C-a C-a  send C-a\r\n";
+      return -1;
+    default: return -1;
+  }
+}
+
 // The input is first read at time 0, so an empty one (stdin from /dev/null) ends reception
 // before anything happens, exactly as "none" would; bytes reach RBR one per poll from
-// rx_poll_us on.
+// rx_poll_us on. While someone may type, output without a newline (a prompt, an echoed
+// key) is flushed at the next poll: the reader must see it before answering.
 void Uart16550::rx_thread()
 {
   int next = read_input_byte();
   while (next != -2) {
     sc_core::wait(m_rx_poll);
+    if (m_out_unflushed) {
+      m_out->flush();
+      m_out_unflushed = false;
+    }
     if (!rx_room() || (m_mcr & kMcrLoop))
       continue;  // loopback disconnects the input
     if (next == -1)

@@ -36,7 +36,11 @@
 //
 // Configuration: <name>.output ("stdout" or a file path), <name>.input ("stdin", "none" or
 // a file path; a terminal is read a key at a time, common::TerminalInput), <name>.rx_poll_us
-// (100). Statistics: <name>.tx_bytes, <name>.rx_bytes.
+// (100), <name>.terminal_keys: what the keys of a terminal input do, "vmplat" (Ctrl-C ends
+// and Ctrl-Z suspends vmplat) or "qemu" (as qemu-system's -nographic console: Ctrl-C, Ctrl-Z
+// and Ctrl-\ are bytes for the guest; Ctrl-A is an escape: Ctrl-A x ends the run with
+// kConsoleExitCode, Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A h lists these, any other key
+// after Ctrl-A is dropped). Statistics: <name>.tx_bytes, <name>.rx_bytes.
 #pragma once
 
 #include <array>
@@ -59,6 +63,8 @@ namespace vmplat::periph {
 class Uart16550 : public sc_core::sc_module {
  public:
   static constexpr uint64_t kSize = 0x100;
+  // The exit code of a run ended with Ctrl-A x (terminal_keys=qemu).
+  static constexpr int kConsoleExitCode = 96;
 
   tlm_utils::simple_target_socket<Uart16550> tsock;
   common::IrqLine irq;
@@ -88,6 +94,7 @@ class Uart16550 : public sc_core::sc_module {
   void update_irq();
   void rx_thread();
   int read_input_byte();  // next input byte, -1 if none yet, -2 at end of input
+  int escape(int byte);   // terminal_keys=qemu: what reaches the guest of the byte typed
 
   uint8_t m_rbr = 0, m_ier = 0, m_lcr = 0, m_mcr = 0x08, m_lsr = 0x60, m_scr = 0;
   uint8_t m_fcr = 0, m_dll = 0, m_dlm = 0;
@@ -102,6 +109,9 @@ class Uart16550 : public sc_core::sc_module {
   int m_in_fd = -1;  // -1: no input
   bool m_in_is_stdin = false;
   std::unique_ptr<common::TerminalInput> m_terminal;  // when the input is a terminal
+  bool m_qemu_keys = false;    // terminal_keys=qemu, and the input is a terminal
+  bool m_escape_seen = false;  // the last key was Ctrl-A
+  bool m_out_unflushed = false;  // bytes since the last newline, e.g. a shell's prompt
   sc_core::sc_time m_rx_poll;
 
   common::Counter& m_tx_bytes;

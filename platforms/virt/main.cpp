@@ -37,6 +37,7 @@ constexpr int kExitLockstepMismatch = 90;
 constexpr int kExitRtlAssertion = 91;
 constexpr int kExitKilled = vmplat::debug::GdbServer::kKilledExitCode;
 constexpr int kExitReboot = vmplat::periph::Finisher::kResetExitCode;
+constexpr int kExitConsole = vmplat::periph::Uart16550::kConsoleExitCode;
 
 const char* const kUsage = R"(usage: vmplat [options] firmware.elf
        vmplat [options] --bios fw_jump.bin --kernel Image [--initrd initrd.cpio]
@@ -49,7 +50,8 @@ instruction or cycle limit was reached, 125 when the hart sleeps in WFI with not
 that could wake it, 90 when a TLB in lockstep disagreed with the model, 91 when an RTL
 assertion failed, 92 when a debugger killed the run, 93 when the guest asked for a reboot,
 94 when the wall-clock timeout expired, 95 when the hart loops from trap to trap without
-retiring an instruction, 2 for bad usage or input.
+retiring an instruction, 96 when Ctrl-A x ended it (uart.terminal_keys=qemu), 2 for bad
+usage or input.
 
 options:
   --config FILE          JSON configuration file (repeatable; --set and the options below
@@ -231,6 +233,7 @@ const char* describe_exit(int code)
     case kExitRtlAssertion: return "stopped: an RTL assertion failed";
     case kExitKilled: return "stopped: killed by the debugger";
     case kExitReboot: return "stopped: the guest asked for a reboot";
+    case kExitConsole: return "stopped from the console";
     default: return "failed";
   }
 }

@@ -13,6 +13,9 @@
   stop        Ctrl-Z gives the terminal back while stopped, and takes it again after SIGCONT
   background  a vmplat in the terminal's background neither reads it (it would be stopped
               by SIGTTIN) nor changes its settings
+  qemu_keys   uart.terminal_keys=qemu on a terminal: Ctrl-C and Ctrl-Z are keys for the
+              guest, Ctrl-A Ctrl-A one Ctrl-A, Ctrl-A x ends the run (exit code 96) with the
+              terminal's settings back; from a pipe Ctrl-A is an ordinary byte
 """
 import argparse
 import fcntl
@@ -237,8 +240,29 @@ def case_background(args):
     t.close()
 
 
+def case_qemu_keys(args):
+    qemu = ["--set", "uart.terminal_keys=qemu"]
+    t = Terminal([args.vmplat, "--quiet", *qemu, args.echo])
+    t.wait_for(t.raw, "vmplat puts the terminal in character mode")
+    check(not t.settings()[3] & termios.ISIG, "Ctrl-C and Ctrl-Z are keys (no ISIG)")
+    t.write(b"a\x03\x1a\x01\x01\x01zb")
+    t.wait_for(lambda: b"key 0x62" in t.out, "the keys up to 'b' arrive")
+    check(keys(t.out.replace(b"\r\n", b"\n")) == [0x61, 0x03, 0x1a, 0x01, 0x62],
+          "a, Ctrl-C, Ctrl-Z, one Ctrl-A for Ctrl-A Ctrl-A, no 'z' after Ctrl-A, b", t.out)
+    t.write(b"\x01x")
+    status = t.wait()
+    check(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 96,
+          f"Ctrl-A x ends the run with exit code 96 (status {status:#x})", t.out)
+    check(t.settings() == t.before, "the terminal has its settings back")
+    t.close()
+    code, out = run_pipe(args, args.echo, b"\x01x\x03q", *qemu, *LIMIT)
+    check(code == 0 and keys(out) == [0x01, 0x78, 0x03],
+          f"from a pipe Ctrl-A x and Ctrl-C are plain bytes (exit code {code})", out)
+
+
 CASES = {"pipe": case_pipe, "none": case_none, "eof": case_eof, "terminal": case_terminal,
-         "interrupt": case_interrupt, "stop": case_stop, "background": case_background}
+         "interrupt": case_interrupt, "stop": case_stop, "background": case_background,
+         "qemu_keys": case_qemu_keys}
 
 
 def main():

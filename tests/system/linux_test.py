@@ -2,13 +2,31 @@
 """Debian's riscv64 Linux booted on vmplat through OpenSBI, to user space.
 
   linux_test.py --vmplat VMPLAT --kit-script linux-kit.sh --init hello-init.elf
-                --workdir DIR CASE
+                --workdir DIR [--init-script init.sh --vmwork vmwork --qemu QEMU] CASE
 
 The kit is fetched (or found in its cache) by scripts/linux-kit.sh; when Debian's archive
 cannot be reached the test prints why and exits 77 (skipped). Any other failure to get
 the kit fails the test.
+
+Cases with hello-init (no libc): kit, boot.sv48, boot.sv39, reboot.no4lvl. Cases with
+Debian's busybox and our init (sw/linux/init.sh) and workloads (sw/linux/vmwork):
+  shell          a busybox shell on the console: commands typed on standard input run,
+                 a workload among them, and `poweroff` ends vmplat with exit code 0
+  workload.sv48  a batch (WORKLOADS below) with swap on a virtio disk: every workload
+                 passes with no corrupted byte, Linux swapped out and in, the MMU's
+                 per-privilege counters show both the workloads (U) and the kernel (S),
+                 and the power-off ends vmplat with exit code 0
+  workload.sv39  the same with an MMU that has no Sv48
+  qemu           the batch of workload.sv48 on qemu-system-riscv64: the same PASS lines
+  script         scripts/linux.sh --run on the build: every command of the batch runs, the
+                 first failure's exit status is the exit code (init writes it to the test
+                 finisher), the per-privilege table follows; a bad option is exit code 2
+  sweep          tools/vmplat-sweep with a Linux workload, two DTLB sizes: both points
+                 pass, the user and kernel metrics are there, the workload's DTLB misses
+                 fall with more entries, and a rerun takes both from the cache
 """
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -24,6 +42,65 @@ def fail(msg, out="", err=""):
     sys.exit(1)
 
 
+# The batch the workload tests run: fork and copy-on-write, more memory than Linux has
+# free (memhog), and fork under swap (cowswap). A 128 MiB machine has about 50 MiB free.
+WORKLOADS = ["forktest", "memhog 64 1", "cowswap 40"]
+# The crypto self-tests are almost half of the boot's instructions; nothing here uses them.
+BUSYBOX_BOOTARGS = "console=ttyS0 rdinit=/sbin/init-custom panic=-1 quiet cryptomgr.notests"
+
+
+class Run:
+    """vmplat (or QEMU) with its console collected as it comes, and input sent on demand."""
+
+    def __init__(self, cmd, stdin=False):
+        print("$ " + " ".join(cmd), flush=True)
+        self.started = time.monotonic()
+        self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.out = bytearray()
+        self.err = bytearray()
+        self.readers = [threading.Thread(target=self._read, args=(self.p.stdout, self.out)),
+                        threading.Thread(target=self._read, args=(self.p.stderr, self.err))]
+        for r in self.readers:
+            r.start()
+
+    @staticmethod
+    def _read(stream, into):
+        while True:
+            chunk = os.read(stream.fileno(), 4096)
+            if not chunk:
+                return
+            into.extend(chunk)
+
+    def text(self):
+        return self.out.decode(errors="replace")
+
+    def wait_for(self, text, seconds):
+        """Waits until the console shows `text` after everything it showed before."""
+        start = len(self.out)
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and self.p.poll() is None:
+            if text.encode() in self.out[start:]:
+                return True
+            time.sleep(0.05)
+        return text.encode() in self.out[start:]
+
+    def send(self, data):
+        self.p.stdin.write(data.encode())
+        self.p.stdin.flush()
+
+    def finish(self, seconds):
+        try:
+            self.p.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+        for r in self.readers:
+            r.join()
+        self.seconds = time.monotonic() - self.started
+        return self.p.returncode, self.text(), self.err.decode(errors="replace")
+
+
 def kit(args):
     p = subprocess.run(["bash", args.kit_script, "fetch"], capture_output=True, text=True)
     if p.returncode == 77:
@@ -35,14 +112,230 @@ def kit(args):
     return p.stdout.strip().splitlines()[-1]
 
 
-def initramfs(args):
+def initramfs(args, init=None, run_lines=None):
+    """The kit's initramfs with `init` (default hello-init) as /sbin/init-custom; with the
+    busybox init, vmwork and (for a batch) the commands as /etc/vmplat/run."""
     os.makedirs(args.workdir, exist_ok=True)
     out = os.path.join(args.workdir, f"initrd-{args.case}.cpio")
-    p = subprocess.run(["bash", args.kit_script, "initramfs", out, "--init", args.init],
-                       capture_output=True, text=True)
+    cmd = ["bash", args.kit_script, "initramfs", out, "--init", init or args.init]
+    if init:
+        cmd += ["--add", f"{args.vmwork}:/bin/vmwork"]
+    if run_lines is not None:
+        run_file = os.path.join(args.workdir, f"run-{args.case}")
+        with open(run_file, "w") as f:
+            f.write("".join(line + "\n" for line in run_lines))
+        cmd += ["--add", f"{run_file}:/etc/vmplat/run"]
+    p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         fail("linux-kit.sh initramfs failed", p.stdout, p.stderr)
     return out
+
+
+def busybox_vmplat(args, kit_dir, initrd, stats, *extra):
+    return [args.vmplat, "--bios", os.path.join(kit_dir, "fw_jump.elf"), "--kernel",
+            os.path.join(kit_dir, "Image"), "--initrd", initrd, "--append", BUSYBOX_BOOTARGS,
+            "--stats", stats, "--max-instructions", "8000000000", *extra]
+
+
+def check_init_line(out, err, want_mmu, want_swap):
+    m = re.search(r"vmplat init: Linux 6\.12\S* mmu (\S+), \d+ MiB of memory, (.*)", out)
+    if not m:
+        fail("our init did not start (no 'vmplat init: Linux 6.12...' line)", out, err)
+    if m.group(1) != want_mmu:
+        fail(f"Linux runs with mmu {m.group(1)}, expected {want_mmu}", out, err)
+    if want_swap not in m.group(2):
+        fail(f"init says '{m.group(2)}', expected '{want_swap}'", out, err)
+
+
+def case_shell(args, kit_dir):
+    initrd = initramfs(args, args.init_script)
+    stats = os.path.join(args.workdir, f"{args.case}.stats.json")
+    r = Run(busybox_vmplat(args, kit_dir, initrd, stats, "--drive", "size=32M"), stdin=True)
+    steps = [
+        # busybox's awk computes in double precision: F/D in user space.
+        ("echo fp $(awk 'BEGIN { printf \"%.4f\", 2 / 3 }')", "fp 0.6667"),
+        ("forktest 2 16", "PASS forktest depth=2 procs=7 pages=16 corrupted=0"),
+        ("grep -c vda /proc/swaps", "\n1"),
+    ]
+    if not r.wait_for("~ # ", 840):
+        r.p.kill()
+        fail("no shell prompt '~ # ' on the console", *r.finish(10)[1:])
+    for cmd, want in steps:
+        r.send(cmd + "\n")
+        if not r.wait_for(want, 300):
+            r.p.kill()
+            fail(f"'{cmd}' did not print '{want.strip()}'", *r.finish(10)[1:])
+    r.send("poweroff\n")
+    code, out, err = r.finish(300)
+    check_init_line(out, err, "sv48", "swap on /dev/vda (32 MiB)")
+    if "reboot: Power down" not in out:
+        fail("poweroff did not power the machine down", out, err)
+    if code != 0:
+        fail(f"exit code {code} after poweroff, expected 0", out, err)
+    print(f"ok: a busybox shell ran {len(steps)} commands and powered off in {r.seconds:.1f} s")
+
+
+def run_batch(args, kit_dir, lines, *extra):
+    initrd = initramfs(args, args.init_script, lines)
+    stats = os.path.join(args.workdir, f"{args.case}.stats.json")
+    if os.path.exists(stats):
+        os.unlink(stats)
+    r = Run(busybox_vmplat(args, kit_dir, initrd, stats, *extra))
+    code, out, err = r.finish(840)
+    with open(os.path.join(args.workdir, f"{args.case}.console"), "w") as f:
+        f.write(out)
+    st = json.load(open(stats))["stats"] if os.path.exists(stats) else {}
+    return code, out, err, st, r.seconds
+
+
+def result_lines(out):
+    return [line for line in out.splitlines() if re.match(r"(PASS|FAIL) ", line)]
+
+
+def vmstat_total(out, field):
+    return sum(int(v) for v in re.findall(rf"^vmstat \S+ .*\b{field}=(\d+)", out, re.M))
+
+
+def case_workload(args, kit_dir, mmu):
+    extra = ["--drive", "size=128M"]
+    if mmu == "sv39":
+        extra += ["--set", "mmu.satp_modes=bare,sv39"]
+    code, out, err, st, seconds = run_batch(args, kit_dir, WORKLOADS, *extra)
+    check_init_line(out, err, mmu, "swap on /dev/vda (128 MiB)")
+    lines = result_lines(out)
+    names = [w.split()[0] for w in WORKLOADS]
+    if [line.split()[1] for line in lines] != names:
+        fail(f"expected one result line for each of {names}, got {lines}", out, err)
+    for line in lines:
+        if not line.startswith("PASS ") or not re.search(r"\bcorrupted=0\b", line) or \
+                re.search(r"\bbad_pages=[1-9]", line):
+            fail(f"a workload failed or saw corrupted data: {line}", out, err)
+    swapped_out, swapped_in = vmstat_total(out, "pswpout"), vmstat_total(out, "pswpin")
+    if not swapped_out or not swapped_in:
+        fail(f"Linux did not swap (pswpout {swapped_out}, pswpin {swapped_in})", out, err)
+    if f"vmplat run: {len(WORKLOADS)} commands, 0 failed" not in out or \
+            "vmplat run: status 0" not in out:
+        fail("init did not report every command passing", out, err)
+    if "reboot: Power down" not in out or code != 0:
+        fail(f"exit code {code} after the power-off, expected 0", out, err)
+    if not st.get("disk.requests.write"):
+        fail("vmplat's disk saw no write", out, err)
+    priv = {p: {k: st.get(f"mmu.priv.{p}.{k}", 0) for k in ("walks", "page_faults",
+                                                           "dtlb_misses")} for p in "usm"}
+    if not (priv["u"]["walks"] and priv["s"]["walks"] and priv["u"]["page_faults"]):
+        fail(f"the per-privilege counters do not show both user and kernel: {priv}", out, err)
+    print(f"ok: {'; '.join(lines)}")
+    print(f"ok: pswpout {swapped_out}, pswpin {swapped_in}, disk writes "
+          f"{st['disk.requests.write']}, reads {st['disk.requests.read']}; per privilege "
+          f"{priv}; {st.get('cpu.instret', 0)} instructions in {seconds:.1f} s")
+
+
+def case_qemu(args, kit_dir):
+    if not args.qemu or not os.path.exists(args.qemu):
+        print("SKIP: qemu-system-riscv64 is not installed")
+        sys.exit(77)
+    ref_file = os.path.join(args.workdir, "workload.sv48.console")
+    if not os.path.exists(ref_file):
+        fail(f"{ref_file} is missing: linux.workload.sv48 must run first")
+    reference = result_lines(open(ref_file).read())
+    initrd = initramfs(args, args.init_script, WORKLOADS)
+    disk = os.path.join(args.workdir, "qemu-swap.img")
+    with open(disk, "wb") as f:
+        f.truncate(128 << 20)
+    cmd = [args.qemu, "-M", "virt", "-m", "128M", "-nographic", "-no-reboot", "-bios",
+           os.path.join(kit_dir, "fw_jump.bin"), "-kernel", os.path.join(kit_dir, "Image"),
+           "-initrd", initrd, "-append", BUSYBOX_BOOTARGS,
+           "-global", "virtio-mmio.force-legacy=false",
+           "-drive", f"file={disk},if=none,format=raw,id=d0",
+           "-device", "virtio-blk-device,drive=d0"]
+    r = Run(cmd)
+    code, out, err = r.finish(840)
+    os.unlink(disk)
+    lines = result_lines(out)
+    if code != 0 or "vmplat run: status 0" not in out:
+        fail(f"QEMU: exit code {code}, expected 0 with every workload passing", out, err)
+    if lines != reference:
+        fail("the workloads' lines differ:\n  vmplat: " + "\n          ".join(reference) +
+             "\n  QEMU:   " + "\n          ".join(lines), out, err)
+    if not vmstat_total(out, "pswpout"):
+        fail("QEMU's Linux did not swap", out, err)
+    print(f"ok: QEMU prints the same {len(lines)} lines as vmplat ({r.seconds:.1f} s):")
+    print("\n".join("  " + line for line in lines))
+
+
+def case_script(args, _kit_dir):
+    script = os.path.join(os.path.dirname(args.kit_script), "linux.sh")
+    p = subprocess.run(["bash", script, "--ram", "lots"], capture_output=True, text=True,
+                       stdin=subprocess.DEVNULL)
+    if p.returncode != 2 or "--ram 'lots' is not a size" not in p.stderr:
+        fail(f"linux.sh --ram lots: exit code {p.returncode}, expected 2 and a line naming "
+             f"the size", p.stdout, p.stderr)
+    cmd = ["bash", script, "--build", args.build, "--swap", "16M",
+           "--run", "forktest 1 8; vmwork nosuch; false; echo after"]
+    print("$ " + " ".join(cmd), flush=True)
+    p = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                       timeout=840)
+    out, err = p.stdout, p.stderr
+    check_init_line(out, err, "sv48", "swap on /dev/vda (16 MiB)")
+    if "PASS forktest depth=1 procs=3 pages=8 corrupted=0" not in out or \
+            "vmplat run: $ echo after\nafter" not in out:
+        fail("linux.sh --run did not run each command of the batch", out, err)
+    if p.returncode != 2 or "vmplat run: 4 commands, 2 failed" not in out:
+        fail(f"exit code {p.returncode}, expected 2 (the status of 'vmwork nosuch', the first "
+             f"of two failures)", out, err)
+    table = re.search(r"per privilege +U \(user\) +S \(kernel\) +M\n(.*\n){5}", err)
+    walks = re.search(r"page walks +(\d+) +(\d+) +(\d+)", err)
+    if not table or not walks or not int(walks.group(1)) or not int(walks.group(2)):
+        fail("linux.sh --run did not print the MMU's counters per privilege after vmplat's "
+             "summary, with walks in both user and kernel", out, err)
+    print(f"ok: linux.sh --run ran the batch, exit code 2 from its failure, page walks "
+          f"U {walks.group(1)}, S {walks.group(2)}, M {walks.group(3)}")
+
+
+def case_sweep(args, _kit_dir):
+    """A two-point sweep of a Linux workload through tools/vmplat-sweep."""
+    sweep_dir = os.path.join(args.workdir, "sweep")
+    if os.path.exists(sweep_dir):
+        subprocess.run(["rm", "-rf", sweep_dir], check=True)
+    os.makedirs(sweep_dir)
+    sweep_file = os.path.join(sweep_dir, "linux-sweep.json")
+    with open(sweep_file, "w") as f:
+        json.dump({"args": ["--drive", "size=16M"], "grid": {"mmu.dtlb.entries": [8, 128]},
+                   "base": {"mmu.dtlb.ways": "=mmu.dtlb.entries"},
+                   "workloads": [{"label": "randacc", "linux": "randacc 64; forktest 1 4"}],
+                   "timeout": 600, "plot": {"metrics": ["user_dtlb_misses"]}}, f)
+    out = os.path.join(sweep_dir, "out")
+    cmd = [sys.executable, args.sweep_tool, "run", sweep_file, "-o", out, "-j", "2",
+           "--no-plot", "--build", args.build, "--vmplat", args.vmplat]
+    print("$ " + " ".join(cmd), flush=True)
+    p = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                       timeout=840)
+    if p.returncode != 0:
+        fail(f"the Linux sweep failed (exit code {p.returncode})", p.stdout, p.stderr)
+    rows = [json.loads(line) for line in open(os.path.join(out, "results.jsonl"))]
+    if [r["status"] for r in rows] != ["ok", "ok"]:
+        fail(f"expected two points ok, got {[(r['status'], r['error']) for r in rows]}",
+             p.stdout, p.stderr)
+    small, large = sorted(rows, key=lambda r: int(r["mmu.dtlb.entries"]))
+    for r in rows:
+        if not (r["user_walks"] and r["kernel_walks"] and r["user_page_faults"]):
+            metrics = {k: v for k, v in r.items() if k != "stats"}
+            fail(f"a Linux point without user and kernel counters: {metrics}", p.stdout,
+                 p.stderr)
+        if r["instret"] < 400_000_000:
+            fail(f"a Linux point of {r['instret']} instructions cannot include the boot",
+                 p.stdout, p.stderr)
+    if not large["user_dtlb_misses"] < small["user_dtlb_misses"]:
+        fail(f"the workload's DTLB misses do not fall from 8 to 128 entries: "
+             f"{small['user_dtlb_misses']} -> {large['user_dtlb_misses']}", p.stdout, p.stderr)
+    again = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                           timeout=120)
+    if again.returncode != 0 or "2 cached, 0 to run" not in again.stderr:
+        fail("a second run of the same Linux sweep did not take both points from its cache",
+             again.stdout, again.stderr)
+    print(f"ok: two Linux points; user DTLB misses {small['user_dtlb_misses']} with 8 "
+          f"entries, {large['user_dtlb_misses']} with 128; kernel DTLB misses "
+          f"{small['kernel_dtlb_misses']} and {large['kernel_dtlb_misses']}; cached on rerun")
 
 
 def main():
@@ -51,6 +344,11 @@ def main():
     ap.add_argument("--kit-script", required=True)
     ap.add_argument("--init", required=True)
     ap.add_argument("--workdir", required=True)
+    ap.add_argument("--init-script", help="sw/linux/init.sh, for the busybox cases")
+    ap.add_argument("--vmwork", help="the built sw/linux/vmwork, for the busybox cases")
+    ap.add_argument("--qemu", help="qemu-system-riscv64, for the qemu case")
+    ap.add_argument("--build", help="the build directory, for the script and sweep cases")
+    ap.add_argument("--sweep-tool", help="tools/vmplat-sweep, for the sweep case")
     ap.add_argument("case")
     args = ap.parse_args()
 
@@ -67,6 +365,19 @@ def main():
             if f.read(4) != b"\x7fELF":
                 fail("virtio_blk.ko is not a decompressed ELF module")
         print(f"ok: kit in {kit_dir}:\n{versions}")
+        return
+    busybox_cases = {
+        "shell": case_shell,
+        "workload.sv48": lambda a, k: case_workload(a, k, "sv48"),
+        "workload.sv39": lambda a, k: case_workload(a, k, "sv39"),
+        "qemu": case_qemu,
+        "script": case_script,
+        "sweep": case_sweep,
+    }
+    if args.case in busybox_cases:
+        if not args.vmwork or not os.path.exists(args.vmwork) or not args.init_script:
+            fail(f"the workloads {args.vmwork} are not built (riscv64-linux-gnu-gcc)")
+        busybox_cases[args.case](args, kit_dir)
         return
     initrd = initramfs(args)
     # panic=-1: a kernel panic reboots at once (exit 93) instead of spinning forever.

@@ -7,7 +7,8 @@
 #   mmu.hpm               sw/tests/mmu/hpm.elf: performance counters count MMU events exactly.
 #   mmu.knob.<check>      tests/system/mmu_knobs.py: TLB and walker knobs change the
 #                         statistics as expected on the sw/bench/mmu workloads (more entries,
-#                         fewer misses; a fitting working set has only compulsory misses).
+#                         fewer misses; a fitting working set has only compulsory misses);
+#                         mmu.knob.priv: the per-privilege counters split the totals.
 set(MMU_FW_RUNNER ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_firmware.py)
 set(MMU_PAGING_ELF ${VMPLAT_SW_DIR}/tests/mmu/paging.elf)
 vmplat_system_test(NAME mmu.paging LABELS mmu TIMEOUT 30
@@ -32,8 +33,9 @@ vmplat_system_test(NAME mmu.hpm LABELS mmu TIMEOUT 30
   COMMAND ${MMU_FW_RUNNER} run ${VMPLAT_SW_DIR}/tests/mmu/hpm.elf --vmplat ${VMPLAT_EXE}
           --expect "DONE hpm: [0-9]+ checks, 0 failures")
 set(MMU_KNOBS ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/mmu_knobs.py
-    --vmplat ${VMPLAT_EXE} --bench-dir ${VMPLAT_SW_DIR}/bench/mmu)
-foreach(check entries fits policy l2 walker)
+    --vmplat ${VMPLAT_EXE} --bench-dir ${VMPLAT_SW_DIR}/bench/mmu
+    --kernel ${VMPLAT_SW_DIR}/kernel/kernel.elf)
+foreach(check entries fits policy l2 walker priv)
   vmplat_system_test(NAME mmu.knob.${check} LABELS mmu TIMEOUT 120
     COMMAND ${MMU_KNOBS} ${check})
 endforeach()

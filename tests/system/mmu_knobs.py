@@ -12,6 +12,9 @@ Runs the sw/bench/mmu workloads with --set overrides and compares the statistics
            give different victims on the hostile workload
   l2       with no L2 TLB every DTLB miss walks; a large L2 TLB absorbs most of them
   walker   the page-walk cache saves PTE reads; walker.level_cycles raises walk latency
+  priv     on our kernel (U-mode programs, S-mode kernel; --kernel) the mmu.priv.{u,s,m}.*
+           counters split the totals exactly: the program's misses, walks and page faults
+           are U's, the kernel's own walks S's, and M (no MPRV) has none
 Exits 0 when the check holds, 1 with the figures otherwise.
 """
 import argparse
@@ -29,11 +32,11 @@ class Runner:
         self.vmplat = vmplat
         self.bench_dir = bench_dir
 
-    def stats(self, workload, sets):
-        elf = os.path.join(self.bench_dir, f"mmu_{workload}.elf")
+    def stats(self, workload, sets, elf=None, args=()):
+        elf = elf or os.path.join(self.bench_dir, f"mmu_{workload}.elf")
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "stats.json")
-            cmd = [self.vmplat, "--quiet", "--stats", out]
+            cmd = [self.vmplat, "--quiet", "--stats", out, *args]
             for s in sets:
                 cmd += ["--set", s]
             cmd.append(elf)
@@ -106,17 +109,45 @@ def check_walker(r):
             lat(slow) > lat(pwc) + 30)
 
 
+def check_priv(r):
+    s = r.stats("kernel", [], elf=r.kernel,
+                args=["--drive", "size=64M", "--append", "run=randacc:256"])
+    by = lambda name: [s[f"mmu.priv.{p}.{name}"] for p in "usm"]
+    kinds = lambda tlb: sum(s[f"mmu.{tlb}.misses.{k}"] for k in ("fetch", "load", "store"))
+    totals = {"itlb_misses": kinds("itlb"),
+              "dtlb_misses": kinds("dtlb"),
+              "l2tlb_misses": kinds("l2tlb"),
+              "walks": s["mmu.walker.walks"],
+              "page_faults": s["mmu.page_faults"]}
+    ok = True
+    for name, total in totals.items():
+        u, sv, m = by(name)
+        print(f"{name}: U {u} + S {sv} + M {m} = {u + sv + m}, total {total:g}")
+        ok &= u + sv + m == total and m == 0
+    cycles = sum(by("walk_cycles"))
+    mean = cycles / s["mmu.walker.walks"]
+    print(f"walk cycles {cycles}: mean {mean:.3f}, mmu.walker.mean_latency "
+          f"{s['mmu.walker.mean_latency']:.3f}")
+    u, sv, _ = by("page_faults")
+    uw, sw, _ = by("walks")
+    return (ok and abs(mean - s["mmu.walker.mean_latency"]) < 1e-6 and u == totals["page_faults"]
+            and u > 256 and sv == 0 and uw > 256 and sw > 0)
+
+
 CHECKS = {"entries": check_entries, "fits": check_fits, "policy": check_policy,
-          "l2": check_l2, "walker": check_walker}
+          "l2": check_l2, "walker": check_walker, "priv": check_priv}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--vmplat", required=True)
     ap.add_argument("--bench-dir", required=True)
+    ap.add_argument("--kernel", help="sw/kernel/kernel.elf (the priv check)")
     ap.add_argument("check", choices=sorted(CHECKS))
     args = ap.parse_args()
-    ok = CHECKS[args.check](Runner(args.vmplat, args.bench_dir))
+    runner = Runner(args.vmplat, args.bench_dir)
+    runner.kernel = args.kernel
+    ok = CHECKS[args.check](runner)
     print("PASS" if ok else "FAIL", args.check)
     return 0 if ok else 1
 

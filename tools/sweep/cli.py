@@ -38,10 +38,10 @@ def build_plan(args):
     vmplat_digest = results.file_digest(vm.path)
     plan_points = []
     for p in points:
-        fw = p.workload.firmware or sweep.firmware
+        fw = spec.firmware(sweep, p.workload)
         run_args = list(sweep.args) + p.workload.vmplat_args(sweep.boot)
         key = results.point_key(vm.effective_config(p.overrides), run_args,
-                                results.file_digest(fw), vmplat_digest)
+                                spec.firmware_digest(sweep, p.workload), vmplat_digest)
         plan_points.append({"index": p.index, "key": key, "knobs": p.knobs,
                             "overrides": p.overrides, "workload": p.workload.describe(),
                             "firmware": fw,

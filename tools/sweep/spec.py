@@ -13,6 +13,7 @@
               crossed with the grid
   workloads   list of "program:arg" (a kernel program run with run=program:arg) or objects
               {"name", "arg", "boot", "label"} or {"label", "firmware", "args"} (an ELF of its own)
+              or {"label", "linux", "boot", "args"} (commands run on Debian's Linux, linux.py)
   timeout     seconds one point may run (default 600)
   objective   metric the summary minimises (default "cycles")
   plot        {"x": column, "series": [columns], "metrics": [metrics], "logx": true}
@@ -24,7 +25,7 @@ import itertools
 import json
 import os
 
-from . import SweepError
+from . import SweepError, linux, results
 from .vmplat import value_text
 
 DEFAULT_FIRMWARE = "{build}/sw/kernel/kernel.elf"
@@ -34,17 +35,21 @@ KNOWN_FIELDS = {"name", "description", "firmware", "args", "boot", "base", "grid
 
 
 class Workload:
-    def __init__(self, label, program=None, arg=None, boot="", firmware=None, args=()):
+    def __init__(self, label, program=None, arg=None, boot="", firmware=None, args=(),
+                 linux=None):
         self.label = label
         self.program = program
         self.arg = arg
         self.boot = boot
         self.firmware = firmware
         self.args = list(args)
+        self.linux = linux      # "CMD; CMD" for Linux's init, or None
+        self.images = []        # a Linux workload's firmware, kernel and initramfs
+        self.linux_args = []    # and the vmplat arguments that boot them (linux.prepare)
 
     def vmplat_args(self, common_boot):
         """The vmplat arguments that select this workload (beyond the firmware)."""
-        args = list(self.args)
+        args = list(self.args) + self.linux_args
         if self.program:
             run = f"run={self.program}" + (f":{self.arg}" if self.arg not in (None, "") else "")
             boot = " ".join(b for b in (run, common_boot, self.boot) if b)
@@ -52,8 +57,11 @@ class Workload:
         return args
 
     def describe(self):
-        return {"label": self.label, "program": self.program, "arg": self.arg,
-                "boot": self.boot, "firmware": self.firmware, "args": self.args}
+        d = {"label": self.label, "program": self.program, "arg": self.arg,
+             "boot": self.boot, "firmware": self.firmware, "args": self.args}
+        if self.linux is not None:
+            d["linux"] = self.linux
+        return d
 
 
 class Point:
@@ -142,14 +150,24 @@ def _parse_workloads(s):
                 _fail(s.path, f"{where}: empty program name in '{w}'")
             out.append(Workload(w, program, arg or None))
         elif isinstance(w, dict):
-            allowed = {"name", "arg", "boot", "label", "firmware", "args"}
+            allowed = {"name", "arg", "boot", "label", "firmware", "args", "linux"}
             bad = sorted(set(w) - allowed)
             if bad:
                 _fail(s.path, f"{where}: unknown field '{bad[0]}'; allowed: "
                               f"{', '.join(sorted(allowed))}")
-            if "name" not in w and "firmware" not in w:
-                _fail(s.path, f"{where}: a workload needs \"name\" (a kernel program) or "
-                              f"\"firmware\" (an ELF)")
+            kinds = [k for k in ("name", "firmware", "linux") if k in w]
+            if len(kinds) != 1:
+                _fail(s.path, f"{where}: a workload needs one of \"name\" (a kernel program), "
+                              f"\"firmware\" (an ELF) or \"linux\" (commands for Linux)")
+            if "linux" in w:
+                if not isinstance(w["linux"], str) or not linux.commands(w["linux"]):
+                    _fail(s.path, f"{where}: \"linux\" must be commands, e.g. "
+                                  f"\"memhog 48; forktest\"")
+                label = w.get("label") or w["linux"]
+                out.append(Workload(str(label), boot=w.get("boot", ""),
+                                    args=[str(a) for a in w.get("args", [])],
+                                    linux=w["linux"]))
+                continue
             program = w.get("name")
             arg = None if w.get("arg") is None else str(w["arg"])
             label = w.get("label") or (f"{program}:{arg}" if arg else program) \
@@ -243,6 +261,7 @@ def expand(s, vm):
     varying = sorted({k for p in points for k in p.overrides
                       if len({q.overrides.get(k) for q in points}) > 1} - set(s.columns))
     s.key_columns = varying
+    linux.prepare(s, workloads)
     s.workloads = workloads
     s.points = points
     return points
@@ -261,20 +280,34 @@ def _resolve_references(s, vm, p):
         p.overrides[k] = text
 
 
+def firmware(s, w):
+    """The positional ELF of a workload's runs; None for Linux (--bios and --kernel)."""
+    if w.linux is not None:
+        return None
+    return w.firmware or s.firmware
+
+
+def firmware_digest(s, w):
+    """The digest of what a workload boots, part of each point's key."""
+    if w.linux is not None:
+        return linux.images_digest(w.images)
+    return results.file_digest(firmware(s, w))
+
+
 def probe(s, vm, points):
     """Asks vmplat to accept each distinct configuration and the kernel to know each program,
     before anything runs."""
     seen = set()
     for p in points:
-        fw = p.workload.firmware or s.firmware
-        if not os.path.isfile(fw):
+        fw = firmware(s, p.workload)
+        if fw and not os.path.isfile(fw):
             _fail(s.path, f"workload '{p.workload.label}': firmware {fw} does not exist "
                           f"(build it, or pass --build)")
         key = (tuple(sorted(p.overrides.items())), fw)
         if key in seen:
             continue
         seen.add(key)
-        ok, _, err = vm.probe(p.overrides, s.args, fw)
+        ok, _, err = vm.probe(p.overrides, s.args + p.workload.linux_args, fw)
         if not ok:
             _fail(s.path, f"{p.describe()}: vmplat refuses the configuration: {err}")
     checked = set()

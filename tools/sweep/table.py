@@ -26,6 +26,12 @@ METRICS = {
     "pte_reads": ("PTE reads (mmu.walker.pte_reads)", "reads"),
     "pwc_hits": ("page-walk cache hits (mmu.pwc.hits)", "hits"),
     "host_seconds": ("host time of the simulation (sim.host_seconds)", "s"),
+    # Per effective privilege (mmu.priv.*): under Linux, U is the workload, S the kernel.
+    "user_dtlb_misses": ("data TLB misses in U mode (mmu.priv.u.dtlb_misses)", "misses"),
+    "kernel_dtlb_misses": ("data TLB misses in S mode (mmu.priv.s.dtlb_misses)", "misses"),
+    "user_walks": ("page-table walks for U-mode accesses (mmu.priv.u.walks)", "walks"),
+    "kernel_walks": ("page-table walks for S-mode accesses (mmu.priv.s.walks)", "walks"),
+    "user_page_faults": ("page faults taken in U mode (mmu.priv.u.page_faults)", "faults"),
 }
 
 
@@ -54,6 +60,11 @@ def derive(stats):
         "pte_reads": s.get("mmu.walker.pte_reads", 0),
         "pwc_hits": s.get("mmu.pwc.hits", 0),
         "host_seconds": s.get("sim.host_seconds", 0),
+        "user_dtlb_misses": s.get("mmu.priv.u.dtlb_misses", 0),
+        "kernel_dtlb_misses": s.get("mmu.priv.s.dtlb_misses", 0),
+        "user_walks": s.get("mmu.priv.u.walks", 0),
+        "kernel_walks": s.get("mmu.priv.s.walks", 0),
+        "user_page_faults": s.get("mmu.priv.u.page_faults", 0),
     }
     for t in ("itlb", "dtlb", "l2tlb"):
         m[f"{t}_mpki"] = m[f"{t}_misses"] / kilo

@@ -115,7 +115,8 @@ class Vmplat:
         for k in sorted(overrides):
             cmd += ["--set", f"{k}={overrides[k]}"]
         cmd += list(extra)
-        cmd.append(firmware)
+        if firmware:
+            cmd.append(firmware)
         return cmd
 
     def probe(self, overrides, args, firmware, max_instructions=1):
