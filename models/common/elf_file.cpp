@@ -6,11 +6,10 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 
 #include "models/common/config.h"
+#include "models/common/input_file.h"
 
 namespace vmplat::common {
 
@@ -22,18 +21,18 @@ struct ElfCloser {
 
 }  // namespace
 
-ElfFile::ElfFile(const std::string& path, const std::string& role) : m_path(path)
+ElfFile::ElfFile(const std::string& path, const std::string& role, uint64_t max_load_bytes)
+    : m_path(path)
 {
   const std::string what = role + " '" + path + "'";
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw UserError(what + " cannot be read (missing or no permission)");
-  std::vector<char> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> image =
+      read_input_file(path, role, kMaxFileBytes, "the largest ELF file vmplat reads");
   if (image.size() < 4 || std::memcmp(image.data(), "\177ELF", 4) != 0)
     throw UserError(what + " is not an ELF file; expected a 64-bit RISC-V ELF executable");
 
   elf_version(EV_CURRENT);
-  std::unique_ptr<Elf, ElfCloser> elf(elf_memory(image.data(), image.size()));
+  std::unique_ptr<Elf, ElfCloser> elf(
+      elf_memory(reinterpret_cast<char*>(image.data()), image.size()));
   if (!elf || elf_kind(elf.get()) != ELF_K_ELF)
     throw UserError(what + " is not a valid ELF file: " + elf_errmsg(-1));
   if (gelf_getclass(elf.get()) != ELFCLASS64)
@@ -52,6 +51,7 @@ ElfFile::ElfFile(const std::string& path, const std::string& role) : m_path(path
   m_pie = eh.e_type == ET_DYN;
   m_entry = eh.e_entry;
 
+  uint64_t load_bytes = 0;
   size_t nph = 0;
   if (elf_getphdrnum(elf.get(), &nph) != 0)
     throw UserError(what + " has no readable program headers: " + elf_errmsg(-1));
@@ -59,8 +59,16 @@ ElfFile::ElfFile(const std::string& path, const std::string& role) : m_path(path
     GElf_Phdr ph;
     if (!gelf_getphdr(elf.get(), int(i), &ph) || ph.p_type != PT_LOAD || ph.p_memsz == 0)
       continue;
-    if (ph.p_filesz > ph.p_memsz || ph.p_offset + ph.p_filesz > image.size())
+    // Written so that no sum can wrap: p_offset and p_filesz are anything the file says.
+    if (ph.p_filesz > ph.p_memsz || ph.p_offset > image.size() ||
+        ph.p_filesz > image.size() - ph.p_offset)
       throw UserError(what + ": segment " + std::to_string(i) + " lies outside the file");
+    // Segments that fit in RAM side by side hold no more than RAM: checked before any copy,
+    // since many headers may name the same bytes of the file.
+    if (ph.p_memsz > max_load_bytes - load_bytes)
+      throw UserError(what + ": its loadable segments need more than " +
+                      std::to_string(max_load_bytes) + " bytes, the RAM they must fit in");
+    load_bytes += ph.p_memsz;
     Segment seg;
     // A PIE's physical addresses mean nothing yet; its virtual ones are its layout.
     seg.paddr = m_pie ? ph.p_vaddr : ph.p_paddr;

@@ -3,6 +3,10 @@
 // executable is a UserError naming the file (as `role`, e.g. "firmware" or "kernel") and
 // what was expected. Position-independent executables (ET_DYN, such as Debian's OpenSBI
 // fw_jump.elf, linked at 0) are accepted: the loader chooses where they go.
+//
+// Bounds (docs/reliability.md): the file is read whole only up to kMaxFileBytes, and its
+// loadable segments together may hold at most `max_load_bytes` (the RAM they must fit in),
+// counted by p_memsz, so no header makes vmplat allocate more than that.
 #pragma once
 
 #include <cstdint>
@@ -16,12 +20,15 @@ namespace vmplat::common {
 class ElfFile {
  public:
   struct Segment {
-    uint64_t paddr = 0;   // where it is loaded (physical: vmplat loads like QEMU -kernel)
-    uint64_t memsz = 0;   // bytes in memory; those past data.size() are zero
+    uint64_t paddr = 0;  // where it is loaded (physical: vmplat loads like QEMU -kernel)
+    uint64_t memsz = 0;  // bytes in memory; those past data.size() are zero
     std::vector<uint8_t> data;
   };
 
-  explicit ElfFile(const std::string& path, const std::string& role = "firmware");
+  static constexpr uint64_t kMaxFileBytes = uint64_t(1) << 30;
+
+  explicit ElfFile(const std::string& path, const std::string& role = "firmware",
+                   uint64_t max_load_bytes = kMaxFileBytes);
 
   const std::string& path() const { return m_path; }
   uint64_t entry() const { return m_entry; }

@@ -50,6 +50,8 @@ class GdbServer : public cpu::Debugger {
   ~GdbServer() override;
 
   uint16_t port() const { return m_port; }
+  // Whether a debugger is connected.
+  bool attached() const { return m_client_fd >= 0; }
   // The run ended with this exit code: an attached debugger that waits for the hart is
   // told the program exited (W packet); then the sockets close.
   void finished(int exit_code);

@@ -532,13 +532,18 @@ void Mmu::satp_written(uint64_t old_satp, uint64_t new_satp)
 {
   if (old_satp == new_satp)
     return;
-  // A TLB without ASID tags cannot tell address spaces apart: a satp write flushes it.
+  // A TLB that tags fewer ASID bits than satp holds (16) cannot tell apart address spaces
+  // whose ASIDs differ only in the bits it drops: it is flushed when a satp write changes
+  // one of them, so everything it holds belongs to ASIDs that agree with the current one in
+  // those bits, where its tags decide. Without ASID tags, every satp write flushes it.
+  const uint16_t changed = cpu::satp::asid(old_satp) ^ cpu::satp::asid(new_satp);
   const FlushRequest all;
   EventTrace* const trace = m_trace.get();
   if (trace)
     trace->begin_fence(now());
   for (TlbLevel* t : {&m_itlb, &m_dtlb, &m_l2tlb}) {
-    if (t->asid_bits() != 0)
+    const unsigned bits = t->asid_bits();
+    if (bits != 0 && (bits >= 16 || (changed >> bits) == 0))
       continue;
     const unsigned n = t->flush(all, TlbLevel::FlushKind::kSatp);
     if (trace && t->enabled())

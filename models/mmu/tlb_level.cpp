@@ -31,8 +31,9 @@ TlbLevel::TlbLevel(const std::string& name, const TlbDefaults& d, unsigned level
   p.policy = cfg.choice(name + ".policy", d.policy, {"lru", "plru", "fifo", "random"},
                         "replacement policy (docs/tlb-model.md)");
   p.asid_bits = unsigned(cfg.u64(name + ".asid_bits", 16, "bits",
-                                 "ASID tag width; 0 = no ASID tags (a satp write flushes)", 0,
-                                 16));
+                                 "ASID tag width; 0 = no ASID tags (a satp write flushes); below "
+                                 "16, a satp write changing an untagged bit flushes",
+                                 0, 16));
   m_hit_latency = cfg.u64(name + ".hit_latency", d.hit_latency, "cycles",
                           "hart cycles charged for each lookup of this TLB", 0, 1000);
   p.seed = cfg.u64(name + ".seed", 1, "", "seed of the random replacement policy");
@@ -52,10 +53,10 @@ TlbLevel::TlbLevel(const std::string& name, const TlbDefaults& d, unsigned level
   m_fills = &st.counter(name + ".fills", "entries written (after a walk or an L2 hit)");
   m_evictions = &st.counter(name + ".evictions", "fills that replaced a valid entry");
   for (unsigned k = 0; k < 5; ++k)
-    m_flushes[k] = &st.counter(name + ".flushes." + kFlushNames[k],
-                               k == 4 ? "implicit full flushes by a satp write (asid_bits = 0)"
-                                      : std::string("sfence.vma flushes of kind ") +
-                                            kFlushNames[k]);
+    m_flushes[k] =
+        &st.counter(name + ".flushes." + kFlushNames[k],
+                    k == 4 ? "implicit full flushes by a satp write (asid_bits below 16)"
+                           : std::string("sfence.vma flushes of kind ") + kFlushNames[k]);
   m_flushed_entries = &st.counter(name + ".flushed_entries", "entries invalidated by flushes");
   auto lookups = m_lookups;
   auto misses = m_misses;

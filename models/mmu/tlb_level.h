@@ -8,7 +8,8 @@
 //   <name>.entries      entries              0 turns an optional TLB (the L2) off
 //   <name>.ways         ways                 1 = direct-mapped, = entries: fully associative
 //   <name>.policy       lru|plru|fifo|random victim choice (docs/tlb-model.md)
-//   <name>.asid_bits    bits                 ASID tag width; 0: no ASIDs, satp writes flush
+//   <name>.asid_bits    bits                 ASID tag width; 0: no ASIDs, satp writes flush;
+//                                            below 16: satp writes changing an untagged bit flush
 //   <name>.hit_latency  cycles               charged on every lookup of this TLB
 //   <name>.seed         -                    seed of the random policy
 //

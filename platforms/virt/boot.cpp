@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 
 #include "models/common/config.h"
 #include "models/common/elf_file.h"
 #include "models/common/format.h"
+#include "models/common/input_file.h"
 #include "platforms/virt/memory_map.h"
 
 namespace vmplat::virt {
@@ -34,18 +34,13 @@ uint64_t le64(const std::vector<uint8_t>& b, size_t off)
   return v;
 }
 
-std::vector<uint8_t> read_file(const std::string& path, const std::string& what)
+// Whether the file starts with the ELF magic; read alone, so that an ELF larger than RAM
+// (debug sections) is judged by its loadable segments, not by its size.
+bool file_is_elf(const std::string& path)
 {
   std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw UserError(what + " '" + path + "' cannot be read (missing or no permission)");
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
-                              std::istreambuf_iterator<char>());
-}
-
-bool is_elf(const std::vector<uint8_t>& b)
-{
-  return b.size() >= 4 && std::memcmp(b.data(), "\177ELF", 4) == 0;
+  char magic[4] = {};
+  return in.read(magic, sizeof magic) && std::memcmp(magic, "\177ELF", 4) == 0;
 }
 
 bool is_linux_image(const std::vector<uint8_t>& b)
@@ -128,6 +123,11 @@ BootPlan plan_boot(const BootSpec& spec, const FdtInfo& info)
   const uint64_t ram_base = info.ram_base, ram_end = info.ram_base + info.ram_size;
   Layout layout(plan, ram_base, ram_end);
   const std::string more_ram = "give more RAM with --ram";
+  // No file the guest gets can be larger than its RAM: that bounds what vmplat reads.
+  const std::string ram_limit = "the RAM it must fit in; " + more_ram;
+  const auto read_file = [&](const std::string& path, const std::string& what) {
+    return common::read_input_file(path, what, info.ram_size, ram_limit);
+  };
 
   if (!spec.initrd.empty() && spec.kernel.empty())
     throw UserError("--initrd '" + spec.initrd + "' needs a kernel to use it; give --kernel");
@@ -135,11 +135,8 @@ BootPlan plan_boot(const BootSpec& spec, const FdtInfo& info)
   std::optional<uint64_t> firmware_entry;
   if (!spec.bios.empty()) {
     const std::string what = "firmware '" + spec.bios + "'";
-    std::vector<uint8_t> bytes;
-    if (!spec.bios_elf_only)
-      bytes = read_file(spec.bios, "firmware");
-    if (spec.bios_elf_only || is_elf(bytes)) {
-      const common::ElfFile elf(spec.bios, "firmware");
+    if (spec.bios_elf_only || file_is_elf(spec.bios)) {
+      const common::ElfFile elf(spec.bios, "firmware", info.ram_size);
       uint64_t bias = 0;
       firmware_entry =
           place_elf(elf, what, ram_base, layout, "link it inside RAM or " + more_ram, &bias);
@@ -149,6 +146,7 @@ BootPlan plan_boot(const BootSpec& spec, const FdtInfo& info)
         plan.fromhost = elf.symbol("fromhost").value_or(*tohost + 64) + bias;
       }
     } else {
+      std::vector<uint8_t> bytes = read_file(spec.bios, "firmware");
       if (bytes.empty())
         throw UserError(what + " is empty");
       BootPlan::Blob b{what, ram_base, bytes.size(), std::move(bytes)};
@@ -160,15 +158,20 @@ BootPlan plan_boot(const BootSpec& spec, const FdtInfo& info)
   std::optional<uint64_t> kernel_entry;
   if (!spec.kernel.empty()) {
     const std::string what = "kernel '" + spec.kernel + "'";
-    std::vector<uint8_t> bytes = read_file(spec.kernel, "kernel");
-    if (is_elf(bytes)) {
-      const common::ElfFile elf(spec.kernel, "kernel");
+    if (file_is_elf(spec.kernel)) {
+      const common::ElfFile elf(spec.kernel, "kernel", info.ram_size);
       kernel_entry = place_elf(elf, what, kKernelBase, layout, more_ram);
-    } else if (is_linux_image(bytes)) {
+    } else {
+      std::vector<uint8_t> bytes = read_file(spec.kernel, "kernel");
+      if (!is_linux_image(bytes))
+        throw UserError(what +
+                        " is neither an ELF file nor a RISC-V Linux Image (no \"RSC\\x05\" "
+                        "magic at offset 0x38); give vmlinux or arch/riscv/boot/Image");
       // Linux starts in S mode and calls the SBI from its first steps: without firmware
       // its first ecall would trap in M mode to an empty mtvec, forever.
       if (!firmware_entry)
-        throw UserError(what + " is a Linux Image, which runs in S mode under M-mode "
+        throw UserError(what +
+                        " is a Linux Image, which runs in S mode under M-mode "
                         "firmware; give --bios (e.g. OpenSBI's fw_jump.bin)");
       if (le64(bytes, kImageFlags) & 1)
         throw UserError(what + " is a big-endian Linux Image; the virt platform is little-endian");
@@ -179,10 +182,6 @@ BootPlan plan_boot(const BootSpec& spec, const FdtInfo& info)
       BootPlan::Blob b{what, addr, image_size, std::move(bytes)};
       layout.place(std::move(b), more_ram);
       kernel_entry = addr;
-    } else {
-      throw UserError(what +
-                      " is neither an ELF file nor a RISC-V Linux Image (no \"RSC\\x05\" "
-                      "magic at offset 0x38); give vmlinux or arch/riscv/boot/Image");
     }
   }
   if (!firmware_entry && !kernel_entry)

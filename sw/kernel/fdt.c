@@ -105,6 +105,8 @@ void parse_bootargs(const char *args, struct boot_params *bp)
       bp->swap_pages = parse_u64(word + 5, n - 5);
     } else if (n > 8 && strncmp(word, "quantum=", 8) == 0) {
       bp->quantum = parse_u64(word + 8, n - 8);
+    } else if (n > 8 && strncmp(word, "disklog=", 8) == 0) {
+      bp->disklog = parse_u64(word + 8, n - 8) != 0;
     } else if (n == 5 && strncmp(word, "hpm=1", 5) == 0) {
       bp->hpm = true;
     } else if (n > 4 && strncmp(word, "run=", 4) == 0) {

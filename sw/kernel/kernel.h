@@ -97,6 +97,7 @@ struct boot_params {
   uint64_t quantum;      /* timer ticks per time slice */
   char run[ARG_LEN];     /* init's program list */
   bool frames_given;
+  bool disklog;          /* a console line per disk write (docs/reliability.md) */
   bool hpm;              /* print the MMU events the performance counters saw */
 };
 

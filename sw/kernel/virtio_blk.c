@@ -2,6 +2,7 @@
  * time, completion by interrupt through the PLIC S-mode context. References are to the
  * virtio 1.2 specification. */
 #include <stdio.h>
+#include <string.h>
 
 #include "kernel.h"
 
@@ -208,6 +209,35 @@ void blk_irq(void)
     VP_MMIO32(PLIC_S_CLAIM) = claim;
 }
 
+/* The disk log (boot option disklog=1, docs/reliability.md): before a write request is
+ * made available to the device, "disklog: w SEQ SECTOR H0 .. H7" with a hash of each of its
+ * eight sectors; after the device completed it, "disklog: c SEQ STATUS". The lines reach the
+ * console before the device sees the request and after it completed it, so a test that
+ * kills the simulator at any moment knows which writes the guest saw complete, and what
+ * every sector must then hold. */
+static uint64_t m_disklog_seq;
+
+/* FNV-1a over the sector's 64 little-endian 64-bit words (tests/system/crash_test.py
+ * computes the same). */
+static uint64_t sector_hash(const uint8_t *p)
+{
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned i = 0; i < 512; i += 8) {
+    uint64_t w;
+    memcpy(&w, p + i, 8);
+    h = (h ^ w) * 0x100000001b3ULL;
+  }
+  return h;
+}
+
+static void disklog_write(uint64_t sector, const void *buf)
+{
+  printf("disklog: w %lu %lu", (unsigned long)m_disklog_seq, (unsigned long)sector);
+  for (unsigned s = 0; s < SECTORS_PER_PAGE; s++)
+    printf(" %016lx", (unsigned long)sector_hash((const uint8_t *)buf + 512 * s));
+  printf("\n");
+}
+
 /* One page to or from the disk. The kernel sleeps in wfi until the device interrupt: the
  * kernel runs with sstatus.SIE clear, and wfi still wakes on a pending enabled interrupt
  * (privileged spec 3.3.3); the timer is masked meanwhile so it cannot wake us early. */
@@ -224,6 +254,8 @@ bool blk_rw(uint64_t page_index, void *buf, bool write)
   m_queue.desc[1] = (struct virtq_desc){pa_of(buf), PAGE_SIZE,
                                         (uint16_t)(DESC_F_NEXT | (write ? 0 : DESC_F_WRITE)), 2};
   m_queue.desc[2] = (struct virtq_desc){pa_of((const void *)&m_queue.status), 1, DESC_F_WRITE, 0};
+  if (write && g_boot.disklog)
+    disklog_write(m_queue.header.sector, buf);
   m_queue.avail.ring[m_queue.avail.idx % QUEUE_SIZE] = 0;
   __sync_synchronize();
   m_queue.avail.idx++;
@@ -242,6 +274,8 @@ bool blk_rw(uint64_t page_index, void *buf, bool write)
   m_used_seen++;
   blk_irq();
   write_csr(sie, sie);
+  if (write && g_boot.disklog)
+    printf("disklog: c %lu %u\n", (unsigned long)m_disklog_seq++, m_queue.status);
   if (write)
     g_count.disk_writes++;
   else

@@ -320,9 +320,37 @@ def main():
         image, initrd = tmp("Image"), tmp("initrd.cpio")
         write_linux_image(image)
         with open(initrd, "wb") as f:
-            f.truncate(40 << 20)
+            f.truncate(30 << 20)
         expect_error(args, [initrd, "does not fit", "--ram"], "--ram", "32M", "--bios", hello,
                      "--kernel", image, "--initrd", initrd)
+    elif case == "initrd_larger_than_ram":
+        # Refused by its size, before it is read (docs/reliability.md, "Resource limits").
+        image, initrd = tmp("Image"), tmp("initrd.cpio")
+        write_linux_image(image)
+        with open(initrd, "wb") as f:
+            f.truncate(64 << 30)
+        expect_error(args, [initrd, "68719476736 bytes", "at most 33554432 bytes", "--ram"],
+                     "--ram", "32M", "--bios", hello, "--kernel", image, "--initrd", initrd)
+    elif case == "initrd_endless":
+        # A file without a size is read only up to the RAM size.
+        image = tmp("Image")
+        write_linux_image(image)
+        expect_error(args, ["/dev/zero", "holds more than 33554432 bytes", "--ram"], "--ram",
+                     "32M", "--bios", hello, "--kernel", image, "--initrd", "/dev/zero")
+    elif case == "elf_segments_exceed_ram":
+        # 200 program headers, each loading the same 1 MiB of the file at its own address:
+        # refused before 200 MiB are copied out of a 1 MiB file.
+        path, n, size = tmp("many_segments.elf"), 200, 1 << 20
+        header = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
+        header += struct.pack("<HHIQQQIHHHHHH", 2, 243, 1, 0x80000000, 64, 0, 0, 64, 56, n,
+                              64, 0, 0)
+        data_off = 64 + 56 * n
+        phdrs = b"".join(struct.pack("<IIQQQQQQ", 1, 7, data_off, 0x80000000 + i * size,
+                                     0x80000000 + i * size, size, size, 8) for i in range(n))
+        with open(path, "wb") as f:
+            f.write(header + phdrs + b"\x13\x00\x00\x00" * (size // 4))
+        expect_error(args, [path, "loadable segments need more than 134217728 bytes"], "--ram",
+                     "128M", path)
     elif case == "bad_dtb":
         path = tmp("not.dtb")
         open(path, "w").write("/dts-v1/; / { };\n")

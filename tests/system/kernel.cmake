@@ -14,6 +14,10 @@
 #   kernel.nosstc(.qemu) a hart without Sstc: the kernel's ticks go through M mode (SBI
 #                        set_timer, CLINT mtimecmp, mip.STIP), with preemption as before
 #   kernel.soak          memhog and cowswap for many rounds (LABELS soak, not run by CI)
+#   kernel.soak.swap     at least 10^6 pages swapped out (memhog, cowswap with fork and
+#                        copy-on-write, forktest), every byte verified (soak)
+#   kernel.soak.knobs    300 boots, each with random TLB geometries and policies, PWC, A/D
+#                        policy, Sv48, DRAM mode and quantum (knob_soak.py); all pass (soak)
 set(KERNEL_ELF ${VMPLAT_SW_DIR}/kernel/kernel.elf)
 set(KERNEL_RUN ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/kernel_run.py)
 set(KERNEL_DEMO_COUNTERS --nonzero swap.outs --nonzero swap.ins --nonzero swap.drops
@@ -119,5 +123,13 @@ vmplat_system_test(NAME kernel.nosstc LABELS kernel TIMEOUT 900
 vmplat_system_test(NAME kernel.nosstc.qemu LABELS kernel qemu TIMEOUT 600
   COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform qemu --exe ${QEMU_RISCV64}
           --qemu-arg=-cpu --qemu-arg=rv64,sstc=off ${KERNEL_NOSSTC_CHECKS})
+# docs/reliability.md, "Soak": run by hand with `ctest --test-dir build -L soak`.
+vmplat_system_test(NAME kernel.soak.swap LABELS soak TIMEOUT 14400
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE} --rounds 11
+          --timeout 3600 --append "frames=64 run=memhog:1024x40,cowswap:512x40,forktest"
+          --at-least swap.outs=1000000 --nonzero page_faults.cow --nonzero swap.ins)
+vmplat_system_test(NAME kernel.soak.knobs LABELS soak TIMEOUT 28800
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/knob_soak.py --vmplat ${VMPLAT_EXE}
+          --kernel ${KERNEL_ELF} --boots 300)
 set_tests_properties(kernel.demo.qemu kernel.diff.qemu kernel.negative.qemu
                      kernel.fpswitch.qemu kernel.nosstc.qemu PROPERTIES SKIP_RETURN_CODE 77)

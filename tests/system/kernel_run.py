@@ -12,6 +12,7 @@
 
 Options: --append ARGS (boot arguments), --disk-mb N (swap disk size, default 64; 0: none),
 --timeout SECONDS, --rounds N (check only: repeat the run N times, for the soak),
+--at-least COUNTER=N (check only: the counter summed over the rounds reaches N),
 --stats-match COUNTER=STAT (check on vmplat only: a kernel counter equals a vmplat statistic;
 STAT may be a sum "a+b", and "name.sum" reads a histogram's sum),
 --vmplat-arg ARG (check: an extra vmplat option, repeatable; use --vmplat-arg=--set ...),
@@ -173,6 +174,14 @@ def cmd_check(args):
                  "page_faults.demand_zero", "instructions"):
         if name in total:
             print(f"total {name} {total[name]}")
+    short = []
+    for pair in args.at_least:
+        name, need = pair.split("=", 1)
+        if total.get(name, 0) < int(need):
+            short.append(f"counter {name} totals {total.get(name, 0)}, expected at least {need}")
+    if short:
+        print("; ".join(short))
+        return 1
     return 0
 
 
@@ -214,6 +223,7 @@ def main():
             p.add_argument("--nonzero", action="append", default=[])
             p.add_argument("--expect", action="append", default=[])
             p.add_argument("--rounds", type=int, default=1)
+            p.add_argument("--at-least", action="append", default=[])
             p.add_argument("--stats-match", action="append", default=[],
                            metavar="COUNTER=STAT")
             p.add_argument("--vmplat-arg", action="append", default=[])

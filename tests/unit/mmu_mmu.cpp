@@ -365,6 +365,34 @@ TEST_CASE("asid_bits=0: a satp write flushes every TLB")
   CHECK(MmuBench::stat("mmu.dtlb.flushed_entries") == 1);
 }
 
+TEST_CASE("fewer ASID tag bits than satp's: a satp write changing an untagged bit flushes")
+{
+  // Two address spaces map kVa to different frames; their ASIDs 1 and 3 differ only in
+  // bit 1, which a 1-bit tag drops. Found by the random-knob soak (a forked child read its
+  // parent's stack through the DTLB) and by fuzz_walker (tests/fuzz/corpus/walker).
+  MmuBench b({"mmu.itlb.asid_bits=1", "mmu.dtlb.asid_bits=1", "mmu.l2tlb.asid_bits=1"});
+  const uint64_t root1 = b.root;
+  b.map(kVa, kPa, kRWX);
+  b.root = b.alloc_table();
+  b.map(kVa, kPa + 0x1000, kRWX);
+  const uint64_t root3 = b.root;
+  b.root = root1;
+  CHECK(b.load(kVa, Priv::kS, 0, 1).pa == kPa);
+  const uint64_t satp1 = b.satp(1);
+  b.root = root3;
+  b.mmu.satp_written(satp1, b.satp(3));
+  CHECK(b.load(kVa, Priv::kS, 0, 3).pa == kPa + 0x1000);
+  CHECK(MmuBench::stat("mmu.dtlb.flushes.satp") == 1);
+  // A switch within the tagged bits keeps the entries: ASID 2 (tag 0) next to 3 (tag 1).
+  b.mmu.satp_written(b.satp(3), b.satp(2));
+  CHECK(b.load(kVa, Priv::kS, 0, 2).pa == kPa + 0x1000);
+  b.mmu.satp_written(b.satp(2), b.satp(3));
+  CHECK(MmuBench::stat("mmu.dtlb.flushes.satp") == 1);
+  const uint64_t hits = MmuBench::stat("mmu.dtlb.hits.load");
+  CHECK(b.load(kVa, Priv::kS, 0, 3).pa == kPa + 0x1000);
+  CHECK(MmuBench::stat("mmu.dtlb.hits.load") == hits + 1);
+}
+
 namespace {
 // Entries: A (asid 1, va0), B (asid 2, va0), C (asid 1, va1), G (global, va2). After the
 // mappings are erased from memory, an entry still translates exactly when it survived the
