@@ -17,6 +17,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -147,13 +149,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   debug::GdbServer& gdb = *p.gdb;
   fuzz::QuietCerr quiet;
 
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = htons(gdb.port());
-  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-    fail("cannot connect to the GDB server");
+  // Each input is a connection this side closes first, so its port stays in TIME_WAIT for a
+  // minute; at a thousand inputs a second the loopback's ports (connect takes the even ones)
+  // are nearly all waiting and connect can fail with EADDRNOTAVAIL for a moment. That is
+  // the harness's host running short, not the server: wait and try again.
+  int fd = -1;
+  for (int attempt = 0;; ++attempt) {
+    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0)
+      break;
+    const int err = errno;
+    if (fd >= 0)
+      ::close(fd);
+    if (err != EADDRNOTAVAIL || attempt == 200)
+      fail(std::string("cannot connect to the GDB server: ") + std::strerror(err));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   std::string replies;
   std::thread reader([fd, &replies] {
     char buf[4096];
