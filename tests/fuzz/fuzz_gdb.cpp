@@ -14,11 +14,11 @@
 // Each input starts from the same hart state and memory, so a crash replays from its input.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -153,27 +153,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = htons(gdb.port());
-  // Each input is a connection this side closes first, so its port stays in TIME_WAIT for a
-  // minute; at a thousand inputs a second the loopback's ports (connect takes the even ones)
-  // are nearly all waiting and connect can fail with EADDRNOTAVAIL for a moment. That is
-  // the harness's host running short, not the server: wait and try again.
-  int fd = -1;
-  for (int attempt = 0;; ++attempt) {
-    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0)
-      break;
-    const int err = errno;
-    if (fd >= 0)
-      ::close(fd);
-    if (err != EADDRNOTAVAIL || attempt == 200)
-      fail(std::string("cannot connect to the GDB server: ") + std::strerror(err));
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // libFuzzer's timers interrupt system calls (EINTR): a connect so interrupted goes on in
+  // the background, so wait for it to finish rather than fail or connect twice.
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int err = fd < 0 ? errno : 0;
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    err = errno;
+    if (err == EINTR) {
+      pollfd pfd{fd, POLLOUT, 0};
+      while (::poll(&pfd, 1, -1) < 0 && errno == EINTR) {
+      }
+      socklen_t len = sizeof err;
+      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    }
   }
+  if (err != 0)
+    fail(std::string("cannot connect to the GDB server: ") + std::strerror(err));
   std::string replies;
   std::thread reader([fd, &replies] {
     char buf[4096];
     for (;;) {
       const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n < 0 && errno == EINTR)
+        continue;
       if (n <= 0)
         return;
       replies.append(buf, size_t(n));
@@ -181,6 +183,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   });
   for (size_t at = 1; at < size;) {
     const ssize_t n = ::send(fd, data + at, size - at, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
     if (n <= 0)
       break;
     at += size_t(n);
