@@ -30,6 +30,9 @@ struct CsrDesc {
   // ignored, e.g. a WARL register with one legal value).
   uint64_t (*read)(const Hart&, unsigned arg) = nullptr;
   void (*write)(Hart&, unsigned arg, uint64_t value) = nullptr;
+  // Where a read-modify-write (CSRRS/CSRRC) starts from a value other than what a read
+  // returns (mip.SEIP, privileged 3.1.9); null: from the read value.
+  uint64_t (*rmw_base)(const Hart&, unsigned arg) = nullptr;
 };
 
 // Read-only by number: bits 11:10 are 3.

@@ -219,6 +219,13 @@ const std::vector<CsrDesc>& Hart::csr_table()
           h.m_mip_sw = (h.m_mip_sw & ~mask) | (v & mask);
           h.interrupt_state_changed();
         });
+    // A read-modify-write of mip uses the software-written SEIP alone, not the OR with
+    // the PLIC's line: setting STIP must not latch a pending external interrupt into SEIP
+    // for good.
+    t.back().rmw_base = [](const Hart& h, unsigned) {
+      constexpr uint64_t seip = 1ull << irq::kSEI;
+      return (h.read_mip() & ~seip) | (h.m_mip_sw & seip);
+    };
 
     // PMP (privileged 3.7; models/cpu/pmp.h has the WARL rules). On RV64 only the even
     // pmpcfg numbers exist; all 64 entries' CSRs do, those past cpu.pmp.entries read as
@@ -371,12 +378,7 @@ bool Hart::exec_csr(const Insn& in, uint64_t rs1_value, uint64_t& rd)
   const uint64_t old = csr_value(*d);
   if (writes) {
     const bool set = in.op == Op::kCsrrs || in.op == Op::kCsrrsi;
-    // mip.SEIP reads as the OR of its software-written bit and the PLIC's line, but a
-    // read-modify-write uses the software-written bit alone (privileged 3.1.9): setting
-    // STIP must not latch a pending external interrupt into SEIP for good.
-    uint64_t base = old;
-    if (in.csr == 0x344)
-      base = (old & ~(1ull << irq::kSEI)) | (m_mip_sw & (1ull << irq::kSEI));
+    const uint64_t base = d->rmw_base ? d->rmw_base(*this, d->arg) : old;
     csr_store(*d, is_write_op ? src : set ? (base | src) : (base & ~src));
   }
   rd = old;
