@@ -587,14 +587,43 @@ uint64_t magnitude(I v)
   return v < 0 ? 0 - u : u;
 }
 
+// The host fast path where it decides (round to nearest even only, fpu_host.h), else the
+// software path.
+enum class ArithOp { kAdd, kMul, kDiv, kSqrt };
+template <ArithOp op, typename B>
+B with_host(B a, B b, Rm rm, uint8_t& flags)
+{
+  if (rm == Rm::kRNE && host::available()) {
+    B r;
+    const bool decided = op == ArithOp::kAdd   ? host::add(a, b, r, flags)
+                         : op == ArithOp::kMul ? host::mul(a, b, r, flags)
+                         : op == ArithOp::kDiv ? host::div(a, b, r, flags)
+                                               : host::sqrt(a, r, flags);
+    if (decided)
+      return r;
+  }
+  return op == ArithOp::kAdd   ? add(a, b, rm, flags)
+         : op == ArithOp::kMul ? mul(a, b, rm, flags)
+         : op == ArithOp::kDiv ? div(a, b, rm, flags)
+                               : sqrt(a, rm, flags);
+}
+template <typename B>
+B muladd_with_host(B a, B b, B c, bool negate_product, bool negate_addend, Rm rm,
+                   uint8_t& flags)
+{
+  B r;
+  if (rm == Rm::kRNE && host::available() &&
+      host::muladd_nx(negate_product ? a ^ Format<B>::kSign : a, b,
+                      negate_addend ? c ^ Format<B>::kSign : c, r))
+    return r;
+  return muladd(a, b, c, negate_product, negate_addend, rm, flags);
+}
+
 }  // namespace
 
 uint32_t f32_add(uint32_t a, uint32_t b, Rm rm, uint8_t& flags)
 {
-  uint32_t r;
-  if (rm == Rm::kRNE && host::available() && host::f32_add(a, b, r, flags))
-    return r;
-  return add(a, b, rm, flags);
+  return with_host<ArithOp::kAdd>(a, b, rm, flags);
 }
 uint32_t f32_sub(uint32_t a, uint32_t b, Rm rm, uint8_t& flags)
 {
@@ -602,24 +631,15 @@ uint32_t f32_sub(uint32_t a, uint32_t b, Rm rm, uint8_t& flags)
 }
 uint32_t f32_mul(uint32_t a, uint32_t b, Rm rm, uint8_t& flags)
 {
-  uint32_t r;
-  if (rm == Rm::kRNE && host::available() && host::f32_mul(a, b, r, flags))
-    return r;
-  return mul(a, b, rm, flags);
+  return with_host<ArithOp::kMul>(a, b, rm, flags);
 }
 uint32_t f32_div(uint32_t a, uint32_t b, Rm rm, uint8_t& flags)
 {
-  uint32_t r;
-  if (rm == Rm::kRNE && host::available() && host::f32_div(a, b, r, flags))
-    return r;
-  return div(a, b, rm, flags);
+  return with_host<ArithOp::kDiv>(a, b, rm, flags);
 }
 uint32_t f32_sqrt(uint32_t a, Rm rm, uint8_t& flags)
 {
-  uint32_t r;
-  if (rm == Rm::kRNE && host::available() && host::f32_sqrt(a, r, flags))
-    return r;
-  return sqrt(a, rm, flags);
+  return with_host<ArithOp::kSqrt>(a, decltype(a){0}, rm, flags);
 }
 uint32_t f32_muladd(uint32_t a, uint32_t b, uint32_t c, bool negate_product, bool negate_addend,
                     Rm rm, uint8_t& flags)
@@ -629,12 +649,7 @@ uint32_t f32_muladd(uint32_t a, uint32_t b, uint32_t c, bool negate_product, boo
 uint32_t f32_muladd_nx(uint32_t a, uint32_t b, uint32_t c, bool negate_product, bool negate_addend,
                        Rm rm, uint8_t& flags)
 {
-  uint32_t r;
-  if (rm == Rm::kRNE && host::available() &&
-      host::f32_muladd_nx(negate_product ? a ^ Format<uint32_t>::kSign : a, b,
-                            negate_addend ? c ^ Format<uint32_t>::kSign : c, r))
-    return r;
-  return muladd(a, b, c, negate_product, negate_addend, rm, flags);
+  return muladd_with_host(a, b, c, negate_product, negate_addend, rm, flags);
 }
 uint32_t f32_min(uint32_t a, uint32_t b, uint8_t& flags)
 {
@@ -699,10 +714,7 @@ uint32_t u64_to_f32(uint64_t v, Rm rm, uint8_t& flags)
 
 uint64_t f64_add(uint64_t a, uint64_t b, Rm rm, uint8_t& flags)
 {
-  uint64_t r;
-  if (rm == Rm::kRNE && host::available() && host::f64_add(a, b, r, flags))
-    return r;
-  return add(a, b, rm, flags);
+  return with_host<ArithOp::kAdd>(a, b, rm, flags);
 }
 uint64_t f64_sub(uint64_t a, uint64_t b, Rm rm, uint8_t& flags)
 {
@@ -710,24 +722,15 @@ uint64_t f64_sub(uint64_t a, uint64_t b, Rm rm, uint8_t& flags)
 }
 uint64_t f64_mul(uint64_t a, uint64_t b, Rm rm, uint8_t& flags)
 {
-  uint64_t r;
-  if (rm == Rm::kRNE && host::available() && host::f64_mul(a, b, r, flags))
-    return r;
-  return mul(a, b, rm, flags);
+  return with_host<ArithOp::kMul>(a, b, rm, flags);
 }
 uint64_t f64_div(uint64_t a, uint64_t b, Rm rm, uint8_t& flags)
 {
-  uint64_t r;
-  if (rm == Rm::kRNE && host::available() && host::f64_div(a, b, r, flags))
-    return r;
-  return div(a, b, rm, flags);
+  return with_host<ArithOp::kDiv>(a, b, rm, flags);
 }
 uint64_t f64_sqrt(uint64_t a, Rm rm, uint8_t& flags)
 {
-  uint64_t r;
-  if (rm == Rm::kRNE && host::available() && host::f64_sqrt(a, r, flags))
-    return r;
-  return sqrt(a, rm, flags);
+  return with_host<ArithOp::kSqrt>(a, decltype(a){0}, rm, flags);
 }
 uint64_t f64_muladd(uint64_t a, uint64_t b, uint64_t c, bool negate_product, bool negate_addend,
                     Rm rm, uint8_t& flags)
@@ -737,12 +740,7 @@ uint64_t f64_muladd(uint64_t a, uint64_t b, uint64_t c, bool negate_product, boo
 uint64_t f64_muladd_nx(uint64_t a, uint64_t b, uint64_t c, bool negate_product, bool negate_addend,
                        Rm rm, uint8_t& flags)
 {
-  uint64_t r;
-  if (rm == Rm::kRNE && host::available() &&
-      host::f64_muladd_nx(negate_product ? a ^ Format<uint64_t>::kSign : a, b,
-                            negate_addend ? c ^ Format<uint64_t>::kSign : c, r))
-    return r;
-  return muladd(a, b, c, negate_product, negate_addend, rm, flags);
+  return muladd_with_host(a, b, c, negate_product, negate_addend, rm, flags);
 }
 uint64_t f64_min(uint64_t a, uint64_t b, uint8_t& flags)
 {

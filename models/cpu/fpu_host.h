@@ -35,8 +35,6 @@ inline bool g_enabled = true;
 inline bool available() { return kHostFma && g_enabled; }
 inline void enable(bool on) { g_enabled = on; }
 
-namespace detail {
-
 // T is the host type of the format B.
 template <typename B>
 struct Fmt;
@@ -109,6 +107,10 @@ __attribute__((target("fma"))) inline typename Fmt<B>::T fused(typename Fmt<B>::
   else
     return __builtin_fma(a, b, c);
 }
+
+// Each returns true with the result in r and NX ORed into flags when it decided; false
+// when the software path must. rm must be kRNE (the caller checks). muladd_nx is only for
+// a caller whose accrued flags hold NX: the result may then omit it.
 
 template <typename B>
 inline bool add(B a, B b, B& r, uint8_t& flags)
@@ -207,47 +209,6 @@ __attribute__((target("fma"))) inline bool muladd_nx(B a, B b, B c, B& r)
     return false;  // zero (its sign depends on exactness), tiny, or overflowed
   r = s;
   return true;
-}
-
-
-}  // namespace detail
-
-// Each returns true with the result in r and NX ORed into flags when it decided; false
-// when the software path must. rm must be kRNE (the caller checks). The _nx forms are only
-// for a caller whose accrued flags hold NX: the result may then omit it.
-inline bool f32_add(uint32_t a, uint32_t b, uint32_t& r, uint8_t& flags)
-{
-  return detail::add(a, b, r, flags);
-}
-inline bool f32_mul(uint32_t a, uint32_t b, uint32_t& r, uint8_t& flags)
-{
-  return detail::mul(a, b, r, flags);
-}
-inline bool f32_div(uint32_t a, uint32_t b, uint32_t& r, uint8_t& flags)
-{
-  return detail::div(a, b, r, flags);
-}
-inline bool f32_sqrt(uint32_t a, uint32_t& r, uint8_t& flags) { return detail::sqrt(a, r, flags); }
-inline bool f32_muladd_nx(uint32_t a, uint32_t b, uint32_t c, uint32_t& r)
-{
-  return detail::muladd_nx(a, b, c, r);
-}
-inline bool f64_add(uint64_t a, uint64_t b, uint64_t& r, uint8_t& flags)
-{
-  return detail::add(a, b, r, flags);
-}
-inline bool f64_mul(uint64_t a, uint64_t b, uint64_t& r, uint8_t& flags)
-{
-  return detail::mul(a, b, r, flags);
-}
-inline bool f64_div(uint64_t a, uint64_t b, uint64_t& r, uint8_t& flags)
-{
-  return detail::div(a, b, r, flags);
-}
-inline bool f64_sqrt(uint64_t a, uint64_t& r, uint8_t& flags) { return detail::sqrt(a, r, flags); }
-inline bool f64_muladd_nx(uint64_t a, uint64_t b, uint64_t c, uint64_t& r)
-{
-  return detail::muladd_nx(a, b, c, r);
 }
 
 }  // namespace vmplat::cpu::fp::host

@@ -1780,27 +1780,27 @@ TEST_CASE("fpu host fast path: takes the common cases (a fast path that never fi
   uint32_t r32;
   uint64_t r64;
   uint8_t f = 0;
-  CHECK(fp::host::f64_mul(0x3ff8000000000000, 0x4002000000000000, r64, f));
+  CHECK(fp::host::mul<uint64_t>(0x3ff8000000000000, 0x4002000000000000, r64, f));
   CHECK(r64 == 0x400b000000000000);
   CHECK(f == 0);
-  CHECK(fp::host::f64_div(0x3ff0000000000000, 0x4008000000000000, r64, f));
+  CHECK(fp::host::div<uint64_t>(0x3ff0000000000000, 0x4008000000000000, r64, f));
   CHECK(r64 == 0x3fd5555555555555);
   CHECK(f == fp::flag::kNX);
   f = 0;
-  CHECK(fp::host::f64_sqrt(0x4000000000000000, r64, f));
+  CHECK(fp::host::sqrt<uint64_t>(0x4000000000000000, r64, f));
   CHECK(r64 == 0x3ff6a09e667f3bcd);
   CHECK(f == fp::flag::kNX);
   f = 0;
-  CHECK(fp::host::f64_add(0x3fb999999999999a, 0x3fc999999999999a, r64, f));
+  CHECK(fp::host::add<uint64_t>(0x3fb999999999999a, 0x3fc999999999999a, r64, f));
   CHECK(r64 == 0x3fd3333333333334);
   CHECK(f == fp::flag::kNX);
   f = 0;
-  CHECK(fp::host::f32_add(0x3f800000, 0x3f800000, r32, f));
+  CHECK(fp::host::add<uint32_t>(0x3f800000, 0x3f800000, r32, f));
   CHECK(r32 == 0x40000000);
   CHECK(f == 0);
   // ... and hands over what it must not decide: a subnormal operand, an overflow, a NaN.
-  CHECK_FALSE(fp::host::f64_mul(0x0000000000000001, 0x3ff0000000000000, r64, f));
-  CHECK_FALSE(fp::host::f64_mul(0x7fe0000000000000, 0x4000000000000000, r64, f));
-  CHECK_FALSE(fp::host::f64_add(0x7ff8000000000000, 0x3ff0000000000000, r64, f));
-  CHECK_FALSE(fp::host::f64_div(0x3ff0000000000000, 0, r64, f));
+  CHECK_FALSE(fp::host::mul<uint64_t>(0x0000000000000001, 0x3ff0000000000000, r64, f));
+  CHECK_FALSE(fp::host::mul<uint64_t>(0x7fe0000000000000, 0x4000000000000000, r64, f));
+  CHECK_FALSE(fp::host::add<uint64_t>(0x7ff8000000000000, 0x3ff0000000000000, r64, f));
+  CHECK_FALSE(fp::host::div<uint64_t>(0x3ff0000000000000, 0, r64, f));
 }
