@@ -121,7 +121,7 @@ void fp_run_modes(const char *insn, fp_fn fn, int how, const struct fp_modes_cas
                : FP_OUT : FP_OPS : FP_CLOBBER)
 
 #define DEFINE_FP_RM(fn, insn, ASM)                                         \
-  static struct fres fn(int rm, uint64_t a, uint64_t b, uint64_t c)         \
+  struct fres fn(int rm, uint64_t a, uint64_t b, uint64_t c)                \
   {                                                                         \
     struct fres r;                                                          \
     FP_BY_RM(ASM, insn)                                                     \
@@ -135,7 +135,7 @@ void fp_run_modes(const char *insn, fp_fn fn, int how, const struct fp_modes_cas
 
 /* Instructions without a rounding mode. */
 #define DEFINE_FP_NORM(fn, body)                                            \
-  static struct fres fn(int rm, uint64_t a, uint64_t b, uint64_t c)         \
+  struct fres fn(int rm, uint64_t a, uint64_t b, uint64_t c)                \
   {                                                                         \
     struct fres r;                                                          \
     (void)rm;                                                               \

@@ -6,7 +6,7 @@
  * C.FSDSP, and the illegal rounding modes. Expected values are hand-computed; QEMU agrees. */
 #include <stdio.h>
 
-#include "fp.h"
+#include "fp_ops.h"
 #include "trap.h"
 
 /* binary64 values */
@@ -32,38 +32,6 @@
 #define U(x) (ONE + (x)) /* 1 + x ulps */
 
 #define SEXT32(x) ((uint64_t)(int64_t)(int32_t)(uint32_t)(x))
-
-DEFINE_FP_RR(fadd_d, "fadd.d")
-DEFINE_FP_RR(fsub_d, "fsub.d")
-DEFINE_FP_RR(fmul_d, "fmul.d")
-DEFINE_FP_RR(fdiv_d, "fdiv.d")
-DEFINE_FP_R(fsqrt_d, "fsqrt.d")
-DEFINE_FP_RRR(fmadd_d, "fmadd.d")
-DEFINE_FP_RRR(fmsub_d, "fmsub.d")
-DEFINE_FP_RRR(fnmsub_d, "fnmsub.d")
-DEFINE_FP_RRR(fnmadd_d, "fnmadd.d")
-DEFINE_FP_NR(fmin_d, "fmin.d")
-DEFINE_FP_NR(fmax_d, "fmax.d")
-DEFINE_FP_NR(fsgnj_d, "fsgnj.d")
-DEFINE_FP_NR(fsgnjn_d, "fsgnjn.d")
-DEFINE_FP_NR(fsgnjx_d, "fsgnjx.d")
-DEFINE_FP_CMP(feq_d, "feq.d")
-DEFINE_FP_CMP(flt_d, "flt.d")
-DEFINE_FP_CMP(fle_d, "fle.d")
-DEFINE_FP_X(fclass_d, "fclass.d")
-DEFINE_FP_X(fmv_x_d, "fmv.x.d")
-DEFINE_FP_F(fmv_d_x, "fmv.d.x")
-DEFINE_FP_R(fcvt_s_d, "fcvt.s.d")
-/* Exact conversions: the assembler gives them rm = 0 and takes no other. */
-DEFINE_FP_NORM(fcvt_d_s, "fcvt.d.s ft3, ft0\n\tfmv.x.d %0, ft3")
-DEFINE_FP_NORM(fcvt_d_w, "fcvt.d.w ft3, %2\n\tfmv.x.d %0, ft3")
-DEFINE_FP_NORM(fcvt_d_wu, "fcvt.d.wu ft3, %2\n\tfmv.x.d %0, ft3")
-DEFINE_FP_XR(fcvt_w_d, "fcvt.w.d")
-DEFINE_FP_XR(fcvt_wu_d, "fcvt.wu.d")
-DEFINE_FP_XR(fcvt_l_d, "fcvt.l.d")
-DEFINE_FP_XR(fcvt_lu_d, "fcvt.lu.d")
-DEFINE_FP_FX(fcvt_d_l, "fcvt.d.l")
-DEFINE_FP_FX(fcvt_d_lu, "fcvt.d.lu")
 
 static const struct fp_case kAdd[] = {
     {"1+1", ONE, ONE, 0, RNE, TWO, 0},

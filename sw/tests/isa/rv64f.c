@@ -5,7 +5,7 @@
  * fields, and the illegal rounding modes. Expected values are hand-computed; QEMU agrees. */
 #include <stdio.h>
 
-#include "fp.h"
+#include "fp_ops.h"
 #include "trap.h"
 
 /* binary32 values */
@@ -30,35 +30,6 @@
 #define NMAX 0xff7fffffUL
 
 #define SEXT32(x) ((uint64_t)(int64_t)(int32_t)(uint32_t)(x))
-
-DEFINE_FP_RR(fadd_s, "fadd.s")
-DEFINE_FP_RR(fsub_s, "fsub.s")
-DEFINE_FP_RR(fmul_s, "fmul.s")
-DEFINE_FP_RR(fdiv_s, "fdiv.s")
-DEFINE_FP_R(fsqrt_s, "fsqrt.s")
-DEFINE_FP_RRR(fmadd_s, "fmadd.s")
-DEFINE_FP_RRR(fmsub_s, "fmsub.s")
-DEFINE_FP_RRR(fnmsub_s, "fnmsub.s")
-DEFINE_FP_RRR(fnmadd_s, "fnmadd.s")
-DEFINE_FP_NR(fmin_s, "fmin.s")
-DEFINE_FP_NR(fmax_s, "fmax.s")
-DEFINE_FP_NR(fsgnj_s, "fsgnj.s")
-DEFINE_FP_NR(fsgnjn_s, "fsgnjn.s")
-DEFINE_FP_NR(fsgnjx_s, "fsgnjx.s")
-DEFINE_FP_CMP(feq_s, "feq.s")
-DEFINE_FP_CMP(flt_s, "flt.s")
-DEFINE_FP_CMP(fle_s, "fle.s")
-DEFINE_FP_X(fclass_s, "fclass.s")
-DEFINE_FP_X(fmv_x_w, "fmv.x.w")
-DEFINE_FP_F(fmv_w_x, "fmv.w.x")
-DEFINE_FP_XR(fcvt_w_s, "fcvt.w.s")
-DEFINE_FP_XR(fcvt_wu_s, "fcvt.wu.s")
-DEFINE_FP_XR(fcvt_l_s, "fcvt.l.s")
-DEFINE_FP_XR(fcvt_lu_s, "fcvt.lu.s")
-DEFINE_FP_FX(fcvt_s_w, "fcvt.s.w")
-DEFINE_FP_FX(fcvt_s_wu, "fcvt.s.wu")
-DEFINE_FP_FX(fcvt_s_l, "fcvt.s.l")
-DEFINE_FP_FX(fcvt_s_lu, "fcvt.s.lu")
 
 static const struct fp_case kAdd[] = {
     {"1+1", ONE, ONE, 0, RNE, TWO, 0},
