@@ -9,25 +9,6 @@
 
 #include "work.h"
 
-static uint64_t value(uint64_t gen, uint64_t word)
-{
-  return (word * 0x9e3779b97f4a7c15ULL) ^ (gen << 56) ^ gen;
-}
-
-static uint64_t verify(const uint64_t *mem, uint64_t from, uint64_t to, uint64_t gen)
-{
-  uint64_t bad = 0;
-  for (uint64_t w = from; w < to; w++)
-    bad += diff_bytes(mem[w], value(gen, w));
-  return bad;
-}
-
-static void fill(uint64_t *mem, uint64_t from, uint64_t to, uint64_t gen)
-{
-  for (uint64_t w = from; w < to; w++)
-    mem[w] = value(gen, w);
-}
-
 int cowswap_main(int argc, char **argv)
 {
   struct vmstat before;
@@ -39,22 +20,22 @@ int cowswap_main(int argc, char **argv)
   uint64_t bad = 0, child_failed = 0;
   for (uint64_t r = 0; r < rounds; r++) {
     const uint64_t gen = 3 * r + 1;
-    fill(mem, 0, words, gen);
+    gen_fill(mem, 0, words, gen);
     fflush(stdout);
     const pid_t pid = fork();
     if (pid == 0) {
-      uint64_t child_bad = verify(mem, 0, words, gen);
-      fill(mem, 0, half, gen + 1);
-      child_bad += verify(mem, 0, half, gen + 1) + verify(mem, half, words, gen);
+      uint64_t child_bad = gen_verify(mem, 0, words, gen);
+      gen_fill(mem, 0, half, gen + 1);
+      child_bad += gen_verify(mem, 0, half, gen + 1) + gen_verify(mem, half, words, gen);
       _exit(child_bad ? 1 : 0);
     }
     int status = -1;
     if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
         WEXITSTATUS(status) != 0)
       child_failed++;
-    bad += verify(mem, 0, words, gen);
-    fill(mem, 0, words, gen + 2);
-    bad += verify(mem, 0, words, gen + 2);
+    bad += gen_verify(mem, 0, words, gen);
+    gen_fill(mem, 0, words, gen + 2);
+    bad += gen_verify(mem, 0, words, gen + 2);
   }
   printf("%s cowswap mib=%llu rounds=%llu corrupted=%llu child_failed=%llu\n",
          bad || child_failed ? "FAIL" : "PASS", (unsigned long long)mib,

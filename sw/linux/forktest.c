@@ -13,23 +13,14 @@
 static uint64_t *m_shared;
 static uint64_t m_words;
 
-static uint64_t tag_word(uint64_t tag, uint64_t w)
-{
-  return (tag << 32) | w;
-}
-
 static uint64_t check(uint64_t tag)
 {
-  uint64_t bad = 0;
-  for (uint64_t w = 0; w < m_words; w++)
-    bad += diff_bytes(m_shared[w], tag_word(tag, w));
-  return bad;
+  return gen_verify(m_shared, 0, m_words, tag);
 }
 
 static void fill(uint64_t tag)
 {
-  for (uint64_t w = 0; w < m_words; w++)
-    m_shared[w] = tag_word(tag, w);
+  gen_fill(m_shared, 0, m_words, tag);
 }
 
 /* Returns the number of corrupted bytes seen by this process and its subtree (a child that

@@ -13,23 +13,7 @@ int matmul_main(int argc, char **argv)
   const uint64_t bytes = n * n * sizeof(uint64_t);
   uint64_t *a = map_memory("matmul", bytes), *b = map_memory("matmul", bytes);
   uint64_t *c = map_memory("matmul", bytes);
-  for (uint64_t i = 0; i < n; i++)
-    for (uint64_t j = 0; j < n; j++) {
-      a[i * n + j] = i + j;
-      b[i * n + j] = i + j;
-    }
-  for (uint64_t i = 0; i < n; i++)
-    for (uint64_t j = 0; j < n; j++) {
-      uint64_t sum = 0;
-      for (uint64_t k = 0; k < n; k++)
-        sum += a[i * n + k] * b[k * n + j];
-      c[i * n + j] = sum;
-    }
-  const uint64_t s1 = n * (n - 1) / 2, s2 = (n - 1) * n * (2 * n - 1) / 6;
-  uint64_t bad = 0;
-  for (uint64_t i = 0; i < n; i++)
-    for (uint64_t j = 0; j < n; j++)
-      bad += c[i * n + j] != n * i * j + (i + j) * s1 + s2;
+  const uint64_t bad = matmul_run(a, b, c, n);
   printf("%s matmul n=%llu trace=%llu bad=%llu\n", bad ? "FAIL" : "PASS", (unsigned long long)n,
          (unsigned long long)(c[0] + c[n * n - 1]), (unsigned long long)bad);
   vmstat_report("matmul", &before);

@@ -1,15 +1,11 @@
 /* memhog [MIB [ROUNDS]]: a working set larger than the memory Linux has free, so it must
- * swap. Each round writes a pattern that depends on the round, page and word to every word,
- * then reads every word back; pages go to the swap disk and come back in between. Default
+ * swap. Each round writes a value that depends on the round and the word to every word
+ * (workloads.h), then reads every word back; pages go to the swap disk and come back in
+ * between. Default
  * 96 MiB (more than a 128 MiB machine has free), 2 rounds. */
 #include <stdio.h>
 
 #include "work.h"
-
-static uint64_t pattern(uint64_t round, uint64_t page, uint64_t word)
-{
-  return (page * 0x9e3779b97f4a7c15ULL) ^ (word << 40) ^ (round * 0x0101010101010101ULL);
-}
 
 int memhog_main(int argc, char **argv)
 {
@@ -21,13 +17,9 @@ int memhog_main(int argc, char **argv)
   uint64_t *mem = map_memory("memhog", pages * PAGE_SIZE);
   uint64_t corrupted = 0, bad_pages = 0;
   for (uint64_t r = 0; r < rounds; r++) {
-    for (uint64_t p = 0; p < pages; p++)
-      for (uint64_t w = 0; w < WORDS_PER_PAGE; w++)
-        mem[p * WORDS_PER_PAGE + w] = pattern(r, p, w);
+    gen_fill(mem, 0, pages * WORDS_PER_PAGE, r);
     for (uint64_t p = 0; p < pages; p++) {
-      uint64_t bad = 0;
-      for (uint64_t w = 0; w < WORDS_PER_PAGE; w++)
-        bad += diff_bytes(mem[p * WORDS_PER_PAGE + w], pattern(r, p, w));
+      const uint64_t bad = gen_verify(mem, p * WORDS_PER_PAGE, (p + 1) * WORDS_PER_PAGE, r);
       corrupted += bad;
       bad_pages += bad != 0;
     }

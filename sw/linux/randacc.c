@@ -12,15 +12,7 @@ int randacc_main(int argc, char **argv)
   const uint64_t pages = arg_number(argc, argv, 1, 192, 1, 1 << 20, "number of pages");
   uint64_t *mem = map_memory("randacc", pages * PAGE_SIZE);
   const uint64_t words = pages * WORDS_PER_PAGE, accesses = 64 * pages;
-  uint64_t seed = 0x1234567887654321ULL;
-  for (uint64_t i = 0; i < accesses; i++)
-    mem[next_random(&seed) % words]++;
-  seed = 0x1234567887654321ULL;
-  for (uint64_t i = 0; i < accesses; i++)
-    mem[next_random(&seed) % words]--;
-  uint64_t bad = 0;
-  for (uint64_t w = 0; w < words; w++)
-    bad += diff_bytes(mem[w], 0);
+  const uint64_t bad = randacc_run(mem, words, accesses);
   printf("%s randacc pages=%llu accesses=%llu corrupted=%llu\n", bad ? "FAIL" : "PASS",
          (unsigned long long)pages, (unsigned long long)(2 * accesses),
          (unsigned long long)bad);

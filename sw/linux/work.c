@@ -77,25 +77,6 @@ void *map_memory(const char *prog, uint64_t bytes)
   return p;
 }
 
-uint64_t next_random(uint64_t *state)
-{
-  uint64_t x = *state;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  *state = x;
-  return x * 0x2545f4914f6cdd1dULL;
-}
-
-unsigned diff_bytes(uint64_t a, uint64_t b)
-{
-  uint64_t d = a ^ b;
-  unsigned n = 0;
-  for (; d; d >>= 8)
-    n += (d & 0xff) != 0;
-  return n;
-}
-
 static const struct {
   const char *name;
   int (*main)(int, char **);

@@ -14,8 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGE_SIZE 4096UL
-#define WORDS_PER_PAGE (PAGE_SIZE / sizeof(uint64_t))
+#include "workloads.h"
 
 /* The /proc/vmstat counters a summary shows, and the time, at one moment. */
 struct vmstat {
@@ -35,10 +34,6 @@ uint64_t arg_number(int argc, char **argv, int i, uint64_t def, uint64_t min, ui
 /* Anonymous private memory, or a FAIL line and exit code 1. */
 void *map_memory(const char *prog, uint64_t bytes);
 
-/* xorshift64*: the same sequence as sw/user's, on every platform. */
-uint64_t next_random(uint64_t *state);
-/* Number of bytes that differ between two words. */
-unsigned diff_bytes(uint64_t a, uint64_t b);
 
 int seqscan_main(int argc, char **argv);
 int randacc_main(int argc, char **argv);

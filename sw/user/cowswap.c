@@ -5,25 +5,6 @@
  * takes frames back without a copy). Default 160 pages, 1 round. */
 #include "ulib.h"
 
-static uint64_t value(uint64_t gen, uint64_t word)
-{
-  return (word * 0x9e3779b97f4a7c15ULL) ^ (gen << 56) ^ gen;
-}
-
-static uint64_t verify(const uint64_t *mem, uint64_t from, uint64_t to, uint64_t gen)
-{
-  uint64_t bad = 0;
-  for (uint64_t w = from; w < to; w++)
-    bad += diff_bytes(mem[w], value(gen, w));
-  return bad;
-}
-
-static void fill(uint64_t *mem, uint64_t from, uint64_t to, uint64_t gen)
-{
-  for (uint64_t w = from; w < to; w++)
-    mem[w] = value(gen, w);
-}
-
 int main(const char *arg)
 {
   uint64_t pages = 160, rounds = 1;
@@ -33,20 +14,20 @@ int main(const char *arg)
   uint64_t bad = 0;
   for (uint64_t r = 0; r < rounds; r++) {
     uint64_t gen = 3 * r + 1;
-    fill(mem, 0, words, gen);
+    gen_fill(mem, 0, words, gen);
     int pid = sys_fork();
     if (pid == 0) {
-      uint64_t child_bad = verify(mem, 0, words, gen);
-      fill(mem, 0, half, gen + 1);
-      child_bad += verify(mem, 0, half, gen + 1) + verify(mem, half, words, gen);
+      uint64_t child_bad = gen_verify(mem, 0, words, gen);
+      gen_fill(mem, 0, half, gen + 1);
+      child_bad += gen_verify(mem, 0, half, gen + 1) + gen_verify(mem, half, words, gen);
       sys_exit(child_bad ? 1 : 0);
     }
     int status = -1;
     if (pid < 0 || sys_wait(&status) != pid || status != 0)
       bad++;
-    bad += verify(mem, 0, words, gen);
-    fill(mem, 0, words, gen + 2);
-    bad += verify(mem, 0, words, gen + 2);
+    bad += gen_verify(mem, 0, words, gen);
+    gen_fill(mem, 0, words, gen + 2);
+    bad += gen_verify(mem, 0, words, gen + 2);
   }
   printf("%s cowswap pages=%lu rounds=%lu corrupted=%lu\n", bad ? "FAIL" : "PASS",
          (unsigned long)pages, (unsigned long)rounds, (unsigned long)bad);

@@ -7,23 +7,14 @@
 
 static uint64_t *m_shared;
 
-static uint64_t tag_word(int tag, uint64_t w)
+static uint64_t check(uint64_t tag)
 {
-  return ((uint64_t)tag << 32) | w;
+  return gen_verify(m_shared, 0, SHARED_PAGES * WORDS_PER_PAGE, tag);
 }
 
-static uint64_t check(int tag)
+static void fill(uint64_t tag)
 {
-  uint64_t bad = 0;
-  for (uint64_t w = 0; w < SHARED_PAGES * WORDS_PER_PAGE; w++)
-    bad += diff_bytes(m_shared[w], tag_word(tag, w));
-  return bad;
-}
-
-static void fill(int tag)
-{
-  for (uint64_t w = 0; w < SHARED_PAGES * WORDS_PER_PAGE; w++)
-    m_shared[w] = tag_word(tag, w);
+  gen_fill(m_shared, 0, SHARED_PAGES * WORDS_PER_PAGE, tag);
 }
 
 /* Returns the number of corrupted bytes seen by this process and its subtree. */

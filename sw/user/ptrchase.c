@@ -1,6 +1,6 @@
-/* ptrchase[:pages]: one node per page, linked into a single random cycle (Sattolo's
- * algorithm), so every step is a dependent load on a new page; follows the cycle eight times
- * and checks each lap visits every node once and ends where it began. Default 128 pages. */
+/* ptrchase[:pages]: one node per page, linked into a single random cycle, so every step is a
+ * dependent load on a new page; follows the cycle eight times and checks each lap visits
+ * every node once and ends where it began (workloads.h). Default 128 pages. */
 #include "ulib.h"
 
 #define LAPS 8
@@ -11,36 +11,8 @@ int main(const char *arg)
   parse_size(arg, &pages, NULL);
   uint64_t *mem = alloc_pages("ptrchase", pages);
   uint32_t *order = (uint32_t *)alloc_pages("ptrchase", (pages * 4 + PAGE_SIZE - 1) / PAGE_SIZE);
-  for (uint64_t i = 0; i < pages; i++)
-    order[i] = (uint32_t)i;
-  uint64_t seed = 0x9e3779b97f4a7c15ULL;
-  for (uint64_t i = pages - 1; i > 0; i--) {
-    uint64_t j = next_random(&seed) % i;
-    uint32_t t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  /* Node i lives at a page-dependent offset so nodes do not all share one cache set. */
-  for (uint64_t i = 0; i < pages; i++) {
-    uint64_t *node = mem + i * WORDS_PER_PAGE + (i * 8) % WORDS_PER_PAGE;
-    uint64_t next = order[i];
-    node[0] = (uint64_t)(uintptr_t)(mem + next * WORDS_PER_PAGE + (next * 8) % WORDS_PER_PAGE);
-    node[1] = 0;
-  }
-  uint64_t bad = 0, steps = 0;
-  uint64_t *start = mem, *p = start;
-  for (int lap = 0; lap < LAPS; lap++) {
-    uint64_t n = 0;
-    do {
-      p[1]++;
-      p = (uint64_t *)(uintptr_t)p[0];
-      n++;
-    } while (p != start && n <= pages);
-    bad += n != pages;
-    steps += n;
-  }
-  for (uint64_t i = 0; i < pages; i++)
-    bad += mem[i * WORDS_PER_PAGE + (i * 8) % WORDS_PER_PAGE + 1] != LAPS;
+  uint64_t steps;
+  const uint64_t bad = ptrchase_run(mem, order, pages, LAPS, &steps);
   printf("%s ptrchase pages=%lu steps=%lu bad=%lu\n", bad ? "FAIL" : "PASS", (unsigned long)pages,
          (unsigned long)steps, (unsigned long)bad);
   return bad != 0;

@@ -125,24 +125,3 @@ uint64_t *alloc_pages(const char *prog, uint64_t n)
   }
   return (uint64_t *)aligned;
 }
-
-uint64_t next_random(uint64_t *state)
-{
-  uint64_t x = *state;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  *state = x;
-  return x * 0x2545f4914f6cdd1dULL;
-}
-
-unsigned diff_bytes(uint64_t a, uint64_t b)
-{
-  uint64_t d = a ^ b;
-  if (d == 0)
-    return 0;
-  unsigned n = 0;
-  for (int i = 0; i < 8; i++)
-    n += ((d >> (8 * i)) & 0xff) != 0;
-  return n;
-}

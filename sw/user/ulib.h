@@ -8,8 +8,7 @@
 
 #include "syscall.h"
 
-#define PAGE_SIZE 4096UL
-#define WORDS_PER_PAGE (PAGE_SIZE / sizeof(uint64_t))
+#include "workloads.h"
 
 __attribute__((noreturn)) void sys_exit(int code);
 int sys_fork(void);
@@ -28,9 +27,5 @@ void uflush(void);
 void parse_size(const char *arg, uint64_t *n, uint64_t *rounds);
 /* n pages from the heap, or exits with a FAIL line for prog. */
 uint64_t *alloc_pages(const char *prog, uint64_t n);
-/* xorshift64*: the same sequence on every platform. */
-uint64_t next_random(uint64_t *state);
-/* Number of bytes that differ between two words. */
-unsigned diff_bytes(uint64_t a, uint64_t b);
 
 #endif
