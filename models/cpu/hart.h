@@ -187,7 +187,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   void fetch_page(uint64_t pa);
   bool fetch_cross_page(uint64_t pa_lo, Insn& out);
   bool read_code(uint64_t pa, void* buf, unsigned len);
-  uint64_t fetch_line_cycles(uint64_t pa);
+  void charge_fetch_line(uint64_t pa);  // advances m_cycles by one line read
   template <typename T>
   bool load(uint64_t va, T& out);
   template <typename T>

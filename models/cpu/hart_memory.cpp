@@ -215,17 +215,18 @@ void Hart::fetch_page(uint64_t pa)
   m_fetch_ppn = ppn;
 }
 
-uint64_t Hart::fetch_line_cycles(uint64_t pa)
+void Hart::charge_fetch_line(uint64_t pa)
 {
   // Instruction fetch is modelled as a 64-byte line buffer: each new line costs one memory
-  // read (the DMI latency, or a timed read through the bus); fetches inside it are free.
+  // read (the DMI latency, or a timed read through the bus, which advances m_cycles to its
+  // completion itself); fetches inside it are free.
   const uint64_t off = pa - m_dmi_base;
-  if (m_dmi_ptr && off < m_dmi_size)
-    return m_dmi_read_cycles;
+  if (m_dmi_ptr && off < m_dmi_size) {
+    m_cycles += m_dmi_read_cycles;
+    return;
+  }
   uint8_t line[64];
-  const uint64_t before = m_cycles;
   phys_access(pa & ~63ull, line, 64, false);
-  return m_cycles - before;
 }
 
 bool Hart::fetch_cross_page(uint64_t pa_lo, Insn& out)
@@ -282,7 +283,7 @@ const Insn* Hart::fetch_slow(uint64_t pa)
   }
   if (pa / 64 != m_fetch_line) {
     m_fetch_line = pa / 64;
-    m_cycles += fetch_line_cycles(pa);
+    charge_fetch_line(pa);
   }
   return in;
 }

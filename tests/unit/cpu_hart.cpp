@@ -161,3 +161,51 @@ TEST_CASE("Hart: CSRRS on mip sets STIP without latching the PLIC's SEIP line")
   CHECK((mip >> cpu::irq::kSTI & 1) == 1);
   CHECK((mip >> cpu::irq::kSEI & 1) == 0);
 }
+
+namespace {
+
+// Cycles the hart spends per new 64-byte fetch line, from two straight-line blocks of NOPs
+// (16 and 48 lines, both inside one DRAM row) timed with mcycle: the difference is 32 lines
+// of 16 one-cycle instructions and one line read each.
+double fetch_line_cost(const char* dram_mode)
+{
+  common::config().set("dram.mode", dram_mode, "test");
+  common::config().set("dram.tREFI", "0", "test");  // no refresh window inside the blocks
+  const uint16_t kMcycle = 0xb00;
+  auto sub = [](unsigned rd, unsigned rs1, unsigned rs2) {
+    return (0x20u << 25) | (rs2 << 20) | (rs1 << 15) | (rd << 7) | 0x33;
+  };
+  std::vector<uint32_t> p;
+  auto block = [&](unsigned lines, unsigned result) {
+    while (p.size() % 16 != 15)
+      p.push_back(0x13);
+    p.push_back(csrrs(t0, kMcycle, zero));  // the last slot of a line
+    p.insert(p.end(), lines * 16, 0x13);
+    p.push_back(csrrs(t1, kMcycle, zero));  // first slot of the line after the block
+    p.push_back(sub(result, t1, t0));
+  };
+  block(16, s0);
+  block(48, a0);
+  p.push_back(sub(a0, a0, s0));
+  exit_with_a0(p);
+  return run_program(p) / 32.0 - 16.0;
+}
+
+}  // namespace
+
+// One row-hit read is (tCL + tBURST) x tCK = 26 x 0.625 ns = 16.25 ns: 17 cycles of 1 ns
+// once the access waits for the next tCK edge; the DMI latency of fast mode is the same
+// 26 tCK. A line must cost one read, not two.
+TEST_CASE("Hart: a new fetch line costs one DRAM row-hit read in timed mode")
+{
+  const double cost = fetch_line_cost("timed");
+  CHECK(cost >= 16.0);
+  CHECK(cost <= 18.0);
+}
+
+TEST_CASE("Hart: a new fetch line costs the DMI read latency in fast mode")
+{
+  const double cost = fetch_line_cost("fast");
+  CHECK(cost >= 16.0);
+  CHECK(cost <= 17.0);
+}
