@@ -34,6 +34,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/common/stats.h"
+#include "models/common/timed_memory.h"
 #include "models/common/wave_recorder.h"
 #include "models/cpu/csr.h"
 #include "models/cpu/debug_if.h"
@@ -332,6 +333,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint8_t* m_dmi_ptr = nullptr;
   uint64_t m_dmi_base = 0, m_dmi_size = 0, m_dmi_fast_limit = 0;
   uint64_t m_dmi_read_cycles = 0, m_dmi_write_cycles = 0;
+  common::TimedMemory* m_dmi_timed = nullptr;  // timed DMI: latencies from this model
   std::vector<uint8_t> m_code_page;  // per DMI page: holds decoded instructions
 
   // Decode cache and instruction fetch.

@@ -86,16 +86,22 @@ void Hart::try_dmi(uint64_t pa)
 {
   tlm::tlm_generic_payload t;
   tlm::tlm_dmi dmi;
+  common::TimedDmi timed;  // asks for timed DMI too (common/timed_memory.h)
   t.set_address(pa);
   t.set_command(tlm::TLM_READ_COMMAND);
-  if (!isock->get_direct_mem_ptr(t, dmi))
-    return;
-  if (!dmi.is_read_write_allowed() || pa < dmi.get_start_address() || pa > dmi.get_end_address())
+  t.set_extension(&timed);
+  const bool granted = isock->get_direct_mem_ptr(t, dmi);
+  t.clear_extension(&timed);  // a stack object: the payload must not free it
+  if (!granted || !dmi.is_read_write_allowed() || pa < dmi.get_start_address() ||
+      pa > dmi.get_end_address())
     return;
   m_dmi_ptr = dmi.get_dmi_ptr();
   m_dmi_base = dmi.get_start_address();
   m_dmi_size = dmi.get_end_address() - dmi.get_start_address() + 1;
-  m_dmi_fast_limit = m_dmi_size >= 8 ? m_dmi_size - 7 : 0;
+  m_dmi_timed = timed.memory;
+  // The inline load/store and fetch-line fast paths charge the fixed DMI latency: a timed
+  // region takes the general path, which asks its timing model.
+  m_dmi_fast_limit = !m_dmi_timed && m_dmi_size >= 8 ? m_dmi_size - 7 : 0;
   m_dmi_read_cycles = common::to_cycles(dmi.get_read_latency(), m_period);
   m_dmi_write_cycles = common::to_cycles(dmi.get_write_latency(), m_period);
   m_code_page.assign((m_dmi_size + kPageSize - 1) / kPageSize, 0);
@@ -107,6 +113,7 @@ void Hart::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end)
   if (!m_dmi_ptr || end < m_dmi_base || start > m_dmi_base + m_dmi_size - 1)
     return;
   m_dmi_ptr = nullptr;
+  m_dmi_timed = nullptr;
   m_dmi_base = m_dmi_size = m_dmi_fast_limit = 0;
   m_code_page.clear();
   flush_decode_cache();
@@ -122,8 +129,16 @@ bool Hart::phys_access(uint64_t pa, uint8_t* buf, unsigned len, bool write, bool
     } else {
       std::memcpy(buf, m_dmi_ptr + off, len);
     }
-    if (!debug)
+    if (debug)
+      return true;
+    if (m_dmi_timed) {
+      // As b_transport would: the access arrives at local time and ends the hart's wait.
+      const sc_time done =
+          m_dmi_timed->timed_access(off, len, write, sc_core::sc_time_stamp() + local_time());
+      m_cycles = std::max(m_cycles, common::to_cycles(done, m_period));
+    } else {
       m_cycles += write ? m_dmi_write_cycles : m_dmi_read_cycles;
+    }
     return true;
   }
   m_trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
@@ -208,7 +223,7 @@ void Hart::fetch_page(uint64_t pa)
   if (!page)
     page = std::make_unique<DecodedPage>();
   const uint64_t off = pa - m_dmi_base;
-  m_fetch_page_dmi = m_dmi_ptr && off < m_dmi_size;
+  m_fetch_page_dmi = m_dmi_ptr && off < m_dmi_size && !m_dmi_timed;
   if (m_fetch_page_dmi)
     m_code_page[off / kPageSize] = 1;
   m_fetch_page = page.get();
@@ -221,7 +236,7 @@ void Hart::charge_fetch_line(uint64_t pa)
   // read (the DMI latency, or a timed read through the bus, which advances m_cycles to its
   // completion itself); fetches inside it are free.
   const uint64_t off = pa - m_dmi_base;
-  if (m_dmi_ptr && off < m_dmi_size) {
+  if (m_dmi_ptr && !m_dmi_timed && off < m_dmi_size) {
     m_cycles += m_dmi_read_cycles;
     return;
   }

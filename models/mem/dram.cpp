@@ -45,7 +45,11 @@ Dram::Dram(sc_core::sc_module_name name)
                    4096, 1ull << 40);
   m_timed = cfg.choice(m_prefix + ".mode", "fast", {"fast", "timed"},
                        "fast: DMI granted at fast_latency, b_transport through the bank/row "
-                       "model; timed: DMI refused, every access through the model") == "timed";
+                       "model; timed: every access through the model") == "timed";
+  m_timed_dmi = cfg.flag(m_prefix + ".timed_dmi", true,
+                         "timed mode: let the hart access memory directly and call the bank/row "
+                         "model itself (same latencies and statistics, faster); false: every "
+                         "access through b_transport");
   double tck_ns = cfg.real(m_prefix + ".tCK", 0.625, "ns",
                            "DRAM clock period (0.625 ns = DDR4-3200)", 0.01, 100.0);
   uint64_t fast = cfg.u64(m_prefix + ".fast_latency", 26, "tCK",
@@ -185,19 +189,26 @@ void Dram::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay)
     return;
   }
   copy(tx, addr, len);
-  if (cmd == tlm::TLM_READ_COMMAND) {
-    ++m_reads;
-    m_bytes_read += len;
-  } else {
+  const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+  delay += timed_access(addr, len, cmd == tlm::TLM_WRITE_COMMAND, at) - at;
+  tx.set_dmi_allowed(!m_timed);  // timed DMI is for initiators that ask for it
+  tx.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+sc_core::sc_time Dram::timed_access(uint64_t addr, unsigned len, bool write,
+                                    const sc_core::sc_time& at)
+{
+  if (write) {
     ++m_writes;
     m_bytes_written += len;
+  } else {
+    ++m_reads;
+    m_bytes_read += len;
   }
-
   // The access happens at the initiator's local time; the bank state advances with it.
   // It is taken at the next tCK edge, so the result lands on an edge too.
-  sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
-  uint64_t now = (at.value() + m_tck.value() - 1) / m_tck.value();
-  DramTiming::Result r = m_timing->access(addr, len, now);
+  const uint64_t now = (at.value() + m_tck.value() - 1) / m_tck.value();
+  const DramTiming::Result r = m_timing->access(addr, len, now);
   m_bursts += r.bursts;
   m_row_hits += r.hits;
   m_row_misses += r.misses;
@@ -207,10 +218,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay)
     m_refresh_stall_cycles += r.refresh_stall;
   }
   m_latency.sample(r.latency);
-  delay += m_tck * double(now + r.latency) - at;
-
-  tx.set_dmi_allowed(!m_timed);
-  tx.set_response_status(tlm::TLM_OK_RESPONSE);
+  return m_tck * double(now + r.latency);
 }
 
 unsigned Dram::transport_dbg(tlm::tlm_generic_payload& tx)
@@ -233,16 +241,23 @@ unsigned Dram::transport_dbg(tlm::tlm_generic_payload& tx)
 
 bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi)
 {
-  (void)tx;
   dmi.set_start_address(0);
   dmi.set_end_address(m_size - 1);
-  if (m_timed) {
+  common::TimedDmi* timed_dmi = nullptr;
+  tx.get_extension(timed_dmi);
+  if (m_timed && (!m_timed_dmi || !timed_dmi)) {
     // The refusal covers the whole memory, so the initiator does not ask again per page.
     dmi.allow_none();
     return false;
   }
   dmi.set_dmi_ptr(m_mem);
   dmi.allow_read_write();
+  if (m_timed) {
+    timed_dmi->memory = this;  // every access's latency comes from timed_access
+    return true;
+  }
+  if (timed_dmi)
+    timed_dmi->memory = nullptr;
   dmi.set_read_latency(m_fast_latency);
   dmi.set_write_latency(m_fast_latency);
   return true;

@@ -8,10 +8,12 @@
 // Sockets
 //   tsock  target: b_transport (through the timing model), transport_dbg (untimed, not
 //          counted), get_direct_mem_ptr (DMI over the whole memory, end address inclusive,
-//          at `fast_latency`; refused in timed mode)
+//          at `fast_latency`; in timed mode only as timed DMI, common/timed_memory.h, to an
+//          initiator that asks for it, unless dram.timed_dmi is false)
 //
 // Configuration (prefix = module name, "dram" on the platform; docs/memory.md has all)
 //   dram.size          bytes  128M     dram.mode      fast | timed (fast)
+//   dram.timed_dmi     true: timed mode grants timed DMI (same latencies and statistics)
 //   dram.tCK           ns     0.625    dram.fast_latency  tCK  26 (DMI access latency)
 //   dram.channels 1, dram.ranks 1, dram.bankgroups 4, dram.banks 4 (per group),
 //   dram.row_bytes 8K, dram.burst_bytes 64,
@@ -19,7 +21,8 @@
 //   dram.tCL 22, dram.tRCD 22, dram.tRP 22, dram.tRAS 52, dram.tBURST 4,
 //   dram.tREFI 12480, dram.tRFC 560           (tCK cycles; tREFI 0 = no refresh)
 //
-// Statistics (b_transport accesses; DMI accesses bypass the model and are not counted)
+// Statistics (b_transport and timed DMI accesses; plain DMI accesses bypass the model and are
+// not counted)
 //   dram.reads, dram.writes, dram.bytes_read, dram.bytes_written, dram.bursts
 //   dram.row_hits, dram.row_misses, dram.row_conflicts, dram.row_hit_rate
 //   dram.bank.<channel>.<rank>.<bankgroup>.<bank>.{row_hits,row_misses,row_conflicts}
@@ -38,11 +41,12 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/common/stats.h"
+#include "models/common/timed_memory.h"
 #include "models/mem/dram_timing.h"
 
 namespace vmplat::mem {
 
-class Dram : public sc_core::sc_module {
+class Dram : public sc_core::sc_module, public common::TimedMemory {
  public:
   tlm_utils::simple_target_socket<Dram> tsock;
 
@@ -60,6 +64,11 @@ class Dram : public sc_core::sc_module {
   sc_core::sc_time fast_latency() const { return m_fast_latency; }
   const DramTiming& timing() const { return *m_timing; }
 
+  // The timing model for one access at local address `addr` (timed DMI, and b_transport):
+  // advances the bank state, counts the access, returns when it is done.
+  sc_core::sc_time timed_access(uint64_t addr, unsigned len, bool write,
+                                const sc_core::sc_time& at) override;
+
  private:
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& tx);
@@ -73,6 +82,7 @@ class Dram : public sc_core::sc_module {
   uint64_t m_size = 0;
   uint8_t* m_mem = nullptr;
   bool m_timed = false;
+  bool m_timed_dmi = true;
   sc_core::sc_time m_tck;
   sc_core::sc_time m_fast_latency;
   std::unique_ptr<DramTiming> m_timing;

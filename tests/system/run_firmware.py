@@ -12,6 +12,12 @@
 
 The console is the process's stdout on both: vmplat writes only the guest UART there, and
 QEMU's -nographic serial port is stdio. Extra vmplat options go after --vmplat-arg.
+
+  run_firmware.py same --vmplat VMPLAT --a-arg OPT... --b-arg OPT... ELF
+      Runs vmplat twice, with the --vmplat-arg options plus the --a-arg ones, then plus the
+      --b-arg ones, and passes when both exit 0 with the same console and the same
+      statistics (all but sim.host_*, which measure the host): for two ways of computing
+      one model.
 """
 import argparse
 import difflib
@@ -116,14 +122,52 @@ def cmd_diff(args):
     return 0
 
 
+def cmd_same(args):
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, extra in (("a", args.a_arg), ("b", args.b_arg)):
+            stats_file = os.path.join(tmp, name + ".json")
+            code, out, err = run(vmplat_cmd(args, [*extra, "--stats", stats_file]), args.timeout)
+            stats = json.load(open(stats_file))["stats"] if os.path.isfile(stats_file) else {}
+            runs.append((" ".join(extra), code, out, err, stats))
+    (a_name, a_code, a_out, a_err, a_stats), (b_name, b_code, b_out, b_err, b_stats) = runs
+    problems = [f"[{n}] vmplat {describe(c)}" for n, c in ((a_name, a_code), (b_name, b_code))
+                if c != 0]
+    if a_out != b_out:
+        problems.append("console output differs")
+        sys.stdout.writelines(difflib.unified_diff(a_out.splitlines(keepends=True),
+                                                   b_out.splitlines(keepends=True),
+                                                   a_name, b_name, n=2))
+    host = lambda k: k.startswith("sim.host")
+    differ = sorted(k for k in set(a_stats) | set(b_stats)
+                    if not host(k) and a_stats.get(k) != b_stats.get(k))
+    for k in differ[:20]:
+        print(f"{k}: {a_stats.get(k)} [{a_name}] != {b_stats.get(k)} [{b_name}]")
+    if differ:
+        problems.append(f"{len(differ)} statistics differ")
+    if not a_stats:
+        problems.append("no statistics written")
+    if problems:
+        sys.stdout.write(a_err + b_err)
+        print(f"{args.elf}: " + "; ".join(problems))
+        return 1
+    print(f"{args.elf}: [{a_name}] and [{b_name}] agree ({len(a_out.splitlines())} console "
+          f"lines, {len(a_stats)} statistics, {a_stats.get('cpu.instret', '?')} instructions)")
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["run", "diff"])
+    parser.add_argument("mode", choices=["run", "diff", "same"])
     parser.add_argument("elf")
     parser.add_argument("--vmplat", required=True, help="the vmplat executable")
     parser.add_argument("--vmplat-arg", action="append", default=[],
                         help="an extra vmplat option (repeatable)")
+    parser.add_argument("--a-arg", action="append", default=[],
+                        help="a vmplat option of the first run only (same mode; repeatable)")
+    parser.add_argument("--b-arg", action="append", default=[],
+                        help="a vmplat option of the second run only (same mode; repeatable)")
     parser.add_argument("--qemu", help="qemu-system-riscv64 (default: from PATH)")
     parser.add_argument("--expect", action="append", default=[],
                         help="a regular expression some console line must match (run mode)")
@@ -136,7 +180,7 @@ def main():
     if not os.path.isfile(args.elf):
         print(f"{args.elf}: no such firmware (was the firmware built?)")
         return 1
-    return cmd_run(args) if args.mode == "run" else cmd_diff(args)
+    return {"run": cmd_run, "diff": cmd_diff, "same": cmd_same}[args.mode](args)
 
 
 if __name__ == "__main__":

@@ -168,6 +168,71 @@ TEST_CASE("dram: fast mode grants DMI and timed mode refuses it with the same da
   REQUIRE(seen[0][1] == 0x1008 * 0x9e3779b97f4a7c15ull);
 }
 
+TEST_CASE("dram: timed mode grants timed DMI, whose accesses time and count as b_transport's")
+{
+  // The same access sequence (rows hit, missed and in conflict, a refresh window) once
+  // through b_transport and once through timed DMI: the same completion times and the
+  // same statistics; a request without the extension is still refused.
+  std::vector<uint64_t> done[2];
+  std::vector<double> stats[2];
+  const char* kStats[] = {"dram.reads", "dram.writes", "dram.bytes_read", "dram.bytes_written",
+                          "dram.bursts", "dram.row_hits", "dram.row_misses",
+                          "dram.row_conflicts", "dram.refresh_stalls",
+                          "dram.refresh_stall_cycles"};
+  for (int direct = 0; direct < 2; ++direct) {
+    common::config().reset();
+    common::stats().reset();
+    common::config().set("dram.size", "1M", "test");
+    common::config().set("dram.mode", "timed", "test");
+    common::config().set("dram.tREFI", "400", "test");
+    common::config().set("dram.tRFC", "40", "test");
+    mem::Dram dram("dram");
+    tlm::tlm_fw_transport_if<>& fw = dram.tsock;
+    tlm::tlm_generic_payload tx;
+    tlm::tlm_dmi dmi;
+    tx.set_address(0);
+    tx.set_command(tlm::TLM_READ_COMMAND);
+    REQUIRE_FALSE(fw.get_direct_mem_ptr(tx, dmi));
+    common::TimedDmi ext;
+    tx.set_extension(&ext);
+    REQUIRE(fw.get_direct_mem_ptr(tx, dmi));
+    tx.clear_extension(&ext);
+    REQUIRE(ext.memory == &dram);
+    REQUIRE(dmi.get_dmi_ptr() == dram.host_ptr());
+    sc_time at = sc_core::SC_ZERO_TIME;
+    for (uint64_t i = 0; i < 64; ++i) {
+      // Two rows of one bank (128 KiB apart: conflicts) and scattered accesses.
+      const uint64_t addr =
+          i % 3 == 2 ? (i * 0x12345) % 0xff000 : (i % 3) * 0x20000 + (i * 8) % 0x2000;
+      const bool write = i % 4 == 1;
+      const unsigned len = i % 5 == 0 ? 64 : 8;
+      sc_time end;
+      if (direct) {
+        end = ext.memory->timed_access(addr, len, write, at);
+      } else {
+        uint8_t buf[64] = {};
+        tx.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+        tx.set_address(addr);
+        tx.set_data_ptr(buf);
+        tx.set_data_length(len);
+        tx.set_streaming_width(len);
+        sc_time d = at;  // sc_time_stamp() is 0: the delay is the arrival time
+        fw.b_transport(tx, d);
+        REQUIRE(tx.is_response_ok());
+        end = d;
+      }
+      done[direct].push_back(end.value());
+      at = end + sc_time(double(i % 7), sc_core::SC_NS);
+    }
+    for (const char* name : kStats)
+      stats[direct].push_back(common::stats().value(name));
+  }
+  CHECK(done[0] == done[1]);
+  CHECK(stats[0] == stats[1]);
+  CHECK(stats[0][8] > 0);  // the sequence met a refresh window
+  CHECK(stats[0][7] > 0);  // and row conflicts
+}
+
 TEST_CASE("dram: a bad mapping or geometry is a user error naming the key")
 {
   common::config().set("dram.mapping", "row:bank:column", "test");

@@ -1,0 +1,17 @@
+# Timed DMI (docs/memory.md): in timed mode the hart reads and writes DRAM directly and asks
+# the bank/row model for each access's latency itself, instead of sending a b_transport.
+# It must be the same model: the same cycles, the same statistics (every DRAM counter and
+# histogram bucket, the MMU's, the kernel's) and the same console as the b_transport path.
+set(KERNEL_ELF_FOR_TIMING ${VMPLAT_SW_DIR}/kernel/kernel.elf)
+vmplat_system_test(NAME timing.timed_dmi.kernel LABELS timing TIMEOUT 120
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_firmware.py same
+          ${KERNEL_ELF_FOR_TIMING} --vmplat ${VMPLAT_EXE} --timeout 100
+          --vmplat-arg=--drive --vmplat-arg=size=64M --vmplat-arg=--append
+          --vmplat-arg=frames=64 --vmplat-arg=--set --vmplat-arg=dram.mode=timed
+          --a-arg=--set --a-arg=dram.timed_dmi=false --b-arg=--set --b-arg=dram.timed_dmi=true)
+# The same for an FP program with loads and stores of every size (and refresh stalls).
+vmplat_system_test(NAME timing.timed_dmi.rv64d LABELS timing TIMEOUT 60
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_firmware.py same
+          ${VMPLAT_SW_DIR}/tests/isa/rv64d.elf --vmplat ${VMPLAT_EXE}
+          --vmplat-arg=--set --vmplat-arg=dram.mode=timed
+          --a-arg=--set --a-arg=dram.timed_dmi=false --b-arg=--set --b-arg=dram.timed_dmi=true)
