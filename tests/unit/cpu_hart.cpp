@@ -34,6 +34,15 @@ uint32_t sd(unsigned rs2, unsigned rs1, int32_t imm) { return s_type(3, rs1, rs2
 uint32_t or_(unsigned rd, unsigned rs1, unsigned rs2) { return (rs2 << 20) | (rs1 << 15) | (6 << 12) | (rd << 7) | 0x33; }
 uint32_t csrrw(unsigned rd, uint16_t csr, unsigned rs1) { return i_type(0x73, rd, 1, rs1, csr); }
 uint32_t csrrs(unsigned rd, uint16_t csr, unsigned rs1) { return i_type(0x73, rd, 2, rs1, csr); }
+uint32_t csrrc(unsigned rd, uint16_t csr, unsigned rs1) { return i_type(0x73, rd, 3, rs1, csr); }
+// A extension: funct5 0 add, 2 LR, 3 SC; f3 2 = W, 3 = D.
+uint32_t amo(unsigned funct5, unsigned f3, unsigned rd, unsigned rs1, unsigned rs2)
+{
+  return (funct5 << 27) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | 0x2f;
+}
+uint32_t ld(unsigned rd, unsigned rs1, int32_t imm) { return i_type(0x03, rd, 3, rs1, imm); }
+uint32_t andi(unsigned rd, unsigned rs1, int32_t imm) { return i_type(0x13, rd, 7, rs1, imm); }
+uint32_t srli(unsigned rd, unsigned rs1, unsigned sh) { return i_type(0x13, rd, 5, rs1, int32_t(sh)); }
 uint32_t jal(unsigned rd, int32_t off)
 {
   const uint32_t o = uint32_t(off);
@@ -46,9 +55,14 @@ uint32_t bne(unsigned rs1, unsigned rs2, int32_t off)
   return (((o >> 12) & 1) << 31) | (((o >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) |
          (1 << 12) | (((o >> 1) & 0xf) << 8) | (((o >> 11) & 1) << 7) | 0x63;
 }
-constexpr uint32_t kWfi = 0x10500073;
+constexpr uint32_t kWfi = 0x10500073, kEcall = 0x00000073, kMret = 0x30200073,
+                   kSret = 0x10200073;
 constexpr unsigned zero = 0, t0 = 5, t1 = 6, t2 = 7, s0 = 8, a0 = 10, a1 = 11, a2 = 12;
+constexpr unsigned s1 = 9;
 constexpr uint16_t kMtvec = 0x305, kMie = 0x304, kMstatus = 0x300, kTime = 0xc01;
+constexpr uint16_t kMcause = 0x342, kMtval = 0x343, kMepc = 0x341, kSepc = 0x141,
+                   kStvec = 0x105, kMideleg = 0x303, kMip = 0x344, kSatp = 0x180,
+                   kPmpcfg0 = 0x3a0, kPmpaddr0 = 0x3b0;
 
 // Appends "exit with code a0" through the finisher: (a0 << 16) | 0x3333.
 void exit_with_a0(std::vector<uint32_t>& p)
@@ -72,6 +86,76 @@ int run_program(const std::vector<uint32_t>& program)
   platform.hart.reset(virt::kDramBase);
   sc_core::sc_start();
   return common::sim().exit_code();
+}
+
+// Builds the platform, loads `program` at 0x8000_0000, lets `setup` prepare the hart and
+// memory after reset (CSRs as M-mode software would write them), runs to the end, lets
+// `after` look at the final state and returns the exit code.
+template <typename Setup, typename After>
+int run_program(const std::vector<uint32_t>& program, Setup setup, After after)
+{
+  common::config().set("uart.input", "none", "test");
+  virt::Platform platform;
+  std::memcpy(platform.dram.host_ptr(), program.data(), program.size() * 4);
+  platform.hart.reset(virt::kDramBase);
+  setup(platform);
+  sc_core::sc_start();
+  after(platform);
+  return common::sim().exit_code();
+}
+template <typename Setup>
+int run_program(const std::vector<uint32_t>& program, Setup setup)
+{
+  return run_program(program, setup, [](virt::Platform&) {});
+}
+
+void poke(virt::Platform& platform, uint16_t csr, uint64_t value)
+{
+  REQUIRE(platform.hart.poke_csr(csr, value));
+}
+
+uint64_t peek(virt::Platform& platform, uint16_t csr)
+{
+  uint64_t v = 0;
+  REQUIRE(platform.hart.peek_csr(csr, v));
+  return v;
+}
+
+uint64_t* dram64(virt::Platform& platform, uint64_t pa)
+{
+  return reinterpret_cast<uint64_t*>(platform.dram.host_ptr() + (pa - virt::kDramBase));
+}
+
+// Every PMP permission to S and U (with no entry they could touch nothing).
+void open_pmp(virt::Platform& platform)
+{
+  poke(platform, kPmpaddr0, ~0ull >> 10);
+  poke(platform, kPmpcfg0, 0x1f);  // NAPOT, RWX
+}
+
+// Sv39 tables in DRAM: VA 0x4000_0000 -> PA kDataPage (S page, RWAD), VA 0x4000_1000 ->
+// kRoPage (S page, read-only, A); the program at 0x8000_0000 is not mapped at all.
+constexpr uint64_t kRoot = 0x80010000, kL1 = 0x80011000, kL0 = 0x80012000;
+constexpr uint64_t kDataPage = 0x80020000, kRoPage = 0x80021000, kVa = 0x40000000;
+void map_pages(virt::Platform& platform)
+{
+  const auto ptr = [](uint64_t pa, uint64_t flags) { return (pa >> 12) << 10 | flags; };
+  dram64(platform, kRoot)[1] = ptr(kL1, 0x1);
+  dram64(platform, kL1)[0] = ptr(kL0, 0x1);
+  dram64(platform, kL0)[0] = ptr(kDataPage, 0xc7);  // D A W R V
+  dram64(platform, kL0)[1] = ptr(kRoPage, 0x43);    // A R V
+  dram64(platform, kDataPage)[0] = 0x5a;
+  poke(platform, kSatp, (8ull << 60) | (kRoot >> 12));
+}
+
+// A trap handler at 0x8000_0800 that exits with mcause as the code (mtval stays readable).
+constexpr uint64_t kHandler = 0x80000800;
+std::vector<uint32_t> with_cause_handler(std::vector<uint32_t> p)
+{
+  p.resize((kHandler - virt::kDramBase) / 4, 0x13);
+  p.push_back(csrrs(a0, kMcause, zero));
+  exit_with_a0(p);
+  return p;
 }
 
 }  // namespace
@@ -160,4 +244,110 @@ TEST_CASE("Hart: CSRRS on mip sets STIP without latching the PLIC's SEIP line")
   REQUIRE(platform.hart.peek_csr(0x344, mip));
   CHECK((mip >> cpu::irq::kSTI & 1) == 1);
   CHECK((mip >> cpu::irq::kSEI & 1) == 0);
+}
+
+// Privileged 3.1.6.3: with mstatus.MPRV = 1, M-mode loads and stores are translated and
+// protected as if the privilege were MPP; instruction fetches are not affected.
+TEST_CASE("Hart: with MPRV = 1 and MPP = S, M-mode loads and stores translate but fetches do not")
+{
+  std::vector<uint32_t> p = {
+      lui(t0, 0x40000),             // t0 = kVa: mapped to kDataPage for S only
+      ld(a0, t0, 0),                // a0 = 0x5a from kDataPage
+      addi(t1, zero, 77),
+      sd(t1, t0, 8),                // kDataPage + 8 = 77
+      lui(t1, 0x20),                // MPRV
+      csrrc(zero, kMstatus, t1),    // the finisher is not mapped: stop translating first
+  };
+  exit_with_a0(p);
+  uint64_t stored = 0;
+  const int code = run_program(with_cause_handler(p), [&](virt::Platform& platform) {
+    open_pmp(platform);
+    map_pages(platform);  // the program itself is not mapped: a translated fetch faults
+    poke(platform, kMtvec, kHandler);
+    poke(platform, kMstatus, cpu::mstatus::kMPRV | (1ull << cpu::mstatus::kMPPShift));
+  }, [&](virt::Platform& platform) { stored = dram64(platform, kDataPage)[1]; });
+  CHECK(code == 0x5a);
+  CHECK(stored == 77);
+  CHECK(common::stats().value("cpu.exceptions.load_access_fault") == 0);
+  CHECK(common::stats().value("cpu.exceptions.instr_page_fault") == 0);
+}
+
+TEST_CASE("Hart: with MPRV = 1 and MPP = U, an M-mode load of a supervisor page faults")
+{
+  std::vector<uint32_t> p = {
+      lui(t0, 0x40000),
+      ld(a0, t0, 0),  // U may not read a page without U: load page fault, to M
+      addi(a0, zero, 1),
+  };
+  exit_with_a0(p);
+  uint64_t mtval = 0;
+  const int code = run_program(with_cause_handler(p), [&](virt::Platform& platform) {
+    open_pmp(platform);
+    map_pages(platform);
+    poke(platform, kMtvec, kHandler);
+    poke(platform, kMstatus, cpu::mstatus::kMPRV);  // MPP = U
+  }, [&](virt::Platform& platform) { mtval = peek(platform, kMtval); });
+  CHECK(code == cpu::exc::kLoadPageFault);
+  CHECK(mtval == kVa);
+}
+
+// Privileged 3.1.6.1 / 3.3.2: an xRET that leaves M for a less privileged mode clears MPRV;
+// MRET back to M keeps it. The program reads MPRV after an MRET to M (kept: 1), then MRETs
+// to S, whose ECALL lands in a handler that reads MPRV again (cleared: 0); the exit code is
+// 2 * first + second.
+TEST_CASE("Hart: MRET to M keeps MPRV, MRET to S clears it")
+{
+  std::vector<uint32_t> p = {
+      kMret,                        // 0x00: MPP = M: back to M at mepc = 0x08
+      jal(zero, 0),                 // 0x04
+      csrrs(s0, kMstatus, zero),    // 0x08
+      srli(s0, s0, 17),
+      andi(s0, s0, 1),              // s0 = MPRV after MRET to M
+      auipc(t0, 0),                 // 0x14
+      addi(t0, t0, 0x1c),           // t0 = 0x30
+      csrrw(zero, kMepc, t0),
+      lui(t1, 1),
+      addi(t1, t1, -0x800),         // t1 = MPP = S (MRET to M left MPP = U)
+      csrrs(zero, kMstatus, t1),
+      kMret,                        // 0x2c: to S at 0x30
+      kEcall,                       // 0x30: S mode: to the handler
+  };
+  p.resize((kHandler - virt::kDramBase) / 4, 0x13);
+  p.push_back(csrrs(a0, kMstatus, zero));
+  p.push_back(srli(a0, a0, 17));
+  p.push_back(andi(a0, a0, 1));
+  p.push_back(slli(s0, s0, 1));
+  p.push_back(or_(a0, a0, s0));
+  exit_with_a0(p);
+  const int code = run_program(p, [&](virt::Platform& platform) {
+    open_pmp(platform);
+    poke(platform, kMtvec, kHandler);
+    poke(platform, kMepc, virt::kDramBase + 8);
+    poke(platform, kMstatus, cpu::mstatus::kMPRV | cpu::mstatus::kMPP);
+  });
+  CHECK(code == 2);
+  CHECK(common::stats().value("cpu.exceptions.ecall_s") == 1);
+}
+
+TEST_CASE("Hart: SRET from M to S clears MPRV")
+{
+  std::vector<uint32_t> p = {
+      kSret,                        // 0x00: SPP = S: to S at sepc = 0x08
+      jal(zero, 0),                 // 0x04
+      kEcall,                       // 0x08
+  };
+  p.resize((kHandler - virt::kDramBase) / 4, 0x13);
+  p.push_back(csrrs(a0, kMstatus, zero));
+  p.push_back(srli(a0, a0, 17));
+  p.push_back(andi(a0, a0, 1));
+  p.push_back(addi(a0, a0, 10));  // 10 + MPRV: not 0, so a run that never got here fails
+  exit_with_a0(p);
+  const int code = run_program(p, [&](virt::Platform& platform) {
+    open_pmp(platform);
+    poke(platform, kMtvec, kHandler);
+    poke(platform, kSepc, virt::kDramBase + 8);
+    poke(platform, kMstatus, cpu::mstatus::kMPRV | cpu::mstatus::kMPP | cpu::mstatus::kSPP);
+  });
+  CHECK(code == 10);
+  CHECK(common::stats().value("cpu.exceptions.ecall_s") == 1);
 }
