@@ -58,7 +58,7 @@ uint32_t bne(unsigned rs1, unsigned rs2, int32_t off)
 constexpr uint32_t kWfi = 0x10500073, kEcall = 0x00000073, kMret = 0x30200073,
                    kSret = 0x10200073;
 constexpr unsigned zero = 0, t0 = 5, t1 = 6, t2 = 7, s0 = 8, a0 = 10, a1 = 11, a2 = 12;
-constexpr unsigned s1 = 9;
+constexpr unsigned s1 = 9, s2 = 18, t3 = 28;
 constexpr uint16_t kMtvec = 0x305, kMie = 0x304, kMstatus = 0x300, kTime = 0xc01;
 constexpr uint16_t kMcause = 0x342, kMtval = 0x343, kMepc = 0x341, kSepc = 0x141,
                    kStvec = 0x105, kMideleg = 0x303, kMip = 0x344, kSatp = 0x180,
@@ -350,4 +350,127 @@ TEST_CASE("Hart: SRET from M to S clears MPRV")
   });
   CHECK(code == 10);
   CHECK(common::stats().value("cpu.exceptions.ecall_s") == 1);
+}
+
+namespace {
+
+// A handler at kHandler that logs (mcause, mtval) pairs at s1 and resumes after the
+// faulting (4-byte) instruction, for programs that provoke several faults in a row.
+std::vector<uint32_t> with_logging_handler(std::vector<uint32_t> p)
+{
+  p.resize((kHandler - virt::kDramBase) / 4, 0x13);
+  for (uint32_t insn : {csrrs(t3, kMcause, zero), sd(t3, s1, 0), csrrs(t3, kMtval, zero),
+                        sd(t3, s1, 8), addi(s1, s1, 16), csrrs(t3, kMepc, zero),
+                        addi(t3, t3, 4), csrrw(zero, kMepc, t3), kMret})
+    p.push_back(insn);
+  return p;
+}
+
+constexpr uint64_t kLog = 0x80030000;
+using Fault = std::pair<uint64_t, uint64_t>;  // mcause, mtval
+
+// Runs a fault-logging program (t0, t1 preset by `setup`) that ends with a0 = 7 (the
+// finisher's code 0 would be a pass with no code) and returns the logged faults.
+template <typename Setup>
+std::vector<Fault> logged_faults(std::vector<uint32_t> p, Setup setup)
+{
+  exit_with_a0(p);
+  std::vector<Fault> faults;
+  const int code = run_program(with_logging_handler(p), [&](virt::Platform& platform) {
+    platform.hart.set_reg(s1, kLog);
+    poke(platform, kMtvec, kHandler);
+    setup(platform);
+  }, [&](virt::Platform& platform) {
+    const uint64_t* log = dram64(platform, kLog);
+    for (uint64_t i = 0; i < (platform.hart.reg(s1) - kLog) / 16; ++i)
+      faults.emplace_back(log[2 * i], log[2 * i + 1]);
+  });
+  REQUIRE(code == 7);
+  return faults;
+}
+
+constexpr unsigned kAmoAdd = 0, kAmoSwap = 1, kLr = 2, kSc = 3;
+constexpr unsigned kW = 2, kD = 3;
+
+}  // namespace
+
+// Privileged 3.7 and the A extension (8.2, 8.4): AMOs and SC fault as stores (7 access,
+// 6 misaligned), LR as a load (5, 4); tval is the address. QEMU 7.2 reports an AMO to a
+// hole as a load access fault (5): this checks the specification.
+TEST_CASE("Hart: AMO and LR/SC to a hole or misaligned raise the store/AMO or load cause")
+{
+  const std::vector<Fault> faults = logged_faults(
+      {
+          amo(kAmoAdd, kW, a0, t0, a1),   // hole: store/AMO access fault
+          amo(kAmoSwap, kD, a0, t0, a1),  // hole: store/AMO access fault
+          amo(kLr, kW, a0, t0, zero),     // hole: load access fault
+          amo(kAmoAdd, kW, a0, t1, a1),   // misaligned: store/AMO address misaligned
+          amo(kLr, kD, a0, t1, zero),     // misaligned: load address misaligned
+          amo(kSc, kW, a0, t1, a1),       // misaligned: store/AMO address misaligned
+          addi(a0, zero, 7),
+      },
+      [](virt::Platform& platform) {
+        platform.hart.set_reg(t0, 0x0);  // nothing answers at 0 in the virt map
+        platform.hart.set_reg(t1, kDataPage + 2);
+      });
+  const std::vector<Fault> expected = {
+      {cpu::exc::kStoreAccessFault, 0x0},          {cpu::exc::kStoreAccessFault, 0x0},
+      {cpu::exc::kLoadAccessFault, 0x0},           {cpu::exc::kStoreMisaligned, kDataPage + 2},
+      {cpu::exc::kLoadMisaligned, kDataPage + 2},  {cpu::exc::kStoreMisaligned, kDataPage + 2},
+  };
+  CHECK(faults == expected);
+}
+
+// PMP without W over a page (locked, so it binds M mode): LR reads it and takes the
+// reservation, the SC that follows is a store/AMO access fault, so is an AMO.
+TEST_CASE("Hart: SC and AMO to a page PMP makes read-only are store/AMO access faults")
+{
+  const std::vector<Fault> faults = logged_faults(
+      {
+          amo(kLr, kW, a2, t0, zero),    // allowed: a2 = 0x5a
+          amo(kSc, kW, a0, t0, a1),      // store access fault
+          amo(kAmoAdd, kD, a0, t0, a1),  // store access fault
+          addi(a0, a2, 7 - 0x5a),        // a0 = 7 when the LR read the page
+      },
+      [](virt::Platform& platform) {
+        platform.hart.set_reg(t0, kDataPage);
+        platform.hart.set_reg(a1, 1);
+        dram64(platform, kDataPage)[0] = 0x5a;
+        poke(platform, kPmpaddr0, (kDataPage >> 2) | 0x1ff);  // NAPOT, 4 KiB
+        poke(platform, kPmpcfg0, 0x80 | 0x18 | 0x1);           // L, NAPOT, R
+      });
+  const std::vector<Fault> expected = {{cpu::exc::kStoreAccessFault, kDataPage},
+                                       {cpu::exc::kStoreAccessFault, kDataPage}};
+  CHECK(faults == expected);
+}
+
+// Under translation (M mode with MPRV = 1, MPP = S): an AMO or SC to a read-only page and an
+// AMO to an unmapped address are store/AMO page faults (15); LR to an unmapped address is a
+// load page fault (13). Each trap's MRET leaves MPP = U, so s2 sets MPP = S again.
+TEST_CASE("Hart: AMO and SC page faults are store/AMO page faults, LR's a load page fault")
+{
+  const uint64_t ro = kVa + 0x1000, unmapped = kVa + 0x2000;
+  const std::vector<Fault> faults = logged_faults(
+      {
+          csrrs(zero, kMstatus, s2), amo(kAmoAdd, kW, a0, t0, a1),  // read-only
+          csrrs(zero, kMstatus, s2), amo(kAmoAdd, kD, a0, t1, a1),  // unmapped
+          csrrs(zero, kMstatus, s2), amo(kLr, kW, a0, t1, zero),    // unmapped
+          csrrs(zero, kMstatus, s2), amo(kLr, kW, a0, t0, zero),    // read-only: reads
+          amo(kSc, kW, a0, t0, a1),                                 // read-only
+          lui(t1, 0x20), csrrc(zero, kMstatus, t1),                 // MPRV off
+          addi(a0, zero, 7),
+      },
+      [&](virt::Platform& platform) {
+        open_pmp(platform);
+        map_pages(platform);
+        platform.hart.set_reg(t0, ro);
+        platform.hart.set_reg(t1, unmapped);
+        platform.hart.set_reg(s2, 1ull << cpu::mstatus::kMPPShift);
+        poke(platform, kMstatus, cpu::mstatus::kMPRV | (1ull << cpu::mstatus::kMPPShift));
+      });
+  const std::vector<Fault> expected = {{cpu::exc::kStorePageFault, ro},
+                                       {cpu::exc::kStorePageFault, unmapped},
+                                       {cpu::exc::kLoadPageFault, unmapped},
+                                       {cpu::exc::kStorePageFault, ro}};
+  CHECK(faults == expected);
 }
