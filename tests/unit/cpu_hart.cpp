@@ -43,6 +43,7 @@ uint32_t amo(unsigned funct5, unsigned f3, unsigned rd, unsigned rs1, unsigned r
 uint32_t ld(unsigned rd, unsigned rs1, int32_t imm) { return i_type(0x03, rd, 3, rs1, imm); }
 uint32_t andi(unsigned rd, unsigned rs1, int32_t imm) { return i_type(0x13, rd, 7, rs1, imm); }
 uint32_t srli(unsigned rd, unsigned rs1, unsigned sh) { return i_type(0x13, rd, 5, rs1, int32_t(sh)); }
+uint32_t sll(unsigned rd, unsigned rs1, unsigned rs2) { return (rs2 << 20) | (rs1 << 15) | (1 << 12) | (rd << 7) | 0x33; }
 uint32_t jal(unsigned rd, int32_t off)
 {
   const uint32_t o = uint32_t(off);
@@ -58,11 +59,11 @@ uint32_t bne(unsigned rs1, unsigned rs2, int32_t off)
 constexpr uint32_t kWfi = 0x10500073, kEcall = 0x00000073, kMret = 0x30200073,
                    kSret = 0x10200073;
 constexpr unsigned zero = 0, t0 = 5, t1 = 6, t2 = 7, s0 = 8, a0 = 10, a1 = 11, a2 = 12;
-constexpr unsigned s1 = 9, s2 = 18, t3 = 28;
+constexpr unsigned s1 = 9, s2 = 18, t3 = 28, t4 = 29;
 constexpr uint16_t kMtvec = 0x305, kMie = 0x304, kMstatus = 0x300, kTime = 0xc01;
 constexpr uint16_t kMcause = 0x342, kMtval = 0x343, kMepc = 0x341, kSepc = 0x141,
                    kStvec = 0x105, kMideleg = 0x303, kMip = 0x344, kSatp = 0x180,
-                   kPmpcfg0 = 0x3a0, kPmpaddr0 = 0x3b0;
+                   kPmpcfg0 = 0x3a0, kPmpaddr0 = 0x3b0, kScause = 0x142, kSie = 0x104;
 
 // Appends "exit with code a0" through the finisher: (a0 << 16) | 0x3333.
 void exit_with_a0(std::vector<uint32_t>& p)
@@ -473,4 +474,101 @@ TEST_CASE("Hart: AMO and SC page faults are store/AMO page faults, LR's a load p
                                        {cpu::exc::kLoadPageFault, unmapped},
                                        {cpu::exc::kStorePageFault, ro}};
   CHECK(faults == expected);
+}
+
+namespace {
+
+// Interrupt handlers that log xcause at s1 and disable that one source in xie, so each of
+// the six pending sources is taken exactly once, in the order the hart chooses.
+constexpr uint64_t kSHandler = kHandler + 0x100;
+std::vector<uint32_t> with_interrupt_logging(std::vector<uint32_t> p)
+{
+  const auto handler = [&](uint64_t at, uint16_t cause, uint16_t ie, uint32_t ret) {
+    p.resize((at - virt::kDramBase) / 4, 0x13);
+    for (uint32_t insn : {csrrs(t3, cause, zero), sd(t3, s1, 0), addi(s1, s1, 8),
+                          andi(t3, t3, 63), addi(t4, zero, 1), sll(t4, t4, t3),
+                          csrrc(zero, ie, t4), ret})
+      p.push_back(insn);
+  };
+  handler(kHandler, kMcause, kMie, kMret);
+  handler(kSHandler, kScause, kSie, kSret);
+  return p;
+}
+
+// All six standard interrupts pending and enabled at once (lines, mtimecmp and mip's
+// software bits), s1 the log, s2 its end once six causes are in.
+void raise_all_six(virt::Platform& platform)
+{
+  platform.hart.set_irq_line(cpu::irq::kMEI, true);
+  platform.hart.set_irq_line(cpu::irq::kSEI, true);
+  platform.hart.set_irq_line(cpu::irq::kMSI, true);
+  platform.hart.set_mtimecmp(0);
+  poke(platform, kMip, (1ull << cpu::irq::kSSI) | (1ull << cpu::irq::kSTI));  // STCE = 0
+  poke(platform, kMie, 0xaaa);
+  poke(platform, kMtvec, kHandler);
+  poke(platform, kStvec, kSHandler);
+  platform.hart.set_reg(s1, kLog);
+  platform.hart.set_reg(s2, kLog + 6 * 8);
+}
+
+std::vector<uint64_t> logged_causes(virt::Platform& platform)
+{
+  const uint64_t* log = dram64(platform, kLog);
+  return std::vector<uint64_t>(log, log + (platform.hart.reg(s1) - kLog) / 8);
+}
+
+constexpr uint64_t kInt = 1ull << 63;
+
+}  // namespace
+
+// Privileged 3.1.9: MEI > MSI > MTI > SEI > SSI > STI when all go to M.
+TEST_CASE("Hart: six pending interrupts are taken in priority order MEI MSI MTI SEI SSI STI")
+{
+  std::vector<uint32_t> p = {
+      bne(s1, s2, 0),  // spin in M, MIE = 1, until six causes are logged
+      addi(a0, zero, 7),
+  };
+  exit_with_a0(p);
+  std::vector<uint64_t> causes;
+  const int code = run_program(with_interrupt_logging(p), [](virt::Platform& platform) {
+    raise_all_six(platform);
+    poke(platform, kMstatus, cpu::mstatus::kMIE);
+  }, [&](virt::Platform& platform) { causes = logged_causes(platform); });
+  REQUIRE(code == 7);
+  const std::vector<uint64_t> expected = {kInt | cpu::irq::kMEI, kInt | cpu::irq::kMSI,
+                                          kInt | cpu::irq::kMTI, kInt | cpu::irq::kSEI,
+                                          kInt | cpu::irq::kSSI, kInt | cpu::irq::kSTI};
+  CHECK(causes == expected);
+}
+
+// With the S interrupts delegated and the hart in U (where both levels are enabled): the
+// M-level ones go to M first, whatever their numbers, then the delegated ones to S in
+// SEI > SSI > STI order (privileged 3.1.9: interrupts for higher-privilege modes first).
+TEST_CASE("Hart: with S interrupts delegated, U mode takes MEI MSI MTI in M, then SEI SSI STI in S")
+{
+  std::vector<uint32_t> p = {
+      kMret,           // 0x00: MPP = U, mepc = 0x04; MIE = 0 until then
+      bne(s1, s2, 0),  // 0x04: spin in U
+      addi(a0, zero, 7),
+  };
+  exit_with_a0(p);
+  std::vector<uint64_t> causes;
+  uint64_t handled_in_s = 0;
+  const int code = run_program(with_interrupt_logging(p), [](virt::Platform& platform) {
+    open_pmp(platform);
+    raise_all_six(platform);
+    poke(platform, kMideleg, 0x222);
+    poke(platform, kMepc, virt::kDramBase + 4);
+    poke(platform, kMstatus, 0);
+  }, [&](virt::Platform& platform) {
+    causes = logged_causes(platform);
+    handled_in_s = peek(platform, kScause);
+  });
+  REQUIRE(code == 7);
+  const std::vector<uint64_t> expected = {kInt | cpu::irq::kMEI, kInt | cpu::irq::kMSI,
+                                          kInt | cpu::irq::kMTI, kInt | cpu::irq::kSEI,
+                                          kInt | cpu::irq::kSSI, kInt | cpu::irq::kSTI};
+  CHECK(causes == expected);
+  CHECK(handled_in_s == (kInt | cpu::irq::kSTI));  // the last went through scause
+  CHECK(common::stats().value("cpu.interrupts.sei") == 1);
 }
