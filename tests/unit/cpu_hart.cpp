@@ -58,7 +58,7 @@ uint32_t bne(unsigned rs1, unsigned rs2, int32_t off)
 }
 constexpr uint32_t kWfi = 0x10500073, kEcall = 0x00000073, kMret = 0x30200073,
                    kSret = 0x10200073;
-constexpr unsigned zero = 0, t0 = 5, t1 = 6, t2 = 7, s0 = 8, a0 = 10, a1 = 11, a2 = 12;
+constexpr unsigned zero = 0, t0 = 5, t1 = 6, t2 = 7, s0 = 8, a0 = 10, a1 = 11, a2 = 12, a3 = 13;
 constexpr unsigned s1 = 9, s2 = 18, t3 = 28, t4 = 29;
 constexpr uint16_t kMtvec = 0x305, kMie = 0x304, kMstatus = 0x300, kTime = 0xc01;
 constexpr uint16_t kMcause = 0x342, kMtval = 0x343, kMepc = 0x341, kSepc = 0x141,
@@ -571,4 +571,85 @@ TEST_CASE("Hart: with S interrupts delegated, U mode takes MEI MSI MTI in M, the
   CHECK(causes == expected);
   CHECK(handled_in_s == (kInt | cpu::irq::kSTI));  // the last went through scause
   CHECK(common::stats().value("cpu.interrupts.sei") == 1);
+}
+
+namespace {
+
+// More of kL0: VA kVa + 0x3000 and + 0x4000 on two frames that are not adjacent (kVa +
+// 0x5000 unmapped), and kVa + 0x6000 an alias of kDataPage (kVa's frame).
+constexpr uint64_t kFrameA = 0x80024000, kFrameB = 0x80026000;
+void map_split_pages(virt::Platform& platform)
+{
+  map_pages(platform);
+  const auto leaf = [](uint64_t pa) { return (pa >> 12) << 10 | 0xc7; };
+  dram64(platform, kL0)[3] = leaf(kFrameA);
+  dram64(platform, kL0)[4] = leaf(kFrameB);
+  dram64(platform, kL0)[6] = leaf(kDataPage);
+  dram64(platform, kFrameA)[511] = 0x4433221100000000;
+  dram64(platform, kFrameB)[0] = 0x0000000088776655;
+  dram64(platform, kFrameB)[511] = 0x1111111111111111;
+}
+
+}  // namespace
+
+// Privileged 3.7 / 3.1.16: a misaligned access crossing a page translates each page on its
+// own (the frames need not be adjacent), and a fault on the second names its first byte.
+TEST_CASE("Hart: a misaligned load across two pages reads both frames, a store faults at the second page")
+{
+  std::vector<uint32_t> p = {
+      csrrs(zero, kMstatus, s2),
+      ld(a3, t0, 0),               // kVa + 0x3ffc: 4 bytes from kFrameA, 4 from kFrameB
+      csrrs(zero, kMstatus, s2),
+      sd(a3, t1, 0),               // kVa + 0x4ffc: the second page is unmapped
+      lui(t1, 0x20), csrrc(zero, kMstatus, t1),
+      addi(a0, zero, 7),
+  };
+  exit_with_a0(p);
+  std::vector<Fault> faults;
+  uint64_t loaded = 0, untouched = 0;
+  const int code = run_program(with_logging_handler(p), [](virt::Platform& platform) {
+    open_pmp(platform);
+    map_split_pages(platform);
+    platform.hart.set_reg(s1, kLog);
+    platform.hart.set_reg(s2, 1ull << cpu::mstatus::kMPPShift);
+    platform.hart.set_reg(t0, kVa + 0x3ffc);
+    platform.hart.set_reg(t1, kVa + 0x4ffc);
+    poke(platform, kMtvec, kHandler);
+    poke(platform, kMstatus, cpu::mstatus::kMPRV | (1ull << cpu::mstatus::kMPPShift));
+  }, [&](virt::Platform& platform) {
+    loaded = platform.hart.reg(a3);
+    untouched = dram64(platform, kFrameB)[511];
+    const uint64_t* log = dram64(platform, kLog);
+    for (uint64_t i = 0; i < (platform.hart.reg(s1) - kLog) / 16; ++i)
+      faults.emplace_back(log[2 * i], log[2 * i + 1]);
+  });
+  REQUIRE(code == 7);
+  CHECK(loaded == 0x8877665544332211);
+  const std::vector<Fault> expected = {{cpu::exc::kStorePageFault, kVa + 0x5000}};
+  CHECK(faults == expected);
+  CHECK(untouched == 0x1111111111111111);  // nothing of the faulting store was written
+}
+
+// The reservation is on the physical address (A extension 8.2): LR through one virtual
+// address and SC through another that maps the same frame succeeds.
+TEST_CASE("Hart: LR and SC through two virtual aliases of one frame: the SC succeeds")
+{
+  std::vector<uint32_t> p = {
+      amo(kLr, kD, a2, t0, zero),   // kVa: a2 = 0x5a
+      amo(kSc, kD, a3, t1, a1),     // kVa + 0x6000, same frame: a3 = 0
+      lui(t1, 0x20), csrrc(zero, kMstatus, t1),
+      addi(a0, a3, 7),
+  };
+  exit_with_a0(p);
+  uint64_t stored = 0;
+  const int code = run_program(p, [](virt::Platform& platform) {
+    open_pmp(platform);
+    map_split_pages(platform);
+    platform.hart.set_reg(t0, kVa);
+    platform.hart.set_reg(t1, kVa + 0x6000);
+    platform.hart.set_reg(a1, 0x77);
+    poke(platform, kMstatus, cpu::mstatus::kMPRV | (1ull << cpu::mstatus::kMPPShift));
+  }, [&](virt::Platform& platform) { stored = dram64(platform, kDataPage)[0]; });
+  CHECK(code == 7);
+  CHECK(stored == 0x77);
 }

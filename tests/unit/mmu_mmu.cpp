@@ -269,12 +269,13 @@ TEST_CASE("MXR makes execute-only pages readable")
   CHECK(b.store(kVa, Priv::kS, cpu::mstatus::kMXR).cause == cpu::exc::kStorePageFault);
 }
 
-TEST_CASE("an AMO to an unreadable or read-only page is a store page fault")
+// The MMU sees an AMO (and an SC) as a store-kind access: it needs W. The AMO instructions
+// themselves, with their causes, are tests/unit/cpu_hart.cpp's "AMO and SC page faults".
+TEST_CASE("a store-kind access (AMO, SC) to an execute-only or read-only page is a store page fault")
 {
   MmuBench b;
   b.map(kVa, kPa, pte::kX | pte::kA | pte::kD);              // execute-only
   b.map(kVa + 0x1000, kPa + 0x1000, pte::kR | pte::kA | pte::kD);  // read-only
-  // AMOs reach the MMU as stores (AccessKind::kStore).
   auto x = b.store(kVa + 8);
   CHECK(x.cause == cpu::exc::kStorePageFault);
   CHECK(x.tval == kVa + 8);
@@ -473,7 +474,10 @@ TEST_CASE("several matching entries are tolerated")
   CHECK(b.load(kVa, Priv::kS, 0, 1).pa == kPa + 0x5000);
 }
 
-TEST_CASE("LR/SC: the reservation address is the translated one, SC needs write permission")
+// What LR (load kind) and SC (store kind) ask of the MMU; the reservation itself, by physical
+// address through two aliases, is tests/unit/cpu_hart.cpp's "LR and SC through two virtual
+// aliases".
+TEST_CASE("load- and store-kind translations of one address agree, a read-only page refuses the store kind")
 {
   MmuBench b;
   b.map(kVa, kPa, kRW);
@@ -490,12 +494,14 @@ TEST_CASE("LR/SC: the reservation address is the translated one, SC needs write 
   CHECK(bad.tval == kVa + 0x1040);
 }
 
-TEST_CASE("a misaligned access crossing a page translates both pages, tval names the fault")
+// The hart splits an access crossing a page into one translation per page; this is what the
+// MMU answers to each half. The split itself (data from both frames, the fault naming the
+// second page) is tests/unit/cpu_hart.cpp's "a misaligned load across two pages".
+TEST_CASE("the two halves of a page-crossing access translate to their own frames, tval is each half's address")
 {
   MmuBench b;
   b.map(kVa, kPa, kRW);
   b.map(kVa + 0x1000, kPa + 0x7000, kRW);  // not physically contiguous
-  // The hart splits an 8-byte access at kVa + 0xffc into two 4-byte halves.
   CHECK(b.load(kVa + 0xffc).pa == kPa + 0xffc);
   CHECK(b.load(kVa + 0x1000).pa == kPa + 0x7000);
   // With the second page unmapped, the fault names the second page's address.
