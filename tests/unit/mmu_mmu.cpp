@@ -340,6 +340,25 @@ TEST_CASE("global entries match any ASID")
   CHECK(b.load(kVa + 0x1000, Priv::kS, 0, 1).pa == kPa + 0x1000);  // still cached for ASID 1
 }
 
+// Privileged 4.3.1: "G on a non-leaf PTE marks all mappings in the subsequent levels of the
+// page table as global". A pointer with G over a leaf without it: the translation is
+// global, so an ASID-specific fence keeps it and every ASID hits it.
+TEST_CASE("G on a non-leaf PTE makes its whole subtree global: it survives an ASID fence")
+{
+  MmuBench b;
+  const uint64_t leaf = b.map(kVa, kPa, kRWX);  // no G on the leaf
+  const uint64_t pointer = b.slot_of(kVa, 2);   // the root PTE over it
+  b.write64(pointer, b.read64(pointer) | pte::kG);
+  CHECK(b.load(kVa, Priv::kS, 0, 1).pa == kPa);
+  b.write64(leaf, 0);  // from now on only the TLB can translate kVa
+  b.mmu.sfence_vma(false, 0, true, 1);
+  CHECK(b.load(kVa, Priv::kS, 0, 1).pa == kPa);
+  CHECK(b.load(kVa, Priv::kS, 0, 9).pa == kPa);
+  // The control: without G anywhere the same fence drops it.
+  b.mmu.sfence_vma(false, 0, false, 0);
+  CHECK(b.load(kVa, Priv::kS, 0, 1).cause == cpu::exc::kLoadPageFault);
+}
+
 TEST_CASE("a satp write does not flush, without ASID bits it does")
 {
   {
@@ -548,6 +567,31 @@ TEST_CASE("statistics: hits, misses, L2 hits, page-walk cache, walk latency")
   CHECK(h->count() == 2);
   CHECK(h->max() >= 3);
   CHECK(common::stats().value("mmu.walker.mean_latency") > 0);
+}
+
+// The page-walk cache holds pointer PTEs, least recently used out (docs/mmu.md). With four
+// entries and walks in three gigabytes A, B, C (two pointer PTEs each): A and B fill it, a
+// walk in A refreshes A's two, so C's walk evicts B's two; A then still hits, B misses.
+TEST_CASE("the page-walk cache beyond capacity evicts the least recently used pointer PTEs")
+{
+  MmuBench b({"mmu.pwc.entries=4", "mmu.l2tlb.entries=0"});
+  const uint64_t a = 0x40000000, bb = 0x80000000, c = 0xc0000000;
+  for (uint64_t base : {a, bb, c})
+    for (uint64_t page = 0; page < 3; ++page)
+      b.map(base + page * 0x1000, kPa + page * 0x1000, kRWX);
+  const auto walk = [&](uint64_t va) { REQUIRE(b.load(va).ok); };
+  walk(a);
+  walk(bb);
+  CHECK(MmuBench::stat("mmu.pwc.misses") == 4);
+  walk(a + 0x1000);  // A's two hit and become the most recently used
+  CHECK(MmuBench::stat("mmu.pwc.hits") == 2);
+  walk(c);           // two misses, two evictions: B's
+  CHECK(MmuBench::stat("mmu.pwc.misses") == 6);
+  walk(a + 0x2000);
+  CHECK(MmuBench::stat("mmu.pwc.hits") == 4);
+  walk(bb + 0x1000);
+  CHECK(MmuBench::stat("mmu.pwc.misses") == 8);
+  CHECK(MmuBench::stat("mmu.walker.walks") == 6);
 }
 
 TEST_CASE("the hit shortcut keeps replacement state identical to full lookups")
