@@ -42,8 +42,14 @@ uint32_t amo(unsigned funct5, unsigned f3, unsigned rd, unsigned rs1, unsigned r
 }
 uint32_t ld(unsigned rd, unsigned rs1, int32_t imm) { return i_type(0x03, rd, 3, rs1, imm); }
 uint32_t andi(unsigned rd, unsigned rs1, int32_t imm) { return i_type(0x13, rd, 7, rs1, imm); }
-uint32_t srli(unsigned rd, unsigned rs1, unsigned sh) { return i_type(0x13, rd, 5, rs1, int32_t(sh)); }
-uint32_t sll(unsigned rd, unsigned rs1, unsigned rs2) { return (rs2 << 20) | (rs1 << 15) | (1 << 12) | (rd << 7) | 0x33; }
+uint32_t srli(unsigned rd, unsigned rs1, unsigned sh)
+{
+  return i_type(0x13, rd, 5, rs1, int32_t(sh));
+}
+uint32_t sll(unsigned rd, unsigned rs1, unsigned rs2)
+{
+  return (rs2 << 20) | (rs1 << 15) | (1 << 12) | (rd << 7) | 0x33;
+}
 uint32_t jal(unsigned rd, int32_t off)
 {
   const uint32_t o = uint32_t(off);
@@ -595,7 +601,8 @@ void map_split_pages(virt::Platform& platform)
 
 // Privileged 3.7 / 3.1.16: a misaligned access crossing a page translates each page on its
 // own (the frames need not be adjacent), and a fault on the second names its first byte.
-TEST_CASE("Hart: a misaligned load across two pages reads both frames, a store faults at the second page")
+TEST_CASE("Hart: a misaligned load across two pages reads both frames, "
+          "a store faults at the second page")
 {
   std::vector<uint32_t> p = {
       csrrs(zero, kMstatus, s2),

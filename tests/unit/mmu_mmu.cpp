@@ -271,7 +271,8 @@ TEST_CASE("MXR makes execute-only pages readable")
 
 // The MMU sees an AMO (and an SC) as a store-kind access: it needs W. The AMO instructions
 // themselves, with their causes, are tests/unit/cpu_hart.cpp's "AMO and SC page faults".
-TEST_CASE("a store-kind access (AMO, SC) to an execute-only or read-only page is a store page fault")
+TEST_CASE("a store-kind access (AMO, SC) to an execute-only or read-only page "
+          "is a store page fault")
 {
   MmuBench b;
   b.map(kVa, kPa, pte::kX | pte::kA | pte::kD);              // execute-only
@@ -496,7 +497,8 @@ TEST_CASE("several matching entries are tolerated")
 // What LR (load kind) and SC (store kind) ask of the MMU; the reservation itself, by physical
 // address through two aliases, is tests/unit/cpu_hart.cpp's "LR and SC through two virtual
 // aliases".
-TEST_CASE("load- and store-kind translations of one address agree, a read-only page refuses the store kind")
+TEST_CASE("load- and store-kind translations of one address agree, "
+          "a read-only page refuses the store kind")
 {
   MmuBench b;
   b.map(kVa, kPa, kRW);
@@ -516,7 +518,8 @@ TEST_CASE("load- and store-kind translations of one address agree, a read-only p
 // The hart splits an access crossing a page into one translation per page; this is what the
 // MMU answers to each half. The split itself (data from both frames, the fault naming the
 // second page) is tests/unit/cpu_hart.cpp's "a misaligned load across two pages".
-TEST_CASE("the two halves of a page-crossing access translate to their own frames, tval is each half's address")
+TEST_CASE("the two halves of a page-crossing access translate to their own frames, "
+          "tval is each half's address")
 {
   MmuBench b;
   b.map(kVa, kPa, kRW);

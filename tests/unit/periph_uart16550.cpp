@@ -135,7 +135,8 @@ TEST_CASE("uart overrun interrupts only with IER.2 set", "[uart]")
 // 16550 datasheet, IIR table: the receiver line status interrupt (IER bit 2, ELSI) alone
 // raises the line on an overrun, with IIR = 0x06, and reading LSR (which clears OE) drops
 // it, although a byte is still waiting (ERBFI is off).
-TEST_CASE("uart line-status interrupt alone: overrun raises the line, reading LSR drops it", "[uart]")
+TEST_CASE("uart line-status interrupt alone: overrun raises the line, reading LSR drops it",
+          "[uart]")
 {
   test::reset_globals();
   Bench b;

@@ -421,7 +421,8 @@ TEST_CASE("virtio-blk: features written after FEATURES_OK are ignored and reset 
   CHECK(b.used_idx() == 1);
 }
 
-TEST_CASE("virtio-blk: a reset while a request is in flight drops its completion, the device serves the next")
+TEST_CASE("virtio-blk: a reset while a request is in flight drops its completion, "
+          "the device serves the next")
 {
   configure();
   Bench b;

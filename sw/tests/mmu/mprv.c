@@ -37,7 +37,10 @@ static uint64_t l1[512] __attribute__((aligned(PAGE)));
 static uint64_t l0[512] __attribute__((aligned(PAGE)));
 static uint64_t frame[3][512] __attribute__((aligned(PAGE)));
 
-static uint64_t pte(const void *p, uint64_t flags) { return ((uint64_t)(uintptr_t)p >> 12) << 10 | flags; }
+static uint64_t pte(const void *p, uint64_t flags)
+{
+  return ((uint64_t)(uintptr_t)p >> 12) << 10 | flags;
+}
 
 /* One access with MPRV = 1 and MPP = mpp, and nothing else touching memory while MPRV is
  * set (the trap handler runs with MPP = M and leaves MPP = U behind it). */
