@@ -32,7 +32,9 @@
 // 0x14 blk_size (le32, 512); other fields read 0.
 //
 // Features offered: VIRTIO_BLK_F_SEG_MAX (2), VIRTIO_BLK_F_BLK_SIZE (6), VIRTIO_BLK_F_FLUSH
-// (9), and VIRTIO_F_VERSION_1 (32) when modern. Requests: IN, OUT, FLUSH, GET_ID; any
+// (9), and VIRTIO_F_VERSION_1 (32) when modern; not VIRTIO_F_INDIRECT_DESC (28) nor
+// VIRTIO_F_EVENT_IDX (29): the driver suppresses used-buffer interrupts with the available
+// ring's VIRTQ_AVAIL_F_NO_INTERRUPT flag (§2.6.7). Requests: IN, OUT, FLUSH, GET_ID; any
 // other type completes with VIRTIO_BLK_S_UNSUPP.
 //
 // Sockets and lines
@@ -77,6 +79,9 @@ class VirtioBlk : public sc_core::sc_module {
   bool present() const { return m_store.present(); }
   uint64_t capacity_sectors() const { return m_store.size() / BlockStore::kSectorSize; }
   uint32_t status() const { return m_status; }
+  // The features the driver accepted (DriverFeatures as negotiated: offered bits only,
+  // fixed once FEATURES_OK is set, §3.1.1); the register itself is write-only.
+  uint64_t driver_features() const { return m_drv_features; }
 
  private:
   struct Segment {

@@ -23,3 +23,8 @@ vmplat_system_test(NAME platform.uart_irq.level LABELS platform TIMEOUT 60
           --vmplat-arg=--max-instructions --vmplat-arg=2000000 --exit-code 124
           --expect "uart_irq: interrupt-driven console, IIR never read"
           --stat "plic.claims.uart>=10000")
+# The same firmware alone: each register observation has its expected value in the firmware.
+vmplat_system_test(NAME platform.devices LABELS platform TIMEOUT 30
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_firmware.py run
+          ${VMPLAT_SW_DIR}/tests/platform/devices.elf --vmplat ${VMPLAT_EXE}
+          --expect "DONE devices: 45 checks, 0 failures")

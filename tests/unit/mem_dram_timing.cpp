@@ -3,6 +3,8 @@
 // the address mapping.
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "models/mem/dram_timing.h"
 
 using namespace vmplat::mem;
@@ -75,6 +77,42 @@ TEST_CASE("dram timing: refresh blocks the rank for tRFC and closes its rows")
   r = t.access(0x80, 8, 37439);
   CHECK(r.hits == 1);
   CHECK(r.latency == 26);
+}
+
+// docs/memory.md: a refresh is all-bank, in every rank, and closes every row of the rank.
+// Two ranks of 16 banks: a row opened in each of the 32 banks is still open before the
+// first refresh (32 hits) and closed after it (32 misses, one activate per bank).
+TEST_CASE("dram timing: a refresh closes the open row of every bank in every rank")
+{
+  DramGeometry g;
+  g.ranks = 2;
+  DramTiming t = make(g);
+  REQUIRE(t.bank_count() == 32);
+  std::vector<uint64_t> addr_of(t.bank_count(), ~0ull);
+  for (uint64_t a = 0; a < g.size; a += g.burst_bytes) {
+    const DramAddress d = t.decode(a);
+    if (d.row == 0 && d.column == 0 && addr_of[t.bank_index(d)] == ~0ull)
+      addr_of[t.bank_index(d)] = a;
+  }
+  for (uint64_t a : addr_of)
+    REQUIRE(a != ~0ull);
+  const auto sweep = [&](uint64_t start) {
+    DramTiming::Result sum;
+    for (size_t i = 0; i < addr_of.size(); ++i) {
+      const DramTiming::Result r = t.access(addr_of[i] + 0x40, 8, start + 100 * i);
+      sum.hits += r.hits;
+      sum.misses += r.misses;
+      sum.conflicts += r.conflicts;
+    }
+    return sum;
+  };
+  CHECK(sweep(100).misses == 32);  // every bank activates row 0
+  const DramTiming::Result before = sweep(6000);
+  CHECK(before.hits == 32);
+  const DramTiming::Result after = sweep(13040);  // after the window [12480, 13040)
+  CHECK(after.hits == 0);
+  CHECK(after.misses == 32);
+  CHECK(after.conflicts == 0);
 }
 
 TEST_CASE("dram timing: refresh disabled with tREFI = 0 keeps rows open")

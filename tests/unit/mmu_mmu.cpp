@@ -269,12 +269,14 @@ TEST_CASE("MXR makes execute-only pages readable")
   CHECK(b.store(kVa, Priv::kS, cpu::mstatus::kMXR).cause == cpu::exc::kStorePageFault);
 }
 
-TEST_CASE("an AMO to an unreadable or read-only page is a store page fault")
+// The MMU sees an AMO (and an SC) as a store-kind access: it needs W. The AMO instructions
+// themselves, with their causes, are tests/unit/cpu_hart.cpp's "AMO and SC page faults".
+TEST_CASE("a store-kind access (AMO, SC) to an execute-only or read-only page "
+          "is a store page fault")
 {
   MmuBench b;
   b.map(kVa, kPa, pte::kX | pte::kA | pte::kD);              // execute-only
   b.map(kVa + 0x1000, kPa + 0x1000, pte::kR | pte::kA | pte::kD);  // read-only
-  // AMOs reach the MMU as stores (AccessKind::kStore).
   auto x = b.store(kVa + 8);
   CHECK(x.cause == cpu::exc::kStorePageFault);
   CHECK(x.tval == kVa + 8);
@@ -337,6 +339,25 @@ TEST_CASE("global entries match any ASID")
   CHECK(b.load(kVa, Priv::kS, 0, 7).pa == kPa);  // global: hits under ASID 7
   CHECK(b.load(kVa + 0x1000, Priv::kS, 0, 7).cause == cpu::exc::kLoadPageFault);
   CHECK(b.load(kVa + 0x1000, Priv::kS, 0, 1).pa == kPa + 0x1000);  // still cached for ASID 1
+}
+
+// Privileged 4.3.1: "G on a non-leaf PTE marks all mappings in the subsequent levels of the
+// page table as global". A pointer with G over a leaf without it: the translation is
+// global, so an ASID-specific fence keeps it and every ASID hits it.
+TEST_CASE("G on a non-leaf PTE makes its whole subtree global: it survives an ASID fence")
+{
+  MmuBench b;
+  const uint64_t leaf = b.map(kVa, kPa, kRWX);  // no G on the leaf
+  const uint64_t pointer = b.slot_of(kVa, 2);   // the root PTE over it
+  b.write64(pointer, b.read64(pointer) | pte::kG);
+  CHECK(b.load(kVa, Priv::kS, 0, 1).pa == kPa);
+  b.write64(leaf, 0);  // from now on only the TLB can translate kVa
+  b.mmu.sfence_vma(false, 0, true, 1);
+  CHECK(b.load(kVa, Priv::kS, 0, 1).pa == kPa);
+  CHECK(b.load(kVa, Priv::kS, 0, 9).pa == kPa);
+  // The control: without G anywhere the same fence drops it.
+  b.mmu.sfence_vma(false, 0, false, 0);
+  CHECK(b.load(kVa, Priv::kS, 0, 1).cause == cpu::exc::kLoadPageFault);
 }
 
 TEST_CASE("a satp write does not flush, without ASID bits it does")
@@ -473,7 +494,11 @@ TEST_CASE("several matching entries are tolerated")
   CHECK(b.load(kVa, Priv::kS, 0, 1).pa == kPa + 0x5000);
 }
 
-TEST_CASE("LR/SC: the reservation address is the translated one, SC needs write permission")
+// What LR (load kind) and SC (store kind) ask of the MMU; the reservation itself, by physical
+// address through two aliases, is tests/unit/cpu_hart.cpp's "LR and SC through two virtual
+// aliases".
+TEST_CASE("load- and store-kind translations of one address agree, "
+          "a read-only page refuses the store kind")
 {
   MmuBench b;
   b.map(kVa, kPa, kRW);
@@ -490,12 +515,15 @@ TEST_CASE("LR/SC: the reservation address is the translated one, SC needs write 
   CHECK(bad.tval == kVa + 0x1040);
 }
 
-TEST_CASE("a misaligned access crossing a page translates both pages, tval names the fault")
+// The hart splits an access crossing a page into one translation per page; this is what the
+// MMU answers to each half. The split itself (data from both frames, the fault naming the
+// second page) is tests/unit/cpu_hart.cpp's "a misaligned load across two pages".
+TEST_CASE("the two halves of a page-crossing access translate to their own frames, "
+          "tval is each half's address")
 {
   MmuBench b;
   b.map(kVa, kPa, kRW);
   b.map(kVa + 0x1000, kPa + 0x7000, kRW);  // not physically contiguous
-  // The hart splits an 8-byte access at kVa + 0xffc into two 4-byte halves.
   CHECK(b.load(kVa + 0xffc).pa == kPa + 0xffc);
   CHECK(b.load(kVa + 0x1000).pa == kPa + 0x7000);
   // With the second page unmapped, the fault names the second page's address.
@@ -542,6 +570,31 @@ TEST_CASE("statistics: hits, misses, L2 hits, page-walk cache, walk latency")
   CHECK(h->count() == 2);
   CHECK(h->max() >= 3);
   CHECK(common::stats().value("mmu.walker.mean_latency") > 0);
+}
+
+// The page-walk cache holds pointer PTEs, least recently used out (docs/mmu.md). With four
+// entries and walks in three gigabytes A, B, C (two pointer PTEs each): A and B fill it, a
+// walk in A refreshes A's two, so C's walk evicts B's two; A then still hits, B misses.
+TEST_CASE("the page-walk cache beyond capacity evicts the least recently used pointer PTEs")
+{
+  MmuBench b({"mmu.pwc.entries=4", "mmu.l2tlb.entries=0"});
+  const uint64_t a = 0x40000000, bb = 0x80000000, c = 0xc0000000;
+  for (uint64_t base : {a, bb, c})
+    for (uint64_t page = 0; page < 3; ++page)
+      b.map(base + page * 0x1000, kPa + page * 0x1000, kRWX);
+  const auto walk = [&](uint64_t va) { REQUIRE(b.load(va).ok); };
+  walk(a);
+  walk(bb);
+  CHECK(MmuBench::stat("mmu.pwc.misses") == 4);
+  walk(a + 0x1000);  // A's two hit and become the most recently used
+  CHECK(MmuBench::stat("mmu.pwc.hits") == 2);
+  walk(c);           // two misses, two evictions: B's
+  CHECK(MmuBench::stat("mmu.pwc.misses") == 6);
+  walk(a + 0x2000);
+  CHECK(MmuBench::stat("mmu.pwc.hits") == 4);
+  walk(bb + 0x1000);
+  CHECK(MmuBench::stat("mmu.pwc.misses") == 8);
+  CHECK(MmuBench::stat("mmu.walker.walks") == 6);
 }
 
 TEST_CASE("the hit shortcut keeps replacement state identical to full lookups")

@@ -132,6 +132,28 @@ TEST_CASE("uart overrun interrupts only with IER.2 set", "[uart]")
   CHECK(b.cpu.read8(kIir) == 0x04);
 }
 
+// 16550 datasheet, IIR table: the receiver line status interrupt (IER bit 2, ELSI) alone
+// raises the line on an overrun, with IIR = 0x06, and reading LSR (which clears OE) drops
+// it, although a byte is still waiting (ERBFI is off).
+TEST_CASE("uart line-status interrupt alone: overrun raises the line, reading LSR drops it",
+          "[uart]")
+{
+  test::reset_globals();
+  Bench b;
+  b.cpu.write8(kMcr, 0x10);
+  b.cpu.write8(kIer, 0x04);  // ELSI only
+  b.cpu.write8(kThr, 'p');
+  CHECK_FALSE(b.irq());      // a received byte alone is no line-status event
+  b.cpu.write8(kThr, 'q');   // overrun
+  CHECK(b.irq());
+  CHECK(b.cpu.read8(kIir) == 0x06);
+  CHECK(b.irq());            // reading IIR does not clear a line-status interrupt
+  CHECK(b.cpu.read8(kLsr) == 0x63);
+  CHECK_FALSE(b.irq());
+  CHECK(b.cpu.read8(kIir) == 0x01);
+  CHECK(b.cpu.read8(kLsr) == 0x61);  // DR still set
+}
+
 TEST_CASE("uart IER: ETBEI 0->1 raises THR empty, rewriting IER unchanged is no event", "[uart]")
 {
   test::reset_globals();

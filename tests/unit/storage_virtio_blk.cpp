@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -387,6 +388,14 @@ TEST_CASE("virtio-blk: features written after FEATURES_OK are ignored and reset 
   configure();
   Bench b;
   b.setup();
+  const uint64_t accepted = b.disk.driver_features();
+  CHECK(accepted == ((1ull << 32) | (1u << 9) | (1u << 6) | (1u << 2)));
+  // §3.1.1: the feature set is fixed once FEATURES_OK is set: later writes change nothing.
+  b.reg(kDrvFeatSel, 0);
+  b.reg(kDrvFeat, 0);
+  b.reg(kDrvFeatSel, 1);
+  b.reg(kDrvFeat, 0);
+  CHECK(b.disk.driver_features() == accepted);
   b.request(kOut, 0, 512);
   b.run();
   REQUIRE(b.used_idx() == 1);
@@ -396,7 +405,13 @@ TEST_CASE("virtio-blk: features written after FEATURES_OK are ignored and reset 
   CHECK(b.reg(kStatus) == 0);
   CHECK(b.reg(kQueueReady) == 0);
   CHECK(b.reg(kIntStatus) == 0);
+  CHECK(b.disk.driver_features() == 0);
   CHECK(!b.plic.level(1));
+  // Before FEATURES_OK the driver's writes count, offered bits only.
+  b.reg(kStatus, kAck | kDriver);
+  b.reg(kDrvFeatSel, 0);
+  b.reg(kDrvFeat, 0xffffffff);
+  CHECK(b.disk.driver_features() == ((1u << 9) | (1u << 6) | (1u << 2)));
   // After the reset the device starts over from used index 0.
   std::memset(b.mem(kUsed), 0, 64);
   std::memset(b.mem(kAvail), 0, 64);
@@ -406,7 +421,8 @@ TEST_CASE("virtio-blk: features written after FEATURES_OK are ignored and reset 
   CHECK(b.used_idx() == 1);
 }
 
-TEST_CASE("virtio-blk: a reset while a request is in flight drops its completion")
+TEST_CASE("virtio-blk: a reset while a request is in flight drops its completion, "
+          "the device serves the next")
 {
   configure();
   Bench b;
@@ -414,9 +430,103 @@ TEST_CASE("virtio-blk: a reset while a request is in flight drops its completion
   b.request(kIn, 0, 512);
   b.run(10);  // the read takes 80 us
   b.reg(kStatus, 0);
+  CHECK(b.reg(kIntStatus) == 0);
+  // The driver sets the device up again at once, on the same rings, and writes: the write
+  // completes with an interrupt, and the dropped read never shows up in the used ring
+  // (its used element would have length 513, and used idx would be 2).
+  std::memset(b.mem(kUsed), 0, 64);
+  std::memset(b.mem(kAvail), 0, 64);
+  b.setup();
+  std::memset(b.mem(kData), 0x5a, 512);
+  b.request(kOut, 3, 512);
   b.run(200);
-  CHECK(b.used_idx() == 0);
+  REQUIRE(b.used_idx() == 1);
+  CHECK(b.used_id(0) == 0);
+  CHECK(b.used_len(0) == 1);
+  CHECK(b.status_byte() == 0);
+  CHECK(b.plic.level(1));
+  CHECK(b.reg(kIntStatus) == 1);
+  CHECK(b.stat("disk.requests.write") == 1);
+  b.run(200);
+  CHECK(b.used_idx() == 1);
+}
+
+// §2.6.7 (virtio 1.1 2.7.7 for packed rings): VIRTQ_AVAIL_F_NO_INTERRUPT in the available
+// ring's flags asks the device not to interrupt for used buffers; the used ring is still
+// written. VIRTIO_F_EVENT_IDX is not offered, so the flag is the driver's only way.
+TEST_CASE("virtio-blk: VIRTQ_AVAIL_F_NO_INTERRUPT suppresses the used-buffer interrupt")
+{
+  configure();
+  Bench b;
+  b.reg(kDevFeatSel, 0);
+  CHECK((b.reg(kDevFeat) & (1u << 29)) == 0);  // VIRTIO_F_EVENT_IDX
+  CHECK((b.reg(kDevFeat) & (1u << 28)) == 0);  // VIRTIO_F_INDIRECT_DESC
+  b.setup();
+  b.put<uint16_t>(kAvail, 1);  // VIRTQ_AVAIL_F_NO_INTERRUPT
+  b.request(kOut, 0, 512);
+  b.run();
+  REQUIRE(b.used_idx() == 1);
+  CHECK(b.status_byte() == 0);
+  CHECK(b.reg(kIntStatus) == 0);
   CHECK(!b.plic.level(1));
+  b.put<uint16_t>(kAvail, 0);
+  b.request(kIn, 0, 512);
+  b.run();
+  REQUIRE(b.used_idx() == 2);
+  CHECK(b.reg(kIntStatus) == 1);
+  CHECK(b.plic.level(1));
+}
+
+// §2.6.6/2.6.8: ring positions are the free-running 16-bit indexes modulo the queue size.
+// 40 requests one after another on a 16-entry queue: the rings and the descriptor table
+// wrap twice and every request lands where the index says.
+TEST_CASE("virtio-blk: the rings wrap around past the queue size")
+{
+  configure();
+  Bench b;
+  b.setup();
+  for (unsigned r = 0; r < 40; ++r) {
+    b.put<uint64_t>(kData, 0x1000 + r);
+    const uint16_t head = b.next_desc;
+    b.request(kOut, r, 512);
+    b.run(100);
+    REQUIRE(b.used_idx() == r + 1);
+    CHECK(b.used_id(r) == head);
+    CHECK(b.status_byte() == 0);
+  }
+  for (unsigned r = 0; r < 40; ++r) {
+    b.request(kIn, r, 512);
+    b.run(200);
+    CHECK(b.get<uint64_t>(kData) == 0x1000 + r);
+  }
+  CHECK(b.used_idx() == 80);
+}
+
+// The 16-bit indexes themselves wrap at 65536 (§2.6.6: "idx ... wraps naturally at 65536"):
+// 65536 + 64 FLUSH requests in batches of 128 on a 256-entry queue, every one completed.
+TEST_CASE("virtio-blk: the 16-bit ring indexes wrap at 65536")
+{
+  configure();
+  Bench b;
+  b.num = 256;
+  b.setup();
+  b.header(kHdr, kFlush, 0);
+  uint32_t done = 0;
+  const uint32_t total = 65536 + 64;
+  while (done < total) {
+    const uint32_t batch = std::min<uint32_t>(128, total - done);
+    for (uint32_t i = 0; i < batch; ++i)
+      b.submit({{kHdr, 16, 0}, {kStat + i, 1, kWrite}});
+    for (int spin = 0; spin < 100 && uint16_t(b.used_idx() - uint16_t(done)) < batch; ++spin)
+      b.run(1000);
+    REQUIRE(uint16_t(b.used_idx() - uint16_t(done)) == batch);
+    done += batch;
+    b.reg(kIntAck, 1);
+  }
+  CHECK(b.used_idx() == uint16_t(total));
+  CHECK(b.used_id(total - 1) == uint16_t(2 * (total - 1) % 256));
+  CHECK(b.stat("disk.requests.flush") == total);
+  CHECK((b.reg(kStatus) & kNeedsReset) == 0);
 }
 
 TEST_CASE("virtio-blk: several requests at once are all served in order")

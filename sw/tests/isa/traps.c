@@ -2,7 +2,8 @@
  * illegal instructions (mtval = instruction bits), privileged instructions in the wrong
  * mode, misaligned loads/stores performed, access faults from holes in the map, mtvec and
  * stvec vectored, medeleg delegation to S with sepc/scause/stval, and what traps, MRET and
- * SRET do to MPP/SPP, MIE/SIE, MPIE/SPIE and MPRV. */
+ * SRET do to MPP/SPP, MIE/SIE and MPIE/SPIE. MPRV (translation at MPP's privilege and xRET
+ * clearing it) is sw/tests/mmu/mprv.c's. */
 #include "test.h"
 #include "trap.h"
 
