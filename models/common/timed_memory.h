@@ -25,9 +25,10 @@ class TimedMemory {
  public:
   // One access of `len` bytes at `offset` from the start of the granted DMI region,
   // arriving at simulation time `at` (the initiator's local time); returns the time its
-  // last byte is done. Statistics count it as a b_transport access.
-  virtual sc_core::sc_time timed_access(uint64_t offset, unsigned len, bool write,
-                                        const sc_core::sc_time& at) = 0;
+  // last byte is done. Times are sc_time::value()s (units of the kernel's time
+  // resolution): the hot path builds no sc_time. Statistics count it as a b_transport
+  // access.
+  virtual uint64_t timed_access(uint64_t offset, unsigned len, bool write, uint64_t at) = 0;
 
  protected:
   ~TimedMemory() = default;

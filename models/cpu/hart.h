@@ -180,6 +180,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
 
   // Memory (hart_memory.cpp, hart_access.h). Each returns false after raising the trap.
   const Insn* fetch();
+  const Insn* fetch_repeat(uint64_t& pa) const;  // decoded, same virtual page: no lookups
   const Insn* fetch_slow(uint64_t pa);
   const Insn* fetch_general();
   bool translate_fast(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa);
@@ -189,6 +190,10 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool fetch_cross_page(uint64_t pa_lo, Insn& out);
   bool read_code(uint64_t pa, void* buf, unsigned len);
   void charge_fetch_line(uint64_t pa);  // advances m_cycles by one line read
+  // Advances m_cycles by an access through the DMI pointer at offset `off`: the fixed DMI
+  // latency, or under timed DMI the memory's timing model (charge_timed_dmi).
+  void charge_dmi(uint64_t off, unsigned len, bool write);
+  void charge_timed_dmi(uint64_t off, unsigned len, bool write);
   template <typename T>
   bool load(uint64_t va, T& out);
   template <typename T>
@@ -341,7 +346,10 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   DecodedPage* m_fetch_page = nullptr;
   uint64_t m_fetch_ppn = ~uint64_t{0};
   uint64_t m_fetch_line = ~uint64_t{0};
-  bool m_fetch_page_dmi = false;
+  // How the current fetch page is read: not through DMI (0), through DMI at the fixed
+  // latency (kFetchDmi), through timed DMI (kFetchTimedDmi).
+  static constexpr uint8_t kFetchDmi = 1, kFetchTimedDmi = 2;
+  uint8_t m_fetch_page_dmi = 0;
   Insn m_cross_insn;
 
   tlm::tlm_generic_payload m_trans;

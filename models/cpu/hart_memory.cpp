@@ -99,8 +99,8 @@ void Hart::try_dmi(uint64_t pa)
   m_dmi_base = dmi.get_start_address();
   m_dmi_size = dmi.get_end_address() - dmi.get_start_address() + 1;
   m_dmi_timed = timed.memory;
-  // The inline load/store and fetch-line fast paths charge the fixed DMI latency: a timed
-  // region takes the general path, which asks its timing model.
+  // The inline load/store path charges the fixed DMI latency; under timed DMI loads and
+  // stores take phys_access, which asks the timing model (charge_dmi).
   m_dmi_fast_limit = !m_dmi_timed && m_dmi_size >= 8 ? m_dmi_size - 7 : 0;
   m_dmi_read_cycles = common::to_cycles(dmi.get_read_latency(), m_period);
   m_dmi_write_cycles = common::to_cycles(dmi.get_write_latency(), m_period);
@@ -119,6 +119,16 @@ void Hart::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end)
   flush_decode_cache();
 }
 
+void Hart::charge_timed_dmi(uint64_t off, unsigned len, bool write)
+{
+  // As b_transport would: the access arrives at the hart's local time, which is
+  // sc_time_stamp() + local_time() (the hart's clock never lags the kernel's: each sync
+  // rounds it up), and the hart waits for it to end.
+  const uint64_t period = m_period.value();
+  const uint64_t done = m_dmi_timed->timed_access(off, len, write, m_cycles * period);
+  m_cycles = std::max(m_cycles, (done + period - 1) / period);
+}
+
 bool Hart::phys_access(uint64_t pa, uint8_t* buf, unsigned len, bool write, bool debug)
 {
   const uint64_t off = pa - m_dmi_base;
@@ -129,13 +139,16 @@ bool Hart::phys_access(uint64_t pa, uint8_t* buf, unsigned len, bool write, bool
     } else {
       std::memcpy(buf, m_dmi_ptr + off, len);
     }
-    if (debug)
-      return true;
+    if (!debug)
+      charge_dmi(off, len, write);
+    return true;
     if (m_dmi_timed) {
-      // As b_transport would: the access arrives at local time and ends the hart's wait.
-      const sc_time done =
-          m_dmi_timed->timed_access(off, len, write, sc_core::sc_time_stamp() + local_time());
-      m_cycles = std::max(m_cycles, common::to_cycles(done, m_period));
+      // As b_transport would: the access arrives at the hart's local time, which is
+      // sc_time_stamp() + local_time() (the hart's clock never lags the kernel's: each
+      // sync rounds it up), and the hart waits for it to end.
+      const uint64_t period = m_period.value();
+      const uint64_t done = m_dmi_timed->timed_access(off, len, write, m_cycles * period);
+      m_cycles = std::max(m_cycles, (done + period - 1) / period);
     } else {
       m_cycles += write ? m_dmi_write_cycles : m_dmi_read_cycles;
     }
@@ -223,7 +236,7 @@ void Hart::fetch_page(uint64_t pa)
   if (!page)
     page = std::make_unique<DecodedPage>();
   const uint64_t off = pa - m_dmi_base;
-  m_fetch_page_dmi = m_dmi_ptr && off < m_dmi_size && !m_dmi_timed;
+  m_fetch_page_dmi = !m_dmi_ptr || off >= m_dmi_size ? 0 : m_dmi_timed ? kFetchTimedDmi : kFetchDmi;
   if (m_fetch_page_dmi)
     m_code_page[off / kPageSize] = 1;
   m_fetch_page = page.get();
@@ -235,9 +248,9 @@ void Hart::charge_fetch_line(uint64_t pa)
   // Instruction fetch is modelled as a 64-byte line buffer: each new line costs one memory
   // read (the DMI latency, or a timed read through the bus, which advances m_cycles to its
   // completion itself); fetches inside it are free.
-  const uint64_t off = pa - m_dmi_base;
-  if (m_dmi_ptr && !m_dmi_timed && off < m_dmi_size) {
-    m_cycles += m_dmi_read_cycles;
+  const uint64_t off = (pa & ~63ull) - m_dmi_base;
+  if (m_dmi_ptr && off < m_dmi_size) {
+    charge_dmi(off, 64, false);
     return;
   }
   uint8_t line[64];
@@ -335,6 +348,16 @@ void Hart::forget_memos()
 const Insn* Hart::fetch_general()
 {
   uint64_t pa = m_pc;
+  if (m_fetch_page_dmi == kFetchTimedDmi) {
+    // A repeat in a new line of a timed DMI page (see fetch).
+    if (const Insn* in = fetch_repeat(pa)) {
+      m_fetch_line = pa / 64;
+      charge_timed_dmi((pa & ~63ull) - m_dmi_base, 64, false);
+      ++*m_fetch_hits;
+      return in;
+    }
+    pa = m_pc;
+  }
   if (m_xlate_fetch && !translate_fast(m_pc, 2, AccessKind::kFetch, pa))
     return nullptr;
   const Insn* in = fetch_slow(pa);

@@ -190,13 +190,14 @@ void Dram::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay)
   }
   copy(tx, addr, len);
   const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
-  delay += timed_access(addr, len, cmd == tlm::TLM_WRITE_COMMAND, at) - at;
+  delay += sc_core::sc_time::from_value(
+               timed_access(addr, len, cmd == tlm::TLM_WRITE_COMMAND, at.value())) -
+           at;
   tx.set_dmi_allowed(!m_timed);  // timed DMI is for initiators that ask for it
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-sc_core::sc_time Dram::timed_access(uint64_t addr, unsigned len, bool write,
-                                    const sc_core::sc_time& at)
+uint64_t Dram::timed_access(uint64_t addr, unsigned len, bool write, uint64_t at)
 {
   if (write) {
     ++m_writes;
@@ -207,7 +208,8 @@ sc_core::sc_time Dram::timed_access(uint64_t addr, unsigned len, bool write,
   }
   // The access happens at the initiator's local time; the bank state advances with it.
   // It is taken at the next tCK edge, so the result lands on an edge too.
-  const uint64_t now = (at.value() + m_tck.value() - 1) / m_tck.value();
+  const uint64_t tck = m_tck.value();
+  const uint64_t now = (at + tck - 1) / tck;
   const DramTiming::Result r = m_timing->access(addr, len, now);
   m_bursts += r.bursts;
   m_row_hits += r.hits;
@@ -218,7 +220,7 @@ sc_core::sc_time Dram::timed_access(uint64_t addr, unsigned len, bool write,
     m_refresh_stall_cycles += r.refresh_stall;
   }
   m_latency.sample(r.latency);
-  return m_tck * double(now + r.latency);
+  return (now + r.latency) * tck;
 }
 
 unsigned Dram::transport_dbg(tlm::tlm_generic_payload& tx)

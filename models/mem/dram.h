@@ -66,8 +66,7 @@ class Dram : public sc_core::sc_module, public common::TimedMemory {
 
   // The timing model for one access at local address `addr` (timed DMI, and b_transport):
   // advances the bank state, counts the access, returns when it is done.
-  sc_core::sc_time timed_access(uint64_t addr, unsigned len, bool write,
-                                const sc_core::sc_time& at) override;
+  uint64_t timed_access(uint64_t addr, unsigned len, bool write, uint64_t at) override;
 
  private:
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);

@@ -208,7 +208,7 @@ TEST_CASE("dram: timed mode grants timed DMI, whose accesses time and count as b
       const unsigned len = i % 5 == 0 ? 64 : 8;
       sc_time end;
       if (direct) {
-        end = ext.memory->timed_access(addr, len, write, at);
+        end = sc_time::from_value(ext.memory->timed_access(addr, len, write, at.value()));
       } else {
         uint8_t buf[64] = {};
         tx.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
