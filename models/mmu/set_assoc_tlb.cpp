@@ -48,9 +48,9 @@ SetAssocTlb::SetAssocTlb(const TlbParams& params)
   if (m_policy == Policy::kPlru && !is_pow2(m_ways))
     throw common::UserError(n + ".policy: plru needs a power-of-two " + n + ".ways, got " +
                             std::to_string(m_ways) + "; allowed: lru, fifo, random");
-  if (params.levels < 1 || params.levels > 4)
+  if (params.levels < 1 || params.levels > 5)
     throw common::UserError(n + ": " + std::to_string(params.levels) +
-                            " page sizes; allowed: 1..4");
+                            " page sizes; allowed: 1..5");
   m_ways_store.resize(size_t(m_sets) * m_ways);
   m_stamp.assign(size_t(m_sets) * m_ways, 0);
   m_plru.assign(size_t(m_sets) * m_ways, 0);
@@ -75,22 +75,37 @@ std::optional<std::vector<TlbSlot>> SetAssocTlb::entries() const
   return out;
 }
 
+unsigned SetAssocTlb::probe(unsigned set, uint64_t vpn, unsigned level, bool napot,
+                            uint16_t asid) const
+{
+  const unsigned shift = 9 * level + (napot ? 4 : 0);
+  const Way* ways = &m_ways_store[size_t(set) * m_ways];
+  for (unsigned w = 0; w < m_ways; ++w) {
+    const Way& way = ways[w];
+    if (way.valid && way.entry.level == level && way.entry.napot == napot &&
+        (way.entry.vpn >> shift) == (vpn >> shift) &&
+        (way.entry.global || asid_equal(way.entry.asid, asid)))
+      return w;
+  }
+  return m_ways;
+}
+
+// Probe order: 4 KiB, 64 KiB (NAPOT), 2 MiB, 1 GiB, ... (docs/tlb-model.md).
 TlbLookup SetAssocTlb::lookup(uint64_t vpn, uint16_t asid, cpu::AccessKind)
 {
   TlbLookup r;
   for (unsigned level = 0; level < m_params.levels; ++level) {
-    if (m_level_count[level] == 0)
-      continue;
-    const unsigned shift = 9 * level;
-    const unsigned set = set_of(vpn, level);
-    const Way* ways = set_ways(set);
-    for (unsigned w = 0; w < m_ways; ++w) {
-      const Way& way = ways[w];
-      if (way.valid && way.entry.level == level && (way.entry.vpn >> shift) == (vpn >> shift) &&
-          (way.entry.global || asid_equal(way.entry.asid, asid))) {
+    for (const bool napot : {false, true}) {
+      const unsigned count = napot ? (level == 0 ? m_napot_count : 0)
+                                   : m_level_count[level] - (level == 0 ? m_napot_count : 0);
+      if (count == 0)
+        continue;
+      const unsigned set = set_of(vpn, 9 * level + (napot ? 4 : 0));
+      const unsigned w = probe(set, vpn, level, napot, asid);
+      if (w != m_ways) {
         touch(set, w);
         r.hit = true;
-        r.entry = way.entry;
+        r.entry = set_ways(set)[w].entry;
         r.way = w;
         return r;
       }
@@ -105,15 +120,18 @@ TlbFill SetAssocTlb::fill(const TlbEntry& entry)
     throw std::logic_error(m_params.name + ": fill of a level-" + std::to_string(entry.level) +
                            " entry into a TLB holding " + std::to_string(m_params.levels) +
                            " page sizes");
+  if (entry.napot && (entry.level != 0 || !m_params.napot))
+    throw std::logic_error(m_params.name + ": fill of a NAPOT entry into a TLB without them");
   TlbFill r;
-  const unsigned shift = 9 * entry.level;
-  const unsigned set = set_of(entry.vpn, entry.level);
+  const unsigned shift = span_shift(entry);
+  const unsigned set = set_of(entry.vpn, shift);
   Way* ways = set_ways(set);
   r.set = set;
   unsigned target = m_ways;
   for (unsigned w = 0; w < m_ways && target == m_ways; ++w) {
     const TlbEntry& e = ways[w].entry;
-    if (ways[w].valid && e.level == entry.level && (e.vpn >> shift) == (entry.vpn >> shift) &&
+    if (ways[w].valid && e.level == entry.level && e.napot == entry.napot &&
+        (e.vpn >> shift) == (entry.vpn >> shift) &&
         ((e.global && entry.global) ||
          (!e.global && !entry.global && asid_equal(e.asid, entry.asid))))
       target = w;
@@ -127,9 +145,12 @@ TlbFill SetAssocTlb::fill(const TlbEntry& entry)
     r.evicted = true;
     r.victim = ways[target].entry;
   }
-  if (ways[target].valid)
+  if (ways[target].valid) {
     --m_level_count[ways[target].entry.level];
+    m_napot_count -= ways[target].entry.napot;
+  }
   ++m_level_count[entry.level];
+  m_napot_count += entry.napot;
   ways[target].valid = true;
   ways[target].entry = entry;
   touch(set, target);
@@ -146,11 +167,12 @@ unsigned SetAssocTlb::flush(const FlushRequest& req)
     const TlbEntry& e = way.entry;
     if (req.has_asid && (e.global || !asid_equal(e.asid, req.asid)))
       continue;
-    const unsigned shift = 9 * e.level;
+    const unsigned shift = span_shift(e);
     if (req.has_vaddr && (e.vpn >> shift) != (req.vpn >> shift))
       continue;
     way.valid = false;
     --m_level_count[e.level];
+    m_napot_count -= e.napot;
     ++n;
   }
   return n;
@@ -234,7 +256,7 @@ std::string SetAssocTlb::describe() const
   std::ostringstream os;
   os << m_params.name << ": model, " << m_params.entries << " entries, " << m_ways << "-way ("
      << m_sets << " sets), " << m_params.policy << ", asid_bits " << m_params.asid_bits
-     << ", page sizes " << m_params.levels;
+     << ", page sizes " << m_params.levels << (m_params.napot ? " + 64K NAPOT" : "");
   return os.str();
 }
 

@@ -40,10 +40,14 @@ class SetAssocTlb : public Tlb {
     TlbEntry entry;
   };
 
-  unsigned set_of(uint64_t vpn, unsigned level) const
+  // Entries of each page size are indexed by their own page number: vpn >> span shift.
+  unsigned set_of(uint64_t vpn, unsigned shift) const
   {
-    return unsigned((vpn >> (9 * level)) & (m_sets - 1));
+    return unsigned((vpn >> shift) & (m_sets - 1));
   }
+  // The first valid way of `set` holding a page of this size (level, napot) that covers
+  // vpn for asid, or m_ways.
+  unsigned probe(unsigned set, uint64_t vpn, unsigned level, bool napot, uint16_t asid) const;
   bool asid_equal(uint16_t a, uint16_t b) const { return ((a ^ b) & m_asid_mask) == 0; }
   Way* set_ways(unsigned set) { return &m_ways_store[size_t(set) * m_ways]; }
   void touch(unsigned set, unsigned way);
@@ -62,8 +66,10 @@ class SetAssocTlb : public Tlb {
   // fifo: next victim per set.
   std::vector<unsigned> m_fifo;
   uint64_t m_rng;
-  // Valid entries per level: lookups skip levels that hold nothing (same result).
-  unsigned m_level_count[4] = {};
+  // Valid entries per level (NAPOT ones in level 0 and also in m_napot_count): lookups skip
+  // page sizes that hold nothing (same result).
+  unsigned m_level_count[5] = {};
+  unsigned m_napot_count = 0;
 };
 
 }  // namespace vmplat::mmu
