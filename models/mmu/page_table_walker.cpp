@@ -11,6 +11,16 @@ constexpr unsigned kPbmtShift = 61;                // bits 62:61: Svpbmt's memor
 constexpr uint64_t kPbmtMask = 3ull << kPbmtShift;
 constexpr uint64_t kNapotBit = 1ull << 63;         // Svnapot's N
 constexpr uint64_t kPageSize = 4096;
+
+// Step 2's reserved bits and encodings: PBMT is reserved unless Svpbmt is in effect
+// (Svpbmt chapter: with menvcfg.PBMTE = 0 it is as if not implemented), and its value 3
+// always; N is reserved unless Svnapot is implemented.
+bool reserved_encoding(uint64_t pte, const PageTableWalker::Format& format)
+{
+  const uint64_t reserved =
+      kReservedMask | (format.pbmt ? 0 : kPbmtMask) | (format.napot ? 0 : kNapotBit);
+  return (pte & reserved) || (pte & kPbmtMask) == kPbmtMask;
+}
 }  // namespace
 
 const char* fault_reason_name(FaultReason reason)
@@ -182,11 +192,6 @@ PageTableWalker::Walk PageTableWalker::walk(uint64_t satp, unsigned levels, uint
     w.fault = why;
     return w;
   };
-  // Step 2's reserved bits and encodings: PBMT is reserved unless Svpbmt is in effect
-  // (Svpbmt chapter: with menvcfg.PBMTE = 0 it is as if not implemented), and its value 3
-  // always; N is reserved unless Svnapot is implemented.
-  const uint64_t reserved =
-      kReservedMask | (format.pbmt ? 0 : kPbmtMask) | (format.napot ? 0 : kNapotBit);
   uint64_t table = (satp & kPpnMask) * kPageSize;
   for (int i = int(levels) - 1; i >= 0; --i) {
     const uint64_t addr = table + ((vpn >> (9 * i)) & 0x1ff) * 8;
@@ -225,7 +230,7 @@ PageTableWalker::Walk PageTableWalker::walk(uint64_t satp, unsigned levels, uint
       return page_fault(FaultReason::kPteInvalid);
     if ((flags & pte::kW) && !(flags & pte::kR))
       return page_fault(FaultReason::kWriteWithoutRead);
-    if ((pte & reserved) || (pte & kPbmtMask) == kPbmtMask)
+    if ((pte >> 54) && reserved_encoding(pte, format))  // bits 63:54 are almost always 0
       return page_fault(FaultReason::kReservedBits);
     if (flags & pte::kG)
       w.global = true;

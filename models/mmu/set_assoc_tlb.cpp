@@ -75,37 +75,24 @@ std::optional<std::vector<TlbSlot>> SetAssocTlb::entries() const
   return out;
 }
 
-unsigned SetAssocTlb::probe(unsigned set, uint64_t vpn, unsigned level, bool napot,
-                            uint16_t asid) const
-{
-  const unsigned shift = 9 * level + (napot ? 4 : 0);
-  const Way* ways = &m_ways_store[size_t(set) * m_ways];
-  for (unsigned w = 0; w < m_ways; ++w) {
-    const Way& way = ways[w];
-    if (way.valid && way.entry.level == level && way.entry.napot == napot &&
-        (way.entry.vpn >> shift) == (vpn >> shift) &&
-        (way.entry.global || asid_equal(way.entry.asid, asid)))
-      return w;
-  }
-  return m_ways;
-}
-
 // Probe order: 4 KiB, 64 KiB (NAPOT), 2 MiB, 1 GiB, ... (docs/tlb-model.md).
 TlbLookup SetAssocTlb::lookup(uint64_t vpn, uint16_t asid, cpu::AccessKind)
 {
   TlbLookup r;
-  for (unsigned level = 0; level < m_params.levels; ++level) {
-    for (const bool napot : {false, true}) {
-      const unsigned count = napot ? (level == 0 ? m_napot_count : 0)
-                                   : m_level_count[level] - (level == 0 ? m_napot_count : 0);
-      if (count == 0)
-        continue;
-      const unsigned set = set_of(vpn, 9 * level + (napot ? 4 : 0));
-      const unsigned w = probe(set, vpn, level, napot, asid);
-      if (w != m_ways) {
+  const unsigned sizes = m_params.levels + 1;
+  for (unsigned size = 0; size < sizes; ++size) {
+    if (m_size_count[size] == 0)
+      continue;
+    const unsigned shift = kSizeShift[size];
+    const unsigned set = set_of(vpn, shift);
+    const Way* ways = set_ways(set);
+    for (unsigned w = 0; w < m_ways; ++w) {
+      const Way& way = ways[w];
+      if (way.valid && way.size == size && (way.entry.vpn >> shift) == (vpn >> shift) &&
+          (way.entry.global || asid_equal(way.entry.asid, asid))) {
         touch(set, w);
         r.hit = true;
-        r.entry = set_ways(set)[w].entry;
+        r.entry = way.entry;
         r.way = w;
         return r;
       }
@@ -123,15 +110,15 @@ TlbFill SetAssocTlb::fill(const TlbEntry& entry)
   if (entry.napot && (entry.level != 0 || !m_params.napot))
     throw std::logic_error(m_params.name + ": fill of a NAPOT entry into a TLB without them");
   TlbFill r;
-  const unsigned shift = span_shift(entry);
+  const unsigned size = size_of(entry);
+  const unsigned shift = kSizeShift[size];
   const unsigned set = set_of(entry.vpn, shift);
   Way* ways = set_ways(set);
   r.set = set;
   unsigned target = m_ways;
   for (unsigned w = 0; w < m_ways && target == m_ways; ++w) {
     const TlbEntry& e = ways[w].entry;
-    if (ways[w].valid && e.level == entry.level && e.napot == entry.napot &&
-        (e.vpn >> shift) == (entry.vpn >> shift) &&
+    if (ways[w].valid && ways[w].size == size && (e.vpn >> shift) == (entry.vpn >> shift) &&
         ((e.global && entry.global) ||
          (!e.global && !entry.global && asid_equal(e.asid, entry.asid))))
       target = w;
@@ -145,13 +132,11 @@ TlbFill SetAssocTlb::fill(const TlbEntry& entry)
     r.evicted = true;
     r.victim = ways[target].entry;
   }
-  if (ways[target].valid) {
-    --m_level_count[ways[target].entry.level];
-    m_napot_count -= ways[target].entry.napot;
-  }
-  ++m_level_count[entry.level];
-  m_napot_count += entry.napot;
+  if (ways[target].valid)
+    --m_size_count[ways[target].size];
+  ++m_size_count[size];
   ways[target].valid = true;
+  ways[target].size = uint8_t(size);
   ways[target].entry = entry;
   touch(set, target);
   r.way = target;
@@ -167,12 +152,11 @@ unsigned SetAssocTlb::flush(const FlushRequest& req)
     const TlbEntry& e = way.entry;
     if (req.has_asid && (e.global || !asid_equal(e.asid, req.asid)))
       continue;
-    const unsigned shift = span_shift(e);
+    const unsigned shift = kSizeShift[way.size];
     if (req.has_vaddr && (e.vpn >> shift) != (req.vpn >> shift))
       continue;
     way.valid = false;
-    --m_level_count[e.level];
-    m_napot_count -= e.napot;
+    --m_size_count[way.size];
     ++n;
   }
   return n;
@@ -181,8 +165,8 @@ unsigned SetAssocTlb::flush(const FlushRequest& req)
 bool SetAssocTlb::has_smaller_overlap(uint64_t vpn, unsigned level, uint16_t asid) const
 {
   unsigned smaller = 0;
-  for (unsigned l = 0; l < level; ++l)
-    smaller += m_level_count[l];
+  for (unsigned s = 0; s < level + 1; ++s)  // the sizes below level's: 4 KiB, NAPOT, ...
+    smaller += m_size_count[s];
   if (smaller == 0)
     return false;
   const unsigned shift = 9 * level;

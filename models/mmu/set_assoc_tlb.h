@@ -37,6 +37,7 @@ class SetAssocTlb : public Tlb {
  private:
   struct Way {
     bool valid = false;
+    uint8_t size = 0;  // size_of(entry): one compare per way in lookups
     TlbEntry entry;
   };
 
@@ -45,9 +46,11 @@ class SetAssocTlb : public Tlb {
   {
     return unsigned((vpn >> shift) & (m_sets - 1));
   }
-  // The first valid way of `set` holding a page of this size (level, napot) that covers
-  // vpn for asid, or m_ways.
-  unsigned probe(unsigned set, uint64_t vpn, unsigned level, bool napot, uint16_t asid) const;
+  // Page sizes in probe order: 4 KiB, 64 KiB (NAPOT), 2 MiB, 1 GiB, 512 GiB, 256 TiB; the
+  // span shift of each (in 4 KiB pages).
+  static constexpr unsigned kSizes = 6;
+  static constexpr unsigned kSizeShift[kSizes] = {0, 4, 9, 18, 27, 36};
+  static unsigned size_of(const TlbEntry& e) { return e.napot ? 1 : e.level ? e.level + 1 : 0; }
   bool asid_equal(uint16_t a, uint16_t b) const { return ((a ^ b) & m_asid_mask) == 0; }
   Way* set_ways(unsigned set) { return &m_ways_store[size_t(set) * m_ways]; }
   void touch(unsigned set, unsigned way);
@@ -66,10 +69,9 @@ class SetAssocTlb : public Tlb {
   // fifo: next victim per set.
   std::vector<unsigned> m_fifo;
   uint64_t m_rng;
-  // Valid entries per level (NAPOT ones in level 0 and also in m_napot_count): lookups skip
-  // page sizes that hold nothing (same result).
-  unsigned m_level_count[5] = {};
-  unsigned m_napot_count = 0;
+  // Valid entries per page size (size_of): lookups skip sizes that hold nothing (same
+  // result).
+  unsigned m_size_count[kSizes] = {};
 };
 
 }  // namespace vmplat::mmu
