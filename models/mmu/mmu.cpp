@@ -112,7 +112,7 @@ Mmu::AdPolicy ad_policy_configured()
       "A/D bits: the walker sets them atomically (hardware), or a clear A, or a clear D on a "
       "store, is a page fault (fault, Svade), or Svadu: menvcfg.ADUE (reset 0) chooses "
       "between the two");
-  return p == "fault" ? Mmu::AdPolicy::kFault
+  return p == "fault"   ? Mmu::AdPolicy::kFault
          : p == "svadu" ? Mmu::AdPolicy::kSvadu
                         : Mmu::AdPolicy::kHardware;
 }
@@ -120,8 +120,11 @@ Mmu::AdPolicy ad_policy_configured()
 }  // namespace
 
 Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
-    : sc_module(name), m_walker("walker", cpu_period), isock(m_walker.isock),
-      m_cpu_period(cpu_period), m_satp_modes(satp_modes_configured()),
+    : sc_module(name),
+      m_walker("walker", cpu_period),
+      isock(m_walker.isock),
+      m_cpu_period(cpu_period),
+      m_satp_modes(satp_modes_configured()),
       m_ad_policy(ad_policy_configured()),
       m_svpbmt(common::config().flag(
           "mmu.svpbmt", false,
@@ -135,7 +138,9 @@ Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
                                             "how the TLBs hold a 64 KiB NAPOT page (Svnapot): "
                                             "one entry covering its 16 pages, or a 4 KiB "
                                             "entry per page touched") == "whole"),
-      m_tlb_levels(m_satp_modes.sv57 ? 5 : m_satp_modes.sv48 ? 4 : 3),
+      m_tlb_levels(m_satp_modes.sv57   ? 5
+                   : m_satp_modes.sv48 ? 4
+                                       : 3),
       m_vpn_mask((1ull << (9 * m_tlb_levels)) - 1),
       m_itlb("mmu.itlb", {32, 32, "plru", 0, false}, m_tlb_levels, m_svnapot && m_napot_whole),
       m_dtlb("mmu.dtlb", {32, 32, "plru", 0, false}, m_tlb_levels, m_svnapot && m_napot_whole),
@@ -143,9 +148,10 @@ Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
       m_trace(EventTrace::from_config()),
       m_napot_walks(common::stats().counter("mmu.napot.walks",
                                             "walks that found a 64 KiB NAPOT leaf (Svnapot)")),
-      m_napot_fills(common::stats().counter(
-          "mmu.napot.fills", "TLB entries written for NAPOT pages (all levels; per 64 KiB "
-                             "with mmu.napot whole, per 4 KiB page with split)")),
+      m_napot_fills(
+          common::stats().counter("mmu.napot.fills",
+                                  "TLB entries written for NAPOT pages (all levels; per 64 KiB "
+                                  "with mmu.napot whole, per 4 KiB page with split)")),
       m_w_inval(common::stats().counter("mmu.svinval.w_inval",
                                         "SFENCE.W.INVAL executed (Svinval; orders only)")),
       m_inval_ir(common::stats().counter("mmu.svinval.inval_ir",
@@ -437,9 +443,8 @@ Mmu::DebugWalk Mmu::debug_walk(uint64_t va, AccessKind kind, const cpu::XlateCon
     return d;
   }
   sc_core::sc_time t = sc_core::SC_ZERO_TIME;  // transport_dbg takes no time
-  const PageTableWalker::Walk w =
-      m_walker.walk(ctx.satp, d.levels, (va >> 12) & m_vpn_mask, walk_format(ctx), t, true,
-                    &d.steps);
+  const PageTableWalker::Walk w = m_walker.walk(ctx.satp, d.levels, (va >> 12) & m_vpn_mask,
+                                                walk_format(ctx), t, true, &d.steps);
   if (w.outcome != PageTableWalker::Outcome::kLeaf) {
     if (w.outcome == PageTableWalker::Outcome::kAccessFault)
       d.cause = kAccessFaultCause[k];
@@ -485,19 +490,21 @@ std::string fault_text(const Mmu::DebugWalk& d, AccessKind kind, uint64_t mstatu
     case FaultReason::kWriteWithoutRead:
       return format("the level-%u PTE has W = 1 without R (reserved)", last);
     case FaultReason::kReservedBits:
-      return format("the level-%u PTE sets reserved bits or encodings in 63:54 (60:54 are "
-                    "reserved; PBMT 62:61 without Svpbmt and menvcfg.PBMTE = 1, or = 3; N 63 "
-                    "without Svnapot)",
-                    last);
+      return format(
+          "the level-%u PTE sets reserved bits or encodings in 63:54 (60:54 are "
+          "reserved; PBMT 62:61 without Svpbmt and menvcfg.PBMTE = 1, or = 3; N 63 "
+          "without Svnapot)",
+          last);
     case FaultReason::kPointerFlags:
       return format("the level-%u PTE is a pointer with A, D, U, N or PBMT set (reserved)", last);
     case FaultReason::kNoLeaf: return "the level-0 PTE is a pointer: there is no leaf";
     case FaultReason::kMisalignedSuperpage:
       return format("the level-%u leaf is a misaligned superpage (low PPN bits not zero)", last);
     case FaultReason::kNapotReserved:
-      return format("the level-%u leaf has N = 1 with a reserved encoding (Svnapot defines "
-                    "only level 0 with PPN[3:0] = 0b1000, 64 KiB)",
-                    last);
+      return format(
+          "the level-%u leaf has N = 1 with a reserved encoding (Svnapot defines "
+          "only level 0 with PPN[3:0] = 0b1000, 64 KiB)",
+          last);
     case FaultReason::kPteBusError: return format("the level-%u PTE read got a bus error", last);
     case FaultReason::kPtePmp:
       return format("PMP denies the walker's S-mode read of the level-%u PTE", last);
@@ -506,9 +513,8 @@ std::string fault_text(const Mmu::DebugWalk& d, AccessKind kind, uint64_t mstatu
     case FaultReason::kPermission: return permission_text(uint8_t(d.pte), d.priv, kind, mstatus);
     case FaultReason::kAdClear:
       return std::string(uint8_t(d.pte) & pte::kA ? "D is clear on a store" : "A is clear") +
-             (svadu
-                  ? " and menvcfg.ADUE = 0 (mmu.walker.ad_policy svadu: Svade until ADUE = 1)"
-                  : " and mmu.walker.ad_policy is fault (Svade)");
+             (svadu ? " and menvcfg.ADUE = 0 (mmu.walker.ad_policy svadu: Svade until ADUE = 1)"
+                    : " and mmu.walker.ad_policy is fault (Svade)");
     case FaultReason::kAdBusError:
     case FaultReason::kNone: break;
   }
@@ -562,8 +568,7 @@ std::string Mmu::explain(uint64_t va, AccessKind kind, const cpu::XlateContext& 
     const uint64_t size = 1ull << (12 + 9 * d.level + (d.napot ? 4 : 0));
     out += format("result: pa 0x%" PRIx64 " in the %s page 0x%" PRIx64 " -> 0x%" PRIx64
                   "; %s permitted",
-                  d.pa, page_size_name(d.level, d.napot), va & ~(size - 1), d.pa & ~(size - 1),
-                  kn);
+                  d.pa, page_size_name(d.level, d.napot), va & ~(size - 1), d.pa & ~(size - 1), kn);
     if (d.ad_update)
       out += kind == AccessKind::kStore ? " (the walker sets A and D first)"
                                         : " (the walker sets A first)";
@@ -594,8 +599,7 @@ std::string Mmu::explain(uint64_t va, AccessKind kind, const cpu::XlateContext& 
       const uint64_t size = 1ull << (12 + span_shift(e));
       out += format("  %s set %u way %u: %s page 0x%" PRIx64 " -> 0x%" PRIx64 "  %s  asid %u\n",
                     t->short_name(), h.set, h.way, page_size_name(e.level, e.napot),
-                    va & ~(size - 1),
-                    e.ppn << 12, pte::letters(e.flags).data(), unsigned(e.asid));
+                    va & ~(size - 1), e.ppn << 12, pte::letters(e.flags).data(), unsigned(e.asid));
     }
   }
   return out;
@@ -663,9 +667,9 @@ void Mmu::invalidate(bool sinval, bool has_vaddr, uint64_t vaddr, bool has_asid,
                                           : TlbLevel::FlushKind::kVaddr)
                               : (has_asid ? TlbLevel::FlushKind::kAsid
                                           : TlbLevel::FlushKind::kAll);
-  const auto counted = sinval ? TlbLevel::FlushKind(unsigned(kind) +
-                                                    unsigned(TlbLevel::FlushKind::kSinvalAll))
-                              : kind;
+  const auto counted =
+      sinval ? TlbLevel::FlushKind(unsigned(kind) + unsigned(TlbLevel::FlushKind::kSinvalAll))
+             : kind;
   EventTrace* const trace = m_trace.get();
   if (trace)
     trace->begin_fence(now());

@@ -167,7 +167,6 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   enum class AdPolicy : uint8_t { kHardware, kFault, kSvadu };
 
  private:
-
   static cpu::Priv effective_priv(cpu::AccessKind kind, const cpu::XlateContext& ctx)
   {
     if (kind != cpu::AccessKind::kFetch && ctx.priv == cpu::Priv::kM &&
@@ -268,7 +267,7 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   AdPolicy m_ad_policy;
   bool m_svpbmt;
   bool m_svnapot;
-  bool m_napot_whole;  // mmu.napot: one TLB entry per NAPOT page (else a 4 KiB entry per page)
+  bool m_napot_whole;     // mmu.napot: one TLB entry per NAPOT page (else a 4 KiB entry per page)
   unsigned m_tlb_levels;  // page sizes the TLBs hold: 3 (Sv39), 4 (with Sv48), 5 (Sv57)
   uint64_t m_vpn_mask;    // TLB vpns: the low 9 * m_tlb_levels bits of va >> 12
   TlbLevel m_itlb, m_dtlb, m_l2tlb;

@@ -9,7 +9,7 @@ constexpr uint64_t kPpnMask = (1ull << 44) - 1;  // PTE bits 53:10
 constexpr uint64_t kReservedMask = 0x7full << 54;  // bits 60:54: reserved
 constexpr unsigned kPbmtShift = 61;                // bits 62:61: Svpbmt's memory type
 constexpr uint64_t kPbmtMask = 3ull << kPbmtShift;
-constexpr uint64_t kNapotBit = 1ull << 63;         // Svnapot's N
+constexpr uint64_t kNapotBit = 1ull << 63;  // Svnapot's N
 constexpr uint64_t kPageSize = 4096;
 
 // Step 2's reserved bits and encodings: PBMT is reserved unless Svpbmt is in effect

@@ -1,13 +1,13 @@
 // mmu::PageTableWalker: the hardware page-table walker of privileged spec 4.3.2 (Sv39,
-// Sv48, Sv57: 4.4-4.6), a child module "walker" of mmu::Mmu. Every PTE read and every A/D write is a real
-// TLM transaction on `isock` (b_transport, never DMI) through the bus, so walks cost memory
+// Sv48, Sv57: 4.4-4.6), a child module "walker" of mmu::Mmu. Every PTE read and every A/D write is
+// a real TLM transaction on `isock` (b_transport, never DMI) through the bus, so walks cost memory
 // time and show up in the DRAM statistics. The Mmu exposes this socket as `mmu.isock`.
 //
 // The walker checks the structure of the table (V, W without R, reserved bits: 60:54 always,
 // PBMT 62:61 unless Svpbmt is in effect and then the reserved value 3, N 63 unless Svnapot
 // is; A/D/U, N or PBMT on a non-leaf PTE, no leaf at the last level, a misaligned
-// superpage, a NAPOT encoding other than 64 KiB at level 0) and returns the leaf; the Mmu checks permissions and A/D and asks the walker to
-// write the A/D update.
+// superpage, a NAPOT encoding other than 64 KiB at level 0) and returns the leaf; the Mmu checks
+// permissions and A/D and asks the walker to write the A/D update.
 //
 // Page-walk cache: an optional fully-associative LRU cache of non-leaf PTEs keyed by their
 // physical address. A hit replaces that PTE's memory read. Non-leaf PTEs are only ordered

@@ -39,7 +39,10 @@ struct TlbEntry {
 };
 
 // The page an entry covers, as a shift of 4 KiB page numbers: 9 * level, 4 for NAPOT.
-inline unsigned span_shift(const TlbEntry& e) { return 9u * e.level + (e.napot ? 4u : 0u); }
+inline unsigned span_shift(const TlbEntry& e)
+{
+  return 9u * e.level + (e.napot ? 4u : 0u);
+}
 
 struct TlbLookup {
   bool hit = false;
@@ -111,7 +114,7 @@ struct TlbParams {
   unsigned levels = 3;      // page sizes held: 3 for Sv39 (4K, 2M, 1G), 4 Sv48, 5 Sv57
   std::string policy = "plru";
   uint64_t seed = 1;
-  bool napot = false;       // entries may be 64 KiB NAPOT pages (mmu.svnapot, mmu.napot whole)
+  bool napot = false;  // entries may be 64 KiB NAPOT pages (mmu.svnapot, mmu.napot whole)
 };
 
 // Implementations other than the C++ model ("rtl", "lockstep") register here; the

@@ -9,9 +9,9 @@ namespace vmplat::mmu {
 
 namespace {
 const char* const kKindNames[3] = {"fetch", "load", "store"};
-const char* const kFlushNames[9] = {"all",          "asid",        "vaddr",
-                                    "vaddr_asid",   "satp",        "sinval_all",
-                                    "sinval_asid",  "sinval_vaddr", "sinval_vaddr_asid"};
+const char* const kFlushNames[9] = {"all",         "asid",         "vaddr",
+                                    "vaddr_asid",  "satp",         "sinval_all",
+                                    "sinval_asid", "sinval_vaddr", "sinval_vaddr_asid"};
 }  // namespace
 
 TlbLevel::TlbLevel(const std::string& name, const TlbDefaults& d, unsigned levels, bool napot)
@@ -177,9 +177,12 @@ std::string TlbLevel::dump() const
     const uint64_t va = uint64_t(int64_t(e.vpn << (64 - va_bits + 12)) >> (64 - va_bits));
     char line[128];
     std::snprintf(line, sizeof line,
-                  "  %3u  %3u  0x%016" PRIx64 "  0x%016" PRIx64 "  %-4s  %5u  %s\n", s.set,
-                  s.way, va, e.ppn << 12, e.napot ? "64K" : e.level < 5 ? kSizes[e.level] : "?", unsigned(e.asid),
-                  pte::letters(e.flags).data());
+                  "  %3u  %3u  0x%016" PRIx64 "  0x%016" PRIx64 "  %-4s  %5u  %s\n", s.set, s.way,
+                  va, e.ppn << 12,
+                  e.napot       ? "64K"
+                  : e.level < 5 ? kSizes[e.level]
+                                : "?",
+                  unsigned(e.asid), pte::letters(e.flags).data());
     out += line;
   }
   return out + "  " + std::to_string(all->size()) + " of " + std::to_string(m_entries) +

@@ -100,8 +100,15 @@ class TlbLevel {
   // SFENCE.VMA's four operand forms, a satp write's implicit flush, then SINVAL.VMA's four
   // (Svinval), counted apart.
   enum class FlushKind : uint8_t {
-    kAll, kAsid, kVaddr, kVaddrAsid, kSatp,
-    kSinvalAll, kSinvalAsid, kSinvalVaddr, kSinvalVaddrAsid
+    kAll,
+    kAsid,
+    kVaddr,
+    kVaddrAsid,
+    kSatp,
+    kSinvalAll,
+    kSinvalAsid,
+    kSinvalVaddr,
+    kSinvalVaddrAsid
   };
   static const char* flush_kind_name(FlushKind kind);  // "all", ..., the statistic's suffix
   // Returns how many entries were invalidated (0 when off).

@@ -123,9 +123,9 @@ FdtInfo Platform::fdt_info() const
   // The S extensions in alphabetical order, each only when enabled (docs/mmu.md,
   // "Extensions"): Linux uses what the tree offers.
   const std::pair<bool, const char*> supervisor[] = {
-      {hart.has_sstc(), "sstc"},       {mmu.has_svade(), "svade"},
-      {mmu.has_svadu(), "svadu"},      {hart.has_svinval(), "svinval"},
-      {mmu.has_svnapot(), "svnapot"},  {mmu.has_svpbmt(), "svpbmt"}};
+      {hart.has_sstc(), "sstc"},      {mmu.has_svade(), "svade"},
+      {mmu.has_svadu(), "svadu"},     {hart.has_svinval(), "svinval"},
+      {mmu.has_svnapot(), "svnapot"}, {mmu.has_svpbmt(), "svpbmt"}};
   for (const auto& [enabled, name] : supervisor)
     if (enabled)
       info.isa_extensions.push_back(name);

@@ -19,7 +19,10 @@ constexpr uint64_t kVa = 0x40001000;
 constexpr uint64_t kPa = 0x80203000;
 constexpr uint64_t kPbmtShift = 61;
 
-uint64_t with_pbmt(uint64_t value, uint64_t type) { return value | (type << kPbmtShift); }
+uint64_t with_pbmt(uint64_t value, uint64_t type)
+{
+  return value | (type << kPbmtShift);
+}
 }  // namespace
 
 TEST_CASE("Svpbmt off: PBMTE is not writable and PBMT bits page-fault even with PBMTE set")
@@ -234,7 +237,7 @@ TEST_CASE("Sv57: a 256 TiB level-4 superpage and the TLB holds it at its level")
   MmuBench b({"mmu.satp_modes=bare,sv39,sv48,sv57"});
   b.use_sv57();
   const uint64_t va = 0x0001000000000000ull;  // root index 1
-  const uint64_t pa = 0;                       // 256 TiB aligned
+  const uint64_t pa = 0;                      // 256 TiB aligned
   b.map(va, pa, kRW, 4);
   auto r = b.load(va + 0x123456789ull);
   REQUIRE(r.ok);

@@ -125,8 +125,7 @@ namespace {
 std::pair<std::string, std::string> platform_isa(std::initializer_list<const char*> sets)
 {
   common::config().set("uart.input", "none", "test");
-  for (const char* s : sets)
-    common::config().set(s, "test");
+  for (const char* s : sets) common::config().set(s, "test");
   virt::Platform platform;
   const FdtNode tree = virt::virt_fdt(platform.fdt_info());
   const FdtNode* cpu = tree.find_child("cpus")->find_child("cpu@0");
@@ -156,8 +155,8 @@ TEST_CASE("the platform's tree advertises exactly the enabled MMU extensions, an
 
 TEST_CASE("the platform's tree: ad_policy fault is Svade alone, Svinval alone")
 {
-  const auto [isa, mmu] = platform_isa(
-      {"mmu.walker.ad_policy=fault", "cpu.svinval=true", "mmu.satp_modes=bare,sv39"});
+  const auto [isa, mmu] =
+      platform_isa({"mmu.walker.ad_policy=fault", "cpu.svinval=true", "mmu.satp_modes=bare,sv39"});
   CHECK(isa == "rv64imafdc_zicntr_zicsr_zifencei_zihpm_sstc_svade_svinval");
   CHECK(mmu == "riscv,sv39");
 }
