@@ -31,6 +31,17 @@ std::string RtlGeometry::to_string() const
 
 std::unique_ptr<RtlTlb> RtlTlb::create(const mmu::TlbParams& params, const RtlOptions& options)
 {
+  // rtl/tlb/tlb.sv keeps an entry's level in 2 bits: 4 page sizes at most (Sv48).
+  if (params.levels > 4)
+    throw common::UserError(params.name +
+                            ".impl: the RTL TLB holds at most 4 page sizes "
+                            "(Sv48), and mmu.satp_modes with sv57 needs 5; allowed with sv57: "
+                            "impl model");
+  if (params.napot)
+    throw common::UserError(params.name +
+                            ".impl: the RTL TLB does not hold 64 KiB NAPOT "
+                            "entries (mmu.svnapot with mmu.napot whole); allowed with RTL: "
+                            "mmu.napot split, or mmu.svnapot false");
   for (const RtlConfig& c : built_rtl_configs()) {
     const RtlGeometry& g = c.geometry;
     if (g.entries == params.entries && g.ways == params.ways &&

@@ -37,7 +37,8 @@ InsnClass class_of(Op op)
     case Op::kCsrrci:
       return InsnClass::kCsr;
     case Op::kFence: case Op::kFenceI: case Op::kEcall: case Op::kEbreak: case Op::kMret:
-    case Op::kSret: case Op::kWfi: case Op::kSfenceVma: case Op::kIllegal:
+    case Op::kSret: case Op::kWfi: case Op::kSfenceVma: case Op::kSinvalVma:
+    case Op::kSfenceWInval: case Op::kSfenceInvalIr: case Op::kIllegal:
       return InsnClass::kSystem;
     case Op::kFlw: case Op::kFld:
       return InsnClass::kLoad;
@@ -236,6 +237,9 @@ Insn decode32(uint32_t w)
         if (w == 0x10200073u) return make(Op::kSret, 0, 0, 0, 0);
         if (w == 0x10500073u) return make(Op::kWfi, 0, 0, 0, 0);
         if (f7 == 0x09 && rd == 0) return make(Op::kSfenceVma, 0, rs1, rs2, 0);
+        if (f7 == 0x0b && rd == 0) return make(Op::kSinvalVma, 0, rs1, rs2, 0);
+        if (f7 == 0x0c && rd == 0 && rs1 == 0 && rs2 <= 1)
+          return make(rs2 == 0 ? Op::kSfenceWInval : Op::kSfenceInvalIr, 0, 0, 0, 0);
         return illegal;
       }
       static const Op ops[8] = {Op::kIllegal, Op::kCsrrw,  Op::kCsrrs,  Op::kCsrrc,
@@ -418,6 +422,7 @@ const char* op_name(Op op)
       "add", "sub", "sll", "slt", "sltu", "xor", "srl", "sra", "or", "and",
       "addiw", "slliw", "srliw", "sraiw", "addw", "subw", "sllw", "srlw", "sraw",
       "fence", "fence.i", "ecall", "ebreak", "mret", "sret", "wfi", "sfence.vma",
+      "sinval.vma", "sfence.w.inval", "sfence.inval.ir",
       "csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci",
       "mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu",
       "mulw", "divw", "divuw", "remw", "remuw",
@@ -460,7 +465,8 @@ bool writes_x_rd(Op op)
     case Op::kBeq: case Op::kBne: case Op::kBlt: case Op::kBge: case Op::kBltu: case Op::kBgeu:
     case Op::kSb: case Op::kSh: case Op::kSw: case Op::kSd: case Op::kFence: case Op::kFenceI:
     case Op::kEcall: case Op::kEbreak: case Op::kMret: case Op::kSret: case Op::kWfi:
-    case Op::kSfenceVma: case Op::kIllegal: case Op::kUndecoded:
+    case Op::kSfenceVma: case Op::kSinvalVma: case Op::kSfenceWInval: case Op::kSfenceInvalIr:
+    case Op::kIllegal: case Op::kUndecoded:
       return false;
     default:
       return true;

@@ -18,6 +18,7 @@ enum class Op : uint8_t {
   kAdd, kSub, kSll, kSlt, kSltu, kXor, kSrl, kSra, kOr, kAnd,
   kAddiw, kSlliw, kSrliw, kSraiw, kAddw, kSubw, kSllw, kSrlw, kSraw,
   kFence, kFenceI, kEcall, kEbreak, kMret, kSret, kWfi, kSfenceVma,
+  kSinvalVma, kSfenceWInval, kSfenceInvalIr,  // Svinval
   kCsrrw, kCsrrs, kCsrrc, kCsrrwi, kCsrrsi, kCsrrci,
   // M
   kMul, kMulh, kMulhsu, kMulhu, kDiv, kDivu, kRem, kRemu,

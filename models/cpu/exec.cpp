@@ -206,6 +206,28 @@ void Hart::execute(uint64_t budget)
           m_translator->sfence_vma(in.rs1 != 0, a, in.rs2 != 0, uint16_t(b));
         forget_memos();
         break;
+      case Op::kSinvalVma:
+        // Svinval: illegal exactly where SFENCE.VMA is; invalidates what it does.
+        if (!m_svinval || m_priv == Priv::kU ||
+            (m_priv == Priv::kS && (m_mstatus & mstatus::kTVM))) {
+          raise(exc::kIllegalInstr, in.raw);
+          goto trapped;
+        }
+        if (m_translator)
+          m_translator->sinval_vma(in.rs1 != 0, a, in.rs2 != 0, uint16_t(b));
+        forget_memos();
+        break;
+      case Op::kSfenceWInval:
+      case Op::kSfenceInvalIr:
+        // Illegal in U mode only (mstatus.TVM does not apply). Each access completes before
+        // the next starts, so the ordering they ask for already holds.
+        if (!m_svinval || m_priv == Priv::kU) {
+          raise(exc::kIllegalInstr, in.raw);
+          goto trapped;
+        }
+        if (m_translator)
+          m_translator->sfence_inval(in.op == Op::kSfenceInvalIr);
+        break;
       case Op::kCsrrw: case Op::kCsrrs: case Op::kCsrrc:
       case Op::kCsrrwi: case Op::kCsrrsi: case Op::kCsrrci:
         if (!exec_csr(in, a, rd))

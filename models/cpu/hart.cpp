@@ -47,6 +47,9 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
   m_sstc = cfg.flag(p + "sstc", true,
                     "Sstc (stimecmp, menvcfg.STCE); false: stimecmp does not exist, STCE reads "
                     "0, and S-mode timers go through M mode (CLINT mtimecmp)");
+  m_svinval = cfg.flag(p + "svinval", false,
+                       "Svinval: SINVAL.VMA, SFENCE.W.INVAL and SFENCE.INVAL.IR (false: they "
+                       "are illegal instructions)");
   m_has_fd = cfg.choice(p + "isa", "rv64imafdc", {"rv64imafdc", "rv64imac"},
                         "the hart's ISA: RV64GC (with the F and D extensions) or RV64IMAC "
                         "(FP instructions are illegal, misa and the device tree say so)") ==

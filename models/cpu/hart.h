@@ -87,6 +87,8 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool peek_csr(uint16_t csr, uint64_t& value) const;
   // Whether the hart implements Sstc (cpu.sstc): stimecmp and menvcfg.STCE.
   bool has_sstc() const { return m_sstc; }
+  // Whether the hart implements Svinval (cpu.svinval).
+  bool has_svinval() const { return m_svinval; }
   // True when the run ended because the instruction or cycle limit was reached.
   bool hit_instruction_limit() const { return m_limit_hit; }
   // Exit code of a run the hart ends because it loops from trap to trap (README).
@@ -124,7 +126,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool poke_csr(uint16_t csr, uint64_t value);
   void set_priv_debug(Priv p) { set_priv(p); }
   // The translation context of a data access in the current state (MPRV applies).
-  XlateContext xlate_context() const { return {m_priv, m_mstatus, m_satp, 0}; }
+  XlateContext xlate_context() const { return {m_priv, m_mstatus, m_satp, 0, m_menvcfg}; }
   // A physical access with no timing and no side effect on devices (transport_dbg), that
   // drops decoded instructions it overwrites; false where nothing answers.
   bool debug_access(uint64_t pa, uint8_t* buf, unsigned len, bool write)
@@ -297,6 +299,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   std::array<uint64_t, size_t(InsnClass::kCount)> m_cost = {};
   bool m_misaligned_trap = false;
   bool m_sstc = true;
+  bool m_svinval = false;
 
   // Translation and protection. m_xlate_*: fetches / loads and stores take the translation
   // path, because the MMU applies (m_mmu_*) or PMP does (m_pmp_*), or both.

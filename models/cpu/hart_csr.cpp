@@ -197,8 +197,11 @@ const std::vector<CsrDesc>& Hart::csr_table()
     computed(
         0x30a, "menvcfg", [](const Hart& h, unsigned) { return h.m_menvcfg; },
         [](Hart& h, unsigned, uint64_t v) {
-          // Without Sstc, STCE is read-only zero.
-          h.m_menvcfg = v & (h.m_sstc ? kMenvcfgWritable : kMenvcfgWritable & ~kMenvcfgSTCE);
+          // Without Sstc, STCE is read-only zero; PBMTE and ADUE are writable when the MMU
+          // implements Svpbmt and Svadu.
+          const uint64_t xlate = h.m_translator ? h.m_translator->menvcfg_bits() : 0;
+          h.m_menvcfg =
+              v & ((h.m_sstc ? kMenvcfgWritable : kMenvcfgWritable & ~kMenvcfgSTCE) | xlate);
           h.interrupt_state_changed();
         });
     computed(

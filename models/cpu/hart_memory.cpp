@@ -47,7 +47,7 @@ bool Hart::translate(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa)
   pa = va;
   if (fetch ? m_mmu_fetch : m_mmu_data) {
     XlateResult r;
-    const XlateContext ctx{m_priv, m_mstatus, m_satp, m_cycles - m_sync_cycles};
+    const XlateContext ctx{m_priv, m_mstatus, m_satp, m_cycles - m_sync_cycles, m_menvcfg};
     const bool ok = m_translator->translate(va, size, kind, ctx, r);
     m_cycles += r.cycles;
     if (!ok) {

@@ -45,6 +45,11 @@ constexpr unsigned kMPPShift = 11;
 constexpr uint64_t kFSOff = 0, kFSInitial = 1ull << 13, kFSClean = 2ull << 13, kFSDirty = kFS;
 }  // namespace mstatus
 
+// menvcfg fields the MMU reads (privileged spec 3.1.18; Svpbmt, Svadu chapters).
+namespace menvcfg {
+constexpr uint64_t kPBMTE = 1ull << 62, kADUE = 1ull << 61;
+}  // namespace menvcfg
+
 // satp fields for RV64 (privileged spec 4.1.11).
 namespace satp {
 constexpr unsigned kModeShift = 60;

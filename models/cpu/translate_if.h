@@ -21,6 +21,10 @@ struct XlateContext {
   // sc_time_stamp(), so DRAM sees them at the right time. Cycles, not sc_time, so that
   // building the context costs nothing on the hit path.
   uint64_t local_cycles;
+  // menvcfg: PBMTE (Svpbmt) and ADUE (Svadu) decide how walks treat PTEs. Read on walks
+  // only: a TLB entry filled before a change stays usable until an SFENCE.VMA, which the
+  // spec asks software to execute after changing them.
+  uint64_t menvcfg = 0;
 };
 
 // Physical memory protection of the page-table walker's own accesses. Privileged spec
@@ -66,12 +70,23 @@ class Translator {
   // for debuggers and traces.
   virtual bool translate_debug(uint64_t va, AccessKind kind, const XlateContext& ctx,
                                XlateResult& out) = 0;
+  // The menvcfg bits the translator implements (cpu::menvcfg::kPBMTE, kADUE): writable in
+  // the hart's menvcfg; the others the translator reads stay read-only zero.
+  virtual uint64_t menvcfg_bits() const { return 0; }
   // satp is WARL: the hart keeps the old value when MODE is not supported.
   virtual bool supports_satp_mode(unsigned mode) const = 0;
   // A satp write took effect (a TLB without ASIDs flushes here).
   virtual void satp_written(uint64_t old_satp, uint64_t new_satp) = 0;
   // SFENCE.VMA; has_vaddr/has_asid say whether rs1/rs2 were x0, not their values.
   virtual void sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) = 0;
+  // Svinval: SINVAL.VMA invalidates exactly what SFENCE.VMA with the same operands does;
+  // SFENCE.W.INVAL (ir = false) and SFENCE.INVAL.IR (ir = true) only order, which a hart
+  // that performs every access in program order, at once, already does (docs/mmu.md).
+  virtual void sinval_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid)
+  {
+    sfence_vma(has_vaddr, vaddr, has_asid, asid);
+  }
+  virtual void sfence_inval(bool ir) { (void)ir; }
   // The PMP that checks the walker's accesses (none: nothing is checked).
   virtual void set_protection(PhysicalProtection* pmp) { (void)pmp; }
   // How many `event`s happened since reset, exact at the moment of the call (the hart's

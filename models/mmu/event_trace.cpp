@@ -103,6 +103,7 @@ EventTrace::EventTrace(const std::string& path, unsigned events, uint64_t va_lo,
       "# fill  tlb access va asid vpn ppn level global flags set way\n"
       "# evict tlb access va asid vpn ppn level global flags entry_asid set way\n"
       "# flush tlb kind [va] [asid] entries\n"
+      "# fence kind\n"
       "# walk  access va asid levels ptes latency result [pa] level [flags] [reason] "
       "[ad_update] [rewalk]\n",
       m_file);
@@ -189,6 +190,14 @@ void EventTrace::flush(const char* tlb, TlbLevel::FlushKind kind, bool has_vaddr
   if (has_asid)
     std::fprintf(m_file, " asid=%u", unsigned(asid));
   std::fprintf(m_file, " entries=%u\n", entries);
+}
+
+void EventTrace::fence(const char* kind)
+{
+  if (!(m_events >> unsigned(Event::kFlush) & 1))
+    return;
+  prefix("fence");
+  std::fprintf(m_file, " kind=%s\n", kind);
 }
 
 void EventTrace::walk(const WalkLine& w)

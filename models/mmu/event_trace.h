@@ -13,6 +13,8 @@
 //   fill  tlb access va asid vpn ppn level global flags set way
 //   evict tlb access va asid vpn ppn level global flags entry_asid set way  (the victim)
 //   flush tlb kind [va] [asid] entries
+//   fence kind   (SFENCE.W.INVAL: w_inval, SFENCE.INVAL.IR: inval_ir; Svinval, selected
+//                 with the flush lines)
 //   walk  access va asid levels ptes latency result [pa] level [flags] [reason] [ad_update]
 //         [rewalk]
 //
@@ -62,6 +64,10 @@ class EventTrace {
   // va and asid are the SFENCE.VMA operands, printed when given (has_vaddr, has_asid).
   void flush(const char* tlb, TlbLevel::FlushKind kind, bool has_vaddr, uint64_t va, bool has_asid,
              uint16_t asid, unsigned entries);
+
+  // A fence that invalidates nothing (Svinval's SFENCE.W.INVAL, SFENCE.INVAL.IR), shown with
+  // the flush lines.
+  void fence(const char* kind);
 
   // One walk and what the MMU decided after it.
   struct WalkLine {

@@ -19,7 +19,12 @@ constexpr uint8_t kAccessFaultCause[3] = {cpu::exc::kInstrAccessFault,
                                           cpu::exc::kLoadAccessFault,
                                           cpu::exc::kStoreAccessFault};
 const char* const kKindNames[3] = {"fetch", "load", "store"};
-const char* const kPageSizes[4] = {"4 KiB", "2 MiB", "1 GiB", "512 GiB"};
+const char* const kPageSizes[5] = {"4 KiB", "2 MiB", "1 GiB", "512 GiB", "256 TiB"};
+const char* page_size_name(unsigned level, bool napot)
+{
+  return napot ? "64 KiB NAPOT" : kPageSizes[level];
+}
+const char* const kModeNames[6] = {"", "", "", "Sv39", "Sv48", "Sv57"};  // by table levels
 
 const char* priv_name(cpu::Priv p)
 {
@@ -62,15 +67,17 @@ std::string permission_text(uint8_t flags, cpu::Priv priv, AccessKind kind, uint
   return "?";
 }
 
-// mmu.satp_modes: a list of bare, sv39 and sv48 separated by ',' or '+'. Bare is always
-// there (satp resets to it); Sv48 needs Sv39 (privileged spec 4.5: a core with Sv48 also
-// has Sv39). The device tree's mmu-type names the widest, which Linux tries first.
+// mmu.satp_modes: a list of bare, sv39, sv48 and sv57 separated by ',' or '+'. Bare is
+// always there (satp resets to it); each mode needs the narrower ones (privileged spec 4.5
+// and 4.6: a core with Sv48 also has Sv39, one with Sv57 also has Sv48). The device tree's
+// mmu-type names the widest, which Linux tries first.
 Mmu::SatpModes satp_modes_configured()
 {
   const std::string text =
       common::config().text("mmu.satp_modes", "bare,sv39,sv48",
-                            "translation modes satp accepts: a list of bare, sv39 and sv48 "
-                            "(Bare is always accepted; sv48 needs sv39, spec 4.5)");
+                            "translation modes satp accepts: a list of bare, sv39, sv48 and sv57 "
+                            "(Bare is always accepted; sv48 needs sv39 and sv57 needs sv48, "
+                            "spec 4.5, 4.6)");
   Mmu::SatpModes m;
   size_t pos = 0;
   while (pos <= text.size()) {
@@ -80,34 +87,75 @@ Mmu::SatpModes satp_modes_configured()
       m.sv39 = true;
     else if (mode == "sv48")
       m.sv48 = true;
+    else if (mode == "sv57")
+      m.sv57 = true;
     else if (mode != "bare")
       throw common::UserError("mmu.satp_modes: '" + text + "' names mode '" + mode +
-                              "'; allowed: a list of bare, sv39, sv48 (e.g. bare,sv39)");
+                              "'; allowed: a list of bare, sv39, sv48, sv57 (e.g. bare,sv39)");
     pos = end + 1;
   }
   if (m.sv48 && !m.sv39)
     throw common::UserError("mmu.satp_modes: '" + text +
                             "' has sv48 without sv39; a core with Sv48 also has Sv39 "
                             "(privileged spec 4.5): use bare,sv39,sv48");
+  if (m.sv57 && !m.sv48)
+    throw common::UserError("mmu.satp_modes: '" + text +
+                            "' has sv57 without sv48; a core with Sv57 also has Sv48 "
+                            "(privileged spec 4.6): use bare,sv39,sv48,sv57");
   return m;
+}
+
+Mmu::AdPolicy ad_policy_configured()
+{
+  const std::string p = common::config().choice(
+      "mmu.walker.ad_policy", "hardware", {"hardware", "fault", "svadu"},
+      "A/D bits: the walker sets them atomically (hardware), or a clear A, or a clear D on a "
+      "store, is a page fault (fault, Svade), or Svadu: menvcfg.ADUE (reset 0) chooses "
+      "between the two");
+  return p == "fault"   ? Mmu::AdPolicy::kFault
+         : p == "svadu" ? Mmu::AdPolicy::kSvadu
+                        : Mmu::AdPolicy::kHardware;
 }
 
 }  // namespace
 
 Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
-    : sc_module(name), m_walker("walker", cpu_period), isock(m_walker.isock),
-      m_cpu_period(cpu_period), m_satp_modes(satp_modes_configured()),
-      m_ad_policy(common::config().choice(
-                      "mmu.walker.ad_policy", "hardware", {"hardware", "fault"},
-                      "A/D bits: the walker sets them atomically (hardware), or a clear A, or "
-                      "a clear D on a store, is a page fault (fault, Svade)") == "fault"
-                      ? AdPolicy::kFault
-                      : AdPolicy::kHardware),
-      m_tlb_levels(m_satp_modes.sv48 ? 4 : 3), m_vpn_mask((1ull << (9 * m_tlb_levels)) - 1),
-      m_itlb("mmu.itlb", {32, 32, "plru", 0, false}, m_tlb_levels),
-      m_dtlb("mmu.dtlb", {32, 32, "plru", 0, false}, m_tlb_levels),
-      m_l2tlb("mmu.l2tlb", {512, 4, "plru", 6, true}, m_tlb_levels),
+    : sc_module(name),
+      m_walker("walker", cpu_period),
+      isock(m_walker.isock),
+      m_cpu_period(cpu_period),
+      m_satp_modes(satp_modes_configured()),
+      m_ad_policy(ad_policy_configured()),
+      m_svpbmt(common::config().flag(
+          "mmu.svpbmt", false,
+          "Svpbmt: PTE bits 62:61 select a memory type (PMA, NC, IO) while menvcfg.PBMTE = 1; "
+          "false: they are reserved (page fault) and PBMTE is read-only zero")),
+      m_svnapot(common::config().flag(
+          "mmu.svnapot", false,
+          "Svnapot: a level-0 leaf with N = 1 and PPN[3:0] = 0b1000 maps 64 KiB; false: N is "
+          "reserved (page fault)")),
+      m_napot_whole(common::config().choice("mmu.napot", "whole", {"whole", "split"},
+                                            "how the TLBs hold a 64 KiB NAPOT page (Svnapot): "
+                                            "one entry covering its 16 pages, or a 4 KiB "
+                                            "entry per page touched") == "whole"),
+      m_tlb_levels(m_satp_modes.sv57   ? 5
+                   : m_satp_modes.sv48 ? 4
+                                       : 3),
+      m_vpn_mask((1ull << (9 * m_tlb_levels)) - 1),
+      m_itlb("mmu.itlb", {32, 32, "plru", 0, false}, m_tlb_levels, m_svnapot && m_napot_whole),
+      m_dtlb("mmu.dtlb", {32, 32, "plru", 0, false}, m_tlb_levels, m_svnapot && m_napot_whole),
+      m_l2tlb("mmu.l2tlb", {512, 4, "plru", 6, true}, m_tlb_levels, m_svnapot && m_napot_whole),
       m_trace(EventTrace::from_config()),
+      m_napot_walks(common::stats().counter("mmu.napot.walks",
+                                            "walks that found a 64 KiB NAPOT leaf (Svnapot)")),
+      m_napot_fills(
+          common::stats().counter("mmu.napot.fills",
+                                  "TLB entries written for NAPOT pages (all levels; per 64 KiB "
+                                  "with mmu.napot whole, per 4 KiB page with split)")),
+      m_w_inval(common::stats().counter("mmu.svinval.w_inval",
+                                        "SFENCE.W.INVAL executed (Svinval; orders only)")),
+      m_inval_ir(common::stats().counter("mmu.svinval.inval_ir",
+                                         "SFENCE.INVAL.IR executed (Svinval; orders only)")),
       m_ad_updates(common::stats().counter("mmu.walker.ad_updates",
                                            "PTEs written back to set A and/or D (hardware)")),
       m_rewalks(common::stats().counter(
@@ -133,6 +181,13 @@ Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
                  &st.counter(pre + "walk_cycles", "hart cycles spent in the walks" + of),
                  &st.counter(pre + "page_faults", "page faults" + of)};
   }
+  static const char* const kPbmtNames[3] = {"pma", "nc", "io"};
+  static const char* const kPbmtDocs[3] = {"PMA (PBMT 0: the physical memory attributes)",
+                                           "NC (PBMT 1: non-cacheable, idempotent)",
+                                           "IO (PBMT 2: non-cacheable, non-idempotent)"};
+  for (unsigned t = 0; t < 3; ++t)
+    m_pbmt[t] = &st.counter(std::string("mmu.pbmt.") + kPbmtNames[t],
+                            std::string("translations walked with memory type ") + kPbmtDocs[t]);
   common::Counter* const* pf = m_page_faults;
   st.derived(
       "mmu.page_faults", "page faults of all kinds",
@@ -144,7 +199,13 @@ Mmu::~Mmu() = default;
 bool Mmu::supports_satp_mode(unsigned mode) const
 {
   return mode == cpu::satp::kModeBare || (m_satp_modes.sv39 && mode == cpu::satp::kModeSv39) ||
-         (m_satp_modes.sv48 && mode == cpu::satp::kModeSv48);
+         (m_satp_modes.sv48 && mode == cpu::satp::kModeSv48) ||
+         (m_satp_modes.sv57 && mode == cpu::satp::kModeSv57);
+}
+
+uint64_t Mmu::menvcfg_bits() const
+{
+  return (m_svpbmt ? cpu::menvcfg::kPBMTE : 0) | (has_svadu() ? cpu::menvcfg::kADUE : 0);
 }
 
 uint64_t Mmu::event_count(cpu::MmuEvent event) const
@@ -215,7 +276,7 @@ bool Mmu::translate_lookup(uint64_t va, AccessKind kind, const cpu::XlateContext
       fast.satp = ctx.satp;
       fast.status = ctx.mstatus & kStatusBits;
       fast.priv = ctx.priv;
-      fast.offset_mask = (1ull << (12 + 9 * e->level)) - 1;
+      fast.offset_mask = (1ull << (12 + span_shift(*e))) - 1;
       fast.pa_base = out.pa & ~fast.offset_mask;
     }
     return true;
@@ -272,13 +333,13 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   const unsigned levels = levels_of(ctx.satp);
   PageTableWalker::Steps steps;  // written only when traced
   const PageTableWalker::Walk w =
-      m_walker.walk(ctx.satp, levels, vpn, t, false, trace ? &steps : nullptr);
+      m_walker.walk(ctx.satp, levels, vpn, walk_format(ctx), t, false, trace ? &steps : nullptr);
   const bool leaf = w.outcome == PageTableWalker::Outcome::kLeaf;
   uint64_t pte_value = w.pte;
   FaultReason reason = w.fault;
   bool ad_update = false;
   if (leaf) {
-    reason = check_leaf(uint8_t(pte_value), priv, kind, ctx.mstatus, ad_update);
+    reason = check_leaf(uint8_t(pte_value), priv, kind, ctx.mstatus, hardware_ad(ctx), ad_update);
     if (ad_update) {
       // Step 7, atomic by construction (see the header); PMP may deny the write.
       pte_value |= pte::kA | (kind == AccessKind::kStore ? pte::kD : 0);
@@ -313,10 +374,19 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
     return false;
   }
 
+  ++*m_pbmt[w.pbmt];
   e.level = uint8_t(w.level);
   const uint64_t low_mask = (1ull << (9 * w.level)) - 1;
   e.vpn = vpn & ~low_mask;
   e.ppn = ((pte_value >> 10) & ((1ull << 44) - 1)) & ~low_mask;
+  if (w.napot) {
+    // Svnapot: pa.ppn[3:0] = va.vpn[3:0]. Whole: one entry over the 16 pages; split: the
+    // 4 KiB page of this access.
+    ++m_napot_walks;
+    e.napot = m_napot_whole;
+    e.vpn = m_napot_whole ? vpn & ~uint64_t(0xf) : vpn;
+    e.ppn = (e.ppn & ~uint64_t(0xf)) | (m_napot_whole ? 0 : vpn & 0xf);
+  }
   e.asid = asid;
   e.global = w.global;
   e.flags = uint8_t(pte_value);
@@ -328,7 +398,11 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
     if (trace)
       trace->fill(m_l2tlb.short_name(), e, filled);
     out.cycles += m_l2tlb.take_busy_cycles();
+    if (w.napot)
+      ++m_napot_fills;
   }
+  if (w.napot)
+    ++m_napot_fills;
   const TlbFill filled = l1.fill(e);
   if (trace)
     trace->fill(l1.short_name(), e, filled);
@@ -369,8 +443,8 @@ Mmu::DebugWalk Mmu::debug_walk(uint64_t va, AccessKind kind, const cpu::XlateCon
     return d;
   }
   sc_core::sc_time t = sc_core::SC_ZERO_TIME;  // transport_dbg takes no time
-  const PageTableWalker::Walk w =
-      m_walker.walk(ctx.satp, d.levels, (va >> 12) & m_vpn_mask, t, true, &d.steps);
+  const PageTableWalker::Walk w = m_walker.walk(ctx.satp, d.levels, (va >> 12) & m_vpn_mask,
+                                                walk_format(ctx), t, true, &d.steps);
   if (w.outcome != PageTableWalker::Outcome::kLeaf) {
     if (w.outcome == PageTableWalker::Outcome::kAccessFault)
       d.cause = kAccessFaultCause[k];
@@ -382,12 +456,14 @@ Mmu::DebugWalk Mmu::debug_walk(uint64_t va, AccessKind kind, const cpu::XlateCon
   d.pte_addr = w.pte_addr;
   d.level = w.level;
   d.global = w.global;
+  d.napot = w.napot;
   TlbEntry e;
   e.level = uint8_t(w.level);
+  e.napot = w.napot;
   e.ppn = (w.pte >> 10) & ((1ull << 44) - 1);
   d.pa = physical(e, va);
   // With the hardware policy the access would set A/D and succeed, if PMP lets it write.
-  d.reason = check_leaf(uint8_t(w.pte), d.priv, kind, ctx.mstatus, d.ad_update);
+  d.reason = check_leaf(uint8_t(w.pte), d.priv, kind, ctx.mstatus, hardware_ad(ctx), d.ad_update);
   if (d.ad_update && !m_walker.may_write_pte(w.pte_addr)) {
     d.reason = FaultReason::kAdPmp;
     d.ad_update = false;
@@ -402,10 +478,10 @@ Mmu::DebugWalk Mmu::debug_walk(uint64_t va, AccessKind kind, const cpu::XlateCon
 namespace {
 
 // Why debug_walk() found a fault, in words.
-std::string fault_text(const Mmu::DebugWalk& d, AccessKind kind, uint64_t mstatus)
+std::string fault_text(const Mmu::DebugWalk& d, AccessKind kind, uint64_t mstatus, bool svadu)
 {
   const unsigned last = d.steps.count ? d.steps.step[d.steps.count - 1].level : 0;
-  const char* mode = d.levels == 4 ? "Sv48" : "Sv39";
+  const char* mode = kModeNames[d.levels];
   switch (d.reason) {
     case FaultReason::kNonCanonical:
       return format("va is not canonical for %s: bits 63:%u must all equal bit %u", mode,
@@ -414,12 +490,21 @@ std::string fault_text(const Mmu::DebugWalk& d, AccessKind kind, uint64_t mstatu
     case FaultReason::kWriteWithoutRead:
       return format("the level-%u PTE has W = 1 without R (reserved)", last);
     case FaultReason::kReservedBits:
-      return format("the level-%u PTE sets reserved bits 63:54 (no Svnapot, no Svpbmt)", last);
+      return format(
+          "the level-%u PTE sets reserved bits or encodings in 63:54 (60:54 are "
+          "reserved; PBMT 62:61 without Svpbmt and menvcfg.PBMTE = 1, or = 3; N 63 "
+          "without Svnapot)",
+          last);
     case FaultReason::kPointerFlags:
-      return format("the level-%u PTE is a pointer with A, D or U set (reserved)", last);
+      return format("the level-%u PTE is a pointer with A, D, U, N or PBMT set (reserved)", last);
     case FaultReason::kNoLeaf: return "the level-0 PTE is a pointer: there is no leaf";
     case FaultReason::kMisalignedSuperpage:
       return format("the level-%u leaf is a misaligned superpage (low PPN bits not zero)", last);
+    case FaultReason::kNapotReserved:
+      return format(
+          "the level-%u leaf has N = 1 with a reserved encoding (Svnapot defines "
+          "only level 0 with PPN[3:0] = 0b1000, 64 KiB)",
+          last);
     case FaultReason::kPteBusError: return format("the level-%u PTE read got a bus error", last);
     case FaultReason::kPtePmp:
       return format("PMP denies the walker's S-mode read of the level-%u PTE", last);
@@ -428,7 +513,8 @@ std::string fault_text(const Mmu::DebugWalk& d, AccessKind kind, uint64_t mstatu
     case FaultReason::kPermission: return permission_text(uint8_t(d.pte), d.priv, kind, mstatus);
     case FaultReason::kAdClear:
       return std::string(uint8_t(d.pte) & pte::kA ? "D is clear on a store" : "A is clear") +
-             " and mmu.walker.ad_policy is fault (Svade)";
+             (svadu ? " and menvcfg.ADUE = 0 (mmu.walker.ad_policy svadu: Svade until ADUE = 1)"
+                    : " and mmu.walker.ad_policy is fault (Svade)");
     case FaultReason::kAdBusError:
     case FaultReason::kNone: break;
   }
@@ -451,7 +537,7 @@ std::string Mmu::explain(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   const uint64_t root = (ctx.satp & ((1ull << 44) - 1)) << 12;
   out += format(" (SUM = %d, MXR = %d), satp %s asid %u, root table 0x%" PRIx64 "\n",
                 int((ctx.mstatus & cpu::mstatus::kSUM) != 0),
-                int((ctx.mstatus & cpu::mstatus::kMXR) != 0), d.levels == 4 ? "Sv48" : "Sv39",
+                int((ctx.mstatus & cpu::mstatus::kMXR) != 0), kModeNames[d.levels],
                 unsigned(cpu::satp::asid(ctx.satp)), root);
   for (unsigned i = 0; i < d.steps.count; ++i) {
     const PageTableWalker::Step& s = d.steps.step[i];
@@ -472,17 +558,17 @@ std::string Mmu::explain(uint64_t va, AccessKind kind, const cpu::XlateContext& 
                   unsigned(s.level), s.addr, s.pte, pte::letters(flags).data(),
                   (s.pte >> 10) & ((1ull << 44) - 1), what);
     if (d.leaf && i + 1 == d.steps.count)
-      out += format(", %s page", kPageSizes[d.level]);
+      out += format(", %s page", page_size_name(d.level, d.napot));
     else if (m_walker.pwc_holds(s.addr))
       out += " (in the page-walk cache)";
     out += "\n";
   }
 
   if (d.permitted) {
-    const uint64_t size = 1ull << (12 + 9 * d.level);
+    const uint64_t size = 1ull << (12 + 9 * d.level + (d.napot ? 4 : 0));
     out += format("result: pa 0x%" PRIx64 " in the %s page 0x%" PRIx64 " -> 0x%" PRIx64
                   "; %s permitted",
-                  d.pa, kPageSizes[d.level], va & ~(size - 1), d.pa & ~(size - 1), kn);
+                  d.pa, page_size_name(d.level, d.napot), va & ~(size - 1), d.pa & ~(size - 1), kn);
     if (d.ad_update)
       out += kind == AccessKind::kStore ? " (the walker sets A and D first)"
                                         : " (the walker sets A first)";
@@ -490,7 +576,7 @@ std::string Mmu::explain(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   } else {
     out += format("result: %s (cause %u, tval 0x%" PRIx64 "): ", fault_cause_name(d.cause),
                   unsigned(d.cause), va);
-    out += fault_text(d, kind, ctx.mstatus) + "\n";
+    out += fault_text(d, kind, ctx.mstatus, has_svadu()) + "\n";
   }
 
   const uint16_t asid = cpu::satp::asid(ctx.satp);
@@ -510,10 +596,10 @@ std::string Mmu::explain(uint64_t va, AccessKind kind, const cpu::XlateContext& 
       out += format("  %s: none\n", t->short_name());
     for (const TlbSlot& h : *held) {
       const TlbEntry& e = h.entry;
-      const uint64_t size = 1ull << (12 + 9 * e.level);
+      const uint64_t size = 1ull << (12 + span_shift(e));
       out += format("  %s set %u way %u: %s page 0x%" PRIx64 " -> 0x%" PRIx64 "  %s  asid %u\n",
-                    t->short_name(), h.set, h.way, kPageSizes[e.level], va & ~(size - 1),
-                    e.ppn << 12, pte::letters(e.flags).data(), unsigned(e.asid));
+                    t->short_name(), h.set, h.way, page_size_name(e.level, e.napot),
+                    va & ~(size - 1), e.ppn << 12, pte::letters(e.flags).data(), unsigned(e.asid));
     }
   }
   return out;
@@ -553,6 +639,25 @@ void Mmu::satp_written(uint64_t old_satp, uint64_t new_satp)
 
 void Mmu::sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid)
 {
+  invalidate(false, has_vaddr, vaddr, has_asid, asid);
+}
+
+void Mmu::sinval_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid)
+{
+  invalidate(true, has_vaddr, vaddr, has_asid, asid);
+}
+
+void Mmu::sfence_inval(bool ir)
+{
+  ++(ir ? m_inval_ir : m_w_inval);
+  if (EventTrace* const trace = m_trace.get()) {
+    trace->begin_fence(now());
+    trace->fence(ir ? "inval_ir" : "w_inval");
+  }
+}
+
+void Mmu::invalidate(bool sinval, bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid)
+{
   FlushRequest r;
   r.has_vaddr = has_vaddr;
   r.vpn = (vaddr >> 12) & m_vpn_mask;
@@ -562,13 +667,16 @@ void Mmu::sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asi
                                           : TlbLevel::FlushKind::kVaddr)
                               : (has_asid ? TlbLevel::FlushKind::kAsid
                                           : TlbLevel::FlushKind::kAll);
+  const auto counted =
+      sinval ? TlbLevel::FlushKind(unsigned(kind) + unsigned(TlbLevel::FlushKind::kSinvalAll))
+             : kind;
   EventTrace* const trace = m_trace.get();
   if (trace)
     trace->begin_fence(now());
   for (TlbLevel* t : {&m_itlb, &m_dtlb, &m_l2tlb}) {
-    const unsigned n = t->flush(r, kind);
+    const unsigned n = t->flush(r, counted);
     if (trace && t->enabled())
-      trace->flush(t->short_name(), kind, has_vaddr, vaddr, has_asid, asid, n);
+      trace->flush(t->short_name(), counted, has_vaddr, vaddr, has_asid, asid, n);
   }
   // Non-leaf PTEs are ordered only by a fence without an address (spec 4.2.1).
   if (!has_vaddr)

@@ -13,9 +13,17 @@
 // Configuration (see also mmu::TlbLevel for mmu.{itlb,dtlb,l2tlb}.* and
 // mmu::PageTableWalker for mmu.walker.level_cycles and mmu.pwc.entries)
 //   mmu.satp_modes        bare,sv39,sv48 (default)     translation modes satp accepts: a
-//                                                      list of bare, sv39, sv48 (',' or '+')
+//                                                      list of bare, sv39, sv48, sv57 (',' or
+//                                                      '+')
 //   mmu.walker.ad_policy  hardware (default) | fault   A/D: set by the walker, or Svade
-//                                                      page faults
+//                         | svadu                      page faults, or Svadu: whichever
+//                                                      menvcfg.ADUE selects (1: the walker)
+//   mmu.svpbmt            false (default) | true       Svpbmt: PTE bits 62:61 (PBMT) are a
+//                                                      memory type while menvcfg.PBMTE = 1
+//   mmu.svnapot           false (default) | true       Svnapot: 64 KiB NAPOT leaves (N = 1)
+//   mmu.napot             whole (default) | split      how the TLBs hold a NAPOT page: one
+//                                                      entry covering its 16 pages, or a 4 KiB
+//                                                      entry per page touched
 //   mmu.trace.{file,events,vaddr}                      the event trace (mmu::EventTrace)
 //   defaults: itlb and dtlb 32 entries fully associative plru, hit latency 0;
 //             l2tlb 512 entries 4-way plru, hit latency 6; pwc 8 entries.
@@ -27,6 +35,12 @@
 // Statistics
 //   mmu.page_faults.{fetch,load,store}, mmu.access_faults.{fetch,load,store}
 //   mmu.page_faults (derived total, summary), mmu.walker.ad_updates, mmu.rewalks
+//   mmu.svinval.{w_inval,inval_ir}: SFENCE.W.INVAL and SFENCE.INVAL.IR executed (SINVAL.VMA
+//   is counted per TLB: <tlb>.flushes.sinval_*)
+//   mmu.napot.walks (walks that found a NAPOT leaf), mmu.napot.fills (TLB entries written for
+//   NAPOT pages, every level: one per 64 KiB with whole, one per 4 KiB page with split)
+//   mmu.pbmt.{pma,nc,io}: the memory type (Svpbmt) of each translation a walk produced
+//   (TLB hits are not counted: the type has no effect here, see docs/mmu.md)
 //   (TLB hits whose entry did not permit the access, re-checked against memory)
 //   mmu.priv.{u,s,m}.{itlb_misses,dtlb_misses,l2tlb_misses,walks,walk_cycles,page_faults}:
 //   the same events split by the access's effective privilege (MPRV applied), so the
@@ -87,12 +101,21 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   bool translate_debug(uint64_t va, cpu::AccessKind kind, const cpu::XlateContext& ctx,
                        cpu::XlateResult& out) override;
   bool supports_satp_mode(unsigned mode) const override;
+  uint64_t menvcfg_bits() const override;
+  // The extensions enabled by configuration (the device tree advertises them).
+  bool has_svpbmt() const { return m_svpbmt; }
+  bool has_svnapot() const { return m_svnapot; }
+  bool has_svadu() const { return m_ad_policy == AdPolicy::kSvadu; }
+  // Svade: a clear A/D bit can be a page fault (ad_policy fault, or svadu with ADUE = 0).
+  bool has_svade() const { return m_ad_policy != AdPolicy::kHardware; }
   // The modes besides Bare that mmu.satp_modes enables.
   struct SatpModes {
-    bool sv39 = false, sv48 = false;
+    bool sv39 = false, sv48 = false, sv57 = false;
   };
   void satp_written(uint64_t old_satp, uint64_t new_satp) override;
   void sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) override;
+  void sinval_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) override;
+  void sfence_inval(bool ir) override;
   void set_protection(cpu::PhysicalProtection* pmp) override { m_walker.set_protection(pmp); }
   // The events the hart's performance counters select (docs/mmu.md, "Performance counters").
   uint64_t event_count(cpu::MmuEvent event) const override;
@@ -118,11 +141,12 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   struct DebugWalk {
     bool translated = false;         // translation applies: not M mode, satp not Bare
     cpu::Priv priv = cpu::Priv::kM;  // the access's effective privilege (MPRV applied)
-    unsigned levels = 0;             // table levels of satp's mode: 3 (Sv39), 4 (Sv48)
+    unsigned levels = 0;             // table levels of satp's mode: 3, 4, 5 (Sv39/48/57)
     PageTableWalker::Steps steps{};  // the PTEs read, root first
     bool leaf = false;               // a well-formed leaf was found
     uint64_t pte = 0, pte_addr = 0;  // the leaf PTE and its address
-    unsigned level = 0;              // the leaf's level: 0 = 4 KiB, 1 = 2 MiB, ...
+    unsigned level = 0;              // the leaf's level: 0 = 4 KiB, 1 = 2 MiB, ... 4 = 256 TiB
+    bool napot = false;              // the leaf is a 64 KiB NAPOT PTE (level 0)
     bool global = false;             // G on the leaf or above it
     uint64_t pa = 0;                 // va's physical address: leaf found, or not translated
     bool permitted = false;          // the access would succeed
@@ -139,9 +163,10 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   // translation does not apply; false when va is not canonical or not mapped.
   bool debug_map(uint64_t va, const cpu::XlateContext& ctx, uint64_t& pa);
 
- private:
-  enum class AdPolicy : uint8_t { kHardware, kFault };
+  // mmu.walker.ad_policy.
+  enum class AdPolicy : uint8_t { kHardware, kFault, kSvadu };
 
+ private:
   static cpu::Priv effective_priv(cpu::AccessKind kind, const cpu::XlateContext& ctx)
   {
     if (kind != cpu::AccessKind::kFetch && ctx.priv == cpu::Priv::kM &&
@@ -173,16 +198,23 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   {
     return (flags & pte::kA) && (kind != cpu::AccessKind::kStore || (flags & pte::kD));
   }
+  // Whether the walker sets A/D (else a clear one is a page fault, Svade): always with the
+  // hardware policy, never with fault, and as menvcfg.ADUE says with svadu (Svadu chapter).
+  bool hardware_ad(const cpu::XlateContext& ctx) const
+  {
+    return m_ad_policy == AdPolicy::kHardware ||
+           (m_ad_policy == AdPolicy::kSvadu && (ctx.menvcfg & cpu::menvcfg::kADUE));
+  }
   // The checks after a walk found a leaf (steps 5 and 7): kNone, with ad_update when the
   // walker must set A/D first; else kPermission or kAdClear.
-  FaultReason check_leaf(uint8_t flags, cpu::Priv priv, cpu::AccessKind kind, uint64_t mstatus,
-                         bool& ad_update) const
+  static FaultReason check_leaf(uint8_t flags, cpu::Priv priv, cpu::AccessKind kind,
+                                uint64_t mstatus, bool hardware_ad, bool& ad_update)
   {
     ad_update = false;
     if (!permitted(flags, priv, kind, mstatus))
       return FaultReason::kPermission;
     if (!ad_set(flags, kind)) {
-      if (m_ad_policy == AdPolicy::kFault)
+      if (!hardware_ad)
         return FaultReason::kAdClear;
       ad_update = true;
     }
@@ -190,12 +222,13 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   }
   static uint64_t physical(const TlbEntry& e, uint64_t va)
   {
-    const uint64_t offset_mask = (1ull << (12 + 9 * e.level)) - 1;
+    const uint64_t offset_mask = (1ull << (12 + span_shift(e))) - 1;
     return ((e.ppn << 12) & ~offset_mask) | (va & offset_mask);
   }
   unsigned levels_of(uint64_t satp) const
   {
-    return cpu::satp::mode(satp) == cpu::satp::kModeSv48 ? 4 : 3;
+    // Only called for a supported, translating mode: Sv39, Sv48 or Sv57 (8, 9, 10).
+    return cpu::satp::mode(satp) - cpu::satp::kModeSv39 + 3;
   }
   bool canonical(uint64_t va, unsigned levels) const
   {
@@ -226,11 +259,16 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   bool fault(bool page, cpu::AccessKind kind, cpu::Priv priv, uint64_t va,
              cpu::XlateResult& out);
   uint64_t now() const { return m_clock ? m_clock() : 0; }
+  // SFENCE.VMA and SINVAL.VMA: the same invalidation, counted under their own kinds.
+  void invalidate(bool sinval, bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid);
 
   sc_core::sc_time m_cpu_period;
   SatpModes m_satp_modes;
   AdPolicy m_ad_policy;
-  unsigned m_tlb_levels;  // page sizes the TLBs hold: 3 (Sv39) or 4 (with Sv48)
+  bool m_svpbmt;
+  bool m_svnapot;
+  bool m_napot_whole;     // mmu.napot: one TLB entry per NAPOT page (else a 4 KiB entry per page)
+  unsigned m_tlb_levels;  // page sizes the TLBs hold: 3 (Sv39), 4 (with Sv48), 5 (Sv57)
   uint64_t m_vpn_mask;    // TLB vpns: the low 9 * m_tlb_levels bits of va >> 12
   TlbLevel m_itlb, m_dtlb, m_l2tlb;
   FastPath m_fast[3];
@@ -251,6 +289,19 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
 
   common::Counter* m_page_faults[3];
   common::Counter* m_access_faults[3];
+  PageTableWalker::Format walk_format(const cpu::XlateContext& ctx) const
+  {
+    PageTableWalker::Format f;
+    f.pbmt = m_svpbmt && (ctx.menvcfg & cpu::menvcfg::kPBMTE);
+    f.napot = m_svnapot;
+    return f;
+  }
+
+  common::Counter* m_pbmt[3];  // mmu.pbmt.{pma,nc,io}
+  common::Counter& m_napot_walks;
+  common::Counter& m_napot_fills;
+  common::Counter& m_w_inval;   // mmu.svinval.w_inval
+  common::Counter& m_inval_ir;  // mmu.svinval.inval_ir
   common::Counter& m_ad_updates;
   common::Counter& m_rewalks;
 };

@@ -6,8 +6,21 @@ namespace vmplat::mmu {
 
 namespace {
 constexpr uint64_t kPpnMask = (1ull << 44) - 1;  // PTE bits 53:10
-constexpr uint64_t kReservedMask = 0x3ffull << 54;  // bits 63:54: N, PBMT, reserved
+constexpr uint64_t kReservedMask = 0x7full << 54;  // bits 60:54: reserved
+constexpr unsigned kPbmtShift = 61;                // bits 62:61: Svpbmt's memory type
+constexpr uint64_t kPbmtMask = 3ull << kPbmtShift;
+constexpr uint64_t kNapotBit = 1ull << 63;  // Svnapot's N
 constexpr uint64_t kPageSize = 4096;
+
+// Step 2's reserved bits and encodings: PBMT is reserved unless Svpbmt is in effect
+// (Svpbmt chapter: with menvcfg.PBMTE = 0 it is as if not implemented), and its value 3
+// always; N is reserved unless Svnapot is implemented.
+bool reserved_encoding(uint64_t pte, const PageTableWalker::Format& format)
+{
+  const uint64_t reserved =
+      kReservedMask | (format.pbmt ? 0 : kPbmtMask) | (format.napot ? 0 : kNapotBit);
+  return (pte & reserved) || (pte & kPbmtMask) == kPbmtMask;
+}
 }  // namespace
 
 const char* fault_reason_name(FaultReason reason)
@@ -20,6 +33,7 @@ const char* fault_reason_name(FaultReason reason)
     case FaultReason::kPointerFlags: return "pointer_adu";
     case FaultReason::kNoLeaf: return "no_leaf";
     case FaultReason::kMisalignedSuperpage: return "misaligned_superpage";
+    case FaultReason::kNapotReserved: return "napot_reserved";
     case FaultReason::kPteBusError: return "pte_bus_error";
     case FaultReason::kPtePmp: return "pte_pmp";
     case FaultReason::kNonCanonical: return "non_canonical";
@@ -166,7 +180,8 @@ void PageTableWalker::flush_pwc()
 
 // Privileged spec 4.3.2, steps 1-6 (permissions and A/D, steps 5 and 7, are the Mmu's).
 PageTableWalker::Walk PageTableWalker::walk(uint64_t satp, unsigned levels, uint64_t vpn,
-                                            sc_core::sc_time& delay, bool debug, Steps* steps)
+                                            const Format& format, sc_core::sc_time& delay,
+                                            bool debug, Steps* steps)
 {
   Walk w;
   if (!debug)
@@ -215,7 +230,7 @@ PageTableWalker::Walk PageTableWalker::walk(uint64_t satp, unsigned levels, uint
       return page_fault(FaultReason::kPteInvalid);
     if ((flags & pte::kW) && !(flags & pte::kR))
       return page_fault(FaultReason::kWriteWithoutRead);
-    if (pte & kReservedMask)
+    if ((pte >> 54) && reserved_encoding(pte, format))  // bits 63:54 are almost always 0
       return page_fault(FaultReason::kReservedBits);
     if (flags & pte::kG)
       w.global = true;
@@ -224,14 +239,23 @@ PageTableWalker::Walk PageTableWalker::walk(uint64_t satp, unsigned levels, uint
       const uint64_t ppn = (pte >> 10) & kPpnMask;
       if (i > 0 && (ppn & ((1ull << (9 * i)) - 1)))
         return page_fault(FaultReason::kMisalignedSuperpage);
+      // Svnapot: N is defined on level-0 leaves only, where PPN[3:0] = 0b1000 is the one
+      // encoding (64 KiB) not reserved.
+      if (pte & kNapotBit) {
+        if (i > 0 || (ppn & 0xf) != 0x8)
+          return page_fault(FaultReason::kNapotReserved);
+        w.napot = true;
+      }
       w.outcome = Outcome::kLeaf;
       w.pte = pte;
       w.pte_addr = addr;
       w.level = unsigned(i);
+      w.pbmt = uint8_t((pte & kPbmtMask) >> kPbmtShift);
       return w;
     }
-    // A pointer: A, D and U are reserved on non-leaf PTEs and must be zero.
-    if (flags & (pte::kA | pte::kD | pte::kU))
+    // A pointer: A, D and U are reserved on non-leaf PTEs and must be zero, and so are
+    // PBMT and N (Svpbmt, Svnapot chapters).
+    if ((flags & (pte::kA | pte::kD | pte::kU)) || (pte & (kPbmtMask | kNapotBit)))
       return page_fault(FaultReason::kPointerFlags);
     if (use_pwc && !cached)
       pwc_insert(addr, pte);

@@ -1,12 +1,13 @@
 // mmu::PageTableWalker: the hardware page-table walker of privileged spec 4.3.2 (Sv39,
-// Sv48), a child module "walker" of mmu::Mmu. Every PTE read and every A/D write is a real
-// TLM transaction on `isock` (b_transport, never DMI) through the bus, so walks cost memory
+// Sv48, Sv57: 4.4-4.6), a child module "walker" of mmu::Mmu. Every PTE read and every A/D write is
+// a real TLM transaction on `isock` (b_transport, never DMI) through the bus, so walks cost memory
 // time and show up in the DRAM statistics. The Mmu exposes this socket as `mmu.isock`.
 //
-// The walker checks the structure of the table (V, W without R, reserved bits 63:54 since
-// neither Svnapot nor Svpbmt is implemented, A/D/U on a non-leaf PTE, no leaf at the last
-// level, a misaligned superpage) and returns the leaf; the Mmu checks permissions and A/D
-// and asks the walker to write the A/D update.
+// The walker checks the structure of the table (V, W without R, reserved bits: 60:54 always,
+// PBMT 62:61 unless Svpbmt is in effect and then the reserved value 3, N 63 unless Svnapot
+// is; A/D/U, N or PBMT on a non-leaf PTE, no leaf at the last level, a misaligned
+// superpage, a NAPOT encoding other than 64 KiB at level 0) and returns the leaf; the Mmu checks
+// permissions and A/D and asks the walker to write the A/D update.
 //
 // Page-walk cache: an optional fully-associative LRU cache of non-leaf PTEs keyed by their
 // physical address. A hit replaces that PTE's memory read. Non-leaf PTEs are only ordered
@@ -48,10 +49,12 @@ enum class FaultReason : uint8_t {
   kNone,
   kPteInvalid,           // V = 0
   kWriteWithoutRead,     // W = 1 with R = 0
-  kReservedBits,         // bits 63:54 (N, PBMT, reserved: neither extension is implemented)
-  kPointerFlags,         // A, D or U set on a non-leaf PTE
+  kReservedBits,         // bits 60:54, PBMT (62:61) without Svpbmt in effect or = 3, N (63)
+                         // without Svnapot
+  kPointerFlags,         // A, D, U, N or PBMT set on a non-leaf PTE
   kNoLeaf,               // a pointer at the last level
   kMisalignedSuperpage,  // a superpage whose low PPN fields are not zero
+  kNapotReserved,        // N on a leaf above level 0, or a PPN[3:0] other than 0b1000
   kPteBusError,          // a PTE read got a TLM error: an access fault
   kPtePmp,               // PMP denies the PTE read (S-mode load): an access fault
   kNonCanonical,         // va is not the sign extension of its low VA bits (no walk)
@@ -80,12 +83,19 @@ class PageTableWalker : public sc_core::sc_module {
   PageTableWalker(sc_core::sc_module_name name, sc_core::sc_time cpu_period);
 
   enum class Outcome : uint8_t { kLeaf, kPageFault, kAccessFault };
+  // What the PTE format allows beyond the base spec, decided by the Mmu per walk.
+  struct Format {
+    bool pbmt = false;   // Svpbmt in effect (enabled, and menvcfg.PBMTE = 1): bits 62:61
+    bool napot = false;  // Svnapot enabled: bit 63 (N) marks a 64 KiB NAPOT leaf
+  };
   struct Walk {
     Outcome outcome = Outcome::kPageFault;
     uint64_t pte = 0;       // the leaf PTE as read
     uint64_t pte_addr = 0;  // its physical address
     unsigned level = 0;     // the leaf's level (0 = 4 KiB)
     bool global = false;    // G on the leaf or on any PTE above it
+    uint8_t pbmt = 0;       // the leaf's memory type (Svpbmt): 0 PMA, 1 NC, 2 IO
+    bool napot = false;     // the leaf is a 64 KiB NAPOT PTE (Svnapot; level 0)
     FaultReason fault = FaultReason::kNone;  // why, when the outcome is a fault
   };
   // One PTE a walk visited.
@@ -97,7 +107,7 @@ class PageTableWalker : public sc_core::sc_module {
   };
   // The PTEs of one walk, root first. Plain data: nothing is written unless asked for.
   struct Steps {
-    Step step[4];
+    Step step[5];
     unsigned count;
   };
 
@@ -105,8 +115,8 @@ class PageTableWalker : public sc_core::sc_module {
   // bits). `delay` is the initiator's local time offset; it advances by the time of every
   // transaction. debug: transport_dbg reads, no PWC, no statistics. steps, when not null,
   // receives every PTE visited (traces and debuggers).
-  Walk walk(uint64_t satp, unsigned levels, uint64_t vpn, sc_core::sc_time& delay, bool debug,
-            Steps* steps);
+  Walk walk(uint64_t satp, unsigned levels, uint64_t vpn, const Format& format,
+            sc_core::sc_time& delay, bool debug, Steps* steps);
   // Writes back a PTE (the A/D update): kNone, or kAdPmp (no transaction) or kAdBusError.
   FaultReason write_pte(uint64_t addr, uint64_t value, sc_core::sc_time& delay);
   // The PMP that checks the walker's accesses (null: none).

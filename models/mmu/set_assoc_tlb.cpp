@@ -48,9 +48,9 @@ SetAssocTlb::SetAssocTlb(const TlbParams& params)
   if (m_policy == Policy::kPlru && !is_pow2(m_ways))
     throw common::UserError(n + ".policy: plru needs a power-of-two " + n + ".ways, got " +
                             std::to_string(m_ways) + "; allowed: lru, fifo, random");
-  if (params.levels < 1 || params.levels > 4)
+  if (params.levels < 1 || params.levels > 5)
     throw common::UserError(n + ": " + std::to_string(params.levels) +
-                            " page sizes; allowed: 1..4");
+                            " page sizes; allowed: 1..5");
   m_ways_store.resize(size_t(m_sets) * m_ways);
   m_stamp.assign(size_t(m_sets) * m_ways, 0);
   m_plru.assign(size_t(m_sets) * m_ways, 0);
@@ -75,18 +75,20 @@ std::optional<std::vector<TlbSlot>> SetAssocTlb::entries() const
   return out;
 }
 
+// Probe order: 4 KiB, 64 KiB (NAPOT), 2 MiB, 1 GiB, ... (docs/tlb-model.md).
 TlbLookup SetAssocTlb::lookup(uint64_t vpn, uint16_t asid, cpu::AccessKind)
 {
   TlbLookup r;
-  for (unsigned level = 0; level < m_params.levels; ++level) {
-    if (m_level_count[level] == 0)
+  const unsigned sizes = m_params.levels + 1;
+  for (unsigned size = 0; size < sizes; ++size) {
+    if (m_size_count[size] == 0)
       continue;
-    const unsigned shift = 9 * level;
-    const unsigned set = set_of(vpn, level);
+    const unsigned shift = kSizeShift[size];
+    const unsigned set = set_of(vpn, shift);
     const Way* ways = set_ways(set);
     for (unsigned w = 0; w < m_ways; ++w) {
       const Way& way = ways[w];
-      if (way.valid && way.entry.level == level && (way.entry.vpn >> shift) == (vpn >> shift) &&
+      if (way.valid && way.size == size && (way.entry.vpn >> shift) == (vpn >> shift) &&
           (way.entry.global || asid_equal(way.entry.asid, asid))) {
         touch(set, w);
         r.hit = true;
@@ -105,15 +107,18 @@ TlbFill SetAssocTlb::fill(const TlbEntry& entry)
     throw std::logic_error(m_params.name + ": fill of a level-" + std::to_string(entry.level) +
                            " entry into a TLB holding " + std::to_string(m_params.levels) +
                            " page sizes");
+  if (entry.napot && (entry.level != 0 || !m_params.napot))
+    throw std::logic_error(m_params.name + ": fill of a NAPOT entry into a TLB without them");
   TlbFill r;
-  const unsigned shift = 9 * entry.level;
-  const unsigned set = set_of(entry.vpn, entry.level);
+  const unsigned size = size_of(entry);
+  const unsigned shift = kSizeShift[size];
+  const unsigned set = set_of(entry.vpn, shift);
   Way* ways = set_ways(set);
   r.set = set;
   unsigned target = m_ways;
   for (unsigned w = 0; w < m_ways && target == m_ways; ++w) {
     const TlbEntry& e = ways[w].entry;
-    if (ways[w].valid && e.level == entry.level && (e.vpn >> shift) == (entry.vpn >> shift) &&
+    if (ways[w].valid && ways[w].size == size && (e.vpn >> shift) == (entry.vpn >> shift) &&
         ((e.global && entry.global) ||
          (!e.global && !entry.global && asid_equal(e.asid, entry.asid))))
       target = w;
@@ -128,9 +133,10 @@ TlbFill SetAssocTlb::fill(const TlbEntry& entry)
     r.victim = ways[target].entry;
   }
   if (ways[target].valid)
-    --m_level_count[ways[target].entry.level];
-  ++m_level_count[entry.level];
+    --m_size_count[ways[target].size];
+  ++m_size_count[size];
   ways[target].valid = true;
+  ways[target].size = uint8_t(size);
   ways[target].entry = entry;
   touch(set, target);
   r.way = target;
@@ -146,11 +152,11 @@ unsigned SetAssocTlb::flush(const FlushRequest& req)
     const TlbEntry& e = way.entry;
     if (req.has_asid && (e.global || !asid_equal(e.asid, req.asid)))
       continue;
-    const unsigned shift = 9 * e.level;
+    const unsigned shift = kSizeShift[way.size];
     if (req.has_vaddr && (e.vpn >> shift) != (req.vpn >> shift))
       continue;
     way.valid = false;
-    --m_level_count[e.level];
+    --m_size_count[way.size];
     ++n;
   }
   return n;
@@ -159,8 +165,8 @@ unsigned SetAssocTlb::flush(const FlushRequest& req)
 bool SetAssocTlb::has_smaller_overlap(uint64_t vpn, unsigned level, uint16_t asid) const
 {
   unsigned smaller = 0;
-  for (unsigned l = 0; l < level; ++l)
-    smaller += m_level_count[l];
+  for (unsigned s = 0; s < level + 1; ++s)  // the sizes below level's: 4 KiB, NAPOT, ...
+    smaller += m_size_count[s];
   if (smaller == 0)
     return false;
   const unsigned shift = 9 * level;
@@ -234,7 +240,7 @@ std::string SetAssocTlb::describe() const
   std::ostringstream os;
   os << m_params.name << ": model, " << m_params.entries << " entries, " << m_ways << "-way ("
      << m_sets << " sets), " << m_params.policy << ", asid_bits " << m_params.asid_bits
-     << ", page sizes " << m_params.levels;
+     << ", page sizes " << m_params.levels << (m_params.napot ? " + 64K NAPOT" : "");
   return os.str();
 }
 

@@ -37,13 +37,20 @@ class SetAssocTlb : public Tlb {
  private:
   struct Way {
     bool valid = false;
+    uint8_t size = 0;  // size_of(entry): one compare per way in lookups
     TlbEntry entry;
   };
 
-  unsigned set_of(uint64_t vpn, unsigned level) const
+  // Entries of each page size are indexed by their own page number: vpn >> span shift.
+  unsigned set_of(uint64_t vpn, unsigned shift) const
   {
-    return unsigned((vpn >> (9 * level)) & (m_sets - 1));
+    return unsigned((vpn >> shift) & (m_sets - 1));
   }
+  // Page sizes in probe order: 4 KiB, 64 KiB (NAPOT), 2 MiB, 1 GiB, 512 GiB, 256 TiB; the
+  // span shift of each (in 4 KiB pages).
+  static constexpr unsigned kSizes = 6;
+  static constexpr unsigned kSizeShift[kSizes] = {0, 4, 9, 18, 27, 36};
+  static unsigned size_of(const TlbEntry& e) { return e.napot ? 1 : e.level ? e.level + 1 : 0; }
   bool asid_equal(uint16_t a, uint16_t b) const { return ((a ^ b) & m_asid_mask) == 0; }
   Way* set_ways(unsigned set) { return &m_ways_store[size_t(set) * m_ways]; }
   void touch(unsigned set, unsigned way);
@@ -62,8 +69,9 @@ class SetAssocTlb : public Tlb {
   // fifo: next victim per set.
   std::vector<unsigned> m_fifo;
   uint64_t m_rng;
-  // Valid entries per level: lookups skip levels that hold nothing (same result).
-  unsigned m_level_count[4] = {};
+  // Valid entries per page size (size_of): lookups skip sizes that hold nothing (same
+  // result).
+  unsigned m_size_count[kSizes] = {};
 };
 
 }  // namespace vmplat::mmu

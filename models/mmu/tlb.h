@@ -31,11 +31,18 @@ inline std::array<char, 9> letters(uint8_t flags)
 struct TlbEntry {
   uint64_t vpn = 0;    // virtual page number (4 KiB units) of the page's base
   uint64_t ppn = 0;    // physical page number (4 KiB units) of the page's base
-  uint8_t level = 0;   // page size: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB
+  uint8_t level = 0;   // page size: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB, 4 = 256 TiB
   uint16_t asid = 0;
   bool global = false;
   uint8_t flags = 0;   // PTE bits 7:0 (V R W X U G A D)
+  bool napot = false;  // a 64 KiB NAPOT page (Svnapot): level 0, vpn and ppn 16-aligned
 };
+
+// The page an entry covers, as a shift of 4 KiB page numbers: 9 * level, 4 for NAPOT.
+inline unsigned span_shift(const TlbEntry& e)
+{
+  return 9u * e.level + (e.napot ? 4u : 0u);
+}
 
 struct TlbLookup {
   bool hit = false;
@@ -104,9 +111,10 @@ struct TlbParams {
   unsigned entries = 64;
   unsigned ways = 4;
   unsigned asid_bits = 16;  // 0: no ASID tags
-  unsigned levels = 3;      // page sizes held: 3 for Sv39 (4K, 2M, 1G), 4 for Sv48
+  unsigned levels = 3;      // page sizes held: 3 for Sv39 (4K, 2M, 1G), 4 Sv48, 5 Sv57
   std::string policy = "plru";
   uint64_t seed = 1;
+  bool napot = false;  // entries may be 64 KiB NAPOT pages (mmu.svnapot, mmu.napot whole)
 };
 
 // Implementations other than the C++ model ("rtl", "lockstep") register here; the

@@ -9,10 +9,12 @@ namespace vmplat::mmu {
 
 namespace {
 const char* const kKindNames[3] = {"fetch", "load", "store"};
-const char* const kFlushNames[5] = {"all", "asid", "vaddr", "vaddr_asid", "satp"};
+const char* const kFlushNames[9] = {"all",         "asid",         "vaddr",
+                                    "vaddr_asid",  "satp",         "sinval_all",
+                                    "sinval_asid", "sinval_vaddr", "sinval_vaddr_asid"};
 }  // namespace
 
-TlbLevel::TlbLevel(const std::string& name, const TlbDefaults& d, unsigned levels)
+TlbLevel::TlbLevel(const std::string& name, const TlbDefaults& d, unsigned levels, bool napot)
     : m_name(name), m_short_name(name.substr(name.rfind('.') + 1)), m_levels(levels)
 {
   auto& cfg = common::config();
@@ -38,6 +40,7 @@ TlbLevel::TlbLevel(const std::string& name, const TlbDefaults& d, unsigned level
                           "hart cycles charged for each lookup of this TLB", 0, 1000);
   p.seed = cfg.u64(name + ".seed", 1, "", "seed of the random replacement policy");
   p.levels = levels;
+  p.napot = napot;
   m_entries = p.entries;
   m_asid_bits = p.asid_bits;
   m_asid_mask = uint16_t(p.asid_bits >= 16 ? 0xffff : (1u << p.asid_bits) - 1);
@@ -52,11 +55,12 @@ TlbLevel::TlbLevel(const std::string& name, const TlbDefaults& d, unsigned level
   }
   m_fills = &st.counter(name + ".fills", "entries written (after a walk or an L2 hit)");
   m_evictions = &st.counter(name + ".evictions", "fills that replaced a valid entry");
-  for (unsigned k = 0; k < 5; ++k)
-    m_flushes[k] =
-        &st.counter(name + ".flushes." + kFlushNames[k],
-                    k == 4 ? "implicit full flushes by a satp write (asid_bits below 16)"
-                           : std::string("sfence.vma flushes of kind ") + kFlushNames[k]);
+  for (unsigned k = 0; k < m_flushes.size(); ++k)
+    m_flushes[k] = &st.counter(
+        name + ".flushes." + kFlushNames[k],
+        k == 4  ? "implicit full flushes by a satp write (asid_bits below 16)"
+        : k < 4 ? std::string("sfence.vma flushes of kind ") + kFlushNames[k]
+                : std::string("sinval.vma (Svinval) flushes of kind ") + (kFlushNames[k] + 7));
   m_flushed_entries = &st.counter(name + ".flushed_entries", "entries invalidated by flushes");
   auto lookups = m_lookups;
   auto misses = m_misses;
@@ -148,7 +152,7 @@ std::optional<std::vector<TlbSlot>> TlbLevel::holding(uint64_t vpn, uint16_t asi
   asid &= m_asid_mask;
   std::vector<TlbSlot> out;
   for (const TlbSlot& s : *all) {
-    const unsigned shift = 9 * s.entry.level;
+    const unsigned shift = span_shift(s.entry);
     if ((s.entry.vpn >> shift) == (vpn >> shift) &&
         (s.entry.global || ((s.entry.asid ^ asid) & m_asid_mask) == 0))
       out.push_back(s);
@@ -165,7 +169,7 @@ std::string TlbLevel::dump() const
   if (!all)
     return out + "  (this implementation cannot list its entries)\n";
   out += "  set  way  va                  pa                  size  asid  flags\n";
-  static const char* const kSizes[4] = {"4K", "2M", "1G", "512G"};
+  static const char* const kSizes[5] = {"4K", "2M", "1G", "512G", "256T"};
   // Entries hold the low 9 * levels vpn bits; the va is their sign extension (canonical).
   const unsigned va_bits = 12 + 9 * m_levels;
   for (const TlbSlot& s : *all) {
@@ -173,9 +177,12 @@ std::string TlbLevel::dump() const
     const uint64_t va = uint64_t(int64_t(e.vpn << (64 - va_bits + 12)) >> (64 - va_bits));
     char line[128];
     std::snprintf(line, sizeof line,
-                  "  %3u  %3u  0x%016" PRIx64 "  0x%016" PRIx64 "  %-4s  %5u  %s\n", s.set,
-                  s.way, va, e.ppn << 12, e.level < 4 ? kSizes[e.level] : "?", unsigned(e.asid),
-                  pte::letters(e.flags).data());
+                  "  %3u  %3u  0x%016" PRIx64 "  0x%016" PRIx64 "  %-4s  %5u  %s\n", s.set, s.way,
+                  va, e.ppn << 12,
+                  e.napot       ? "64K"
+                  : e.level < 5 ? kSizes[e.level]
+                                : "?",
+                  unsigned(e.asid), pte::letters(e.flags).data());
     out += line;
   }
   return out + "  " + std::to_string(all->size()) + " of " + std::to_string(m_entries) +

@@ -17,6 +17,7 @@
 //   <name>.lookups.{fetch,load,store}, <name>.hits.*, <name>.misses.*
 //   <name>.fills, <name>.evictions
 //   <name>.flushes.{all,asid,vaddr,vaddr_asid,satp}, <name>.flushed_entries
+//   <name>.flushes.sinval_{all,asid,vaddr,vaddr_asid} (SINVAL.VMA, Svinval)
 //   <name>.miss_rate (derived)
 //
 // Introspection (debuggers, the GDB stub's monitor commands): entries(), holding() and
@@ -54,8 +55,10 @@ struct TlbDefaults {
 
 class TlbLevel {
  public:
-  // Declares <name>.* and builds the implementation. `levels` = page sizes held.
-  TlbLevel(const std::string& name, const TlbDefaults& defaults, unsigned levels);
+  // Declares <name>.* and builds the implementation. `levels` = page sizes held; napot:
+  // it may also hold 64 KiB NAPOT entries (Svnapot with mmu.napot whole).
+  TlbLevel(const std::string& name, const TlbDefaults& defaults, unsigned levels,
+           bool napot = false);
 
   const std::string& name() const { return m_name; }  // "mmu.dtlb"
   const char* short_name() const { return m_short_name.c_str(); }  // "dtlb"
@@ -94,7 +97,19 @@ class TlbLevel {
   }
   // Writes an entry; returns where it went and what it evicted (nothing when off).
   TlbFill fill(const TlbEntry& entry);
-  enum class FlushKind : uint8_t { kAll, kAsid, kVaddr, kVaddrAsid, kSatp };
+  // SFENCE.VMA's four operand forms, a satp write's implicit flush, then SINVAL.VMA's four
+  // (Svinval), counted apart.
+  enum class FlushKind : uint8_t {
+    kAll,
+    kAsid,
+    kVaddr,
+    kVaddrAsid,
+    kSatp,
+    kSinvalAll,
+    kSinvalAsid,
+    kSinvalVaddr,
+    kSinvalVaddrAsid
+  };
   static const char* flush_kind_name(FlushKind kind);  // "all", ..., the statistic's suffix
   // Returns how many entries were invalidated (0 when off).
   unsigned flush(const FlushRequest& req, FlushKind kind);
@@ -140,7 +155,7 @@ class TlbLevel {
   std::array<common::Counter*, 3> m_lookups{}, m_hits{}, m_misses{};
   common::Counter* m_fills = nullptr;
   common::Counter* m_evictions = nullptr;
-  std::array<common::Counter*, 5> m_flushes{};
+  std::array<common::Counter*, 9> m_flushes{};
   common::Counter* m_flushed_entries = nullptr;
 };
 

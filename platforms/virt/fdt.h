@@ -47,7 +47,7 @@ struct FdtInfo {
   // riscv,isa-extensions are both made from this list; the platform fills it from misa).
   std::vector<std::string> isa_extensions = {"i",        "m",     "a",    "c",   "zicntr",
                                              "zicsr",    "zifencei", "zihpm", "sstc"};
-  std::string mmu_type;  // "riscv,sv39", "riscv,sv48" or empty without an MMU
+  std::string mmu_type;  // "riscv,sv39", "riscv,sv48", "riscv,sv57" or empty without an MMU
   unsigned plic_sources = 31;
   uint64_t plic_size = 0;
 };

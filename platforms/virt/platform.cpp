@@ -120,11 +120,20 @@ FdtInfo Platform::fdt_info() const
       info.isa_extensions.push_back(std::string(1, *c));
   for (const char* e : {"zicntr", "zicsr", "zifencei", "zihpm"})
     info.isa_extensions.push_back(e);
-  if (hart.has_sstc())
-    info.isa_extensions.push_back("sstc");
+  // The S extensions in alphabetical order, each only when enabled (docs/mmu.md,
+  // "Extensions"): Linux uses what the tree offers.
+  const std::pair<bool, const char*> supervisor[] = {
+      {hart.has_sstc(), "sstc"},      {mmu.has_svade(), "svade"},
+      {mmu.has_svadu(), "svadu"},     {hart.has_svinval(), "svinval"},
+      {mmu.has_svnapot(), "svnapot"}, {mmu.has_svpbmt(), "svpbmt"}};
+  for (const auto& [enabled, name] : supervisor)
+    if (enabled)
+      info.isa_extensions.push_back(name);
   info.ram_base = kDramBase;
   info.ram_size = dram.size();
-  if (mmu.supports_satp_mode(cpu::satp::kModeSv48))
+  if (mmu.supports_satp_mode(cpu::satp::kModeSv57))
+    info.mmu_type = "riscv,sv57";
+  else if (mmu.supports_satp_mode(cpu::satp::kModeSv48))
     info.mmu_type = "riscv,sv48";
   else if (mmu.supports_satp_mode(cpu::satp::kModeSv39))
     info.mmu_type = "riscv,sv39";

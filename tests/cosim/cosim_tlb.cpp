@@ -442,3 +442,19 @@ TEST_CASE("rtl: a geometry that was not Verilated is a user error listing the bu
   CHECK_THROWS_AS(rtl(params(32, 32, 16, 4, "plru"), "/nonexistent-dir/x.vcd"),
                   common::UserError);
 }
+
+TEST_CASE("rtl: five page sizes (Sv57) and whole NAPOT entries are user errors naming the knob",
+          "[cosim][errors]")
+{
+  TlbParams p = params(32, 32, 16, 5, "plru");
+  p.name = "mmu.dtlb";
+  CHECK_THROWS_WITH(rtl(p), Catch::StartsWith("mmu.dtlb.impl: the RTL TLB holds at most 4 page "
+                                              "sizes") &&
+                                Catch::Contains("sv57") && !Catch::Contains("\n"));
+  p = params(32, 32, 16, 4, "plru");
+  p.name = "mmu.itlb";
+  p.napot = true;
+  CHECK_THROWS_WITH(rtl(p), Catch::StartsWith("mmu.itlb.impl: the RTL TLB does not hold 64 KiB "
+                                              "NAPOT") &&
+                                Catch::Contains("mmu.napot split"));
+}

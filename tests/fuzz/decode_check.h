@@ -146,6 +146,9 @@ inline bool encode32(const Insn& in, uint32_t& out)
     case Op::kSret: out = 0x10200073; return true;
     case Op::kWfi: out = 0x10500073; return true;
     case Op::kSfenceVma: out = r_type(0x09, rs2, rs1, 0, 0, 0x73); return true;
+    case Op::kSinvalVma: out = r_type(0x0b, rs2, rs1, 0, 0, 0x73); return true;
+    case Op::kSfenceWInval: out = r_type(0x0c, 0, 0, 0, 0, 0x73); return true;
+    case Op::kSfenceInvalIr: out = r_type(0x0c, 1, 0, 0, 0, 0x73); return true;
     default: break;
   }
   if (in_range(op, Op::kCsrrw, Op::kCsrrci)) {

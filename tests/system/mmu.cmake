@@ -5,6 +5,9 @@
 #   mmu.pmp_walk, diff.qemu.mmu.pmp_walk  sw/tests/mmu/pmp_walk.elf: PMP on the walker's PTE
 #                         reads (and, on vmplat only, its A/D writes).
 #   mmu.hpm               sw/tests/mmu/hpm.elf: performance counters count MMU events exactly.
+#   mmu.ext, diff.qemu.mmu.ext  sw/tests/mmu/mmu_ext.elf: Svpbmt, Svnapot, Svinval, Sv57 with
+#                         them enabled (QEMU: -cpu rv64,svpbmt=on,svinval=on,svnapot=on);
+#                         on vmplat also the checks QEMU 7.2 gets wrong ("check-spec" boot arg).
 #   mmu.knob.<check>      tests/system/mmu_knobs.py: TLB and walker knobs change the
 #                         statistics as expected on the sw/bench/mmu workloads (more entries,
 #                         fewer misses; a fitting working set has only compulsory misses);
@@ -32,6 +35,19 @@ set_tests_properties(diff.qemu.mmu.pmp_walk PROPERTIES SKIP_RETURN_CODE 77)
 vmplat_system_test(NAME mmu.hpm LABELS mmu TIMEOUT 30
   COMMAND ${MMU_FW_RUNNER} run ${VMPLAT_SW_DIR}/tests/mmu/hpm.elf --vmplat ${VMPLAT_EXE}
           --expect "DONE hpm: [0-9]+ checks, 0 failures")
+set(MMU_EXT_ELF ${VMPLAT_SW_DIR}/tests/mmu/mmu_ext.elf)
+set(MMU_EXT_ARGS --vmplat-arg=--set --vmplat-arg=mmu.svpbmt=true
+    --vmplat-arg=--set --vmplat-arg=mmu.svnapot=true
+    --vmplat-arg=--set --vmplat-arg=cpu.svinval=true
+    --vmplat-arg=--set --vmplat-arg=mmu.satp_modes=bare,sv39,sv48,sv57)
+vmplat_system_test(NAME mmu.ext LABELS mmu TIMEOUT 30
+  COMMAND ${MMU_FW_RUNNER} run ${MMU_EXT_ELF} --vmplat ${VMPLAT_EXE} ${MMU_EXT_ARGS}
+          --vmplat-arg=--append --vmplat-arg=check-spec
+          --expect "DONE mmu_ext: 69 checks, 0 failures")
+vmplat_system_test(NAME diff.qemu.mmu.ext LABELS mmu diff TIMEOUT 60
+  COMMAND ${MMU_FW_RUNNER} diff ${MMU_EXT_ELF} --vmplat ${VMPLAT_EXE} ${MMU_EXT_ARGS}
+          --qemu ${QEMU_RISCV64} --qemu-arg=-cpu --qemu-arg=rv64,svpbmt=on,svinval=on,svnapot=on)
+set_tests_properties(diff.qemu.mmu.ext PROPERTIES SKIP_RETURN_CODE 77)
 set(MMU_KNOBS ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/mmu_knobs.py
     --vmplat ${VMPLAT_EXE} --bench-dir ${VMPLAT_SW_DIR}/bench/mmu
     --kernel ${VMPLAT_SW_DIR}/kernel/kernel.elf)

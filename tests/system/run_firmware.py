@@ -49,8 +49,8 @@ def vmplat_cmd(args, extra=()):
     return [args.vmplat, *args.vmplat_arg, *extra, args.elf]
 
 
-def qemu_cmd(qemu, elf):
-    return [qemu, "-M", "virt", "-bios", "none", "-nographic", "-kernel", elf]
+def qemu_cmd(qemu, elf, extra=()):
+    return [qemu, "-M", "virt", "-bios", "none", "-nographic", *extra, "-kernel", elf]
 
 
 def describe(code):
@@ -103,7 +103,7 @@ def cmd_diff(args):
         print("qemu-system-riscv64 not found: differential test skipped")
         return SKIP
     vcode, vout, verr = run(vmplat_cmd(args), args.timeout)
-    qcode, qout, _ = run(qemu_cmd(qemu, args.elf), args.timeout)
+    qcode, qout, _ = run(qemu_cmd(qemu, args.elf, args.qemu_arg), args.timeout)
     ok = True
     if vcode != qcode:
         print(f"exit codes differ: vmplat {describe(vcode)}, qemu {describe(qcode)}")
@@ -169,6 +169,8 @@ def main():
     parser.add_argument("--b-arg", action="append", default=[],
                         help="a vmplat option of the second run only (same mode; repeatable)")
     parser.add_argument("--qemu", help="qemu-system-riscv64 (default: from PATH)")
+    parser.add_argument("--qemu-arg", action="append", default=[],
+                        help="an argument for QEMU before -kernel (repeatable), e.g. -cpu")
     parser.add_argument("--expect", action="append", default=[],
                         help="a regular expression some console line must match (run mode)")
     parser.add_argument("--exit-code", type=int, default=0,

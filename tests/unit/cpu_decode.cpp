@@ -2,6 +2,8 @@
 // reserved encodings that must be illegal instructions.
 #include <catch2/catch.hpp>
 
+#include <string>
+
 #include "models/cpu/decode.h"
 
 using namespace vmplat::cpu;
@@ -148,4 +150,21 @@ TEST_CASE("decode: reserved F and D encodings are illegal")
   CHECK(decode(0x2ac58553).op == Op::kFminD);    // fmin.d fa0, fa1, fa2 ...
   CHECK(decode(0x2ac5b553).op == Op::kIllegal);  // ... with funct3 3
   CHECK(decode(0x00c5c507).op == Op::kIllegal);  // load-fp width 4 (flq is not here)
+}
+
+TEST_CASE("decode: Svinval's SINVAL.VMA, SFENCE.W.INVAL and SFENCE.INVAL.IR")
+{
+  Insn in = decode(0x16b50073);  // sinval.vma a0, a1
+  CHECK(in.op == Op::kSinvalVma);
+  CHECK(in.rs1 == 10);
+  CHECK(in.rs2 == 11);
+  CHECK(in.cls == InsnClass::kSystem);
+  CHECK(decode(0x18000073).op == Op::kSfenceWInval);
+  CHECK(decode(0x18100073).op == Op::kSfenceInvalIr);
+  CHECK(decode(0x18200073).op == Op::kIllegal);  // rs2 = 2: reserved
+  CHECK(decode(0x18008073).op == Op::kIllegal);  // rs1 != 0
+  CHECK(decode(0x18000173).op == Op::kIllegal);  // rd != 0
+  CHECK(decode(0x16b50173).op == Op::kIllegal);  // sinval.vma with rd != 0
+  CHECK(std::string(op_name(Op::kSinvalVma)) == "sinval.vma");
+  CHECK(std::string(op_name(Op::kSfenceInvalIr)) == "sfence.inval.ir");
 }

@@ -89,8 +89,8 @@ TEST_CASE("mmu.satp_modes with sv48 but not sv39 is an error")
 
 TEST_CASE("mmu.satp_modes with an unknown mode is an error naming it")
 {
-  CHECK_THROWS_WITH(MmuBench({"mmu.satp_modes=sv39,sv57"}),
-                    Catch::Contains("'sv57'") && Catch::Contains("allowed"));
+  CHECK_THROWS_WITH(MmuBench({"mmu.satp_modes=sv39,sv64"}),
+                    Catch::Contains("'sv64'") && Catch::Contains("allowed"));
 }
 
 TEST_CASE("a non-canonical address is a page fault with tval = va")

@@ -151,10 +151,12 @@ class MmuBench : private ResetGlobals {
     return table + ((va >> (12 + 9 * level)) & 0x1ff) * 8;
   }
   void use_sv48() { m_levels = 4; }
+  void use_sv57() { m_levels = 5; }
 
   uint64_t satp(uint16_t asid = 1) const
   {
-    return (m_levels == 4 ? kSv48 : kSv39) | (uint64_t(asid) << 44) | (root >> 12);
+    return (uint64_t(cpu::satp::kModeSv39 + m_levels - 3) << 60) | (uint64_t(asid) << 44) |
+           (root >> 12);
   }
 
   struct Outcome {
@@ -167,7 +169,7 @@ class MmuBench : private ResetGlobals {
   Outcome access(uint64_t va, cpu::AccessKind kind, cpu::Priv priv = cpu::Priv::kS,
                  uint64_t mstatus = 0, uint16_t asid = 1)
   {
-    cpu::XlateContext ctx{priv, mstatus, satp(asid), 0};
+    cpu::XlateContext ctx{priv, mstatus, satp(asid), 0, menvcfg};
     cpu::XlateResult r;
     const bool ok = mmu.translate(va, 8, kind, ctx, r);
     return {ok, r.pa, r.cause, r.tval, r.cycles};
@@ -191,6 +193,7 @@ class MmuBench : private ResetGlobals {
   static uint64_t stat(const std::string& name) { return uint64_t(common::stats().value(name)); }
 
   uint64_t root = 0;
+  uint64_t menvcfg = 0;  // the hart's menvcfg as the accesses pass it (PBMTE, ADUE)
 
  private:
   uint64_t m_next_table = kDramBase + 0x100000;

@@ -10,6 +10,7 @@
 #include "models/common/config.h"
 #include "platforms/virt/boot.h"
 #include "platforms/virt/fdt.h"
+#include "platforms/virt/platform.h"
 
 using namespace vmplat;
 using virt::FdtNode;
@@ -116,4 +117,46 @@ TEST_CASE("the boot plan hands off as QEMU does: fw_dynamic_info names the kerne
   CHECK(initrd->addr % 4096 == 0);
   CHECK(initrd->addr + 10000 <= plan.fdt_addr);
   CHECK(plan.fdt_addr - (initrd->addr + 10000) < 4096);
+}
+
+namespace {
+
+// The platform's own device tree with the given knobs set: riscv,isa and mmu-type.
+std::pair<std::string, std::string> platform_isa(std::initializer_list<const char*> sets)
+{
+  common::config().set("uart.input", "none", "test");
+  for (const char* s : sets) common::config().set(s, "test");
+  virt::Platform platform;
+  const FdtNode tree = virt::virt_fdt(platform.fdt_info());
+  const FdtNode* cpu = tree.find_child("cpus")->find_child("cpu@0");
+  auto text = [cpu](const char* prop) {
+    return std::string(reinterpret_cast<const char*>(cpu->get(prop)->data()));
+  };
+  return {text("riscv,isa"), text("mmu-type")};
+}
+
+}  // namespace
+
+TEST_CASE("the platform's tree advertises no MMU extension by default, mmu-type sv48")
+{
+  const auto [isa, mmu] = platform_isa({});
+  CHECK(isa == "rv64imafdc_zicntr_zicsr_zifencei_zihpm_sstc");
+  CHECK(mmu == "riscv,sv48");
+}
+
+TEST_CASE("the platform's tree advertises exactly the enabled MMU extensions, and sv57")
+{
+  const auto [isa, mmu] =
+      platform_isa({"mmu.svpbmt=true", "mmu.svnapot=true", "cpu.svinval=true",
+                    "mmu.walker.ad_policy=svadu", "mmu.satp_modes=bare,sv39,sv48,sv57"});
+  CHECK(isa == "rv64imafdc_zicntr_zicsr_zifencei_zihpm_sstc_svade_svadu_svinval_svnapot_svpbmt");
+  CHECK(mmu == "riscv,sv57");
+}
+
+TEST_CASE("the platform's tree: ad_policy fault is Svade alone, Svinval alone")
+{
+  const auto [isa, mmu] =
+      platform_isa({"mmu.walker.ad_policy=fault", "cpu.svinval=true", "mmu.satp_modes=bare,sv39"});
+  CHECK(isa == "rv64imafdc_zicntr_zicsr_zifencei_zihpm_sstc_svade_svinval");
+  CHECK(mmu == "riscv,sv39");
 }
