@@ -15,6 +15,7 @@ compile: "killed by the compiler", reported apart and not counted as killed), eq
 """
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import re
@@ -86,6 +87,12 @@ def check_texts(muts, root):
         if n != 1:
             problems.append((m["id"], f"text occurs {n} times in {m['file']} (must be once)"))
     return problems
+
+
+def signature(m):
+    """What a result depends on: a result is reused while the record keeps its signature."""
+    key = "\0".join(m.get(k, "") for k in ("file", "find", "replace", "tests"))
+    return hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 def sh(cmd, cwd, log=None, timeout=None):
@@ -185,7 +192,7 @@ def first_failure(out):
 
 def run_one(s, m, args):
     """Applies, builds, tests and reverts one mutation; returns its result record."""
-    rec = {"id": m["id"], "block": m["block"], "commit": s.commit,
+    rec = {"id": m["id"], "block": m["block"], "commit": s.commit, "sig": signature(m),
            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
     start = time.monotonic()
     path = os.path.join(s.path, m["file"])
@@ -282,6 +289,8 @@ def main():
     ap.add_argument("--scratch", default=os.environ.get("VMPLAT_MUTATION_DIR", "/tmp/vmplat-mutation"),
                     help="scratch clone (default: $VMPLAT_MUTATION_DIR or %(default)s)")
     ap.add_argument("--summary", action="store_true", help="print the results' summary and exit")
+    ap.add_argument("--rerun", action="store_true",
+                    help="run every selected mutation again, even those with a result")
     args = ap.parse_args()
     if args.jobs < 1 or args.timeout < 1 or args.budget < 1:
         fail("--jobs, --timeout and --budget must be positive")
@@ -314,10 +323,7 @@ def main():
         except (OSError, json.JSONDecodeError) as e:
             fail(f"--results: cannot read {results_path}: {e}")
     if args.summary:
-        latest = {}
-        for r in results:
-            latest[r["id"]] = r
-        summary(muts, list(latest.values()))
+        summary(muts, latest_results(muts, results))
         return 0
 
     code, commit = sh(["git", "rev-parse", "HEAD"], cwd=ROOT)
@@ -326,9 +332,15 @@ def main():
     if dirty.strip():
         print("note: the working tree has uncommitted changes; the scratch clone tests "
               f"the commit {commit[:10]} without them")
-    done = {r["id"] for r in results if r.get("commit") == commit}
-    todo = [m for m in muts if "equivalent" not in m and
-            (m["id"] in only if only is not None else m["id"] not in done)]
+    # A result stays valid while its record is unchanged (the mutated file may have moved on:
+    # --check and the ctest mutation.list catch that); --only and --rerun run again.
+    sigs = {m["id"]: signature(m) for m in muts}
+    done = {r["id"] for r in results if r.get("sig") == sigs.get(r["id"])}
+    by_id = {m["id"]: m for m in muts}
+    if only is not None:  # in the order given
+        todo = [by_id[i] for i in dict.fromkeys(only) if "equivalent" not in by_id[i]]
+    else:
+        todo = [m for m in muts if "equivalent" not in m and (args.rerun or m["id"] not in done)]
     print(f"{len(muts)} mutations, {len(todo)} to run, commit {commit[:10]}")
 
     s = Scratch(args.scratch, commit, args.jobs)
@@ -353,12 +365,18 @@ def main():
         print("\ninterrupted: the scratch tree is restored; results so far are kept in "
               f"{results_path}", file=sys.stderr)
         return 130
+    summary(muts, latest_results(muts, results))
+    return 0
+
+
+def latest_results(muts, results):
+    """The last result of each mutation whose record has not changed since."""
+    sigs = {m["id"]: signature(m) for m in muts}
     latest = {}
     for r in results:
-        if r.get("commit") == commit or r["id"] not in latest:
+        if r.get("sig") == sigs.get(r["id"]):
             latest[r["id"]] = r
-    summary(muts, list(latest.values()))
-    return 0
+    return list(latest.values())
 
 
 if __name__ == "__main__":
