@@ -218,7 +218,7 @@ def run_one(s, m, args):
             return rec
         stop = (datetime.datetime.now() + datetime.timedelta(seconds=args.budget)).strftime("%H:%M:%S")
         code, out = sh(["ctest", "--test-dir", "build", f"-j{args.jobs}", "--timeout",
-                        str(args.timeout), "--stop-time", stop, "--stop-on-failure", *sel],
+                        str(args.timeout), "--stop-time", stop, "--stop-on-failure", "--output-on-failure", *sel],
                        cwd=s.path, log=s.log, timeout=args.budget + 60)
         if code == 0:
             rec.update(outcome="survived", detail=f"{len(names)} tests passed")
