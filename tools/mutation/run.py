@@ -218,7 +218,8 @@ def run_one(s, m, args):
             return rec
         stop = (datetime.datetime.now() + datetime.timedelta(seconds=args.budget)).strftime("%H:%M:%S")
         code, out = sh(["ctest", "--test-dir", "build", f"-j{args.jobs}", "--timeout",
-                        str(args.timeout), "--stop-time", stop, "--stop-on-failure", "--output-on-failure", *sel],
+                        str(args.timeout), "--stop-time", stop, "--stop-on-failure",
+                        "--output-on-failure", *sel],
                        cwd=s.path, log=s.log, timeout=args.budget + 60)
         if code == 0:
             rec.update(outcome="survived", detail=f"{len(names)} tests passed")
@@ -271,9 +272,33 @@ def summary(muts, results):
         print(f"{total['not run']} not run yet")
 
 
+def markdown(muts, results):
+    """The per-block score and the survivors as Markdown tables, for docs/testing.md."""
+    by_id = {r["id"]: r for r in results}
+    blocks = {}
+    for m in muts:
+        r = by_id.get(m["id"])
+        outcome = "equivalent" if "equivalent" in m else (r["outcome"] if r else "not run")
+        blocks.setdefault(m["block"], []).append((m, r, outcome))
+    print("| block | killed | survived | build error | equivalent | not run |")
+    print("|---|---|---|---|---|---|")
+    for name, rows in blocks.items():
+        count = lambda o: sum(1 for _, _, x in rows if x == o)
+        scored = len(rows) - count("equivalent") - count("stale")
+        print(f"| {name} | {count('killed')}/{scored} | {count('survived')} | "
+              f"{count('build-error')} | {count('equivalent')} | {count('not run')} |")
+    print("\n| mutation | what it breaks | why it survived |")
+    print("|---|---|---|")
+    for rows in blocks.values():
+        for m, r, outcome in rows:
+            if outcome in ("survived", "equivalent", "build-error", "stale"):
+                why = m.get("equivalent") or m.get("note") or "(no note yet)"
+                print(f"| `{m['id']}` ({outcome}) | {m['breaks']} | {why} |")
+
+
 def main():
     ap = Parser(description=__doc__.split("\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+                formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--list-file", default=LIST, help="the mutation list (default: %(default)s)")
     ap.add_argument("--only", help="comma-separated mutation ids to run (again)")
     ap.add_argument("--list", action="store_true", help="print the mutations and exit")
@@ -289,6 +314,8 @@ def main():
     ap.add_argument("--scratch", default=os.environ.get("VMPLAT_MUTATION_DIR", "/tmp/vmplat-mutation"),
                     help="scratch clone (default: $VMPLAT_MUTATION_DIR or %(default)s)")
     ap.add_argument("--summary", action="store_true", help="print the results' summary and exit")
+    ap.add_argument("--markdown", action="store_true",
+                    help="with --summary: the per-block score and survivors as Markdown")
     ap.add_argument("--rerun", action="store_true",
                     help="run every selected mutation again, even those with a result")
     args = ap.parse_args()
@@ -323,7 +350,7 @@ def main():
         except (OSError, json.JSONDecodeError) as e:
             fail(f"--results: cannot read {results_path}: {e}")
     if args.summary:
-        summary(muts, latest_results(muts, results))
+        (markdown if args.markdown else summary)(muts, latest_results(muts, results))
         return 0
 
     code, commit = sh(["git", "rev-parse", "HEAD"], cwd=ROOT)
