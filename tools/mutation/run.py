@@ -90,8 +90,9 @@ def check_texts(muts, root):
 
 
 def signature(m):
-    """What a result depends on: a result is reused while the record keeps its signature."""
-    key = "\0".join(m.get(k, "") for k in ("file", "find", "replace", "tests"))
+    """The mutant a result is for: a result is reused while the record keeps its file, text
+    and replacement (a changed selection is run again with --only)."""
+    key = "\0".join(m.get(k, "") for k in ("file", "find", "replace"))
     return hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
