@@ -149,3 +149,15 @@ TEST_CASE("decode: reserved F and D encodings are illegal")
   CHECK(decode(0x2ac5b553).op == Op::kIllegal);  // ... with funct3 3
   CHECK(decode(0x00c5c507).op == Op::kIllegal);  // load-fp width 4 (flq is not here)
 }
+
+TEST_CASE("decode: compressed loads from the stack into x0 are reserved")
+{
+  // Unprivileged 16.3: C.LWSP and C.LDSP are only valid when rd != x0.
+  CHECK(decode(0x4002).op == Op::kIllegal);  // c.lwsp zero, 0(sp)
+  CHECK(decode(0x6002).op == Op::kIllegal);  // c.ldsp zero, 0(sp)
+  const Insn lw = decode(0x4082);            // c.lwsp ra, 0(sp)
+  CHECK(lw.op == Op::kLw);
+  CHECK(lw.rd == 1);
+  CHECK(lw.rs1 == 2);
+  CHECK(decode(0x6082).op == Op::kLd);  // c.ldsp ra, 0(sp)
+}
