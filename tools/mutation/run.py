@@ -182,7 +182,7 @@ class Scratch:
 
 
 def first_failure(out):
-    m = re.search(r"The following tests FAILED:\s*\n\s*\d+ - (.+?) \((\w[^)]*)\)", out)
+    m = re.search(r"The following tests FAILED:\s*\n\s*\d+ - (.+) \(([^()]*)\)[ \t]*$", out, re.M)
     if m:
         return m.group(1).strip(), m.group(2)
     m = re.search(r"Test\s+#\d+: (\S.*?) \.+\s*\*+(Failed|Timeout|Exception)", out)
