@@ -161,3 +161,12 @@ TEST_CASE("decode: compressed loads from the stack into x0 are reserved")
   CHECK(lw.rs1 == 2);
   CHECK(decode(0x6082).op == Op::kLd);  // c.ldsp ra, 0(sp)
 }
+
+TEST_CASE("decode: LR with rs2 != x0 is reserved")
+{
+  // Unprivileged 8.2: LR.W/LR.D have rs2 = 0; other values are reserved encodings.
+  CHECK(decode(0x1005a52f).op == Op::kLrW);     // lr.w a0, (a1)
+  CHECK(decode(0x1015a52f).op == Op::kIllegal);  // ... with rs2 = x1
+  CHECK(decode(0x1005b52f).op == Op::kLrD);     // lr.d a0, (a1)
+  CHECK(decode(0x1015b52f).op == Op::kIllegal);
+}
