@@ -281,11 +281,11 @@ def markdown(muts, results):
         r = by_id.get(m["id"])
         outcome = "equivalent" if "equivalent" in m else (r["outcome"] if r else "not run")
         blocks.setdefault(m["block"], []).append((m, r, outcome))
-    print("| block | killed | survived | build error | equivalent | not run |")
+    print("| block | killed/run | survived | build error | equivalent | not run |")
     print("|---|---|---|---|---|---|")
     for name, rows in blocks.items():
         count = lambda o: sum(1 for _, _, x in rows if x == o)
-        scored = len(rows) - count("equivalent") - count("stale")
+        scored = len(rows) - count("equivalent") - count("stale") - count("not run")
         print(f"| {name} | {count('killed')}/{scored} | {count('survived')} | "
               f"{count('build-error')} | {count('equivalent')} | {count('not run')} |")
     print("\n| mutation | what it breaks | why it survived |")
