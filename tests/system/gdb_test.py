@@ -416,6 +416,9 @@ def case_protocol(args):
     check("unmapped memory", c.request("m40000000,8"), "E14")
     check("memory read", c.request("m80000000,4"), re.compile(r"^[0-9a-f]{8}$"))
     check("pc", c.request("p20"), "0000008000000000")
+    # g: x0..x31 then pc (regnum 32), each 8 bytes little-endian; x0 reads 0.
+    check("g holds x0-x31 and pc", c.request("g"),
+          re.compile(r"^0{16}[0-9a-f]{496}0000008000000000$"))
     c.send(b"$" + b"a" * 20000 + b"#00")  # longer than PacketSize
     check("overlong packet ack", c.ack(), b"+")
     check("overlong packet", c.reply(), "E01")

@@ -168,3 +168,24 @@ TEST_CASE("decode: Svinval's SINVAL.VMA, SFENCE.W.INVAL and SFENCE.INVAL.IR")
   CHECK(std::string(op_name(Op::kSinvalVma)) == "sinval.vma");
   CHECK(std::string(op_name(Op::kSfenceInvalIr)) == "sfence.inval.ir");
 }
+
+TEST_CASE("decode: compressed loads from the stack into x0 are reserved")
+{
+  // Unprivileged 16.3: C.LWSP and C.LDSP are only valid when rd != x0.
+  CHECK(decode(0x4002).op == Op::kIllegal);  // c.lwsp zero, 0(sp)
+  CHECK(decode(0x6002).op == Op::kIllegal);  // c.ldsp zero, 0(sp)
+  const Insn lw = decode(0x4082);            // c.lwsp ra, 0(sp)
+  CHECK(lw.op == Op::kLw);
+  CHECK(lw.rd == 1);
+  CHECK(lw.rs1 == 2);
+  CHECK(decode(0x6082).op == Op::kLd);  // c.ldsp ra, 0(sp)
+}
+
+TEST_CASE("decode: LR with rs2 != x0 is reserved")
+{
+  // Unprivileged 8.2: LR.W/LR.D have rs2 = 0; other values are reserved encodings.
+  CHECK(decode(0x1005a52f).op == Op::kLrW);     // lr.w a0, (a1)
+  CHECK(decode(0x1015a52f).op == Op::kIllegal);  // ... with rs2 = x1
+  CHECK(decode(0x1005b52f).op == Op::kLrD);     // lr.d a0, (a1)
+  CHECK(decode(0x1015b52f).op == Op::kIllegal);
+}

@@ -118,3 +118,18 @@ TEST_CASE("modes, sizes, execute before and after the fetch, chains and hit bits
   t.write_tselect(2);
   CHECK((t.tdata1() & (1u << 20)) != 0);
 }
+
+TEST_CASE("ge and lt at their bound: tdata2 itself is >= tdata2 and not < tdata2")
+{
+  // Debug spec 5.7.11: match 2 fires when a byte's address is greater than or equal to
+  // tdata2, match 3 when it is less; a one-byte access at tdata2 tells them from > and <=.
+  Triggers t(1);
+  set(t, 0, type(6) | kM | kLoad | match(2), 0x3000);
+  CHECK(t.fire_access(0x3000, 1, true, false, Priv::kM));
+  CHECK_FALSE(t.fire_access(0x2fff, 1, true, false, Priv::kM));
+  set(t, 0, type(6) | kM | kExec | match(2), 0x8000);
+  CHECK(t.fire_execute(0x8000, 0, Priv::kM));
+  set(t, 0, type(6) | kM | kLoad | match(3), 0x3000);
+  CHECK(t.fire_access(0x2fff, 1, true, false, Priv::kM));
+  CHECK_FALSE(t.fire_access(0x3000, 1, true, false, Priv::kM));
+}

@@ -1,0 +1,33 @@
+// common::Histogram and the statistics JSON (docs/performance.md): what `--stats` writes for
+// a histogram is what the samples say: inclusive upper bounds, count, sum, min, max, mean.
+#include <catch2/catch.hpp>
+
+#include "models/common/stats.h"
+
+using vmplat::common::Histogram;
+
+TEST_CASE("a histogram bucket holds the samples up to and including its upper bound")
+{
+  Histogram h({1, 2, 4});
+  for (uint64_t v : {0, 1, 2, 3, 4, 5, 9})
+    h.sample(v);
+  CHECK(h.counts() == std::vector<uint64_t>{2, 1, 2, 2});  // <=1, <=2, <=4, the rest
+  CHECK(h.count() == 7);
+  CHECK(h.sum() == 24);
+}
+
+TEST_CASE("a histogram's min and max are its smallest and largest samples, in any order")
+{
+  Histogram h(Histogram::pow2(4));
+  for (uint64_t v : {5, 12, 3, 7})
+    h.sample(v);
+  CHECK(h.min() == 3);
+  CHECK(h.max() == 12);
+  CHECK(h.mean() == Approx(6.75));
+  const nlohmann::json j = h.to_json();
+  CHECK(j["min"] == 3);
+  CHECK(j["max"] == 12);
+  CHECK(j["count"] == 4);
+  CHECK(j["bucket_upper_bounds"] == std::vector<uint64_t>{1, 2, 4, 8});
+  CHECK(j["bucket_counts"] == std::vector<uint64_t>{0, 0, 1, 2, 1});
+}
