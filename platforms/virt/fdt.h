@@ -44,9 +44,9 @@ struct FdtInfo {
   uint64_t ram_size = 0;
   uint64_t timebase_hz = 10000000;
   // The hart's extensions: single letters first, then multi-letter ones (riscv,isa and
-  // riscv,isa-extensions are both made from this list; the platform fills it from misa).
-  std::vector<std::string> isa_extensions = {"i",        "m",     "a",    "c",   "zicntr",
-                                             "zicsr",    "zifencei", "zihpm", "sstc"};
+  // riscv,isa-extensions are both made from this list; Platform::fdt_info fills it from
+  // misa and the enabled extensions).
+  std::vector<std::string> isa_extensions;
   std::string mmu_type;  // "riscv,sv39", "riscv,sv48", "riscv,sv57" or empty without an MMU
   unsigned plic_sources = 31;
   uint64_t plic_size = 0;

@@ -22,6 +22,7 @@ virt::FdtInfo info_128m()
   virt::FdtInfo info;
   info.ram_base = 0x8000'0000;
   info.ram_size = 128ull << 20;
+  info.isa_extensions = {"i", "m", "a", "c", "zicntr", "zicsr", "zifencei", "zihpm", "sstc"};
   info.mmu_type = "riscv,sv48";
   info.plic_size = 0x400'0000;
   return info;
