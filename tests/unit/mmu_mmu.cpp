@@ -105,6 +105,15 @@ TEST_CASE("a non-canonical address is a page fault with tval = va")
   auto f = b.fetch(0x8000000000000000ull);
   CHECK(f.cause == cpu::exc::kInstrPageFault);
   CHECK(f.tval == 0x8000000000000000ull);
+  // kVa with bit 39 set: its low 39 bits name a mapped page, so only the canonical check
+  // can refuse it, before any walk.
+  const uint64_t alias = kVa | (1ull << 39);
+  const uint64_t walks_before = MmuBench::stat("mmu.walker.walks");
+  auto a = b.store(alias);
+  CHECK_FALSE(a.ok);
+  CHECK(a.cause == cpu::exc::kStorePageFault);
+  CHECK(a.tval == alias);
+  CHECK(MmuBench::stat("mmu.walker.walks") == walks_before);
   // The sign-extended top of the Sv39 space is canonical (and unmapped: a page fault from
   // the walk, counted as a walk).
   const uint64_t walks = MmuBench::stat("mmu.walker.walks");
@@ -113,6 +122,7 @@ TEST_CASE("a non-canonical address is a page fault with tval = va")
   CHECK(MmuBench::stat("mmu.walker.walks") == walks + 1);
   CHECK(MmuBench::stat("mmu.page_faults.load") == 1);
   CHECK(MmuBench::stat("mmu.page_faults.fetch") == 1);
+  CHECK(MmuBench::stat("mmu.page_faults.store") == 2);
 }
 
 TEST_CASE("Sv48 walks four levels and has its own canonical range")
