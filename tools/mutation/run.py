@@ -99,16 +99,24 @@ def signature(m):
 def sh(cmd, cwd, log=None, timeout=None):
     """Runs cmd in its own process group; returns (exit code, output). A timeout kills the
     group and returns code None."""
+    # Output is decoded leniently: a mutant may make a test print arbitrary bytes.
     p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         text=True, start_new_session=True)
+                         text=True, errors="replace", start_new_session=True)
+
+    def kill_group():
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:  # the group has already ended
+            pass
+
     try:
         out, _ = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
+        kill_group()
         out, _ = p.communicate()
         return None, out
     except BaseException:
-        os.killpg(p.pid, signal.SIGKILL)
+        kill_group()
         p.wait()
         raise
     if log:
