@@ -198,23 +198,20 @@ void Hart::execute(uint64_t budget)
         m_stop_cycle = 0;
         break;
       case Op::kSfenceVma:
-        if (m_priv == Priv::kU || (m_priv == Priv::kS && (m_mstatus & mstatus::kTVM))) {
-          raise(exc::kIllegalInstr, in.raw);
-          goto trapped;
-        }
-        if (m_translator)
-          m_translator->sfence_vma(in.rs1 != 0, a, in.rs2 != 0, uint16_t(b));
-        forget_memos();
-        break;
       case Op::kSinvalVma:
-        // Svinval: illegal exactly where SFENCE.VMA is; invalidates what it does.
-        if (!m_svinval || m_priv == Priv::kU ||
+        // Svinval's SINVAL.VMA is illegal exactly where SFENCE.VMA is and invalidates what
+        // it does (counted apart).
+        if ((in.op == Op::kSinvalVma && !m_svinval) || m_priv == Priv::kU ||
             (m_priv == Priv::kS && (m_mstatus & mstatus::kTVM))) {
           raise(exc::kIllegalInstr, in.raw);
           goto trapped;
         }
-        if (m_translator)
-          m_translator->sinval_vma(in.rs1 != 0, a, in.rs2 != 0, uint16_t(b));
+        if (m_translator) {
+          if (in.op == Op::kSfenceVma)
+            m_translator->sfence_vma(in.rs1 != 0, a, in.rs2 != 0, uint16_t(b));
+          else
+            m_translator->sinval_vma(in.rs1 != 0, a, in.rs2 != 0, uint16_t(b));
+        }
         forget_memos();
         break;
       case Op::kSfenceWInval:

@@ -236,7 +236,7 @@ uint64_t Hart::timer_deadline_cycle() const
   uint64_t deadline = UINT64_MAX;
   if ((m_mie >> irq::kMTI) & 1 && m_mtimecmp > now)
     deadline = std::min(deadline, cycle_of(m_mtimecmp));
-  if ((m_menvcfg & kMenvcfgSTCE) && ((m_mie >> irq::kSTI) & 1) && m_stimecmp > now)
+  if ((m_menvcfg & menvcfg::kSTCE) && ((m_mie >> irq::kSTI) & 1) && m_stimecmp > now)
     deadline = std::min(deadline, cycle_of(m_stimecmp));
   return deadline;
 }

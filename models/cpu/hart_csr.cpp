@@ -131,7 +131,7 @@ const std::vector<CsrDesc>& Hart::csr_table()
         },
         0,
         [](const Hart& h, unsigned) {
-          return h.m_sstc && (h.m_priv == Priv::kM || ((h.m_menvcfg & kMenvcfgSTCE) &&
+          return h.m_sstc && (h.m_priv == Priv::kM || ((h.m_menvcfg & menvcfg::kSTCE) &&
                                                        (h.m_mcounteren & kCounterenTM)));
         });
     computed(
@@ -200,8 +200,7 @@ const std::vector<CsrDesc>& Hart::csr_table()
           // Without Sstc, STCE is read-only zero; PBMTE and ADUE are writable when the MMU
           // implements Svpbmt and Svadu.
           const uint64_t xlate = h.m_translator ? h.m_translator->menvcfg_bits() : 0;
-          h.m_menvcfg =
-              v & ((h.m_sstc ? kMenvcfgWritable : kMenvcfgWritable & ~kMenvcfgSTCE) | xlate);
+          h.m_menvcfg = v & (menvcfg::kFIOM | (h.m_sstc ? menvcfg::kSTCE : 0) | xlate);
           h.interrupt_state_changed();
         });
     computed(
@@ -217,7 +216,7 @@ const std::vector<CsrDesc>& Hart::csr_table()
           // SSIP, SEIP and (without Sstc) STIP are software-writable; SEIP as read is the
           // OR of this bit and the PLIC's line.
           uint64_t mask = (1ull << irq::kSSI) | (1ull << irq::kSEI);
-          if (!(h.m_menvcfg & kMenvcfgSTCE))
+          if (!(h.m_menvcfg & menvcfg::kSTCE))
             mask |= 1ull << irq::kSTI;
           h.m_mip_sw = (h.m_mip_sw & ~mask) | (v & mask);
           h.interrupt_state_changed();

@@ -37,8 +37,6 @@ constexpr uint64_t kMedelegWritable = 0xb3ff;
 constexpr uint64_t kSInterrupts = (1u << irq::kSSI) | (1u << irq::kSTI) | (1u << irq::kSEI);
 constexpr uint64_t kAllInterrupts = kSInterrupts | (1u << irq::kMSI) | (1u << irq::kMTI) |
                                     (1u << irq::kMEI);
-constexpr uint64_t kMenvcfgSTCE = 1ull << 63;
-constexpr uint64_t kMenvcfgWritable = 1 | kMenvcfgSTCE;  // FIOM, STCE
 constexpr uint64_t kCounterenTM = 1u << 1;
 // Interrupt priority, highest first (privileged spec 3.1.9).
 constexpr unsigned kIrqPriority[] = {irq::kMEI, irq::kMSI, irq::kMTI,

@@ -39,7 +39,7 @@ uint64_t Hart::mip_at(uint64_t now) const
   uint64_t mip = m_mip_sw | m_mip_lines;
   if (now >= m_mtimecmp)
     mip |= 1ull << irq::kMTI;
-  if (m_menvcfg & kMenvcfgSTCE) {
+  if (m_menvcfg & menvcfg::kSTCE) {
     // Sstc: STIP reflects stimecmp and is not writable (Sstc spec 2.1).
     mip &= ~(1ull << irq::kSTI);
     if (now >= m_stimecmp)

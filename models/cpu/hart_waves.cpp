@@ -40,7 +40,7 @@ void Hart::set_waves(common::WaveRecorder& waves)
   m_wave_mie = waves.add("cpu.mie", 12, m_mie);
   m_wave_stimecmp = waves.add("cpu.stimecmp", 64, m_stimecmp);
   m_wave_timer[0] = {m_wave_mip[kWaveMtip], true, m_mtimecmp};
-  m_wave_timer[1] = {m_wave_mip[kWaveStip], bool(m_menvcfg & kMenvcfgSTCE), m_stimecmp};
+  m_wave_timer[1] = {m_wave_mip[kWaveStip], bool(m_menvcfg & menvcfg::kSTCE), m_stimecmp};
   m_wave_look = now();
 }
 
@@ -60,7 +60,7 @@ void Hart::wave_update()
   for (size_t i = 0; i < m_wave_mip.size(); ++i)
     if (i != kWaveMtip && i != kWaveStip)
       w.set(m_wave_mip[i], (mip >> kWaveMip[i]) & 1, t);
-  const bool stce = m_menvcfg & kMenvcfgSTCE;
+  const bool stce = m_menvcfg & menvcfg::kSTCE;
   wave_timer(m_wave_timer[0], true, m_mtimecmp, (m_mie >> irq::kMTI) & 1, (mip >> irq::kMTI) & 1);
   wave_timer(m_wave_timer[1], stce, m_stimecmp, stce && ((m_mie >> irq::kSTI) & 1),
              (mip >> irq::kSTI) & 1);

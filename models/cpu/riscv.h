@@ -45,9 +45,9 @@ constexpr unsigned kMPPShift = 11;
 constexpr uint64_t kFSOff = 0, kFSInitial = 1ull << 13, kFSClean = 2ull << 13, kFSDirty = kFS;
 }  // namespace mstatus
 
-// menvcfg fields the MMU reads (privileged spec 3.1.18; Svpbmt, Svadu chapters).
+// menvcfg fields (privileged spec 3.1.18; Sstc, Svpbmt, Svadu chapters).
 namespace menvcfg {
-constexpr uint64_t kPBMTE = 1ull << 62, kADUE = 1ull << 61;
+constexpr uint64_t kFIOM = 1, kSTCE = 1ull << 63, kPBMTE = 1ull << 62, kADUE = 1ull << 61;
 }  // namespace menvcfg
 
 // satp fields for RV64 (privileged spec 4.1.11).

@@ -565,7 +565,7 @@ std::string Mmu::explain(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   }
 
   if (d.permitted) {
-    const uint64_t size = 1ull << (12 + 9 * d.level + (d.napot ? 4 : 0));
+    const uint64_t size = 1ull << (12 + span_shift(d.level, d.napot));
     out += format("result: pa 0x%" PRIx64 " in the %s page 0x%" PRIx64 " -> 0x%" PRIx64
                   "; %s permitted",
                   d.pa, page_size_name(d.level, d.napot), va & ~(size - 1), d.pa & ~(size - 1), kn);

@@ -39,9 +39,13 @@ struct TlbEntry {
 };
 
 // The page an entry covers, as a shift of 4 KiB page numbers: 9 * level, 4 for NAPOT.
+inline unsigned span_shift(unsigned level, bool napot)
+{
+  return 9u * level + (napot ? 4u : 0u);
+}
 inline unsigned span_shift(const TlbEntry& e)
 {
-  return 9u * e.level + (e.napot ? 4u : 0u);
+  return span_shift(e.level, e.napot);
 }
 
 struct TlbLookup {

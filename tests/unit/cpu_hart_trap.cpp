@@ -44,3 +44,38 @@ TEST_CASE("M-level interrupts are taken below M whatever mstatus.MIE says")
   exit_with_a0(p);
   CHECK(run_program(p) == 7);  // machine timer interrupt
 }
+
+namespace {
+
+// SINVAL.VMA x0, x0 in M mode, then exit with 42; the trap handler exits with mcause.
+int run_sinval(const char* svinval)
+{
+  vmplat::common::config().set("cpu.svinval", svinval, "test");
+  std::vector<uint32_t> p;
+  constexpr int kHandler = 16 * 4;
+  p.push_back(auipc(t0, 0));
+  p.push_back(addi(t0, t0, kHandler));
+  p.push_back(csrw(kMtvec, t0));
+  p.push_back(0x16000073);  // sinval.vma x0, x0
+  p.push_back(addi(a0, zero, 42));
+  exit_with_a0(p);
+  REQUIRE(p.size() * 4 <= kHandler);
+  while (p.size() * 4 < kHandler)
+    p.push_back(0x13);
+  p.push_back(csrr(a0, kMcause));
+  exit_with_a0(p);
+  return run_program(p);
+}
+
+}  // namespace
+
+// Svinval chapter; the hart implements it only with cpu.svinval = true.
+TEST_CASE("SINVAL.VMA is an illegal instruction without Svinval")
+{
+  CHECK(run_sinval("false") == 2);
+}
+
+TEST_CASE("SINVAL.VMA runs in M mode with Svinval")
+{
+  CHECK(run_sinval("true") == 42);
+}
