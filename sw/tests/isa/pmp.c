@@ -102,13 +102,7 @@ static void expect_fault(const char *name, int priv, uint64_t (*fn)(uint64_t), u
 {
   trap_clear();
   run_in_mode(priv, fn, addr);
-  char full[64];
-  snprintf(full, sizeof full, "%s.count", name);
-  CHECK(full, g_trap.count, 1);
-  snprintf(full, sizeof full, "%s.cause", name);
-  CHECK(full, g_trap.cause, cause);
-  snprintf(full, sizeof full, "%s.tval", name);
-  CHECK(full, g_trap.tval, addr);
+  check_fault(name, cause, addr);
 }
 
 /* A function that returns 42, copied into buf's page 3 for fetch tests. */

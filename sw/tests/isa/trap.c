@@ -133,6 +133,13 @@ void check_trap(const char *name, uint64_t cause, uint64_t epc, uint64_t tval)
     check_field(name, "tval", g_trap.tval, tval);
 }
 
+void check_fault(const char *name, uint64_t cause, uint64_t tval)
+{
+  check_field(name, "count", g_trap.count, 1);
+  check_field(name, "cause", g_trap.cause, cause);
+  check_field(name, "tval", g_trap.tval, tval);
+}
+
 void check_illegal(const char *name, uint64_t site)
 {
   check_trap(name, 2, site, insn_at(site));

@@ -73,6 +73,8 @@ uint32_t insn_at(uint64_t addr);
  * (and tval, unless tval is TVAL_ANY): prints name.count, name.cause, name.epc, name.tval. */
 #define TVAL_ANY 0xdeadUL
 void check_trap(const char *name, uint64_t cause, uint64_t epc, uint64_t tval);
+/* The same without the epc: prints name.count, name.cause, name.tval. */
+void check_fault(const char *name, uint64_t cause, uint64_t tval);
 /* Checks that an illegal-instruction trap was taken at site with tval = its bits. */
 void check_illegal(const char *name, uint64_t site);
 /* Checks that nothing trapped since trap_clear(). */

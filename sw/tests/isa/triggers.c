@@ -105,13 +105,7 @@ static void quiet_all(void)
 
 static void check_break(const char *name, uint64_t epc)
 {
-  char full[64];
-  snprintf(full, sizeof full, "%s.count", name);
-  CHECK(full, g_trap.count, 1);
-  snprintf(full, sizeof full, "%s.cause", name);
-  CHECK(full, g_trap.cause, CAUSE_BREAKPOINT);
-  snprintf(full, sizeof full, "%s.epc", name);
-  CHECK(full, g_trap.epc, epc);
+  check_trap(name, CAUSE_BREAKPOINT, epc, TVAL_ANY);
 }
 
 static void test_enumeration(void)

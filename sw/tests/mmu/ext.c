@@ -13,15 +13,10 @@
  * MMU without it (the RTL TLB in lockstep, tests/cosim/cosim.cmake). */
 #include <stdio.h>
 
+#include "sv39.h"
 #include "test.h"
 #include "trap.h"
 
-#define PAGE 4096UL
-#define PTE_V 0x01UL
-#define PTE_R 0x02UL
-#define PTE_W 0x04UL
-#define PTE_A 0x40UL
-#define PTE_D 0x80UL
 #define PTE_RW (PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)
 #define PTE_N (1UL << 63)
 #define PBMT(t) ((uint64_t)(t) << 61)
@@ -43,34 +38,14 @@ static uint64_t t57[5][512] __attribute__((aligned(PAGE)));
 static uint64_t data[4][512] __attribute__((aligned(PAGE)));
 static uint64_t napot[16][512] __attribute__((aligned(0x10000)));
 
-static uint64_t pte(const void *p, uint64_t flags) { return ((uint64_t)(uintptr_t)p >> 12) << 10 | flags; }
-
-/* A load of va as S mode, from M with MPRV (no other memory access between the mstatus
- * writes; the trap handler runs with MPP = M and leaves MPP = U behind it). */
-static uint64_t s_load(uint64_t va)
-{
-  uint64_t v = 0;
-  asm volatile("li t0, 0x1800\n csrc mstatus, t0\n li t0, 0x20800\n csrs mstatus, t0\n"
-               "ld %0, 0(%1)\n"
-               "li t0, 0x20000\n csrc mstatus, t0\n"
-               : "+&r"(v) : "r"(va) : "t0", "memory");
-  return v;
-}
-
 static void fence_all(void) { asm volatile("sfence.vma" ::: "memory"); }
 
 /* A load that must page-fault (tval = va), printed under name. */
 static void load_faults(const char *name, uint64_t va)
 {
-  char full[64];
   trap_clear();
   s_load(va);
-  snprintf(full, sizeof full, "%s.count", name);
-  CHECK(full, g_trap.count, 1);
-  snprintf(full, sizeof full, "%s.cause", name);
-  CHECK(full, g_trap.cause, CAUSE_LOAD_PAGE_FAULT);
-  snprintf(full, sizeof full, "%s.tval", name);
-  CHECK(full, g_trap.tval, va);
+  check_fault(name, CAUSE_LOAD_PAGE_FAULT, va);
 }
 
 static void test_svpbmt(int vmplat)

@@ -9,15 +9,10 @@
  * entries (the default holds 32) so that pages stay in it once touched. */
 #include <stdio.h>
 
+#include "sv39.h"
 #include "test.h"
 #include "trap.h"
 
-#define PAGE 4096UL
-#define PTE_V 0x01UL
-#define PTE_R 0x02UL
-#define PTE_W 0x04UL
-#define PTE_A 0x40UL
-#define PTE_D 0x80UL
 #define VA 0xc0000000UL
 #define NPAGES 24
 
@@ -34,24 +29,6 @@ static uint64_t root[512] __attribute__((aligned(PAGE)));
 static uint64_t l1[512] __attribute__((aligned(PAGE)));
 static uint64_t l0[512] __attribute__((aligned(PAGE)));
 static uint64_t data[NPAGES][512] __attribute__((aligned(PAGE)));
-
-static uint64_t pte(const void *p, uint64_t flags) { return ((uint64_t)(uintptr_t)p >> 12) << 10 | flags; }
-
-/* A load or store of va as S mode, from M with MPRV; nothing else touches memory in between
- * (the trap handler runs with MPP = M and leaves MPP = U behind it). */
-static void s_load(uint64_t va)
-{
-  uint64_t v;
-  asm volatile("li t0, 0x1800\n csrc mstatus, t0\n li t0, 0x20800\n csrs mstatus, t0\n"
-               "ld %0, 0(%1)\n li t0, 0x20000\n csrc mstatus, t0\n"
-               : "=&r"(v) : "r"(va) : "t0", "memory");
-}
-static void s_store(uint64_t va)
-{
-  asm volatile("li t0, 0x1800\n csrc mstatus, t0\n li t0, 0x20800\n csrs mstatus, t0\n"
-               "sd zero, 0(%0)\n li t0, 0x20000\n csrc mstatus, t0\n"
-               : : "r"(va) : "t0", "memory");
-}
 
 struct snapshot {
   uint64_t load_miss, store_miss, itlb_miss, l2_miss, walks, walk_cycles, faults;
@@ -102,8 +79,8 @@ int main(void)
   CHECK("again.no.walks", c.walks - b.walks, 0);
 
   /* A store to a page in the DTLB hits; to a new page misses. */
-  s_store(VA + 3 * PAGE);
-  s_store(VA + 16 * PAGE);
+  s_store(VA + 3 * PAGE, 0);
+  s_store(VA + 16 * PAGE, 0);
   struct snapshot d = take();
   CHECK("store.misses", d.store_miss - c.store_miss, 1);
   CHECK("store.walks", d.walks - c.walks, 1);

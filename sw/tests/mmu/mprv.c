@@ -14,16 +14,10 @@
  * leaves it set in both). */
 #include <stdio.h>
 
+#include "sv39.h"
 #include "test.h"
 #include "trap.h"
 
-#define PAGE 4096UL
-#define PTE_V 0x01UL
-#define PTE_R 0x02UL
-#define PTE_W 0x04UL
-#define PTE_U 0x10UL
-#define PTE_A 0x40UL
-#define PTE_D 0x80UL
 #define VA 0xc0000000UL /* root index 3 */
 #define S_VA VA
 #define U_VA (VA + PAGE)
@@ -37,39 +31,11 @@ static uint64_t l1[512] __attribute__((aligned(PAGE)));
 static uint64_t l0[512] __attribute__((aligned(PAGE)));
 static uint64_t frame[3][512] __attribute__((aligned(PAGE)));
 
-static uint64_t pte(const void *p, uint64_t flags)
-{
-  return ((uint64_t)(uintptr_t)p >> 12) << 10 | flags;
-}
-
-/* One access with MPRV = 1 and MPP = mpp, and nothing else touching memory while MPRV is
- * set (the trap handler runs with MPP = M and leaves MPP = U behind it). */
-#define MPRV_ACCESS(insn, mpp, addr, value)                                               \
-  ({                                                                                      \
-    uint64_t v_ = (value);                                                                \
-    asm volatile("li t0, 0x1800\n csrc mstatus, t0\n csrs mstatus, %2\n"                  \
-                 ".option push\n.option norvc\n" insn "\n.option pop\n"                   \
-                 "li t0, 0x20000\n csrc mstatus, t0\n"                                    \
-                 : "+&r"(v_) : "r"(addr), "r"(0x20000UL | ((uint64_t)(mpp) << 11))        \
-                 : "t0", "memory");                                                       \
-    v_;                                                                                   \
-  })
-#define LOAD(mpp, addr) MPRV_ACCESS("ld %0, 0(%1)", mpp, addr, 0)
-#define STORE(mpp, addr, v) MPRV_ACCESS("sd %0, 0(%1)", mpp, addr, v)
+#define LOAD(mpp, addr) MPRV_LOAD(mpp, addr)
+#define STORE(mpp, addr, v) MPRV_STORE(mpp, addr, v)
 #define AMOADD(mpp, addr, v) MPRV_ACCESS("amoadd.d %0, %0, (%1)", mpp, addr, v)
 #define LR_SC(mpp, addr, v) MPRV_ACCESS("lr.d t0, (%1)\n sc.d %0, %0, (%1)", mpp, addr, v)
 #define LR(mpp, addr) MPRV_ACCESS("lr.d %0, (%1)", mpp, addr, 0)
-
-static void check_fault(const char *name, uint64_t cause, uint64_t tval)
-{
-  char full[64];
-  snprintf(full, sizeof full, "%s.count", name);
-  CHECK(full, g_trap.count, 1);
-  snprintf(full, sizeof full, "%s.cause", name);
-  CHECK(full, g_trap.cause, cause);
-  snprintf(full, sizeof full, "%s.tval", name);
-  CHECK(full, g_trap.tval, tval);
-}
 
 static void test_translation(void)
 {

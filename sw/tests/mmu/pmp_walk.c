@@ -9,15 +9,10 @@
  * boot arguments hold "check-ad" (tests/system/mmu.cmake runs that on vmplat). */
 #include <stdio.h>
 
+#include "sv39.h"
 #include "test.h"
 #include "trap.h"
 
-#define PAGE 4096UL
-#define PTE_V 0x01UL
-#define PTE_R 0x02UL
-#define PTE_W 0x04UL
-#define PTE_A 0x40UL
-#define PTE_D 0x80UL
 #define CFG_R 0x01UL
 #define CFG_NAPOT 0x18UL
 #define VA 0xc0000000UL /* root index 3: its own pointer chain */
@@ -30,27 +25,6 @@ static uint64_t l1[512] __attribute__((aligned(PAGE)));
 static uint64_t l0[512] __attribute__((aligned(PAGE)));
 static uint64_t data[4][512] __attribute__((aligned(PAGE)));
 
-static uint64_t pte(const void *p, uint64_t flags) { return ((uint64_t)(uintptr_t)p >> 12) << 10 | flags; }
-
-/* A load or store of va as S mode, from M with MPRV; no other memory access between the
- * mstatus writes (the trap handler runs with MPP = M, and leaves MPP = U behind it). */
-static uint64_t s_load(uint64_t va)
-{
-  uint64_t v = 0;
-  asm volatile("li t0, 0x1800\n csrc mstatus, t0\n li t0, 0x20800\n csrs mstatus, t0\n"
-               "ld %0, 0(%1)\n"
-               "li t0, 0x20000\n csrc mstatus, t0\n"
-               : "+&r"(v) : "r"(va) : "t0", "memory");
-  return v;
-}
-static void s_store(uint64_t va, uint64_t value)
-{
-  asm volatile("li t0, 0x1800\n csrc mstatus, t0\n li t0, 0x20800\n csrs mstatus, t0\n"
-               "sd %1, 0(%0)\n"
-               "li t0, 0x20000\n csrc mstatus, t0\n"
-               : : "r"(va), "r"(value) : "t0", "memory");
-}
-
 /* Entry 0 over one page with cfg; entry 1 gives everything else RWX. */
 static void protect(const void *page, uint64_t cfg)
 {
@@ -58,17 +32,6 @@ static void protect(const void *page, uint64_t cfg)
   write_csr(pmpaddr1, (1UL << 54) - 1);
   write_csr(pmpcfg0, (0x1fUL << 8) | cfg);
   asm volatile("sfence.vma" ::: "memory");
-}
-
-static void check_fault(const char *name, uint64_t cause, uint64_t tval)
-{
-  char full[64];
-  snprintf(full, sizeof full, "%s.count", name);
-  CHECK(full, g_trap.count, 1);
-  snprintf(full, sizeof full, "%s.cause", name);
-  CHECK(full, g_trap.cause, cause);
-  snprintf(full, sizeof full, "%s.tval", name);
-  CHECK(full, g_trap.tval, tval);
 }
 
 int main(unsigned long hartid, const uint8_t *dtb)
