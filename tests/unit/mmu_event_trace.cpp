@@ -25,9 +25,9 @@ using cpu::AccessKind;
 using cpu::Priv;
 
 namespace {
-constexpr uint64_t kRW = pte::kR | pte::kW | pte::kA | pte::kD;
-constexpr uint64_t kVa = 0x40001000;
-constexpr uint64_t kPa = 0x80203000;
+using test::kRW;
+using test::kVa;
+using test::kPa;
 
 struct Line {
   uint64_t cycle = 0;

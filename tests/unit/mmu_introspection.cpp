@@ -16,9 +16,9 @@ using cpu::AccessKind;
 using cpu::Priv;
 
 namespace {
-constexpr uint64_t kRW = pte::kR | pte::kW | pte::kA | pte::kD;
-constexpr uint64_t kVa = 0x40001000;
-constexpr uint64_t kPa = 0x80203000;
+using test::kRW;
+using test::kVa;
+using test::kPa;
 
 std::string stats_now()
 {

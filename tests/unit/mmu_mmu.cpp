@@ -13,10 +13,10 @@ using cpu::Priv;
 using cpu::AccessKind;
 
 namespace {
-constexpr uint64_t kRW = pte::kR | pte::kW | pte::kA | pte::kD;
+using test::kRW;
 constexpr uint64_t kRWX = kRW | pte::kX;
-constexpr uint64_t kVa = 0x40001000;   // a user-ish virtual address
-constexpr uint64_t kPa = 0x80203000;   // its physical page
+using test::kVa;
+using test::kPa;
 constexpr uint64_t kMprvMppS = cpu::mstatus::kMPRV | (1ull << cpu::mstatus::kMPPShift);
 }  // namespace
 

@@ -27,6 +27,10 @@ namespace vmplat::test {
 constexpr uint64_t kDramBase = 0x80000000;
 constexpr uint64_t kRomBase = 0x20000000;
 constexpr uint64_t kRomSize = 0x10000;
+// The page most cases map: a user-ish virtual page, its physical page, read-write flags.
+constexpr uint64_t kVa = 0x40001000;
+constexpr uint64_t kPa = 0x80203000;
+constexpr uint64_t kRW = mmu::pte::kR | mmu::pte::kW | mmu::pte::kA | mmu::pte::kD;
 
 // Read-only memory: reads succeed, writes get TLM_COMMAND_ERROR_RESPONSE.
 class TestRom : public sc_core::sc_module {
