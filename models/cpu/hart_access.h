@@ -57,14 +57,6 @@ __attribute__((always_inline)) inline const Insn* Hart::fetch()
   return fetch_general();
 }
 
-inline void Hart::charge_dmi(uint64_t off, unsigned len, bool write)
-{
-  if (__builtin_expect(m_dmi_timed != nullptr, 0))
-    charge_timed_dmi(off, len, write);
-  else
-    m_cycles += write ? m_dmi_write_cycles : m_dmi_read_cycles;
-}
-
 template <typename T>
 inline bool Hart::load(uint64_t va, T& out)
 {

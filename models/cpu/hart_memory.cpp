@@ -119,6 +119,14 @@ void Hart::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end)
   flush_decode_cache();
 }
 
+void Hart::charge_dmi(uint64_t off, unsigned len, bool write)
+{
+  if (m_dmi_timed)
+    charge_timed_dmi(off, len, write);
+  else
+    m_cycles += write ? m_dmi_write_cycles : m_dmi_read_cycles;
+}
+
 void Hart::charge_timed_dmi(uint64_t off, unsigned len, bool write)
 {
   // As b_transport would: the access arrives at the hart's local time, which is
