@@ -188,6 +188,14 @@ Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
   for (unsigned t = 0; t < 3; ++t)
     m_pbmt[t] = &st.counter(std::string("mmu.pbmt.") + kPbmtNames[t],
                             std::string("translations walked with memory type ") + kPbmtDocs[t]);
+  static const char* const kLeafNames[5] = {"4k", "2m", "1g", "512g", "256t"};
+  for (unsigned level = 0; level < 5; ++level)
+    m_leaves[level] =
+        level < m_tlb_levels
+            ? &st.counter(std::string("mmu.leaves.") + kLeafNames[level],
+                          std::string("walks that ended in a ") + kPageSizes[level] +
+                              " leaf" + (level == 0 ? " (64 KiB NAPOT leaves included)" : ""))
+            : nullptr;
   common::Counter* const* pf = m_page_faults;
   st.derived(
       "mmu.page_faults", "page faults of all kinds",
@@ -375,6 +383,7 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   }
 
   ++*m_pbmt[w.pbmt];
+  ++*m_leaves[w.level];
   e.level = uint8_t(w.level);
   const uint64_t low_mask = (1ull << (9 * w.level)) - 1;
   e.vpn = vpn & ~low_mask;

@@ -298,6 +298,7 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   }
 
   common::Counter* m_pbmt[3];  // mmu.pbmt.{pma,nc,io}
+  common::Counter* m_leaves[5];  // mmu.leaves.<page size>, by leaf level (null above Sv's)
   common::Counter& m_napot_walks;
   common::Counter& m_napot_fills;
   common::Counter& m_w_inval;   // mmu.svinval.w_inval

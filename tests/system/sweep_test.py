@@ -97,6 +97,13 @@ def case_table(c):
         mpki = 1000 * int(r["dtlb_misses"]) / int(r["instret"])
         check(abs(float(r["dtlb_mpki"]) - mpki) < 1e-3 * max(mpki, 1),
               f"point {r['index']}: dtlb_mpki {r['dtlb_mpki']} but misses/instret*1000 {mpki}")
+        mean = int(r["walk_cycles"]) / int(r["walks"])
+        check(abs(float(r["mean_walk_cycles"]) - mean) < 1e-3 * mean,
+              f"point {r['index']}: mean_walk_cycles {r['mean_walk_cycles']} but {mean}")
+        # The kernel maps its own DRAM and MMIO with gigapages: some walks end there.
+        check(0 < int(r["superpage_walks"]) < int(r["walks"]) <= int(r["walk_levels"]),
+              f"point {r['index']}: superpage_walks {r['superpage_walks']}, walks "
+              f"{r['walks']}, walk_levels {r['walk_levels']}")
     for w in ("randacc:48", "ptrchase:48"):
         full = sorted((int(r["mmu.dtlb.entries"]), int(r["dtlb_misses"])) for r in rows
                       if r["workload"] == w and r["assoc"] == "full-lru")

@@ -243,6 +243,7 @@ TEST_CASE("Sv57: a 256 TiB level-4 superpage and the TLB holds it at its level")
   REQUIRE(r.ok);
   CHECK(r.pa == 0x123456789ull);
   CHECK(MmuBench::stat("mmu.walker.levels") == 1);
+  CHECK(MmuBench::stat("mmu.leaves.256t") == 1);
   // Another address in the same superpage hits.
   CHECK(b.load(va + 0x0000abcdef012345ull).pa == 0x0000abcdef012345ull);
   CHECK(MmuBench::stat("mmu.walker.walks") == 1);
@@ -297,6 +298,7 @@ TEST_CASE("Svnapot whole: one TLB entry covers the 64 KiB page, pa takes va's bi
   CHECK(r.pa == kNapotPa + 0x3abc);
   CHECK(MmuBench::stat("mmu.napot.walks") == 1);
   CHECK(MmuBench::stat("mmu.napot.fills") == 2);  // dtlb and l2tlb
+  CHECK(MmuBench::stat("mmu.leaves.4k") == 1);       // a NAPOT leaf sits at level 0
   for (uint64_t i = 0; i < 16; ++i)
     CHECK(b.store(kNapotVa + i * 0x1000 + 8).pa == kNapotPa + i * 0x1000 + 8);
   CHECK(MmuBench::stat("mmu.walker.walks") == 1);

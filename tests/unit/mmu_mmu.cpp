@@ -248,6 +248,10 @@ TEST_CASE("superpage physical addresses take the low bits from the virtual addre
   CHECK(b.load(0x40400000 + 0x100000).pa == 0x80600000 + 0x100000);
   CHECK(b.store(0x100000000ull + 0x3000000).pa == 0xc0000000ull + 0x3000000);
   CHECK(MmuBench::stat("mmu.walker.walks") == walks);
+  // Each walk counted under its leaf's page size.
+  CHECK(MmuBench::stat("mmu.leaves.2m") == 1);  // the fetch found it in the L2 TLB
+  CHECK(MmuBench::stat("mmu.leaves.1g") == 1);
+  CHECK(MmuBench::stat("mmu.leaves.4k") == 0);
 }
 
 TEST_CASE("U pages: S-mode only with SUM and never executable, U mode only U pages")

@@ -22,6 +22,10 @@ METRICS = {
     "walks": ("page-table walks (mmu.walker.walks)", "walks"),
     "walk_cycles": ("cycles spent in page-table walks (sum of walk latencies)", "cycles"),
     "walk_cycles_pct": ("walk cycles as a share of all cycles", "%"),
+    "mean_walk_cycles": ("mean latency of one page-table walk", "cycles"),
+    "walk_levels": ("table levels visited by the walks, PWC hits included (mmu.walker.levels)",
+                    "levels"),
+    "superpage_walks": ("walks that ended in a leaf larger than 4 KiB (mmu.leaves.*)", "walks"),
     "walk_mem_refs": ("walker memory references: PTE reads and A/D writes", "references"),
     "pte_reads": ("PTE reads (mmu.walker.pte_reads)", "reads"),
     "pwc_hits": ("page-walk cache hits (mmu.pwc.hits)", "hits"),
@@ -46,6 +50,7 @@ def derive(stats):
     kilo = instret / 1000 if instret else float("nan")
     latency = s.get("mmu.walker.latency", {})
     walk_cycles = latency.get("sum", 0) if isinstance(latency, dict) else 0
+    walks = s.get("mmu.walker.walks", 0)
     m = {
         "instret": instret,
         "cycles": cycles,
@@ -53,9 +58,12 @@ def derive(stats):
         "itlb_misses": _tlb_misses(s, "itlb"),
         "dtlb_misses": _tlb_misses(s, "dtlb"),
         "l2tlb_misses": _tlb_misses(s, "l2tlb"),
-        "walks": s.get("mmu.walker.walks", 0),
+        "walks": walks,
         "walk_cycles": walk_cycles,
         "walk_cycles_pct": 100 * walk_cycles / cycles if cycles else float("nan"),
+        "mean_walk_cycles": walk_cycles / walks if walks else float("nan"),
+        "walk_levels": s.get("mmu.walker.levels", 0),
+        "superpage_walks": sum(s.get(f"mmu.leaves.{k}", 0) for k in ("2m", "1g", "512g", "256t")),
         "walk_mem_refs": s.get("mmu.walker.mem_refs", 0),
         "pte_reads": s.get("mmu.walker.pte_reads", 0),
         "pwc_hits": s.get("mmu.pwc.hits", 0),
