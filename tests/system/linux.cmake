@@ -25,7 +25,8 @@
 #   linux.script           scripts/linux.sh --run (on this build): the batch's lines, the
 #                          first failure's status as the exit code, the per-privilege table
 #   linux.sweep            tools/vmplat-sweep: two points of a Linux workload
-#   linux.sweep_example    examples/linux/dtlb-size.json is accepted (vmplat-sweep check)
+#   linux.sweep_example.*  examples/linux/{dtlb-size,satp-modes}.json are accepted (vmplat-sweep
+#                          check)
 # The boot options' errors and the device tree (cli.*, no kit needed) carry the label too.
 set(LINUX_TEST ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/linux_test.py
     --vmplat ${VMPLAT_EXE} --kit-script ${PROJECT_SOURCE_DIR}/scripts/linux-kit.sh
@@ -51,11 +52,13 @@ if(VMPLAT_LINUX_GCC_FOR_TESTS)
   endforeach()
   # The sweep runs its two points side by side.
   set_tests_properties(linux.sweep PROPERTIES PROCESSORS 2)
-  vmplat_system_test(NAME linux.sweep_example LABELS linux TIMEOUT 300
-    COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/vmplat-sweep check
-            ${PROJECT_SOURCE_DIR}/examples/linux/dtlb-size.json --vmplat ${VMPLAT_EXE}
-            --build ${PROJECT_BINARY_DIR})
-  set_tests_properties(linux.sweep_example PROPERTIES FIXTURES_REQUIRED linux_kit)
+  foreach(example dtlb-size satp-modes)
+    vmplat_system_test(NAME linux.sweep_example.${example} LABELS linux TIMEOUT 300
+      COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/vmplat-sweep check
+              ${PROJECT_SOURCE_DIR}/examples/linux/${example}.json --vmplat ${VMPLAT_EXE}
+              --build ${PROJECT_BINARY_DIR})
+    set_tests_properties(linux.sweep_example.${example} PROPERTIES FIXTURES_REQUIRED linux_kit)
+  endforeach()
   # linux.qemu compares with the console linux.workload.sv48 wrote.
   set_tests_properties(linux.workload.sv48 PROPERTIES FIXTURES_SETUP linux_workload)
   set_tests_properties(linux.qemu PROPERTIES FIXTURES_REQUIRED "linux_kit;linux_workload"

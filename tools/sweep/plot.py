@@ -95,6 +95,8 @@ def make(out_dir, plan, table, gnuplot=None):
             lines = [f"set terminal {term} size {size}",
                      f"set output \"{target}\"",
                      "set grid", "set key top right box opaque", "set yrange [0:*]",
+                     # Headroom above the data for the key, so it never hides a point.
+                     "set offsets 0, 0, graph 0.3, 0",
                      "set datafile missing 'nan'",
                      f"set multiplot layout {nrows},{cols} title \"{_esc(plan['name'])}: "
                      f"{_esc(doc)}\""]
