@@ -150,17 +150,6 @@ bool Hart::phys_access(uint64_t pa, uint8_t* buf, unsigned len, bool write, bool
     if (!debug)
       charge_dmi(off, len, write);
     return true;
-    if (m_dmi_timed) {
-      // As b_transport would: the access arrives at the hart's local time, which is
-      // sc_time_stamp() + local_time() (the hart's clock never lags the kernel's: each
-      // sync rounds it up), and the hart waits for it to end.
-      const uint64_t period = m_period.value();
-      const uint64_t done = m_dmi_timed->timed_access(off, len, write, m_cycles * period);
-      m_cycles = std::max(m_cycles, (done + period - 1) / period);
-    } else {
-      m_cycles += write ? m_dmi_write_cycles : m_dmi_read_cycles;
-    }
-    return true;
   }
   m_trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   m_trans.set_address(pa);
