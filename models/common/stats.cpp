@@ -8,6 +8,21 @@ namespace vmplat::common {
 Histogram::Histogram(std::vector<uint64_t> upper_bounds)
     : m_bounds(std::move(upper_bounds)), m_counts(m_bounds.size() + 1, 0)
 {
+  if (m_bounds.empty())
+    return;
+  const uint64_t step = m_bounds[0];
+  bool linear = step != 0 && (step & (step - 1)) == 0;
+  bool pow2 = true;
+  for (size_t i = 0; i < m_bounds.size(); ++i) {
+    linear = linear && m_bounds[i] == step * (i + 1) && m_bounds[i] / (i + 1) == step;
+    pow2 = pow2 && i < 64 && m_bounds[i] == uint64_t{1} << i;
+  }
+  if (pow2) {
+    m_shape = Shape::kPow2;
+  } else if (linear) {
+    m_shape = Shape::kLinear;
+    m_step_shift = unsigned(__builtin_ctzll(step));
+  }
 }
 
 std::vector<uint64_t> Histogram::pow2(unsigned n)

@@ -4,6 +4,7 @@
 // no allocation, no lock on the hot path.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -48,10 +49,7 @@ class Histogram {
 
   void sample(uint64_t v)
   {
-    size_t i = 0;
-    while (i < m_bounds.size() && v > m_bounds[i])
-      ++i;
-    ++m_counts[i];
+    ++m_counts[bucket(v)];
     ++m_count;
     m_sum += v;
     if (v < m_min || m_count == 1)
@@ -68,8 +66,30 @@ class Histogram {
   const std::vector<uint64_t>& counts() const { return m_counts; }
   nlohmann::json to_json() const;
   void reset();
+  // The bucket v falls in: the first whose upper bound is >= v, or the last (the rest).
+  // The two shapes the models use are computed (the DRAM latency is sampled per access);
+  // any other list of bounds is searched.
+  size_t bucket(uint64_t v) const
+  {
+    const size_t n = m_bounds.size();
+    switch (m_shape) {
+      case Shape::kLinear:  // bounds s, 2s, ..., n s with s = 2^m_step_shift
+        return std::min<uint64_t>(v == 0 ? 0 : (v - 1) >> m_step_shift, n);
+      case Shape::kPow2:  // bounds 1, 2, 4, ..., 2^(n-1)
+        return std::min<uint64_t>(v <= 1 ? 0 : 64 - unsigned(__builtin_clzll(v - 1)), n);
+      case Shape::kOther:
+        break;
+    }
+    size_t i = 0;
+    while (i < n && v > m_bounds[i])
+      ++i;
+    return i;
+  }
 
  private:
+  enum class Shape : uint8_t { kOther, kLinear, kPow2 };
+  Shape m_shape = Shape::kOther;
+  unsigned m_step_shift = 0;
   std::vector<uint64_t> m_bounds;
   std::vector<uint64_t> m_counts;
   uint64_t m_count = 0, m_sum = 0, m_min = 0, m_max = 0;

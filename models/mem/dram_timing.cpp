@@ -95,6 +95,17 @@ DramTiming::DramTiming(const DramGeometry& geo, const DramTimingParams& timing,
     shift += width[f];
   }
 
+  const unsigned bank_w = log2_floor(geo.banks), group_w = log2_floor(geo.bankgroups);
+  m_rank_pos = bank_w + group_w;
+  m_channel_pos = m_rank_pos + log2_floor(geo.ranks);
+  const std::array<std::pair<Field, unsigned>, 4> bank_fields = {
+      {{Field::kBank, 0}, {Field::kBankgroup, bank_w}, {Field::kRank, m_rank_pos},
+       {Field::kChannel, m_channel_pos}}};
+  for (size_t i = 0; i < 4; ++i) {
+    const size_t f = size_t(bank_fields[i].first);
+    m_bank_bits[i] = {m_shift[f], m_mask[f], bank_fields[i].second};
+  }
+
   unsigned nbanks = geo.channels * geo.ranks * geo.bankgroups * geo.banks;
   m_banks.resize(nbanks);
   m_ranks.resize(geo.channels * geo.ranks);
@@ -126,8 +137,8 @@ unsigned DramTiming::bank_index(const DramAddress& a) const
 
 RowOutcome DramTiming::burst(uint64_t addr, uint64_t t, uint64_t& done, uint64_t& stall)
 {
-  DramAddress a = decode(addr);
-  unsigned bi = bank_index(a);
+  const unsigned bi = bank_of(addr);
+  const uint64_t row = (addr >> m_shift[size_t(Field::kRow)]) & m_mask[size_t(Field::kRow)];
   Bank& b = m_banks[bi];
   if (m_t.tREFI != 0) {
     uint64_t k = t / m_t.tREFI;
@@ -136,7 +147,7 @@ RowOutcome DramTiming::burst(uint64_t addr, uint64_t t, uint64_t& done, uint64_t
       stall = std::max(stall, window_end - t);
       t = window_end;
     }
-    Rank& r = m_ranks[a.channel * m_geo.ranks + a.rank];
+    Rank& r = m_ranks[bi >> m_rank_pos];
     if (k > r.refreshes_seen) {
       // A refresh precharges every bank of the rank (JEDEC REF needs all banks idle).
       r.refreshes_seen = k;
@@ -151,7 +162,7 @@ RowOutcome DramTiming::burst(uint64_t addr, uint64_t t, uint64_t& done, uint64_t
 
   RowOutcome outcome;
   uint64_t col;
-  if (b.open_row == a.row) {
+  if (b.open_row == row) {
     outcome = RowOutcome::kHit;
     ++*b.counters.row_hits;
     col = std::max(t, b.ready);
@@ -167,9 +178,9 @@ RowOutcome DramTiming::burst(uint64_t addr, uint64_t t, uint64_t& done, uint64_t
     b.act = pre + m_t.tRP;
     col = b.act + m_t.tRCD;
   }
-  b.open_row = a.row;
+  b.open_row = row;
   b.ready = col + m_t.tBURST;
-  uint64_t& bus = m_bus_free[a.channel];
+  uint64_t& bus = m_bus_free[bi >> m_channel_pos];
   uint64_t start = std::max(col + m_t.tCL, bus);
   done = start + m_t.tBURST;
   bus = done;

@@ -94,6 +94,15 @@ class DramTiming {
   DramAddress decode(uint64_t addr) const;
   // Flat bank index: ((channel * ranks + rank) * bankgroups + bankgroup) * banks + bank.
   unsigned bank_index(const DramAddress& a) const;
+  // bank_index(decode(addr)) straight from the address bits, without the intermediate
+  // fields: this runs per burst.
+  unsigned bank_of(uint64_t addr) const
+  {
+    unsigned bi = 0;
+    for (const BankBits& f : m_bank_bits)
+      bi |= unsigned((addr >> f.shift) & f.mask) << f.pos;
+    return bi;
+  }
   unsigned bank_count() const { return unsigned(m_banks.size()); }
 
   // One access of `len` bytes at `addr` arriving at cycle `now`; advances the bank state.
@@ -121,6 +130,16 @@ class DramTiming {
   std::array<Field, 6> m_order;
   std::array<unsigned, 6> m_shift{};  // by Field
   std::array<uint64_t, 6> m_mask{};  // by Field
+  // Channel, rank, bank group and bank: where each sits in the address and in the flat
+  // bank index (channel highest, bank lowest).
+  struct BankBits {
+    unsigned shift;
+    uint64_t mask;
+    unsigned pos;
+  };
+  std::array<BankBits, 4> m_bank_bits{};
+  unsigned m_rank_pos = 0;     // flat bank index >> m_rank_pos = channel * ranks + rank
+  unsigned m_channel_pos = 0;  // flat bank index >> m_channel_pos = channel
   std::vector<Bank> m_banks;
   std::vector<Rank> m_ranks;  // channel * ranks + rank
   std::vector<uint64_t> m_bus_free;  // per channel

@@ -31,3 +31,27 @@ TEST_CASE("a histogram's min and max are its smallest and largest samples, in an
   CHECK(j["bucket_upper_bounds"] == std::vector<uint64_t>{1, 2, 4, 8});
   CHECK(j["bucket_counts"] == std::vector<uint64_t>{0, 0, 1, 2, 1});
 }
+
+TEST_CASE("a histogram's computed buckets (linear, powers of two) agree with the bounds")
+{
+  // DRAM latency (linear, step 16), walker latency (powers of two), a linear step that is
+  // not a power of two and an irregular list: every value near every bound lands where a
+  // search of the bounds puts it.
+  const std::vector<std::vector<uint64_t>> shapes = {
+      Histogram::linear(16, 48), Histogram::pow2(12), Histogram::pow2(1),
+      Histogram::linear(1, 4),   Histogram::linear(3, 5), {2, 3, 10, 1000}};
+  for (const auto& bounds : shapes) {
+    Histogram h(bounds);
+    std::vector<uint64_t> values = {0, 1, 2, ~uint64_t{0}};
+    for (uint64_t b : bounds)
+      for (uint64_t v : {b - 1, b, b + 1, 2 * b})
+        values.push_back(v);
+    for (uint64_t v : values) {
+      size_t want = 0;
+      while (want < bounds.size() && v > bounds[want])
+        ++want;
+      INFO("bounds of " << bounds.size() << " from " << bounds[0] << ", v = " << v);
+      CHECK(h.bucket(v) == want);
+    }
+  }
+}
