@@ -150,7 +150,19 @@ vmplat_system_test(NAME kernel.huge.on LABELS kernel TIMEOUT 300
   COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE}
           ${KERNEL_SVNAPOT_VMPLAT} --append "superpages=on frames=1024 run=hugetest"
           --expect "kernel: superpages 2m\\+64k" --nonzero huge.map_2m --nonzero huge.map_64k
-          --nonzero huge.split_swap --nonzero swap.ins)
+          --nonzero huge.split_swap --nonzero swap.ins
+          --stats-match tlb.sfence_page=mmu.dtlb.flushes.vaddr_asid
+          --stats-match tlb.sfence_asid=mmu.dtlb.flushes.asid)
+# A walker that faults on clear A/D bits (Svade): the kernel sets them in a megapage's leaf
+# and in all 16 PTEs of a 64 KiB page, which mmu.napot=split makes necessary (each 4 KiB
+# page of it is walked through its own PTE).
+vmplat_system_test(NAME kernel.huge.svade LABELS kernel TIMEOUT 300
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE} --timeout 60
+          ${KERNEL_SVNAPOT_VMPLAT} --vmplat-arg=--set --vmplat-arg=mmu.walker.ad_policy=fault
+          --vmplat-arg=--set --vmplat-arg=mmu.napot=split
+          --append "superpages=on frames=1700 run=hugetest,hugetest"
+          --nonzero page_faults.ad_update --nonzero huge.map_2m --nonzero huge.map_64k
+          --nonzero huge.split_swap)
 # The MMU's view: a 4 MiB sequential scan with superpages takes fewer DTLB load misses than
 # the same boot with superpages=off (64 KiB: the TLB holds a NAPOT page as one entry).
 vmplat_system_test(NAME kernel.huge.dtlb LABELS kernel TIMEOUT 300
