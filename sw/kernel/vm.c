@@ -23,6 +23,7 @@
 #define MEGA_PAGES (MEGA_SIZE / PAGE_SIZE)
 #define NAPOT_PAGES (NAPOT_SIZE / PAGE_SIZE)
 #define PTE_LEAF (PTE_R | PTE_W | PTE_X)
+#define VPN(va, level) (((va) >> (PAGE_SHIFT + 9 * (level))) & (PT_ENTRIES - 1))
 /* A NAPOT PTE's PPN[3:0] (Svnapot: 0b1000 marks 64 KiB); the frames' address has zeros there. */
 #define PTE_NAPOT_PPN (8UL << PTE_PPN_SHIFT)
 static const unsigned kMinFrames = 4;
@@ -206,10 +207,9 @@ uint64_t *vm_new_root(void)
   return root;
 }
 
-/* The entry of table for va at a level, following it to the next table (made if asked). */
-static uint64_t *next_table(uint64_t *table, uint64_t va, int level, bool create)
+/* The table a pointer PTE names; an empty one gets a new table if asked. */
+static uint64_t *table_at(uint64_t *pte, bool create)
 {
-  uint64_t *pte = &table[(va >> (PAGE_SHIFT + 9 * level)) & (PT_ENTRIES - 1)];
   if (!(*pte & PTE_V)) {
     if (!create)
       return NULL;
@@ -224,8 +224,8 @@ static uint64_t *next_table(uint64_t *table, uint64_t va, int level, bool create
 /* The level-1 entry of a user address (root entry 1): a megapage, a table pointer or 0. */
 static uint64_t *vm_l1_entry(uint64_t *root, uint64_t va, bool create)
 {
-  uint64_t *l1 = next_table(root, va, 2, create);
-  return l1 ? &l1[(va >> (PAGE_SHIFT + 9)) & (PT_ENTRIES - 1)] : NULL;
+  uint64_t *l1 = table_at(&root[VPN(va, 2)], create);
+  return l1 ? &l1[VPN(va, 1)] : NULL;
 }
 
 /* The PTE that maps a user address and the bytes it maps: a megapage's level-1 leaf, else
@@ -233,18 +233,17 @@ static uint64_t *vm_l1_entry(uint64_t *root, uint64_t va, bool create)
  * asked; NULL if one is missing. */
 static uint64_t *vm_walk(uint64_t *root, uint64_t va, bool create, uint64_t *size)
 {
-  uint64_t *l1 = next_table(root, va, 2, create);
-  if (!l1)
+  uint64_t *l1e = vm_l1_entry(root, va, create);
+  if (!l1e)
     return NULL;
-  uint64_t *l1e = &l1[(va >> (PAGE_SHIFT + 9)) & (PT_ENTRIES - 1)];
   if ((*l1e & PTE_V) && (*l1e & PTE_LEAF)) {
     *size = MEGA_SIZE;
     return l1e;
   }
-  uint64_t *l0 = next_table(l1, va, 1, create);
+  uint64_t *l0 = table_at(l1e, create);
   if (!l0)
     return NULL;
-  uint64_t *pte = &l0[(va >> PAGE_SHIFT) & (PT_ENTRIES - 1)];
+  uint64_t *pte = &l0[VPN(va, 0)];
   *size = l0_size(*pte);
   return pte;
 }
@@ -286,7 +285,7 @@ static bool split(struct proc *p, uint64_t va, uint64_t *pte, uint64_t size)
 {
   unsigned count;
   uint64_t *ptes = leaf_ptes(pte, size, &count);
-  uint64_t flags = (ptes[0] & 0x3ffUL) | leaf_ad(ptes, count);
+  uint64_t flags = (ptes[0] & 0x3ffUL) | leaf_ad(ptes, count); /* bits 9:0, N and PPN go */
   uint64_t base = PTE_PA(ptes[0]) & ~(size - 1);
   uint64_t *table = size == MEGA_SIZE ? kpage_alloc() : ptes;
   if (!table)
