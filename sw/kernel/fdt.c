@@ -1,5 +1,6 @@
 /* A small flattened-device-tree reader (devicetree specification v0.4, chapter 5): only what
- * the kernel needs, /memory reg and /chosen/bootargs, and the boot-parameter parser. */
+ * the kernel needs, /memory reg, /chosen/bootargs and whether the cpu's ISA has Svnapot, and
+ * the boot-parameter parser. */
 #include <string.h>
 
 #include "kernel.h"
@@ -25,6 +26,25 @@ static uint64_t read_cells(const uint8_t *p, uint32_t cells)
   return v;
 }
 
+/* Svnapot in riscv,isa ("rv64imac_..._svnapot_...", what QEMU 7.2 writes) or in the string
+ * list riscv,isa-extensions (the newer binding, which vmplat writes too). */
+static bool lists_svnapot(const char *name, const char *val, uint32_t len)
+{
+  static const char kExt[] = "svnapot";
+  const size_t n = sizeof(kExt) - 1;
+  if (strcmp(name, "riscv,isa") == 0) {
+    for (uint32_t i = 0; i + n < len; i++)
+      if (val[i] == '_' && strncmp(val + i + 1, kExt, n) == 0 &&
+          (val[i + 1 + n] == '_' || val[i + 1 + n] == 0))
+        return true;
+  } else if (strcmp(name, "riscv,isa-extensions") == 0) {
+    for (uint32_t i = 0; i < len; i += (uint32_t)strnlen(val + i, len - i) + 1)
+      if (strncmp(val + i, kExt, n + 1) == 0)
+        return true;
+  }
+  return false;
+}
+
 void fdt_read(const void *fdt, struct boot_params *bp)
 {
   const uint8_t *base = fdt;
@@ -34,7 +54,8 @@ void fdt_read(const void *fdt, struct boot_params *bp)
   const char *strings = (const char *)base + be32(base + 12);
   uint32_t addr_cells = 2, size_cells = 2;
   int depth = 0;
-  bool in_memory = false, in_chosen = false, memory_done = false;
+  bool in_memory = false, in_chosen = false, memory_done = false, in_cpus = false;
+  bool in_cpu = false;
   for (;;) {
     uint32_t token = be32(p);
     p += 4;
@@ -44,12 +65,17 @@ void fdt_read(const void *fdt, struct boot_params *bp)
       if (depth == 2) {
         in_memory = strncmp(name, "memory", 6) == 0 && (name[6] == '@' || name[6] == 0);
         in_chosen = strcmp(name, "chosen") == 0;
+        in_cpus = strcmp(name, "cpus") == 0;
+      } else if (depth == 3) {
+        in_cpu = in_cpus && strncmp(name, "cpu@", 4) == 0;
       }
       p += (strlen(name) + 4) & ~3UL;
     } else if (token == FDT_END_NODE) {
       depth--;
+      if (depth < 3)
+        in_cpu = false;
       if (depth < 2)
-        in_memory = in_chosen = false;
+        in_memory = in_chosen = in_cpus = false;
     } else if (token == FDT_PROP) {
       uint32_t len = be32(p);
       const char *name = strings + be32(p + 4);
@@ -69,6 +95,8 @@ void fdt_read(const void *fdt, struct boot_params *bp)
         memcpy(args, val, n);
         args[n] = 0;
         parse_bootargs(args, bp);
+      } else if (depth == 3 && in_cpu && lists_svnapot(name, (const char *)val, len)) {
+        bp->svnapot = true;
       }
       p += 8 + ((len + 3) & ~3U);
     } else if (token == FDT_NOP) {
@@ -85,6 +113,22 @@ static uint64_t parse_u64(const char *s, size_t n)
   for (size_t i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
     v = v * 10 + (uint64_t)(s[i] - '0');
   return v;
+}
+
+/* word is "superpages=VALUE", n its length; a bad VALUE keeps the word for the error line. */
+static void parse_superpages(const char *word, size_t n, struct boot_params *bp)
+{
+  static const char *const kValues[] = {"off", "2m", "64k", "on"}; /* enum superpages order */
+  const char *value = word + 11;
+  for (int i = 0; i < 4; i++)
+    if (strlen(kValues[i]) == n - 11 && strncmp(value, kValues[i], n - 11) == 0) {
+      bp->superpages = (enum superpages)i;
+      bp->superpages_bad[0] = 0;
+      return;
+    }
+  size_t len = n < sizeof(bp->superpages_bad) - 1 ? n : sizeof(bp->superpages_bad) - 1;
+  memcpy(bp->superpages_bad, word, len);
+  bp->superpages_bad[len] = 0;
 }
 
 /* Space-separated key=value words; unknown words are ignored so QEMU's own bootargs pass. */
@@ -107,6 +151,8 @@ void parse_bootargs(const char *args, struct boot_params *bp)
       bp->quantum = parse_u64(word + 8, n - 8);
     } else if (n > 8 && strncmp(word, "disklog=", 8) == 0) {
       bp->disklog = parse_u64(word + 8, n - 8) != 0;
+    } else if (n >= 11 && strncmp(word, "superpages=", 11) == 0) {
+      parse_superpages(word, n, bp);
     } else if (n == 5 && strncmp(word, "hpm=1", 5) == 0) {
       bp->hpm = true;
     } else if (n > 4 && strncmp(word, "run=", 4) == 0) {

@@ -25,10 +25,16 @@
 #define PTE_D (1UL << 7)
 #define PTE_COW (1UL << 8)
 #define PTE_SWAP (1UL << 9)
+#define PTE_N (1UL << 63) /* Svnapot: one of the 16 PTEs of a 64 KiB page */
 #define PTE_PERM (PTE_R | PTE_W | PTE_X | PTE_U)
 #define PTE_PPN_SHIFT 10
 #define PTE_PA(pte) (((pte) >> PTE_PPN_SHIFT) << PAGE_SHIFT)
 #define PTE_SLOT(pte) ((pte) >> PTE_PPN_SHIFT)
+
+/* Superpages for anonymous memory (superpages=): a level-1 leaf maps 2 MiB, 16 level-0 NAPOT
+ * PTEs map 64 KiB (privileged spec 4.4 and the Svnapot chapter). */
+#define MEGA_SIZE (1UL << 21)
+#define NAPOT_SIZE (1UL << 16)
 
 /* User address space: the second gigabyte, so root entries 0 (MMIO) and 2 (DRAM) can be the
  * kernel's global gigapages in every page table. */
@@ -88,7 +94,10 @@ struct proc {
   char name[NAME_LEN];
 };
 
-/* Boot parameters from /chosen/bootargs, after defaults. */
+enum superpages { SUPERPAGES_OFF, SUPERPAGES_2M, SUPERPAGES_64K, SUPERPAGES_ON };
+
+/* Boot parameters from /chosen/bootargs, after defaults, and what the device tree says about
+ * the hart. */
 struct boot_params {
   uint64_t ram_base;
   uint64_t ram_size;
@@ -99,6 +108,9 @@ struct boot_params {
   bool frames_given;
   bool disklog;          /* a console line per disk write (docs/reliability.md) */
   bool hpm;              /* print the MMU events the performance counters saw */
+  enum superpages superpages;
+  char superpages_bad[24]; /* a superpages= word whose value is none of the four, or "" */
+  bool svnapot;          /* the cpu node's ISA lists Svnapot */
 };
 
 /* Counters printed at the end; a trailing '~' in the printed marker means timing-dependent. */
@@ -114,6 +126,8 @@ struct counters {
   uint64_t sbi_set_timer; /* ticks asked of M mode (no Sstc) */
   uint64_t fp_first_use, fp_saves, fp_restores;
   uint64_t wait_instret; /* instret advance across wfi (QEMU -icount counts idle time) */
+  uint64_t huge_map_2m, huge_map_64k, huge_fallback;
+  uint64_t huge_split_cow, huge_split_swap, huge_split_unmap;
 };
 
 extern struct boot_params g_boot;
@@ -148,12 +162,14 @@ int vm_fault(struct proc *p, uint64_t va, uint64_t cause);
 int vm_map_page(struct proc *p, uint64_t va, uint64_t perm, uint64_t off, const void *src,
                 size_t len);
 int vm_fork(struct proc *parent, struct proc *child);
-void vm_unmap_range(struct proc *p, uint64_t start, uint64_t end);
+int vm_unmap_range(struct proc *p, uint64_t start, uint64_t end);
 void vm_free_user(struct proc *p);
 int vm_copy_out(struct proc *p, uint64_t va, const void *src, size_t len);
 int vm_copy_in(struct proc *p, void *dst, uint64_t va, size_t len);
 uint64_t vm_frames(void);
 uint64_t vm_swap_slots(void);
+uint64_t vm_superpage_size(void);
+const char *vm_superpages_text(void);
 void sfence_page(uint64_t va, uint16_t asid);
 void sfence_asid(uint16_t asid);
 

@@ -107,12 +107,16 @@ static void print_counter(const char *name, uint64_t value, enum counter_kind ki
 void print_counters(void)
 {
   const struct counters *c = &g_count;
-  print_counter("page_faults.demand_zero", c->fault_demand_zero, FUNCTIONAL);
+  /* A demand-zero fault maps a superpage only if the frame pool has a free aligned run, and
+   * which frames are free depends on how processes interleaved. */
+  const bool huge = vm_superpage_size() != 0;
+  const enum counter_kind per_page = huge ? RACY : FUNCTIONAL;
+  print_counter("page_faults.demand_zero", c->fault_demand_zero, per_page);
   print_counter("page_faults.cow", c->fault_cow_copy + c->fault_cow_reuse, FUNCTIONAL);
   print_counter("page_faults.cow_copy", c->fault_cow_copy, RACY);
   print_counter("page_faults.cow_reuse", c->fault_cow_reuse, RACY);
   print_counter("page_faults.swap_in", c->fault_swap_in, RACY);
-  print_counter("page_faults.ad_update", c->fault_ad_update, FUNCTIONAL);
+  print_counter("page_faults.ad_update", c->fault_ad_update, per_page);
   print_counter("page_faults.fatal", c->fault_fatal, FUNCTIONAL);
   print_counter("swap.outs", c->swap_outs, RACY);
   print_counter("swap.drops", c->swap_drops, RACY);
@@ -135,6 +139,14 @@ void print_counters(void)
   print_counter("fp.first_use", c->fp_first_use, FUNCTIONAL);
   print_counter("fp.saves", c->fp_saves, RACY);
   print_counter("fp.restores", c->fp_restores, RACY);
+  if (g_boot.superpages != SUPERPAGES_OFF) {
+    print_counter("huge.map_2m", c->huge_map_2m, RACY);
+    print_counter("huge.map_64k", c->huge_map_64k, RACY);
+    print_counter("huge.fallback", c->huge_fallback, RACY);
+    print_counter("huge.split_cow", c->huge_split_cow, RACY);
+    print_counter("huge.split_swap", c->huge_split_swap, RACY);
+    print_counter("huge.split_unmap", c->huge_split_unmap, RACY);
+  }
   print_counter("timer_ticks", c->timer_ticks, TIMING);
   if (!g_have_sstc)
     print_counter("timer.sbi_set_timer", c->sbi_set_timer, TIMING);
@@ -363,6 +375,7 @@ static int load_image(struct proc *p, const struct user_image *img, const char *
   p->tf.sepc = rd64(e + 0x18);
   p->tf.x[2] = sp - 16;
   p->tf.x[10] = sp;
+  p->tf.x[11] = vm_superpage_size();
   strncpy(p->name, img->name, NAME_LEN - 1);
   sfence_asid(p->asid);
   g_count.execs++;
@@ -476,8 +489,8 @@ static int64_t sys_sbrk(struct proc *p, int64_t increment)
     return -1;
   uint64_t old_end = (old + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
   uint64_t new_end = (brk + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-  if (new_end < old_end)
-    vm_unmap_range(p, new_end, old_end);
+  if (new_end < old_end && vm_unmap_range(p, new_end, old_end) != FAULT_OK)
+    return -1;
   p->brk = brk;
   return (int64_t)old;
 }
@@ -589,6 +602,11 @@ void kernel_main(void)
   m_start_time = read_time();
   m_start_instret = read_instret();
 
+  if (g_boot.superpages_bad[0]) {
+    printf("kernel: bad boot parameter %s: superpages is off, 2m, 64k or on\n",
+           g_boot.superpages_bad);
+    vp_exit(6);
+  }
   bool disk = blk_init();
   const char *run = g_boot.run[0] ? g_boot.run : kDefaultRun;
   if (!g_boot.run[0] && !g_boot.frames_given)
@@ -612,6 +630,8 @@ void kernel_main(void)
          (unsigned long)vm_frames(), (unsigned long)vm_swap_slots(),
          disk ? "" : " (no swap device)", bits, (unsigned long)g_boot.quantum,
          preemptive() ? "" : " (no preemption)");
+  if (g_boot.superpages != SUPERPAGES_OFF)
+    printf("kernel: superpages %s\n", vm_superpages_text());
   printf("kernel: run %s\n", run);
 
   proc_start_init(run);

@@ -4,7 +4,13 @@
  *
  * Reverse map: a user frame is mapped at one virtual address by a set of processes. Sharing
  * only comes from fork, which keeps addresses, so a frame records that address and a bitmask
- * of owning process slots; every mapping of a frame can be found without a list. */
+ * of owning process slots; every mapping of a frame can be found without a list.
+ *
+ * Superpages (superpages=): a demand-zero fault may map the whole aligned 2 MiB (a level-1
+ * leaf) or 64 KiB (16 NAPOT PTEs) block around it. Bookkeeping stays per 4 KiB frame, so a
+ * superpage is N frame mappings, and anything that needs 4 KiB granularity (a COW store,
+ * evicting one of its frames, unmapping part of it) first splits it into 4 KiB PTEs naming
+ * the same frames. */
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +20,12 @@
 #define MAX_SWAP_SLOTS 65536U
 #define KPOOL_PAGES 512U
 #define PT_ENTRIES 512U
+#define MEGA_PAGES (MEGA_SIZE / PAGE_SIZE)
+#define NAPOT_PAGES (NAPOT_SIZE / PAGE_SIZE)
+#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
+#define VPN(va, level) (((va) >> (PAGE_SHIFT + 9 * (level))) & (PT_ENTRIES - 1))
+/* A NAPOT PTE's PPN[3:0] (Svnapot: 0b1000 marks 64 KiB); the frames' address has zeros there. */
+#define PTE_NAPOT_PPN (8UL << PTE_PPN_SHIFT)
 static const unsigned kMinFrames = 4;
 
 struct frame {
@@ -38,6 +50,9 @@ static uint64_t m_free_map[MAX_FRAMES / 64];
 static uint8_t m_slot_ref[MAX_SWAP_SLOTS];
 static uint32_t m_nslots;
 static uint32_t m_slot_hint;
+
+/* The superpage sizes in effect: what superpages= asks for, 64 KiB only with Svnapot. */
+static bool m_use_2m, m_use_64k;
 
 static uint64_t *m_kpool_free;
 static uint64_t m_kernel_root[PT_ENTRIES] __attribute__((aligned(4096)));
@@ -76,9 +91,17 @@ static void *frame_ptr(int32_t f)
   return (void *)(uintptr_t)(m_frame_base + (uint64_t)f * PAGE_SIZE);
 }
 
-static int32_t frame_of(uint64_t pte)
+/* The size a level-0 PTE maps. */
+static uint64_t l0_size(uint64_t pte)
 {
-  return (int32_t)((PTE_PA(pte) - m_frame_base) >> PAGE_SHIFT);
+  return (pte & (PTE_V | PTE_N)) == (PTE_V | PTE_N) ? NAPOT_SIZE : PAGE_SIZE;
+}
+
+/* The frame holding va's page, in a leaf PTE that maps size bytes. */
+static int32_t frame_in(uint64_t pte, uint64_t size, uint64_t va)
+{
+  uint64_t pa = (PTE_PA(pte) & ~(size - 1)) + (va & (size - 1) & ~(PAGE_SIZE - 1));
+  return (int32_t)((pa - m_frame_base) >> PAGE_SHIFT);
 }
 
 static int proc_slot(const struct proc *p)
@@ -130,6 +153,9 @@ void vm_init(uint64_t base, uint64_t end)
     want = kMinFrames;
   }
   m_nframes = (uint32_t)want;
+  m_use_2m = g_boot.superpages == SUPERPAGES_2M || g_boot.superpages == SUPERPAGES_ON;
+  m_use_64k = g_boot.svnapot &&
+              (g_boot.superpages == SUPERPAGES_64K || g_boot.superpages == SUPERPAGES_ON);
   for (uint32_t f = 0; f < m_nframes; f++)
     m_free_map[f / 64] |= 1UL << (f % 64);
 
@@ -154,6 +180,22 @@ uint64_t vm_swap_slots(void)
   return m_nslots;
 }
 
+/* The largest superpage anonymous memory may get, 0 without: exec passes it to main. */
+uint64_t vm_superpage_size(void)
+{
+  return m_use_2m ? MEGA_SIZE : m_use_64k ? NAPOT_SIZE : 0;
+}
+
+/* What superpages= turned into, for the boot line. */
+const char *vm_superpages_text(void)
+{
+  if (g_boot.superpages == SUPERPAGES_64K && !m_use_64k)
+    return "4k only (64k asked, but the device tree lists no Svnapot)";
+  if (g_boot.superpages == SUPERPAGES_ON && !m_use_64k)
+    return "2m (64k asked, but the device tree lists no Svnapot)";
+  return m_use_2m && m_use_64k ? "2m+64k" : m_use_2m ? "2m" : m_use_64k ? "64k" : "off";
+}
+
 uint64_t *vm_new_root(void)
 {
   uint64_t *root = kpage_alloc();
@@ -165,25 +207,95 @@ uint64_t *vm_new_root(void)
   return root;
 }
 
-/* The leaf PTE of a user address (root entry 1), creating tables on the way if asked. */
-static uint64_t *vm_walk(uint64_t *root, uint64_t va, bool create)
+/* The table a pointer PTE names; an empty one gets a new table if asked. */
+static uint64_t *table_at(uint64_t *pte, bool create)
 {
-  uint64_t *table = root;
-  for (int level = 2; level > 0; level--) {
-    uint64_t *pte = &table[(va >> (PAGE_SHIFT + 9 * level)) & (PT_ENTRIES - 1)];
-    if (*pte & PTE_V) {
-      table = (uint64_t *)(uintptr_t)PTE_PA(*pte);
-    } else {
-      if (!create)
-        return NULL;
-      uint64_t *next = kpage_alloc();
-      if (!next)
-        return NULL;
-      *pte = pte_for(pa_of(next), PTE_V);
-      table = next;
-    }
+  if (!(*pte & PTE_V)) {
+    if (!create)
+      return NULL;
+    uint64_t *next = kpage_alloc();
+    if (!next)
+      return NULL;
+    *pte = pte_for(pa_of(next), PTE_V);
   }
-  return &table[(va >> PAGE_SHIFT) & (PT_ENTRIES - 1)];
+  return (uint64_t *)(uintptr_t)PTE_PA(*pte);
+}
+
+/* The level-1 entry of a user address (root entry 1): a megapage, a table pointer or 0. */
+static uint64_t *vm_l1_entry(uint64_t *root, uint64_t va, bool create)
+{
+  uint64_t *l1 = table_at(&root[VPN(va, 2)], create);
+  return l1 ? &l1[VPN(va, 1)] : NULL;
+}
+
+/* The PTE that maps a user address and the bytes it maps: a megapage's level-1 leaf, else
+ * the level-0 entry (64 KiB if it is one of a NAPOT page's 16). Creates missing tables if
+ * asked; NULL if one is missing. */
+static uint64_t *vm_walk(uint64_t *root, uint64_t va, bool create, uint64_t *size)
+{
+  uint64_t *l1e = vm_l1_entry(root, va, create);
+  if (!l1e)
+    return NULL;
+  if ((*l1e & PTE_V) && (*l1e & PTE_LEAF)) {
+    *size = MEGA_SIZE;
+    return l1e;
+  }
+  uint64_t *l0 = table_at(l1e, create);
+  if (!l0)
+    return NULL;
+  uint64_t *pte = &l0[VPN(va, 0)];
+  *size = l0_size(*pte);
+  return pte;
+}
+
+/* The PTEs of the page a leaf belongs to: a megapage has one, a NAPOT page 16 in a row. */
+static uint64_t *leaf_ptes(uint64_t *pte, uint64_t size, unsigned *count)
+{
+  if (size != NAPOT_SIZE) {
+    *count = 1;
+    return pte;
+  }
+  *count = NAPOT_PAGES;
+  return (uint64_t *)((uintptr_t)pte & ~(NAPOT_PAGES * sizeof(uint64_t) - 1));
+}
+
+/* A and D of a page: the walker sets them in whichever of a NAPOT page's PTEs it used, so
+ * the page's bits are their union (Svnapot chapter). */
+static uint64_t leaf_ad(const uint64_t *ptes, unsigned count)
+{
+  uint64_t ad = 0;
+  for (unsigned i = 0; i < count; i++)
+    ad |= ptes[i] & (PTE_A | PTE_D);
+  return ad;
+}
+
+/* The fence after changing the PTEs of the page holding va: any address of a megapage names
+ * its one leaf; a NAPOT page gets a fence per 4 KiB page, as the Svnapot chapter asks (a hart
+ * may hold it as separate 4 KiB entries). */
+static void sfence_leaf(uint64_t va, uint64_t size, uint16_t asid)
+{
+  uint64_t base = va & ~(size - 1), step = size == MEGA_SIZE ? MEGA_SIZE : PAGE_SIZE;
+  for (uint64_t a = base; a < base + size; a += step)
+    sfence_page(a, asid);
+}
+
+/* Rewrites p's superpage holding va as 4 KiB PTEs for the same frames, with its permissions,
+ * COW mark and A/D bits in each. False if a megapage's new table cannot be had. */
+static bool split(struct proc *p, uint64_t va, uint64_t *pte, uint64_t size)
+{
+  unsigned count;
+  uint64_t *ptes = leaf_ptes(pte, size, &count);
+  uint64_t flags = (ptes[0] & 0x3ffUL) | leaf_ad(ptes, count); /* bits 9:0, N and PPN go */
+  uint64_t base = PTE_PA(ptes[0]) & ~(size - 1);
+  uint64_t *table = size == MEGA_SIZE ? kpage_alloc() : ptes;
+  if (!table)
+    return false;
+  for (uint64_t i = 0; i < size / PAGE_SIZE; i++)
+    table[i] = pte_for(base + i * PAGE_SIZE, flags);
+  if (size == MEGA_SIZE)
+    *pte = pte_for(pa_of(table), PTE_V);
+  sfence_leaf(va, size, p->asid);
+  return true;
 }
 
 static int32_t slot_alloc(void)
@@ -234,10 +346,30 @@ static void frame_map(int32_t f, struct proc *p, uint64_t va, uint64_t *pte, uin
   *pte = pte_for(m_frame_base + (uint64_t)f * PAGE_SIZE, flags | PTE_V);
 }
 
+/* Splits the superpage holding frame f in every owner that maps it as one. */
+static bool split_owners(int32_t f)
+{
+  struct frame *fr = &m_frames[f];
+  for (int i = 0; i < MAX_PROCS; i++) {
+    uint64_t size;
+    uint64_t *pte = fr->owners & (1U << i) ? vm_walk(g_procs[i].root, fr->va, false, &size)
+                                           : NULL;
+    if (!pte || size == PAGE_SIZE)
+      continue;
+    if (!split(&g_procs[i], fr->va, pte, size))
+      return false;
+    g_count.huge_split_swap++;
+  }
+  return true;
+}
+
 /* The clock algorithm (second chance) over the frame pool. A frame is referenced if any
  * owner's PTE has the hardware-set A bit; clearing it needs an sfence.vma of that page and
  * ASID so the next access walks again and sets A. Shared COW frames are evicted for all
- * their owners at once: one slot, every owner's PTE becomes a swap PTE naming it. */
+ * their owners at once: one slot, every owner's PTE becomes a swap PTE naming it. A frame of
+ * a superpage shares its A bit: a second chance is one for all its frames, so the hand moves
+ * past them; a victim's superpage is split in every owner (D goes to every 4 KiB PTE, so
+ * each of its pages counts as dirty) and the frame is evicted on its own. */
 static int32_t clock_evict(int *err)
 {
   bool swap_short = false;
@@ -249,22 +381,32 @@ static int32_t clock_evict(int *err)
       continue;
     g_count.clock_scanned++;
     bool referenced = false, dirty = fr->slot < 0;
+    uint64_t span = PAGE_SIZE; /* the largest page an owner maps this frame in */
     for (int i = 0; i < MAX_PROCS; i++) {
       if (!(fr->owners & (1U << i)))
         continue;
-      uint64_t *pte = vm_walk(g_procs[i].root, fr->va, false);
-      if (*pte & PTE_A) {
-        *pte &= ~PTE_A;
-        sfence_page(fr->va, g_procs[i].asid);
+      uint64_t size;
+      unsigned count;
+      uint64_t *ptes = leaf_ptes(vm_walk(g_procs[i].root, fr->va, false, &size), size, &count);
+      uint64_t ad = leaf_ad(ptes, count);
+      if (ad & PTE_A) {
+        for (unsigned k = 0; k < count; k++)
+          ptes[k] &= ~PTE_A;
+        sfence_leaf(fr->va, size, g_procs[i].asid);
         referenced = true;
       }
-      if (*pte & PTE_D)
+      if (ad & PTE_D)
         dirty = true;
+      if (size > span)
+        span = size;
     }
     if (referenced) {
       g_count.clock_second_chances++;
+      m_hand = (uint32_t)((f + (span - (fr->va & (span - 1))) / PAGE_SIZE) % m_nframes);
       continue;
     }
+    if (span > PAGE_SIZE && !split_owners(f))
+      continue;
     if (dirty) {
       int32_t slot = fr->slot >= 0 ? fr->slot : slot_alloc();
       if (slot < 0) {
@@ -286,7 +428,8 @@ static int32_t clock_evict(int *err)
     for (int i = 0; i < MAX_PROCS; i++) {
       if (!(fr->owners & (1U << i)))
         continue;
-      uint64_t *pte = vm_walk(g_procs[i].root, fr->va, false);
+      uint64_t size;
+      uint64_t *pte = vm_walk(g_procs[i].root, fr->va, false, &size);
       *pte = swapped | (*pte & (PTE_PERM | PTE_COW));
       sfence_page(fr->va, g_procs[i].asid);
     }
@@ -328,15 +471,112 @@ static int32_t frame_alloc(int *err)
   return f;
 }
 
-static int demand_zero(struct proc *p, uint64_t va, uint64_t *pte, uint64_t cause)
+/* Whether the aligned block of size bytes around va lies inside one anonymous region. */
+static bool block_anonymous(const struct proc *p, uint64_t va, uint64_t size)
 {
+  uint64_t base = va & ~(size - 1), end = base + size;
+  uint64_t heap_end = (p->brk + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+  return (base >= p->heap_base && end <= heap_end) ||
+         (base >= USER_STACK_BOTTOM && end <= USER_TOP);
+}
+
+/* The lowest run of n free frames whose first physical address is aligned to n pages (so it
+ * can back a superpage of that size), taken and pinned; -1 if there is none. */
+static int32_t frame_run_alloc(uint32_t n)
+{
+  const uint64_t bytes = (uint64_t)n * PAGE_SIZE;
+  uint64_t f = (((m_frame_base + bytes - 1) & ~(bytes - 1)) - m_frame_base) / PAGE_SIZE;
+  for (; f + n <= m_nframes; f += n) {
+    uint32_t i = 0;
+    while (i < n && (m_free_map[(f + i) / 64] & (1UL << ((f + i) % 64))))
+      i++;
+    if (i < n)
+      continue;
+    for (i = 0; i < n; i++) {
+      struct frame *fr = &m_frames[f + i];
+      m_free_map[(f + i) / 64] &= ~(1UL << ((f + i) % 64));
+      fr->used = 1;
+      fr->pinned = 1;
+      fr->owners = 0;
+      fr->refcnt = 0;
+      fr->slot = -1;
+    }
+    return (int32_t)f;
+  }
+  return -1;
+}
+
+/* Maps the whole aligned superpage around va with zeroed frames if nothing in its block is
+ * mapped or swapped yet (for 2 MiB: no level-0 table there at all) and the pool has a free
+ * aligned run for it. False leaves everything as it was, but for a new page table. */
+static bool map_super(struct proc *p, uint64_t va, uint64_t size, uint64_t flags)
+{
+  const uint64_t base = va & ~(size - 1), n = size / PAGE_SIZE;
+  uint64_t *ptes, leaf_size;
+  if (size == MEGA_SIZE)
+    ptes = vm_l1_entry(p->root, base, true);
+  else
+    ptes = vm_walk(p->root, base, true, &leaf_size);
+  if (!ptes)
+    return false;
+  for (uint64_t i = 0; i < (size == MEGA_SIZE ? 1 : n); i++)
+    if (ptes[i])
+      return false;
+  int32_t f = frame_run_alloc((uint32_t)n);
+  if (f < 0)
+    return false;
+  memset(frame_ptr(f), 0, size);
+  for (uint64_t i = 0; i < n; i++) {
+    struct frame *fr = &m_frames[f + (int32_t)i];
+    fr->va = base + i * PAGE_SIZE;
+    fr->owners |= 1U << proc_slot(p);
+    fr->refcnt++;
+    fr->pinned = 0;
+  }
+  const uint64_t pa = m_frame_base + (uint64_t)f * PAGE_SIZE;
+  if (size == MEGA_SIZE) {
+    *ptes = pte_for(pa, flags | PTE_V);
+    g_count.huge_map_2m++;
+  } else {
+    for (uint64_t i = 0; i < n; i++)
+      ptes[i] = pte_for(pa, flags | PTE_V) | PTE_NAPOT_PPN | PTE_N;
+    g_count.huge_map_64k++;
+  }
+  sfence_leaf(va, size, p->asid);
+  return true;
+}
+
+static int demand_zero(struct proc *p, uint64_t va, uint64_t cause)
+{
+  const uint64_t flags =
+      PTE_R | PTE_W | PTE_U | PTE_A | (cause == CAUSE_STORE_PAGE_FAULT ? PTE_D : 0);
+  bool eligible = false;
+  if (m_use_2m && block_anonymous(p, va, MEGA_SIZE)) {
+    eligible = true;
+    if (map_super(p, va, MEGA_SIZE, flags)) {
+      g_count.fault_demand_zero++;
+      return FAULT_OK;
+    }
+  }
+  if (m_use_64k && block_anonymous(p, va, NAPOT_SIZE)) {
+    eligible = true;
+    if (map_super(p, va, NAPOT_SIZE, flags)) {
+      g_count.fault_demand_zero++;
+      return FAULT_OK;
+    }
+  }
+  if (eligible)
+    g_count.huge_fallback++;
+  uint64_t size;
+  uint64_t *pte = vm_walk(p->root, va, true, &size);
+  if (!pte)
+    return FAULT_NO_MEM;
   int err;
   int32_t f = frame_alloc(&err);
   if (f < 0)
     return err;
   memset(frame_ptr(f), 0, PAGE_SIZE);
-  uint64_t ad = PTE_A | (cause == CAUSE_STORE_PAGE_FAULT ? PTE_D : 0);
-  frame_map(f, p, va, pte, PTE_R | PTE_W | PTE_U | ad);
+  frame_map(f, p, va, pte, flags);
   m_frames[f].pinned = 0;
   sfence_page(va, p->asid);
   g_count.fault_demand_zero++;
@@ -363,7 +603,8 @@ static int swap_in(struct proc *p, uint64_t va, uint64_t *pte)
     struct proc *q = &g_procs[i];
     if (!q->root)
       continue;
-    uint64_t *qpte = q == p ? pte : vm_walk(q->root, va, false);
+    uint64_t size;
+    uint64_t *qpte = q == p ? pte : vm_walk(q->root, va, false, &size);
     if (qpte && (*qpte & (PTE_V | PTE_SWAP)) == PTE_SWAP && PTE_SLOT(*qpte) == slot) {
       frame_map(f, q, va, qpte, (*qpte & (PTE_PERM | PTE_COW)) | (q == p ? PTE_A : 0));
       sfence_page(va, q->asid);
@@ -378,23 +619,37 @@ static int swap_in(struct proc *p, uint64_t va, uint64_t *pte)
   return FAULT_OK;
 }
 
-static int present_fault(struct proc *p, uint64_t va, uint64_t *pte, uint64_t cause)
+static int present_fault(struct proc *p, uint64_t va, uint64_t *pte, uint64_t size,
+                         uint64_t cause)
 {
   uint64_t e = *pte;
   uint64_t need = cause == CAUSE_FETCH_PAGE_FAULT  ? PTE_X
                   : cause == CAUSE_LOAD_PAGE_FAULT ? PTE_R
                                                    : PTE_W;
   if ((e & PTE_U) && (e & need)) {
-    /* Hardware that faults instead of setting A/D (Svade): set them for it. */
-    *pte = e | PTE_A | (cause == CAUSE_STORE_PAGE_FAULT ? PTE_D : 0);
-    sfence_page(va, p->asid);
+    /* Hardware that faults instead of setting A/D (Svade): set them for it, in all of a
+     * NAPOT page's PTEs so that its other pages do not fault for the same reason. */
+    unsigned count;
+    uint64_t *ptes = leaf_ptes(pte, size, &count);
+    for (unsigned k = 0; k < count; k++)
+      ptes[k] |= PTE_A | (cause == CAUSE_STORE_PAGE_FAULT ? PTE_D : 0);
+    sfence_leaf(va, size, p->asid);
     g_count.fault_ad_update++;
     return FAULT_OK;
   }
   if (cause != CAUSE_STORE_PAGE_FAULT || !(e & PTE_COW))
     return FAULT_SEGV;
+  /* A store to a shared superpage copies only the page it hits: split it in this process
+   * (its sharers keep theirs) and go on as for any 4 KiB COW page. */
+  if (size > PAGE_SIZE) {
+    if (!split(p, va, pte, size))
+      return FAULT_NO_MEM;
+    g_count.huge_split_cow++;
+    pte = vm_walk(p->root, va, false, &size);
+    e = *pte;
+  }
 
-  int32_t old = frame_of(e);
+  int32_t old = frame_in(e, PAGE_SIZE, va);
   const uint64_t writable = ((e & PTE_PERM) | PTE_W | PTE_A | PTE_D) & ~PTE_COW;
   if (m_frames[old].refcnt == 1) {
     /* The last sharer takes the frame back without a copy. */
@@ -419,35 +674,28 @@ static int present_fault(struct proc *p, uint64_t va, uint64_t *pte, uint64_t ca
   return FAULT_OK;
 }
 
-static bool owns_anonymous(const struct proc *p, uint64_t va)
-{
-  uint64_t heap_end = (p->brk + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-  return (va >= p->heap_base && va < heap_end) || (va >= USER_STACK_BOTTOM && va < USER_TOP);
-}
-
 int vm_fault(struct proc *p, uint64_t va, uint64_t cause)
 {
   va &= ~(PAGE_SIZE - 1);
   if (va < USER_BASE || va >= USER_TOP)
     return FAULT_SEGV;
-  bool anonymous = owns_anonymous(p, va);
-  uint64_t *pte = vm_walk(p->root, va, anonymous);
-  if (!pte)
-    return anonymous ? FAULT_NO_MEM : FAULT_SEGV;
-  if (*pte & PTE_V)
-    return present_fault(p, va, pte, cause);
-  if (*pte & PTE_SWAP)
+  uint64_t size;
+  uint64_t *pte = vm_walk(p->root, va, false, &size);
+  if (pte && (*pte & PTE_V))
+    return present_fault(p, va, pte, size, cause);
+  if (pte && (*pte & PTE_SWAP))
     return swap_in(p, va, pte);
-  if (!anonymous)
+  if (!block_anonymous(p, va, PAGE_SIZE))
     return FAULT_SEGV;
-  return demand_zero(p, va, pte, cause);
+  return demand_zero(p, va, cause);
 }
 
 /* Maps a fresh page at va holding len bytes of src at offset off, the rest zero (ELF load). */
 int vm_map_page(struct proc *p, uint64_t va, uint64_t perm, uint64_t off, const void *src,
                 size_t len)
 {
-  uint64_t *pte = vm_walk(p->root, va, true);
+  uint64_t size;
+  uint64_t *pte = vm_walk(p->root, va, true, &size);
   if (!pte)
     return FAULT_NO_MEM;
   if (*pte & (PTE_V | PTE_SWAP))
@@ -465,6 +713,38 @@ int vm_map_page(struct proc *p, uint64_t va, uint64_t perm, uint64_t off, const 
   return FAULT_OK;
 }
 
+/* Gives the child the parent's PTE at va, a present or swapped page or a megapage. Writable
+ * pages become copy-on-write in both, swapped-out ones included: their permissions come back
+ * from the swap PTE; superpages are shared whole (a NAPOT page PTE by PTE, each with its
+ * fence, as for any change to it). */
+static bool fork_pte(struct proc *parent, struct proc *child, uint64_t va, uint64_t *pte,
+                     uint64_t size)
+{
+  uint64_t child_size;
+  uint64_t *cpte = size == MEGA_SIZE ? vm_l1_entry(child->root, va, true)
+                                     : vm_walk(child->root, va, true, &child_size);
+  if (!cpte)
+    return false;
+  uint64_t e = *pte;
+  if (e & PTE_W) {
+    e = (e & ~PTE_W) | PTE_COW;
+    *pte = e;
+    if (e & PTE_V)
+      sfence_page(va, parent->asid);
+  }
+  if (e & PTE_V) {
+    int32_t f = frame_in(e, size, va);
+    for (uint64_t k = 0; k < (size == MEGA_SIZE ? MEGA_PAGES : 1); k++) {
+      m_frames[f + (int32_t)k].owners |= 1U << proc_slot(child);
+      m_frames[f + (int32_t)k].refcnt++;
+    }
+  } else {
+    m_slot_ref[PTE_SLOT(e)]++;
+  }
+  *cpte = e;
+  return true;
+}
+
 int vm_fork(struct proc *parent, struct proc *child)
 {
   child->root = vm_new_root();
@@ -477,42 +757,30 @@ int vm_fork(struct proc *parent, struct proc *child)
   for (uint64_t i = 0; i < PT_ENTRIES; i++) {
     if (!(l1[i] & PTE_V))
       continue;
+    if (l1[i] & PTE_LEAF) {
+      if (!fork_pte(parent, child, USER_BASE + (i << 21), &l1[i], MEGA_SIZE))
+        return FAULT_NO_MEM;
+      continue;
+    }
     uint64_t *l0 = (uint64_t *)(uintptr_t)PTE_PA(l1[i]);
     for (uint64_t j = 0; j < PT_ENTRIES; j++) {
-      uint64_t e = l0[j];
-      if (!(e & (PTE_V | PTE_SWAP)))
-        continue;
-      uint64_t va = USER_BASE + (i << 21) + (j << PAGE_SHIFT);
-      uint64_t *cpte = vm_walk(child->root, va, true);
-      if (!cpte)
+      if ((l0[j] & (PTE_V | PTE_SWAP)) &&
+          !fork_pte(parent, child, USER_BASE + (i << 21) + (j << PAGE_SHIFT), &l0[j],
+                    l0_size(l0[j])))
         return FAULT_NO_MEM;
-      /* Writable pages become copy-on-write in both, swapped-out ones included: their
-       * permissions come back from the swap PTE. */
-      if (e & PTE_W) {
-        e = (e & ~PTE_W) | PTE_COW;
-        l0[j] = e;
-        if (e & PTE_V)
-          sfence_page(va, parent->asid);
-      }
-      if (e & PTE_V) {
-        struct frame *fr = &m_frames[frame_of(e)];
-        fr->owners |= 1U << proc_slot(child);
-        fr->refcnt++;
-      } else {
-        m_slot_ref[PTE_SLOT(e)]++;
-      }
-      *cpte = e;
     }
   }
   sfence_asid(child->asid);
   return FAULT_OK;
 }
 
+/* Unmaps a level-0 PTE: a 4 KiB page, a swapped page, or one page of a NAPOT page (whose
+ * other PTEs the caller unmaps too, each with its fence). */
 static void unmap_pte(struct proc *p, uint64_t va, uint64_t *pte, bool flush)
 {
   uint64_t e = *pte;
   if (e & PTE_V) {
-    frame_unref(frame_of(e), p);
+    frame_unref(frame_in(e, l0_size(e), va), p);
     if (flush)
       sfence_page(va, p->asid);
   } else if (e & PTE_SWAP) {
@@ -521,13 +789,44 @@ static void unmap_pte(struct proc *p, uint64_t va, uint64_t *pte, bool flush)
   *pte = 0;
 }
 
-void vm_unmap_range(struct proc *p, uint64_t start, uint64_t end)
+/* Unmaps a whole megapage: its leaf goes, its 512 frames lose p as an owner. */
+static void unmap_mega(struct proc *p, uint64_t va, uint64_t *pte, bool flush)
 {
-  for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-    uint64_t *pte = vm_walk(p->root, va, false);
+  int32_t f = frame_in(*pte, MEGA_SIZE, va);
+  for (int32_t k = 0; k < (int32_t)MEGA_PAGES; k++)
+    frame_unref(f + k, p);
+  *pte = 0;
+  if (flush)
+    sfence_page(va, p->asid);
+}
+
+/* Unmaps [start, end), page aligned. A superpage the range covers only in part is split
+ * first, at either end, before anything is unmapped: if that fails nothing has changed. */
+int vm_unmap_range(struct proc *p, uint64_t start, uint64_t end)
+{
+  const uint64_t edges[2] = {start, end};
+  for (int k = 0; k < 2; k++) {
+    uint64_t size;
+    uint64_t *pte = edges[k] < USER_TOP ? vm_walk(p->root, edges[k], false, &size) : NULL;
+    if (pte && size > PAGE_SIZE && (edges[k] & (size - 1))) {
+      if (!split(p, edges[k], pte, size))
+        return FAULT_NO_MEM;
+      g_count.huge_split_unmap++;
+    }
+  }
+  for (uint64_t va = start; va < end;) {
+    uint64_t size;
+    uint64_t *pte = vm_walk(p->root, va, false, &size);
+    if (pte && size == MEGA_SIZE) {
+      unmap_mega(p, va, pte, true);
+      va += MEGA_SIZE;
+      continue;
+    }
     if (pte)
       unmap_pte(p, va, pte, true);
+    va += PAGE_SIZE;
   }
+  return FAULT_OK;
 }
 
 /* Drops every user mapping and page table of p, then flushes its ASID once (rather than page
@@ -543,6 +842,10 @@ void vm_free_user(struct proc *p)
     for (uint64_t i = 0; i < PT_ENTRIES; i++) {
       if (!(l1[i] & PTE_V))
         continue;
+      if (l1[i] & PTE_LEAF) {
+        unmap_mega(p, USER_BASE + (i << 21), &l1[i], false);
+        continue;
+      }
       uint64_t *l0 = (uint64_t *)(uintptr_t)PTE_PA(l1[i]);
       for (uint64_t j = 0; j < PT_ENTRIES; j++)
         unmap_pte(p, USER_BASE + (i << 21) + (j << PAGE_SHIFT), &l0[j], false);
@@ -556,23 +859,24 @@ void vm_free_user(struct proc *p)
 }
 
 /* The kernel's view of a user page for a copy, faulting it in (or breaking COW) first. The
- * kernel writes through its own mapping, so it sets D itself: the swap copy is then stale. */
+ * kernel writes through its own mapping, so it sets D itself: the swap copy is then stale.
+ * A superpage stays whole: its leaf (or the NAPOT PTE of this page) gets A and D. */
 static uint8_t *user_page(struct proc *p, uint64_t va, bool write, int *err)
 {
-  uint64_t need = PTE_U | (write ? PTE_W : PTE_R);
-  uint64_t *pte = vm_walk(p->root, va, false);
+  uint64_t need = PTE_U | (write ? PTE_W : PTE_R), size;
+  uint64_t *pte = vm_walk(p->root, va, false, &size);
   if (!pte || (*pte & (PTE_V | need)) != (PTE_V | need)) {
     *err = vm_fault(p, va, write ? CAUSE_STORE_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT);
     if (*err != FAULT_OK)
       return NULL;
-    pte = vm_walk(p->root, va, false);
+    pte = vm_walk(p->root, va, false, &size);
     if ((*pte & (PTE_V | need)) != (PTE_V | need)) {
       *err = FAULT_SEGV;
       return NULL;
     }
   }
   *pte |= PTE_A | (write ? PTE_D : 0);
-  return (uint8_t *)(uintptr_t)(PTE_PA(*pte) + (va & (PAGE_SIZE - 1)));
+  return (uint8_t *)(uintptr_t)((PTE_PA(*pte) & ~(size - 1)) + (va & (size - 1)));
 }
 
 int vm_copy_out(struct proc *p, uint64_t va, const void *src, size_t len)

@@ -4,11 +4,11 @@
 
 #define PASSES 4
 
-int main(const char *arg)
+int main(const char *arg, uint64_t superpage)
 {
   uint64_t pages = 256;
   parse_size(arg, &pages, NULL);
-  uint64_t *mem = alloc_pages("seqscan", pages);
+  uint64_t *mem = alloc_superpages("seqscan", pages, superpage);
   const uint64_t words = pages * WORDS_PER_PAGE;
   const uint64_t bad = seqscan_run(mem, words, PASSES);
   printf("%s seqscan pages=%lu passes=%d sum=%lu\n", bad ? "FAIL" : "PASS", (unsigned long)pages,

@@ -125,3 +125,17 @@ uint64_t *alloc_pages(const char *prog, uint64_t n)
   }
   return (uint64_t *)aligned;
 }
+
+uint64_t *alloc_superpages(const char *prog, uint64_t n, uint64_t align)
+{
+  if (align <= PAGE_SIZE)
+    return alloc_pages(prog, n);
+  uintptr_t brk = (uintptr_t)sys_sbrk(0);
+  uintptr_t start = (brk + align - 1) & ~(align - 1);
+  uint64_t bytes = (n * PAGE_SIZE + align - 1) & ~(align - 1);
+  if (sys_sbrk((long)(start - brk + bytes)) == (void *)-1) {
+    printf("FAIL %s cannot allocate %lu pages\n", prog, (unsigned long)n);
+    sys_exit(1);
+  }
+  return (uint64_t *)start;
+}

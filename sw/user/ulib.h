@@ -27,5 +27,8 @@ void uflush(void);
 void parse_size(const char *arg, uint64_t *n, uint64_t *rounds);
 /* n pages from the heap, or exits with a FAIL line for prog. */
 uint64_t *alloc_pages(const char *prog, uint64_t n);
+/* The same in whole superpages of `align` bytes (exec's second argument to main, the
+ * largest superpage the kernel maps; 0 without: then exactly alloc_pages). */
+uint64_t *alloc_superpages(const char *prog, uint64_t n, uint64_t align);
 
 #endif

@@ -15,8 +15,12 @@ Options: --append ARGS (boot arguments), --disk-mb N (swap disk size, default 64
 --at-least COUNTER=N (check only: the counter summed over the rounds reaches N),
 --stats-match COUNTER=STAT (check on vmplat only: a kernel counter equals a vmplat statistic;
 STAT may be a sum "a+b", and "name.sum" reads a histogram's sum),
---vmplat-arg ARG (check: an extra vmplat option, repeatable; use --vmplat-arg=--set ...),
---qemu-arg ARG (check: an extra QEMU option, repeatable; use --qemu-arg=-cpu ...).
+--vmplat-arg ARG (an extra vmplat option, repeatable; use --vmplat-arg=--set ...),
+--qemu-arg ARG (an extra QEMU option, repeatable; use --qemu-arg=-cpu ...),
+--exit-code N (check: the run must end with exit code N; when N is not 0 only the --expect
+lines are checked, for boots the kernel refuses),
+--fewer STAT (check on vmplat only, with --baseline ARGS: the vmplat statistic is lower than
+in a second boot whose arguments are ARGS instead of --append's, e.g. superpages=off).
 On QEMU the script creates a raw disk image in a temporary directory; on vmplat the disk is
 in memory (--drive size=NM).
 """
@@ -84,11 +88,15 @@ def counters(lines):
     return values
 
 
-def problems_in(code, out, nonzero, expect):
+def problems_in(code, out, nonzero, expect, exit_code=0):
     lines = out.splitlines()
     problems = []
-    if code != 0:
-        problems.append("timed out" if code is None else f"exit code {code}, expected 0")
+    if code != exit_code:
+        problems.append("timed out" if code is None else
+                        f"exit code {code}, expected {exit_code}")
+    if exit_code != 0:
+        return problems + [f"no line matches {pattern!r}" for pattern in expect
+                           if not any(re.fullmatch(pattern, line) for line in lines)]
     run = next((line[len("kernel: run "):] for line in lines
                 if line.startswith("kernel: run ")), None)
     if run is None:
@@ -141,6 +149,25 @@ def stats_mismatches(kernel, stats, pairs):
     return problems
 
 
+def fewer_problems(args, stats):
+    """Each --fewer statistic must be lower in this run than in a --baseline boot."""
+    if not args.fewer:
+        return []
+    base = {}
+    code, out = boot("vmplat", args.exe, args.elf, args.baseline, args.disk_mb, args.timeout,
+                     base, args.vmplat_arg)
+    problems = [f"baseline run: {p}" for p in problems_in(code, out, [], [])]
+    for stat in args.fewer:
+        value, before = stat_value(stats, stat), stat_value(base, stat)
+        if value is None or before is None:
+            problems.append(f"{stat}: statistic missing")
+        elif value >= before:
+            problems.append(f"{stat}: {value}, not fewer than {before} with '{args.baseline}'")
+        else:
+            print(f"{stat}: {value}, {before} with '{args.baseline}'")
+    return problems
+
+
 def find_qemu(path):
     if path and os.path.isfile(path):
         return path
@@ -154,12 +181,14 @@ def cmd_check(args):
         return SKIP
     total = {}
     for r in range(args.rounds):
-        stats = {} if args.stats_match else None
+        stats = {} if args.stats_match or args.fewer else None
         code, out = boot(args.platform, exe, args.elf, args.append, args.disk_mb, args.timeout,
                          stats,
                          args.qemu_arg if args.platform == "qemu" else args.vmplat_arg)
-        problems = problems_in(code, out, args.nonzero, args.expect)
+        problems = problems_in(code, out, args.nonzero, args.expect, args.exit_code)
         problems += stats_mismatches(counters(out.splitlines()), stats, args.stats_match)
+        if not problems and r == 0:
+            problems += fewer_problems(args, stats)
         if problems:
             sys.stdout.write(out)
             print(f"round {r + 1}: " + "; ".join(problems))
@@ -190,8 +219,10 @@ def cmd_diff(args):
     if not qemu:
         print("qemu-system-riscv64 not found: differential test skipped")
         return SKIP
-    vcode, vout = boot("vmplat", args.vmplat, args.elf, args.append, args.disk_mb, args.timeout)
-    qcode, qout = boot("qemu", qemu, args.elf, args.append, args.disk_mb, args.timeout)
+    vcode, vout = boot("vmplat", args.vmplat, args.elf, args.append, args.disk_mb, args.timeout,
+                       extra=args.vmplat_arg)
+    qcode, qout = boot("qemu", qemu, args.elf, args.append, args.disk_mb, args.timeout,
+                       extra=args.qemu_arg)
     vlines = [line for line in vout.splitlines() if FUNCTIONAL.match(line)]
     qlines = [line for line in qout.splitlines() if FUNCTIONAL.match(line)]
     ok = vcode == qcode and vlines == qlines and vcode == 0
@@ -217,6 +248,8 @@ def main():
         p.add_argument("--append", default="")
         p.add_argument("--disk-mb", type=int, default=64)
         p.add_argument("--timeout", type=float, default=600)
+        p.add_argument("--vmplat-arg", action="append", default=[])
+        p.add_argument("--qemu-arg", action="append", default=[])
         if name == "check":
             p.add_argument("--platform", choices=("vmplat", "qemu"), required=True)
             p.add_argument("--exe", required=True)
@@ -226,8 +259,9 @@ def main():
             p.add_argument("--at-least", action="append", default=[])
             p.add_argument("--stats-match", action="append", default=[],
                            metavar="COUNTER=STAT")
-            p.add_argument("--vmplat-arg", action="append", default=[])
-            p.add_argument("--qemu-arg", action="append", default=[])
+            p.add_argument("--exit-code", type=int, default=0)
+            p.add_argument("--fewer", action="append", default=[], metavar="STAT")
+            p.add_argument("--baseline", default="superpages=off", metavar="ARGS")
         else:
             p.add_argument("--vmplat", required=True)
             p.add_argument("--qemu", default="")
