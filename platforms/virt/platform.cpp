@@ -28,7 +28,7 @@ Platform::Platform()
   // Trace lines carry the cycle at which the traced translation or fence started.
   mmu.set_clock([this] { return hart.cycles(); });
   hart.isock.bind(bus.tsock);
-  mmu.isock.bind(bus.tsock);
+  bind_walker_path();
   disk.isock.bind(bus.tsock);
   htif.isock.bind(bus.tsock);
 
@@ -95,6 +95,36 @@ Platform::Platform()
     clint.set_waves(*m_waves);
     plic.set_waves(*m_waves, plic_sources);
   }
+}
+
+void Platform::bind_walker_path()
+{
+  // Both caches' keys are declared whatever the path, so --help-config and sweeps know them.
+  // Defaults: a 32 KiB 8-way L1D of 4 cycles and a 512 KiB 8-way L2 of 12 cycles, 64-byte
+  // lines, LRU, write-back.
+  const mem::Cache::Params l1d_params = mem::Cache::read_config(
+      "cache.l1d", {32 << 10, 8, 64, 4, mem::Cache::Policy::kLru, false, 1});
+  const mem::Cache::Params l2_params = mem::Cache::read_config(
+      "cache.l2", {512 << 10, 8, 64, 12, mem::Cache::Policy::kLru, false, 1});
+  const std::string path = common::config().choice(
+      "mmu.walker.path", "dram", {"dram", "l2", "l1d"},
+      "where the walker's PTE reads and A/D writes go: dram (straight to the bus), l2 (through "
+      "cache.l2), l1d (through cache.l1d, then cache.l2)");
+  if (path == "dram") {
+    mmu.isock.bind(bus.tsock);
+    return;
+  }
+  l2 = std::make_unique<mem::Cache>("l2", "cache.l2", l2_params, hart.period(), kDramBase,
+                                    dram.size());
+  l2->isock.bind(bus.tsock);
+  if (path == "l2") {
+    mmu.isock.bind(l2->tsock);
+    return;
+  }
+  l1d = std::make_unique<mem::Cache>("l1d", "cache.l1d", l1d_params, hart.period(), kDramBase,
+                                     dram.size());
+  l1d->isock.bind(l2->tsock);
+  mmu.isock.bind(l1d->tsock);
 }
 
 Platform::~Platform()
