@@ -53,7 +53,7 @@ Cache::Params Cache::read_config(const std::string& p, const Params& d)
   Params r;
   r.size = cfg.u64(p + ".size", d.size, "bytes",
                    "capacity: ways x line_bytes x sets, with a power-of-two number of sets", 64,
-                   1ull << 32);
+                   256ull << 20);
   r.ways = unsigned(cfg.u64(p + ".ways", d.ways, "ways", "associativity: lines per set", 1, 1024));
   r.line_bytes = unsigned(cfg.u64(p + ".line_bytes", d.line_bytes, "bytes",
                                   "line size (a power of two): what a miss reads from below",
