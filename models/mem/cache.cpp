@@ -6,13 +6,15 @@ namespace vmplat::mem {
 
 namespace {
 
-bool is_pow2(uint64_t v) { return v && !(v & (v - 1)); }
+bool is_pow2(uint64_t v)
+{
+  return v && !(v & (v - 1));
+}
 
 unsigned log2(uint64_t v)
 {
   unsigned n = 0;
-  while (v >>= 1)
-    ++n;
+  while (v >>= 1) ++n;
   return n;
 }
 
@@ -55,9 +57,9 @@ Cache::Params Cache::read_config(const std::string& p, const Params& d)
                    "capacity: ways x line_bytes x sets, with a power-of-two number of sets", 64,
                    256ull << 20);
   r.ways = unsigned(cfg.u64(p + ".ways", d.ways, "ways", "associativity: lines per set", 1, 1024));
-  r.line_bytes = unsigned(cfg.u64(p + ".line_bytes", d.line_bytes, "bytes",
-                                  "line size (a power of two): what a miss reads from below",
-                                  8, 4096));
+  r.line_bytes =
+      unsigned(cfg.u64(p + ".line_bytes", d.line_bytes, "bytes",
+                       "line size (a power of two): what a miss reads from below", 8, 4096));
   r.hit_cycles = cfg.u64(p + ".hit_cycles", d.hit_cycles, "cycles",
                          "hart cycles of a lookup: a hit's whole latency, a miss's before its fill",
                          0, 100000);
@@ -79,11 +81,10 @@ Cache::Params Cache::read_config(const std::string& p, const Params& d)
                             " is not a power of two; allowed: 8, 16, 32, ..., 4096");
   const uint64_t set_bytes = uint64_t(r.ways) * r.line_bytes;
   if (r.size % set_bytes != 0 || !is_pow2(r.size / set_bytes))
-    throw common::UserError(p + ".size: " + std::to_string(r.size) + " is not ways (" +
-                            std::to_string(r.ways) + ") x line_bytes (" +
-                            std::to_string(r.line_bytes) +
-                            ") x a power-of-two number of sets; allowed: e.g. " +
-                            valid_sizes_near(r.size, set_bytes));
+    throw common::UserError(
+        p + ".size: " + std::to_string(r.size) + " is not ways (" + std::to_string(r.ways) +
+        ") x line_bytes (" + std::to_string(r.line_bytes) +
+        ") x a power-of-two number of sets; allowed: e.g. " + valid_sizes_near(r.size, set_bytes));
   return r;
 }
 
@@ -107,11 +108,11 @@ Cache::Cache(sc_core::sc_module_name name, const std::string& stat_prefix, const
       m_read_misses(common::stats().counter(stat_prefix + ".read_misses",
                                             "read lookups that missed (a line fill)")),
       m_write_hits(common::stats().counter(stat_prefix + ".write_hits", "write lookups that hit")),
-      m_write_misses(common::stats().counter(
-          stat_prefix + ".write_misses",
-          "write lookups that missed (a line fill, unless write-through)")),
-      m_evictions(common::stats().counter(stat_prefix + ".evictions",
-                                          "valid lines replaced by a fill")),
+      m_write_misses(
+          common::stats().counter(stat_prefix + ".write_misses",
+                                  "write lookups that missed (a line fill, unless write-through)")),
+      m_evictions(
+          common::stats().counter(stat_prefix + ".evictions", "valid lines replaced by a fill")),
       m_writebacks(common::stats().counter(stat_prefix + ".writebacks",
                                            "dirty lines written back when replaced")),
       m_fills(common::stats().counter(stat_prefix + ".fills", "line reads sent downstream")),
@@ -261,7 +262,10 @@ bool Cache::transfer_line(tlm::tlm_command cmd, uint64_t line_addr, sc_core::sc_
   return !m_line_tx.is_response_error();
 }
 
-unsigned Cache::transport_dbg(tlm::tlm_generic_payload& tx) { return isock->transport_dbg(tx); }
+unsigned Cache::transport_dbg(tlm::tlm_generic_payload& tx)
+{
+  return isock->transport_dbg(tx);
+}
 
 bool Cache::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi)
 {

@@ -17,8 +17,8 @@
 // Pass-through, unchanged and uncounted except in `uncached`: an address outside the
 // cacheable range, any command but read and write, byte enables, a streaming width below the
 // length, and an access whose line fill or data transfer failed downstream (the access
-// itself is then sent as it is, so its TLM error reaches the initiator). transport_dbg always passes through; DMI is
-// refused (an initiator with DMI would bypass the cache).
+// itself is then sent as it is, so its TLM error reaches the initiator). transport_dbg
+// always passes through; DMI is refused (an initiator with DMI would bypass the cache).
 //
 // Sockets
 //   tsock  target: b_transport, transport_dbg (passed on), get_direct_mem_ptr (refused)
@@ -44,10 +44,10 @@
 #include <string>
 #include <vector>
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include "models/common/stats.h"
 

@@ -13,13 +13,13 @@
 #include "tests/unit/tlm_test_initiator.h"
 
 using namespace vmplat;
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
 namespace {
 
-constexpr uint64_t kBase = 0x1000;      // the cacheable range: [kBase, kBase + kSize)
+constexpr uint64_t kBase = 0x1000;  // the cacheable range: [kBase, kBase + kSize)
 constexpr uint64_t kSize = 0x20000;
 constexpr uint64_t kOutside = 0x30000;  // in memory, outside the cacheable range
 constexpr uint64_t kHole = 0x8000;      // 256 bytes inside the range where memory fails
@@ -119,7 +119,10 @@ mem::Cache::Params tiny(mem::Cache::Policy policy, bool write_through = false)
 }
 
 // Line n of the range: line number (kBase >> 6) + n, so set = n % 2 (0x1000 >> 6 is even).
-constexpr uint64_t line(unsigned n) { return kBase + 64 * n; }
+constexpr uint64_t line(unsigned n)
+{
+  return kBase + 64 * n;
+}
 constexpr uint64_t kA = line(0), kB = line(1), kC = line(2), kE = line(4);  // A, C, E: set 0
 
 // The sequence both replacement tests run; returns nothing, the counters tell.
@@ -172,12 +175,12 @@ TEST_CASE("LRU, write-back, 2 sets x 2 ways: the hand-worked sequence")
   // 10 read A     miss, fill A; evict C (clean)                           set0 [E* A]
   CHECK(c.stat("reads") == 8);
   CHECK(c.stat("writes") == 2);
-  CHECK(c.stat("read_hits") == 3);    // 2, 5, 8
-  CHECK(c.stat("read_misses") == 5);  // 1, 4, 6, 7, 10
-  CHECK(c.stat("write_hits") == 1);   // 9
+  CHECK(c.stat("read_hits") == 3);     // 2, 5, 8
+  CHECK(c.stat("read_misses") == 5);   // 1, 4, 6, 7, 10
+  CHECK(c.stat("write_hits") == 1);    // 9
   CHECK(c.stat("write_misses") == 1);  // 3
-  CHECK(c.stat("evictions") == 3);    // 6, 7, 10
-  CHECK(c.stat("writebacks") == 1);   // 6
+  CHECK(c.stat("evictions") == 3);     // 6, 7, 10
+  CHECK(c.stat("writebacks") == 1);    // 6
   CHECK(c.stat("fills") == 6);
   CHECK(c.stat("uncached") == 0);
   CHECK(common::stats().value("cache.t.hit_rate") == Approx(0.4));
@@ -223,8 +226,7 @@ TEST_CASE("random replacement repeats from run to run and keeps part of a cycle 
   test::elaborate();
   for (unsigned round = 0; round < 20; ++round)
     for (unsigned n = 0; n < 5; ++n)
-      for (Chain* c : {&lru, &r1, &r2})
-        c->cpu.read64(line(n));
+      for (Chain* c : {&lru, &r1, &r2}) c->cpu.read64(line(n));
   CHECK(lru.stat("read_hits") == 0);
   CHECK(lru.stat("read_misses") == 100);
   CHECK(r1.stat("read_hits") > 0);
@@ -242,7 +244,7 @@ TEST_CASE("a hit costs hit_cycles, a miss hit_cycles and its fill, a write-back 
   const sc_time start(50, SC_NS);
   CHECK(c.timed(kRead, kA, start) == start + hit + kMemTime);  // miss
   REQUIRE(c.memory.log.size() == 1);
-  CHECK(c.memory.log[0].at == start + hit);  // the fill leaves after the lookup
+  CHECK(c.memory.log[0].at == start + hit);              // the fill leaves after the lookup
   CHECK(c.timed(kRead, kA + 16, start) == start + hit);  // hit
   CHECK(c.timed(kWrite, kA, start) == start + hit);      // write hit: A dirty
   CHECK(c.timed(kRead, kC) == hit + kMemTime);           // set 0 full: [A* C]
@@ -267,7 +269,7 @@ TEST_CASE("write-through: writes go down as they are and a write miss allocates 
   CHECK(c.memory.log[0].cmd == kWrite);
   CHECK(c.memory.log[0].addr == kA + 8);
   CHECK(c.memory.log[0].len == 8);
-  CHECK(c.timed(kRead, kA) == hit + kMemTime);  // not allocated by the write: a miss
+  CHECK(c.timed(kRead, kA) == hit + kMemTime);        // not allocated by the write: a miss
   CHECK(c.timed(kWrite, kA + 16) == hit + kMemTime);  // hit, and the write goes down
   CHECK(c.memory.log.size() == 3);
   c.cpu.read64(kC);
@@ -329,8 +331,8 @@ TEST_CASE("outside the range, other commands, debug access and failed fills pass
     c.cpu.read64(kHole + 8);
     CHECK(c.cpu.last_status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
     REQUIRE(c.memory.log.size() == 1 + 2 * i);
-    CHECK(c.memory.log[2 * i - 1].addr == kHole);      // the fill
-    CHECK(c.memory.log[2 * i].addr == kHole + 8);      // then the access itself
+    CHECK(c.memory.log[2 * i - 1].addr == kHole);  // the fill
+    CHECK(c.memory.log[2 * i].addr == kHole + 8);  // then the access itself
     CHECK(c.memory.log[2 * i].len == 8);
   }
   CHECK(c.stat("uncached") == 3);
