@@ -138,6 +138,7 @@ Cache::Cache(sc_core::sc_module_name name, const std::string& stat_prefix, const
   tsock.register_b_transport(this, &Cache::b_transport);
   tsock.register_transport_dbg(this, &Cache::transport_dbg);
   tsock.register_get_direct_mem_ptr(this, &Cache::get_direct_mem_ptr);
+  isock.register_invalidate_direct_mem_ptr(this, &Cache::invalidate_direct_mem_ptr);
 }
 
 bool Cache::cacheable(const tlm::tlm_generic_payload& tx) const
@@ -147,11 +148,10 @@ bool Cache::cacheable(const tlm::tlm_generic_payload& tx) const
   const unsigned len = tx.get_data_length();
   return (cmd == tlm::TLM_READ_COMMAND || cmd == tlm::TLM_WRITE_COMMAND) &&
          !tx.get_byte_enable_ptr() && len != 0 &&
-         (tx.get_streaming_width() == 0 || tx.get_streaming_width() >= len) && addr >= m_base &&
-         addr - m_base < m_size && len <= m_size - (addr - m_base);
+         (tx.get_streaming_width() == 0 || tx.get_streaming_width() >= len) && in_range(addr, len);
 }
 
-void Cache::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay)
+void Cache::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay)
 {
   if (!cacheable(tx)) {
     ++m_uncached;
@@ -159,16 +159,14 @@ void Cache::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay)
     return;
   }
   const bool write = tx.is_write();
-  const uint64_t addr = tx.get_address();
-  const uint64_t first = addr >> m_line_shift;
-  const uint64_t last = (addr + tx.get_data_length() - 1) >> m_line_shift;
-  delay += m_hit_time;
-  for (uint64_t line = first; line <= last; ++line) {
-    if (!access_line(line << m_line_shift, write, delay)) {
-      ++m_uncached;
-      isock->b_transport(tx, delay);
-      return;
-    }
+  const uint64_t now = sc_core::sc_time_stamp().value();
+  uint64_t t = now + delay.value() + m_hit_time.value();
+  const bool ok = access_lines(tx.get_address(), tx.get_data_length(), write, t, false);
+  delay = sc_core::sc_time::from_value(t - now);
+  if (!ok) {
+    ++m_uncached;
+    isock->b_transport(tx, delay);
+    return;
   }
   if (write) {
     ++m_writes;
@@ -190,7 +188,29 @@ void Cache::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay)
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-bool Cache::access_line(uint64_t line_addr, bool write, sc_core::sc_time& delay)
+uint64_t Cache::timed_access(uint64_t offset, unsigned len, bool write, uint64_t at)
+{
+  const uint64_t addr = m_dmi_base + offset;
+  if (!in_range(addr, len))
+    return m_down->timed_access(offset, len, write, at);
+  uint64_t t = at + m_hit_time.value();
+  access_lines(addr, len, write, t, true);  // timed DMI cannot fail: the region was granted
+  ++(write ? m_writes : m_reads);
+  if (write && m_params.write_through)
+    t = m_down->timed_access(offset, len, true, t);
+  return t;
+}
+
+bool Cache::access_lines(uint64_t addr, unsigned len, bool write, uint64_t& t, bool timed)
+{
+  const uint64_t last = (addr + len - 1) >> m_line_shift;
+  for (uint64_t line = addr >> m_line_shift; line <= last; ++line)
+    if (!access_line(line << m_line_shift, write, t, timed))
+      return false;
+  return true;
+}
+
+bool Cache::access_line(uint64_t line_addr, bool write, uint64_t& t, bool timed)
 {
   const uint64_t line = line_addr >> m_line_shift;
   Line* set = &m_lines[(line & (m_sets - 1)) * m_params.ways];
@@ -209,7 +229,7 @@ bool Cache::access_line(uint64_t line_addr, bool write, sc_core::sc_time& delay)
     ++m_write_misses;  // no-write-allocate: the write itself goes down
     return true;
   }
-  if (!transfer_line(tlm::TLM_READ_COMMAND, line_addr, delay))
+  if (!transfer_line(tlm::TLM_READ_COMMAND, line_addr, t, timed))
     return false;
   ++(write ? m_write_misses : m_read_misses);
   ++m_fills;
@@ -219,8 +239,8 @@ bool Cache::access_line(uint64_t line_addr, bool write, sc_core::sc_time& delay)
     if (v.dirty) {
       ++m_writebacks;
       // The write-back buffer drains after the fill: the requester does not wait for it.
-      sc_core::sc_time drain = delay;
-      transfer_line(tlm::TLM_WRITE_COMMAND, v.tag << m_line_shift, drain);
+      uint64_t drain = t;
+      transfer_line(tlm::TLM_WRITE_COMMAND, v.tag << m_line_shift, drain, timed);
     }
   }
   v = {line, ++m_clock, true, write};
@@ -246,8 +266,13 @@ Cache::Line& Cache::victim(uint64_t set_index)
   return *oldest;
 }
 
-bool Cache::transfer_line(tlm::tlm_command cmd, uint64_t line_addr, sc_core::sc_time& delay)
+bool Cache::transfer_line(tlm::tlm_command cmd, uint64_t line_addr, uint64_t& t, bool timed)
 {
+  if (timed) {
+    t = m_down->timed_access(line_addr - m_dmi_base, m_params.line_bytes,
+                             cmd == tlm::TLM_WRITE_COMMAND, t);
+    return true;
+  }
   m_line_tx.set_address(line_addr);
   m_line_tx.set_dmi_allowed(false);
   if (cmd == tlm::TLM_WRITE_COMMAND) {
@@ -258,22 +283,45 @@ bool Cache::transfer_line(tlm::tlm_command cmd, uint64_t line_addr, sc_core::sc_
   }
   m_line_tx.set_command(cmd);
   m_line_tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  const uint64_t now = sc_core::sc_time_stamp().value();
+  sc_core::sc_time delay = sc_core::sc_time::from_value(t - now);
   isock->b_transport(m_line_tx, delay);
+  t = now + delay.value();
   return !m_line_tx.is_response_error();
 }
 
-unsigned Cache::transport_dbg(tlm::tlm_generic_payload& tx)
+unsigned Cache::transport_dbg(int, tlm::tlm_generic_payload& tx)
 {
   return isock->transport_dbg(tx);
 }
 
-bool Cache::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi)
+bool Cache::get_direct_mem_ptr(int, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi)
 {
-  // Refused over the whole address space, so the initiator does not ask again.
-  dmi.set_start_address(0);
-  dmi.set_end_address(~0ull);
-  dmi.allow_none();
-  return false;
+  common::TimedDmi* timed = nullptr;
+  tx.get_extension(timed);
+  if (!timed) {
+    // Plain DMI would bypass the cache: refused over the whole address space, so the
+    // initiator does not ask again.
+    dmi.set_start_address(0);
+    dmi.set_end_address(~0ull);
+    dmi.allow_none();
+    return false;
+  }
+  if (!isock->get_direct_mem_ptr(tx, dmi))
+    return false;  // the refusal from behind, with its range
+  if (!timed->memory) {
+    dmi.allow_none();  // a plain grant: refused over its range
+    return false;
+  }
+  m_down = timed->memory;
+  m_dmi_base = dmi.get_start_address();
+  timed->memory = this;
+  return true;
+}
+
+void Cache::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end)
+{
+  for (unsigned i = 0; i < tsock.size(); ++i) tsock[i]->invalidate_direct_mem_ptr(start, end);
 }
 
 }  // namespace vmplat::mem

@@ -18,10 +18,18 @@
 // cacheable range, any command but read and write, byte enables, a streaming width below the
 // length, and an access whose line fill or data transfer failed downstream (the access
 // itself is then sent as it is, so its TLM error reaches the initiator). transport_dbg
-// always passes through; DMI is refused (an initiator with DMI would bypass the cache).
+// always passes through.
+//
+// DMI: only timed DMI (common/timed_memory.h) is granted, and only when the memory behind
+// grants it: the cache passes the grant on with itself as the timing model (`memory`), so
+// the initiator's accesses through the pointer take the cache's timed_access, which does
+// what b_transport does and sends its fills and write-backs to the timed model behind.
+// Instruction fetches (`fetch_memory`) go past it. Plain DMI is refused (it would bypass
+// the cache).
 //
 // Sockets
-//   tsock  target: b_transport, transport_dbg (passed on), get_direct_mem_ptr (refused)
+//   tsock  target, any number of initiators (the walker and the hart share an L1D):
+//          b_transport, transport_dbg (passed on), get_direct_mem_ptr (timed only)
 //   isock  initiator: towards the next level or the bus
 //
 // Configuration (prefix "cache.<name>"; defaults from the platform: docs/memory.md)
@@ -44,16 +52,17 @@
 #include <string>
 #include <vector>
 
+#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
 
 #include "models/common/stats.h"
+#include "models/common/timed_memory.h"
 
 namespace vmplat::mem {
 
-class Cache : public sc_core::sc_module {
+class Cache : public sc_core::sc_module, public common::TimedMemory {
  public:
   enum class Policy : uint8_t { kLru, kFifo, kRandom };
   struct Params {
@@ -66,7 +75,7 @@ class Cache : public sc_core::sc_module {
     uint64_t seed = 1;  // the random policy's
   };
 
-  tlm_utils::simple_target_socket<Cache> tsock;
+  tlm_utils::multi_passthrough_target_socket<Cache> tsock;
   tlm_utils::simple_initiator_socket<Cache> isock;
 
   // Declares the keys "<prefix>.*" with the defaults in `defaults` and returns the values in
@@ -83,6 +92,11 @@ class Cache : public sc_core::sc_module {
   uint64_t sets() const { return m_sets; }
   const Params& params() const { return m_params; }
 
+  // Timed DMI (common/timed_memory.h) for an initiator that asked through this cache: the
+  // same lookup, counts and times as b_transport; misses and write-backs go to the timed
+  // memory behind.
+  uint64_t timed_access(uint64_t offset, unsigned len, bool write, uint64_t at) override;
+
  private:
   struct Line {
     uint64_t tag = 0;
@@ -91,17 +105,27 @@ class Cache : public sc_core::sc_module {
     bool dirty = false;
   };
 
-  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
-  unsigned transport_dbg(tlm::tlm_generic_payload& tx);
-  bool get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
+  void b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  unsigned transport_dbg(int id, tlm::tlm_generic_payload& tx);
+  bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
 
+  void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
+
+  bool in_range(uint64_t addr, uint64_t len) const
+  {
+    return addr >= m_base && addr - m_base < m_size && len <= m_size - (addr - m_base);
+  }
   bool cacheable(const tlm::tlm_generic_payload& tx) const;
-  // Looks up the line holding `line_addr` (aligned), fills it on a miss; false when the fill
-  // failed downstream (nothing allocated).
-  bool access_line(uint64_t line_addr, bool write, sc_core::sc_time& delay);
+  // Looks up the lines of [addr, addr + len) at time t (absolute, sc_time values: the
+  // lookup already counted), filling misses, and advances t to when the last is there;
+  // false when a fill failed downstream (that line not allocated). `timed`: downstream
+  // through timed DMI, else through isock.
+  bool access_lines(uint64_t addr, unsigned len, bool write, uint64_t& t, bool timed);
+  bool access_line(uint64_t line_addr, bool write, uint64_t& t, bool timed);
   Line& victim(uint64_t set);
-  // Sends one line-sized transaction downstream (the fill or a write-back).
-  bool transfer_line(tlm::tlm_command cmd, uint64_t line_addr, sc_core::sc_time& delay);
+  // Sends one line-sized access downstream (the fill or a write-back) at time t, and
+  // advances t to its end.
+  bool transfer_line(tlm::tlm_command cmd, uint64_t line_addr, uint64_t& t, bool timed);
 
   Params m_params;
   sc_core::sc_time m_hit_time;
@@ -110,7 +134,9 @@ class Cache : public sc_core::sc_module {
   unsigned m_line_shift;
   std::vector<Line> m_lines;  // set-major: set s holds m_lines[s * ways .. + ways - 1]
   uint64_t m_clock = 0;
-  uint64_t m_random;  // xorshift64 state
+  uint64_t m_random;                      // xorshift64 state
+  common::TimedMemory* m_down = nullptr;  // timed DMI behind this cache, once granted
+  uint64_t m_dmi_base = 0;                // the granted region's start (global address)
   tlm::tlm_generic_payload m_line_tx;
   std::vector<uint8_t> m_line_buf;
 

@@ -9,6 +9,11 @@ and through L1D and L2 (mmu.walker.path), and checks what a user would see:
     (dram.reads = dram.reads without the cache - PTE reads + L2 fills, the same for writes);
   - the walk cycles (the mmu.walker.latency sum) fall.
 
+Then, in timed DRAM mode, the hart's loads and stores through the L1D too (cpu.data_path=l1d,
+with the walker's path l1d): the same functional console, instructions and walks as with
+both paths dram; the L1D sees the hart's accesses, DRAM reads and cycles fall. And
+cpu.data_path=l1d in fast mode is refused with a one-line error naming the key.
+
   walker_cache_test.py --vmplat VMPLAT --kernel KERNEL_ELF [--append BOOT] [--vmplat-arg A]
 """
 import argparse
@@ -22,9 +27,9 @@ import tempfile
 FUNCTIONAL = re.compile(r"^(PASS |FAIL |kill: |suite: |counter )")
 
 
-def boot(args, path, tmp):
-    stats_file = os.path.join(tmp, path + ".json")
-    cmd = [args.vmplat, "--quiet", "--drive", "size=64M", *args.vmplat_arg,
+def boot(args, path, tmp, extra=()):
+    stats_file = os.path.join(tmp, path + "".join(extra) + ".json")
+    cmd = [args.vmplat, "--quiet", "--drive", "size=64M", *args.vmplat_arg, *extra,
            "--set", f"mmu.walker.path={path}", "--stats", stats_file,
            "--append", args.append, args.kernel]
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=args.timeout)
@@ -45,14 +50,20 @@ def main():
 
     problems = []
     runs = {}
+    timed = ["--set", "dram.mode=timed"]
+    data = ["--set", "cpu.data_path=l1d"]
     with tempfile.TemporaryDirectory(prefix="vmplat-walker-cache-") as tmp:
-        for path in ("dram", "l2", "l1d"):
-            code, out, err, stats = boot(args, path, tmp)
+        for name, path, extra in (("dram", "dram", []), ("l2", "l2", []), ("l1d", "l1d", []),
+                                  ("timed", "dram", timed), ("timed+data", "l1d", timed + data)):
+            code, out, err, stats = boot(args, path, tmp, extra)
             if code != 0 or not stats:
                 sys.stdout.write(out + err)
-                print(f"path {path}: exit code {code}" + ("" if stats else ", no statistics"))
+                print(f"{name}: exit code {code}" + ("" if stats else ", no statistics"))
                 return 1
-            runs[path] = (out, stats)
+            runs[name] = (out, stats)
+        code, out, err, _ = boot(args, "dram", tmp, data)
+        if code == 0 or "cpu.data_path" not in err or len(err.strip().splitlines()) != 1:
+            problems.append(f"cpu.data_path=l1d in fast mode: exit code {code}, stderr {err!r}")
 
     base_out, base = runs["dram"]
     base_lines = [line for line in base_out.splitlines() if FUNCTIONAL.match(line)]
@@ -62,6 +73,8 @@ def main():
         problems.append("path dram created a cache: " +
                         ", ".join(k for k in base if k.startswith("cache."))[:200])
     walk_cycles = {p: s["mmu.walker.latency"]["sum"] for p, (_, s) in runs.items()}
+    functional = {p: [line for line in out.splitlines() if FUNCTIONAL.match(line)]
+                  for p, (out, _) in runs.items()}
     for path in ("l2", "l1d"):
         out, s = runs[path]
         lines = [line for line in out.splitlines() if FUNCTIONAL.match(line)]
@@ -93,6 +106,31 @@ def main():
               f"dram.reads {s['dram.reads']} (dram {base['dram.reads']}), "
               + ", ".join(f"cache.{c}.hit_rate {s[f'cache.{c}.hit_rate']:.3f}"
                           for c in caches))
+    # The hart's data through the L1D (timed mode): same behaviour, fewer DRAM reads and cycles.
+    t0, t1 = runs["timed"][1], runs["timed+data"][1]
+    if functional["timed+data"] != functional["timed"]:
+        problems.append("cpu.data_path=l1d: functional console lines differ")
+    for k in ("cpu.instret", "mmu.walker.walks", "mmu.walker.pte_reads"):
+        if t1.get(k) != t0.get(k):
+            problems.append(f"cpu.data_path=l1d: {k} {t1.get(k)}, without {t0.get(k)}")
+    # The walker's PTE reads are a small part of what the L1D sees: the rest is the hart's.
+    if t1["cache.l1d.reads"] < 10 * t1["mmu.walker.pte_reads"]:
+        problems.append(f"cpu.data_path=l1d: cache.l1d.reads {t1['cache.l1d.reads']}, hardly "
+                        f"more than the walker's {t1['mmu.walker.pte_reads']} PTE reads")
+    # Every hart data access and PTE access the L1D took is one DRAM access fewer; the L2's
+    # fills and write-backs are the DRAM accesses they became. Fetch lines and DMA stay.
+    for kind, became in (("reads", "fills"), ("writes", "writebacks")):
+        expected = t0[f"dram.{kind}"] - t1[f"cache.l1d.{kind}"] + t1[f"cache.l2.{became}"]
+        if t1[f"dram.{kind}"] != expected:
+            problems.append(f"cpu.data_path=l1d: dram.{kind} {t1[f'dram.{kind}']}, expected "
+                            f"{expected} (without the L1D, minus cache.l1d.{kind}, plus "
+                            f"cache.l2.{became})")
+    for k in ("dram.reads", "cpu.cycles"):
+        if t1[k] >= t0[k]:
+            problems.append(f"cpu.data_path=l1d: {k} {t1[k]} not below {t0[k]}")
+    print(f"timed, data and walker through l1d: dram.reads {t1['dram.reads']} "
+          f"({t0['dram.reads']} without), cpu.cycles {t1['cpu.cycles']} ({t0['cpu.cycles']}), "
+          f"cache.l1d.hit_rate {t1['cache.l1d.hit_rate']:.3f}")
     if problems:
         print("; ".join(problems))
         return 1

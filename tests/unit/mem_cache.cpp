@@ -26,8 +26,10 @@ constexpr uint64_t kHole = 0x8000;      // 256 bytes inside the range where memo
 const sc_time kMemTime(100, SC_NS);     // every b_transport of the memory
 
 // A memory of 256 KiB that logs every b_transport with the delay it arrived with, takes
-// kMemTime for each, and answers TLM_ADDRESS_ERROR_RESPONSE in [kHole, kHole + 0x100).
-class LoggingMemory : public sc_core::sc_module {
+// kMemTime for each, and answers TLM_ADDRESS_ERROR_RESPONSE in [kHole, kHole + 0x100). It
+// grants timed DMI over all of it (itself as the model of data and fetches), whose accesses
+// it logs and times the same way, `at` as the delay.
+class LoggingMemory : public sc_core::sc_module, public common::TimedMemory {
  public:
   struct Access {
     tlm::tlm_command cmd;
@@ -43,6 +45,13 @@ class LoggingMemory : public sc_core::sc_module {
   {
     tsock.register_b_transport(this, &LoggingMemory::b_transport);
     tsock.register_transport_dbg(this, &LoggingMemory::transport_dbg);
+    tsock.register_get_direct_mem_ptr(this, &LoggingMemory::get_direct_mem_ptr);
+  }
+  uint64_t timed_access(uint64_t offset, unsigned len, bool write, uint64_t at) override
+  {
+    log.push_back({write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, offset, len,
+                   sc_time::from_value(at)});
+    return at + kMemTime.value();
   }
   uint64_t load64(uint64_t addr) const
   {
@@ -67,6 +76,18 @@ class LoggingMemory : public sc_core::sc_module {
     transport_dbg(tx);
     tx.set_response_status(tlm::TLM_OK_RESPONSE);
   }
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi)
+  {
+    common::TimedDmi* timed = nullptr;
+    tx.get_extension(timed);
+    dmi.set_dmi_ptr(mem.data());
+    dmi.set_start_address(0);
+    dmi.set_end_address(mem.size() - 1);
+    dmi.allow_read_write();
+    if (timed)
+      timed->memory = timed->fetch_memory = this;
+    return true;
+  }
   unsigned transport_dbg(tlm::tlm_generic_payload& tx)
   {
     const unsigned len = tx.get_data_length();
@@ -80,6 +101,13 @@ class LoggingMemory : public sc_core::sc_module {
     return len;
   }
 };
+
+// Line n of the range: line number (kBase >> 6) + n, so set = n % 2 (0x1000 >> 6 is even).
+constexpr uint64_t line(unsigned n)
+{
+  return kBase + 64 * n;
+}
+constexpr uint64_t kA = line(0), kB = line(1), kC = line(2), kE = line(4);  // A, C, E: set 0
 
 // An initiator, a cache named "cache.<name>" (keys and statistics) with 1 ns cycles, and the
 // logging memory behind it.
@@ -97,6 +125,20 @@ struct Chain {
                                          sc_time(1, SC_NS), kBase, kSize);
     cpu.isock.bind(cache->tsock);
     cache->isock.bind(memory.tsock);
+  }
+  // Asks for DMI as the hart does (with a TimedDmi extension when `timed`).
+  bool dmi(bool timed, common::TimedDmi& ext)
+  {
+    tlm::tlm_generic_payload t;
+    tlm::tlm_dmi d;
+    t.set_address(kA);
+    t.set_command(tlm::TLM_READ_COMMAND);
+    if (timed)
+      t.set_extension(&ext);
+    const bool granted = cpu.isock->get_direct_mem_ptr(t, d);
+    if (timed)
+      t.clear_extension(&ext);
+    return granted;
   }
   uint64_t stat(const char* leaf) const
   {
@@ -117,13 +159,6 @@ mem::Cache::Params tiny(mem::Cache::Policy policy, bool write_through = false)
 {
   return {256, 2, 64, 3, policy, write_through, 1};
 }
-
-// Line n of the range: line number (kBase >> 6) + n, so set = n % 2 (0x1000 >> 6 is even).
-constexpr uint64_t line(unsigned n)
-{
-  return kBase + 64 * n;
-}
-constexpr uint64_t kA = line(0), kB = line(1), kC = line(2), kE = line(4);  // A, C, E: set 0
 
 // The sequence both replacement tests run; returns nothing, the counters tell.
 void run_sequence(Chain& c)
@@ -256,6 +291,49 @@ TEST_CASE("a hit costs hit_cycles, a miss hit_cycles and its fill, a write-back 
   CHECK(c.memory.log[3].cmd == kWrite);
   CHECK(c.memory.log[3].addr == kA);
   CHECK(c.memory.log[3].at == hit + kMemTime);  // it leaves when the fill is done
+}
+
+TEST_CASE("timed DMI through the cache: the same counts, traffic and times as b_transport")
+{
+  test::reset_globals();
+  Chain c("t", tiny(mem::Cache::Policy::kLru));
+  test::elaborate();
+  common::TimedDmi plain;
+  CHECK_FALSE(c.dmi(false, plain));  // plain DMI would bypass the cache
+  common::TimedDmi ext;
+  REQUIRE(c.dmi(true, ext));
+  REQUIRE(ext.memory == c.cache.get());  // data accesses: the cache's model
+  CHECK(ext.fetch_memory == &c.memory);  // fetches: past it, to the memory
+  common::TimedMemory& m = *ext.memory;
+  const uint64_t hit = sc_time(3, SC_NS).value(), mem = kMemTime.value();
+  // The hand-worked sequence of the LRU case, at offsets from the region's start (0).
+  const uint64_t at = sc_time(50, SC_NS).value();
+  CHECK(m.timed_access(kA, 8, false, at) == at + hit + mem);  //  1 miss
+  CHECK(m.timed_access(kA + 8, 8, false, at) == at + hit);    //  2 hit
+  m.timed_access(kC, 8, true, 0);                             //  3
+  m.timed_access(kB, 8, false, 0);                            //  4
+  m.timed_access(kA, 8, false, 0);                            //  5
+  CHECK(m.timed_access(kE, 8, false, 0) == hit + mem);        //  6 miss, dirty C evicted
+  m.timed_access(kC, 8, false, 0);                            //  7
+  m.timed_access(kB + 56, 8, false, 0);                       //  8
+  m.timed_access(kE, 8, true, 0);                             //  9
+  m.timed_access(kA, 8, false, 0);                            // 10
+  CHECK(c.stat("reads") == 8);
+  CHECK(c.stat("writes") == 2);
+  CHECK(c.stat("read_hits") == 3);
+  CHECK(c.stat("read_misses") == 5);
+  CHECK(c.stat("write_hits") == 1);
+  CHECK(c.stat("write_misses") == 1);
+  CHECK(c.stat("evictions") == 3);
+  CHECK(c.stat("writebacks") == 1);
+  const std::vector<std::pair<tlm::tlm_command, uint64_t>> expected = {
+      {kRead, kA}, {kRead, kC}, {kRead, kB}, {kRead, kE}, {kWrite, kC}, {kRead, kC}, {kRead, kA}};
+  CHECK(traffic(c.memory) == expected);
+  CHECK(c.memory.log[4].at == sc_time::from_value(hit + mem));  // the write-back, after the fill
+  // Outside the cacheable range: straight to the memory behind, not counted.
+  CHECK(m.timed_access(kOutside, 8, false, 0) == mem);
+  CHECK(c.memory.log.back().addr == kOutside);
+  CHECK(c.stat("reads") == 8);
 }
 
 TEST_CASE("write-through: writes go down as they are and a write miss allocates nothing")
