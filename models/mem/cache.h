@@ -1,6 +1,7 @@
 // mem::Cache: a set-associative data cache as a timing model between an initiator and the
 // bus, usable as an L1D or an L2 (chain them: L1D isock -> L2 tsock -> bus). On the platform
-// it sits on the page-table walker's path (mmu.walker.path; docs/memory.md, "Caches").
+// it sits on the page-table walker's path (mmu.walker.path) and, in timed mode, the hart's
+// data path (cpu.data_path; docs/memory.md, "Caches").
 //
 // Tag-only: the data always lives in the memory behind it, which is never stale, so the hart's
 // DMI and virtio DMA need no coherence with it. The cache decides only time and traffic:
