@@ -1,4 +1,4 @@
-// mem::Cache: a set-associative data cache as a timing model between an initiator and the
+// mem::Cache: a set-associative data cache as a timing model between initiators and the
 // bus, usable as an L1D or an L2 (chain them: L1D isock -> L2 tsock -> bus). On the platform
 // it sits on the page-table walker's path (mmu.walker.path) and, in timed mode, the hart's
 // data path (cpu.data_path; docs/memory.md, "Caches").
@@ -34,7 +34,7 @@
 //   isock  initiator: towards the next level or the bus
 //
 // Configuration (prefix "cache.<name>"; defaults from the platform: docs/memory.md)
-//   size        bytes   ways x line_bytes x sets, sets a power of two
+//   size        bytes   ways x line_bytes x sets, sets a power of two; at most 256M
 //   ways        ways    associativity
 //   line_bytes  bytes   power of two, 8..4096
 //   hit_cycles  cycles  hart cycles of a lookup (hit or miss)
