@@ -36,11 +36,16 @@ class TimedMemory {
 
 struct TimedDmi : tlm::tlm_extension<TimedDmi> {
   TimedMemory* memory = nullptr;  // set by the target that grants timed DMI
+  // The model instruction fetches take: the granting memory sets it to itself too; a data
+  // cache between it and the initiator (mem::Cache) replaces `memory` only, so fetches keep
+  // going to the memory (there is no instruction cache).
+  TimedMemory* fetch_memory = nullptr;
 
   tlm::tlm_extension_base* clone() const override { return new TimedDmi(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override
   {
     memory = static_cast<const TimedDmi&>(other).memory;
+    fetch_memory = static_cast<const TimedDmi&>(other).fetch_memory;
   }
 };
 

@@ -195,7 +195,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   // Advances m_cycles by an access through the DMI pointer at offset `off`: the fixed DMI
   // latency, or under timed DMI the memory's timing model (charge_timed_dmi).
   void charge_dmi(uint64_t off, unsigned len, bool write);
-  void charge_timed_dmi(uint64_t off, unsigned len, bool write);
+  void charge_timed_dmi(common::TimedMemory* memory, uint64_t off, unsigned len, bool write);
   template <typename T>
   bool load(uint64_t va, T& out);
   template <typename T>
@@ -342,6 +342,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t m_dmi_base = 0, m_dmi_size = 0, m_dmi_fast_limit = 0;
   uint64_t m_dmi_read_cycles = 0, m_dmi_write_cycles = 0;
   common::TimedMemory* m_dmi_timed = nullptr;  // timed DMI: latencies from this model
+  common::TimedMemory* m_fetch_timed = nullptr;  // ... and of fetch lines (TimedDmi)
   std::vector<uint8_t> m_code_page;  // per DMI page: holds decoded instructions
 
   // Decode cache and instruction fetch.

@@ -99,6 +99,7 @@ void Hart::try_dmi(uint64_t pa)
   m_dmi_base = dmi.get_start_address();
   m_dmi_size = dmi.get_end_address() - dmi.get_start_address() + 1;
   m_dmi_timed = timed.memory;
+  m_fetch_timed = timed.fetch_memory;
   // The inline load/store path charges the fixed DMI latency; under timed DMI loads and
   // stores take phys_access, which asks the timing model (charge_dmi).
   m_dmi_fast_limit = !m_dmi_timed && m_dmi_size >= 8 ? m_dmi_size - 7 : 0;
@@ -113,7 +114,7 @@ void Hart::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end)
   if (!m_dmi_ptr || end < m_dmi_base || start > m_dmi_base + m_dmi_size - 1)
     return;
   m_dmi_ptr = nullptr;
-  m_dmi_timed = nullptr;
+  m_dmi_timed = m_fetch_timed = nullptr;
   m_dmi_base = m_dmi_size = m_dmi_fast_limit = 0;
   m_code_page.clear();
   flush_decode_cache();
@@ -122,18 +123,18 @@ void Hart::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end)
 void Hart::charge_dmi(uint64_t off, unsigned len, bool write)
 {
   if (m_dmi_timed)
-    charge_timed_dmi(off, len, write);
+    charge_timed_dmi(m_dmi_timed, off, len, write);
   else
     m_cycles += write ? m_dmi_write_cycles : m_dmi_read_cycles;
 }
 
-void Hart::charge_timed_dmi(uint64_t off, unsigned len, bool write)
+void Hart::charge_timed_dmi(common::TimedMemory* memory, uint64_t off, unsigned len, bool write)
 {
   // As b_transport would: the access arrives at the hart's local time, which is
   // sc_time_stamp() + local_time() (the hart's clock never lags the kernel's: each sync
   // rounds it up), and the hart waits for it to end.
   const uint64_t period = m_period.value();
-  const uint64_t done = m_dmi_timed->timed_access(off, len, write, m_cycles * period);
+  const uint64_t done = memory->timed_access(off, len, write, m_cycles * period);
   m_cycles = std::max(m_cycles, (done + period - 1) / period);
 }
 
@@ -247,7 +248,10 @@ void Hart::charge_fetch_line(uint64_t pa)
   // completion itself); fetches inside it are free.
   const uint64_t off = (pa & ~63ull) - m_dmi_base;
   if (m_dmi_ptr && off < m_dmi_size) {
-    charge_dmi(off, 64, false);
+    if (m_dmi_timed)
+      charge_timed_dmi(m_fetch_timed, off, 64, false);  // past any data cache (TimedDmi)
+    else
+      m_cycles += m_dmi_read_cycles;
     return;
   }
   uint8_t line[64];
@@ -349,7 +353,7 @@ const Insn* Hart::fetch_general()
     // A repeat in a new line of a timed DMI page (see fetch).
     if (const Insn* in = fetch_repeat(pa)) {
       m_fetch_line = pa / 64;
-      charge_timed_dmi((pa & ~63ull) - m_dmi_base, 64, false);
+      charge_timed_dmi(m_fetch_timed, (pa & ~63ull) - m_dmi_base, 64, false);
       ++*m_fetch_hits;
       return in;
     }

@@ -256,10 +256,11 @@ bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi)
   dmi.allow_read_write();
   if (m_timed) {
     timed_dmi->memory = this;  // every access's latency comes from timed_access
+    timed_dmi->fetch_memory = this;
     return true;
   }
   if (timed_dmi)
-    timed_dmi->memory = nullptr;
+    timed_dmi->memory = timed_dmi->fetch_memory = nullptr;
   dmi.set_read_latency(m_fast_latency);
   dmi.set_write_latency(m_fast_latency);
   return true;

@@ -59,6 +59,8 @@ class Dram : public sc_core::sc_module, public common::TimedMemory {
   uint8_t* host_ptr() { return m_mem; }
   uint64_t size() const { return m_size; }
   bool timed() const { return m_timed; }
+  // Timed mode grants timed DMI (dram.timed_dmi).
+  bool timed_dmi() const { return m_timed && m_timed_dmi; }
   sc_core::sc_time tck() const { return m_tck; }
   // Latency of a DMI access in fast mode (what DMI users are told).
   sc_core::sc_time fast_latency() const { return m_fast_latency; }

@@ -8,7 +8,8 @@
 //
 // Sockets
 //   isock  the page-table walker's initiator socket (a reference to walker.isock: the
-//          walker is the child module "<name>.walker"); bind it to the bus router.
+//          walker is the child module "<name>.walker"); bind it to the bus router (the
+//          platform binds it to mem::Cache when mmu.walker.path asks for caches).
 //
 // Configuration (see also mmu::TlbLevel for mmu.{itlb,dtlb,l2tlb}.* and
 // mmu::PageTableWalker for mmu.walker.level_cycles and mmu.pwc.entries)

@@ -1,7 +1,8 @@
 // mmu::PageTableWalker: the hardware page-table walker of privileged spec 4.3.2 (Sv39,
 // Sv48, Sv57: 4.4-4.6), a child module "walker" of mmu::Mmu. Every PTE read and every A/D write is
 // a real TLM transaction on `isock` (b_transport, never DMI) through the bus, so walks cost memory
-// time and show up in the DRAM statistics. The Mmu exposes this socket as `mmu.isock`.
+// time and show up in the DRAM statistics. The Mmu exposes this socket as `mmu.isock`; the
+// platform may bind it to caches first (mmu.walker.path, mem::Cache).
 //
 // The walker checks the structure of the table (V, W without R, reserved bits: 60:54 always,
 // PBMT 62:61 unless Svpbmt is in effect and then the reserved value 3, N 63 unless Svnapot

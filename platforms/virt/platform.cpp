@@ -27,8 +27,7 @@ Platform::Platform()
   hart.set_translator(&mmu);
   // Trace lines carry the cycle at which the traced translation or fence started.
   mmu.set_clock([this] { return hart.cycles(); });
-  hart.isock.bind(bus.tsock);
-  mmu.isock.bind(bus.tsock);
+  bind_cache_paths();
   disk.isock.bind(bus.tsock);
   htif.isock.bind(bus.tsock);
 
@@ -95,6 +94,51 @@ Platform::Platform()
     clint.set_waves(*m_waves);
     plic.set_waves(*m_waves, plic_sources);
   }
+}
+
+void Platform::bind_cache_paths()
+{
+  // Both caches' keys are declared whatever the paths, so --help-config and sweeps know them.
+  // Defaults: a 32 KiB 8-way L1D of 4 cycles and a 512 KiB 8-way L2 of 12 cycles, 64-byte
+  // lines, LRU, write-back.
+  const mem::Cache::Params l1d_params = mem::Cache::read_config(
+      "cache.l1d", {32 << 10, 8, 64, 4, mem::Cache::Policy::kLru, false, 1});
+  const mem::Cache::Params l2_params = mem::Cache::read_config(
+      "cache.l2", {512 << 10, 8, 64, 12, mem::Cache::Policy::kLru, false, 1});
+  auto& cfg = common::config();
+  const std::string walker = cfg.choice(
+      "mmu.walker.path", "dram", {"dram", "l2", "l1d"},
+      "where the walker's PTE reads and A/D writes go: dram (straight to the bus), l2 (through "
+      "cache.l2), l1d (through cache.l1d, then cache.l2)");
+  const std::string data = cfg.choice(
+      "cpu.data_path", "dram", {"dram", "l1d"},
+      "where the hart's loads and stores go (timed DRAM with timed DMI only): dram (straight to "
+      "the DRAM model), l1d (through cache.l1d, then cache.l2); fetches always go to DRAM");
+  if (data == "l1d" && !dram.timed_dmi())
+    throw common::UserError(
+        "cpu.data_path = l1d: needs dram.mode=timed and dram.timed_dmi=true (otherwise the "
+        "hart's loads and stores bypass the caches); allowed without them: dram");
+  const bool need_l1d = walker == "l1d" || data == "l1d";
+  if (walker != "dram" || need_l1d) {
+    l2 = std::make_unique<mem::Cache>("l2", "cache.l2", l2_params, hart.period(), kDramBase,
+                                      dram.size());
+    l2->isock.bind(bus.tsock);
+  }
+  if (need_l1d) {
+    l1d = std::make_unique<mem::Cache>("l1d", "cache.l1d", l1d_params, hart.period(), kDramBase,
+                                       dram.size());
+    l1d->isock.bind(l2->tsock);
+  }
+  if (walker == "dram")
+    mmu.isock.bind(bus.tsock);
+  else if (walker == "l2")
+    mmu.isock.bind(l2->tsock);
+  else
+    mmu.isock.bind(l1d->tsock);
+  if (data == "l1d")
+    hart.isock.bind(l1d->tsock);
+  else
+    hart.isock.bind(bus.tsock);
 }
 
 Platform::~Platform()

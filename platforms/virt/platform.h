@@ -17,6 +17,7 @@
 #include "models/common/wave_recorder.h"
 #include "models/cpu/hart.h"
 #include "models/debug/gdb_server.h"
+#include "models/mem/cache.h"
 #include "models/mem/dram.h"
 #include "models/mmu/mmu.h"
 #include "models/periph/clint.h"
@@ -55,10 +56,19 @@ class Platform {
   periph::Uart16550 uart;
   storage::VirtioBlk disk;
   periph::Htif htif;
+  // The caches on the page-table walker's path (mmu.walker.path) and the hart's data path
+  // (cpu.data_path): l2 whenever a path uses a cache, l1d when one goes through it; null
+  // otherwise.
+  std::unique_ptr<mem::Cache> l1d;
+  std::unique_ptr<mem::Cache> l2;
   // The GDB server, when gdb.port is set (docs/debugging.md).
   std::unique_ptr<debug::GdbServer> gdb;
 
  private:
+  // Binds the walker's and the hart's sockets as mmu.walker.path and cpu.data_path say,
+  // creating the caches they go through.
+  void bind_cache_paths();
+
   // Slots 1..7 hold no device, as on QEMU's virt machine.
   std::vector<std::unique_ptr<storage::VirtioEmptySlot>> m_empty_slots;
   // The waveform of interrupts, privilege and timers (docs/debugging.md); null when off.

@@ -601,6 +601,19 @@ TEST_CASE("Hart: a new fetch line costs one DRAM row-hit read in timed mode")
   CHECK(cost <= 18.0);
 }
 
+// cpu.data_path=l1d puts the hart's loads and stores through cache.l1d (4 cycles) and
+// cache.l2 (12 cycles); fetch lines go past them (TimedDmi::fetch_memory), so a new line
+// still costs one DRAM read, and the L1D sees none of them.
+TEST_CASE("Hart: fetch lines go past the data caches of cpu.data_path=l1d")
+{
+  common::config().set("cpu.data_path", "l1d", "test");
+  const double cost = fetch_line_cost("timed");
+  CHECK(cost >= 16.0);
+  CHECK(cost <= 18.0);
+  CHECK(common::stats().value("cache.l1d.reads") == 0);
+  CHECK(common::stats().value("cache.l1d.uncached") >= 1);  // the finisher's store
+}
+
 TEST_CASE("Hart: a new fetch line costs the DMI read latency in fast mode")
 {
   const double cost = fetch_line_cost("fast");

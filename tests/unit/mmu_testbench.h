@@ -4,11 +4,15 @@
 // faults). Page tables are built directly in DRAM through host_ptr().
 //
 // Usage: MmuBench b({"mmu.walker.ad_policy=fault"}); then b.map(...), b.load(...).
+// MmuBench b({}, true) puts a mem::Cache (keys cache.walker.*: 1 KiB, 2 ways, 64-byte lines,
+// 4 cycles) between the walker and the bus, caching every address (DRAM, ROM and
+// holes alike), so its pass-through of errors is on trial too.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <string>
 
 #include <systemc>
@@ -19,6 +23,7 @@
 #include "models/common/config.h"
 #include "models/common/sim.h"
 #include "models/common/stats.h"
+#include "models/mem/cache.h"
 #include "models/mem/dram.h"
 #include "models/mmu/mmu.h"
 
@@ -85,13 +90,24 @@ class MmuBench : private ResetGlobals {
   TestRom rom{"rom"};
   mmu::Mmu mmu{"mmu", sc_core::sc_time(1, sc_core::SC_NS)};
 
-  explicit MmuBench(std::initializer_list<std::string> sets = {}) : ResetGlobals(sets)
+  std::unique_ptr<mem::Cache> cache;
+  explicit MmuBench(std::initializer_list<std::string> sets = {}, bool walker_cache = false)
+      : ResetGlobals(sets)
   {
     router.map(kDramBase, dram.size(), "dram");
     router.isock.bind(dram.tsock);
     router.map(kRomBase, kRomSize, "rom");
     router.isock.bind(rom.tsock);
-    mmu.isock.bind(router.tsock);
+    if (walker_cache) {
+      const mem::Cache::Params p = mem::Cache::read_config(
+          "cache.walker", {1024, 2, 64, 4, mem::Cache::Policy::kLru, false, 1});
+      cache = std::make_unique<mem::Cache>("walker_cache", "cache.walker", p,
+                                           sc_core::sc_time(1, sc_core::SC_NS), 0, 1ull << 56);
+      mmu.isock.bind(cache->tsock);
+      cache->isock.bind(router.tsock);
+    } else {
+      mmu.isock.bind(router.tsock);
+    }
     sc_core::sc_start(sc_core::SC_ZERO_TIME);
     root = alloc_table();
   }
