@@ -212,6 +212,8 @@ void Hart::execute(uint64_t budget)
           else
             m_translator->sinval_vma(in.rs1 != 0, a, in.rs2 != 0, uint16_t(b));
         }
+        if (m_waves)
+          wave_fence(in.op == Op::kSfenceVma ? WaveFence::kSfenceVma : WaveFence::kSinvalVma);
         forget_memos();
         break;
       case Op::kSfenceWInval:
@@ -224,6 +226,9 @@ void Hart::execute(uint64_t budget)
         }
         if (m_translator)
           m_translator->sfence_inval(in.op == Op::kSfenceInvalIr);
+        if (m_waves)
+          wave_fence(in.op == Op::kSfenceInvalIr ? WaveFence::kSfenceInvalIr
+                                                 : WaveFence::kSfenceWInval);
         break;
       case Op::kCsrrw: case Op::kCsrrs: case Op::kCsrrc:
       case Op::kCsrrwi: case Op::kCsrrsi: case Op::kCsrrci:

@@ -251,6 +251,9 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   };
   void wave_update();
   void wave_timer(WaveTimer& timer, bool timed, uint64_t cmp, bool enabled, bool level);
+  // The address-translation fences the waves show (mmu.fence), by their values there.
+  enum class WaveFence : uint8_t { kSfenceVma = 1, kSinvalVma, kSfenceWInval, kSfenceInvalIr };
+  void wave_fence(WaveFence kind);
 
   // Architectural state.
   uint64_t m_x[32] = {};
@@ -386,6 +389,8 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   // Waveform (set_waves): signal ids, and the latest time the waves looked at the hart.
   common::WaveRecorder* m_waves = nullptr;
   unsigned m_wave_priv = 0, m_wave_wfi = 0, m_wave_mie = 0, m_wave_stimecmp = 0;
+  unsigned m_wave_fence = 0, m_wave_fences = 0;  // mmu.fence (kind), mmu.fences (count)
+  uint64_t m_wave_fence_count = 0;
   std::array<unsigned, 6> m_wave_mip = {};
   std::array<WaveTimer, 2> m_wave_timer = {};
   sc_core::sc_time m_wave_look;

@@ -1,5 +1,5 @@
 // The hart's waveform hooks (docs/debugging.md, "Waveforms"): privilege, WFI, the mip bits,
-// mie and stimecmp, recorded at the hart's own local time.
+// mie, stimecmp and the address-translation fences, recorded at the hart's own local time.
 #include "models/common/time.h"
 #include "models/cpu/hart.h"
 #include "models/cpu/hart_internal.h"
@@ -39,9 +39,20 @@ void Hart::set_waves(common::WaveRecorder& waves)
                               (mip >> kWaveMip[i]) & 1);
   m_wave_mie = waves.add("cpu.mie", 12, m_mie);
   m_wave_stimecmp = waves.add("cpu.stimecmp", 64, m_stimecmp);
+  m_wave_fence = waves.add("mmu.fence", 3, 0);
+  m_wave_fences = waves.add("mmu.fences", 32, 0);
   m_wave_timer[0] = {m_wave_mip[kWaveMtip], true, m_mtimecmp};
   m_wave_timer[1] = {m_wave_mip[kWaveStip], bool(m_menvcfg & menvcfg::kSTCE), m_stimecmp};
   m_wave_look = now();
+}
+
+void Hart::wave_fence(WaveFence kind)
+{
+  // A fence is an instant: its kind holds until the next one, and the count changes at
+  // every one, so two fences of one kind in a row still show as two changes.
+  const sc_time t = now();
+  m_waves->set(m_wave_fence, unsigned(kind), t);
+  m_waves->set(m_wave_fences, ++m_wave_fence_count & 0xffffffffu, t);
 }
 
 void Hart::wave_update()

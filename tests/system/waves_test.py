@@ -135,7 +135,7 @@ def check_common(w, j):
           f"(last stamp {w.stamps[-1] if w.stamps else None})")
     expected = {"cpu.priv": 2, "cpu.wfi": 1, "cpu.mie": 12, "cpu.stimecmp": 64,
                 "clint.mtimecmp": 64, "plic.source.uart": 1, "plic.source.disk": 1,
-                "plic.context.m": 1, "plic.context.s": 1}
+                "plic.context.m": 1, "plic.context.s": 1, "mmu.fence": 3, "mmu.fences": 32}
     expected.update({f"cpu.mip.{b}": 1 for b in ("msip", "mtip", "meip", "ssip", "stip", "seip")})
     check(w.widths == expected, "every documented signal, with its width")
 
@@ -182,6 +182,37 @@ def same_run(args, name, *cmd):
     strip = lambda e: [l for l in e.splitlines() if "host_" not in l]
     check(strip(err0) == strip(err1), "same messages and summary on stderr")
     return code1, out1, w, j1
+
+
+def fence_kinds(w):
+    """The fences in time order, by their mmu.fence value: each change of the count
+    mmu.fences is one fence, of the kind mmu.fence holds at that time."""
+    kinds = w.history("mmu.fence")
+    out, k, kind = [], 0, None
+    for t, _ in w.history("mmu.fences")[1:]:
+        while k < len(kinds) and kinds[k][0] <= t:
+            kind = kinds[k][1]
+            k += 1
+        out.append(kind)
+    return out
+
+
+def fences_by_kind(w):
+    out = {}
+    for kind in fence_kinds(w):
+        out[kind] = out.get(kind, 0) + 1
+    return out
+
+
+def stats_fences(j):
+    """The same from the statistics: SFENCE.VMA and SINVAL.VMA by the DTLB's flush counts
+    (one per instruction), SFENCE.W.INVAL and SFENCE.INVAL.IR by the MMU's counters."""
+    s = j["stats"]
+    forms = ("all", "asid", "vaddr", "vaddr_asid")
+    out = {1: sum(s.get(f"mmu.dtlb.flushes.{f}", 0) for f in forms),
+           2: sum(s.get(f"mmu.dtlb.flushes.sinval_{f}", 0) for f in forms),
+           3: s.get("mmu.svinval.w_inval", 0), 4: s.get("mmu.svinval.inval_ir", 0)}
+    return {k: v for k, v in out.items() if v}
 
 
 def traps(j):
@@ -233,6 +264,27 @@ def main():
         check(w.history("cpu.mip.seip") == w.history("plic.context.s"),
               "cpu.mip.seip follows plic.context.s at the same times")
         check_timer(w, "cpu.mip.stip", "cpu.stimecmp", STIE, 1)
+        fences = fences_by_kind(w)
+        check(fences == stats_fences(j) and fences.get(1, 0) > 100,
+              f"one mmu.fences change per SFENCE.VMA, of kind 1 ({fences}, {stats_fences(j)})")
+    elif args.case == "svinval":
+        # sw/tests/mmu/mmu_ext.elf with the extensions on (mmu.ext in mmu.cmake): Svinval's
+        # three instructions and SFENCE.VMA, each drawn as its kind.
+        code, out, err, w, j = run_with_waves(
+            args, "svinval", "--set", "mmu.svpbmt=true", "--set", "mmu.svnapot=true", "--set",
+            "cpu.svinval=true", "--set", "mmu.satp_modes=bare,sv39,sv48,sv57",
+            sw("tests/mmu/mmu_ext.elf"))
+        check(code == 0, f"mmu_ext passes (exit code {code}):\n{out.decode()}{err}")
+        check_common(w, j)
+        fences = fences_by_kind(w)
+        check(fences == stats_fences(j) and set(fences) == {1, 2, 3, 4},
+              f"every fence drawn with its kind, as the statistics count them ({fences}, "
+              f"{stats_fences(j)})")
+        # test_svinval in sw/tests/mmu/ext.c: in M mode SFENCE.W.INVAL, SINVAL.VMA,
+        # SFENCE.INVAL.IR; in S mode SINVAL.VMA, then (with TVM, which traps SINVAL.VMA only)
+        # SFENCE.W.INVAL and SFENCE.INVAL.IR; in U mode all three trap.
+        seq = [k for k in fence_kinds(w) if k != 1]
+        check(seq == [3, 2, 4, 2, 3, 4], f"the Svinval instructions in the firmware's order: {seq}")
     elif args.case == "idle":
         code, out, w, j = same_run(args, "idle", sw("tests/platform/idle.elf"))
         check(code == 125, f"exit code 125 (got {code})")
