@@ -169,8 +169,7 @@ struct RefPmp {
       case 3: {  // NAPOT: yyy...y01...1 with t ones is a 2^(t+3)-byte region
         const uint64_t a = read_addr(i);
         unsigned t = 0;
-        while (t < 54 && (a >> t & 1))
-          ++t;
+        while (t < 54 && (a >> t & 1)) ++t;
         return t == 54 || b >> (t + 3) == a >> (t + 1);
       }
       default: return false;
@@ -184,8 +183,7 @@ struct RefPmp {
       return true;
     for (unsigned i = 0; i < entries; ++i) {
       unsigned held = 0;
-      for (uint64_t b = pa; b < pa + 8; ++b)
-        held += holds(i, b);
+      for (uint64_t b = pa; b < pa + 8; ++b) held += holds(i, b);
       if (held == 0)
         continue;
       return held == 8 && (cfg[i] & (write ? kW : kR)) != 0;
@@ -198,7 +196,7 @@ struct RefResult {
   bool ok = false;
   uint64_t pa = 0;
   uint8_t cause = 0;
-  bool ad_write = false;  // the walker writes A/D into the leaf PTE (done here already)
+  bool ad_write = false;         // the walker writes A/D into the leaf PTE (done here already)
   bool ad_write_failed = false;  // the A/D write got a bus error (PMP let it through)
 };
 
@@ -442,8 +440,7 @@ PmpWrite make_pmp_write(NextByte next)
     }
     case 2:  // anything, bits 63:54 included (pmpaddr drops them)
       pw.addr = 0;
-      for (unsigned k = 0; k < 8; ++k)
-        pw.addr |= uint64_t(next()) << (8 * k);
+      for (unsigned k = 0; k < 8; ++k) pw.addr |= uint64_t(next()) << (8 * k);
       break;
     default:  // the extremes: 0 and all ones (NAPOT over every address)
       pw.addr = next() & 1 ? ~uint64_t(0) : 0;
@@ -499,8 +496,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     pmp.entries = kEntries[shape & 3];
     pmp.g = kGrains[shape >> 2 & 7];
     if (trace)
-      std::fprintf(stderr, "pmp: %u entries, granularity %llu\n", pmp.entries,
-                   4ull << pmp.g);
+      std::fprintf(stderr, "pmp: %u entries, granularity %llu\n", pmp.entries, 4ull << pmp.g);
     for (auto& bench : w.benches) {
       bench->pmp = cpu::Pmp(pmp.entries, uint64_t(4) << pmp.g);
       bench->mmu.set_protection(&bench->pmp);
