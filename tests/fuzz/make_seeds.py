@@ -7,9 +7,10 @@ The seeds are small, valid examples of each input format (see each harness's hea
 the fuzzers start from inputs that go deep: minimal RV64 ELF files (static and PIE), a
 Linux Image header, a raw firmware, a device tree (from `vmplat --dump-dtb`, given with
 --dtb), configuration files and --set lines, a GDB session, driver and chaos programs for
-the virtio device, page tables for the walker, and instruction words. They are checked in;
-run this again only to change them. Inputs that made a harness fail are kept next to them
-as regress-* files and are never rewritten here.
+the virtio device, page tables for the walker (with and without a PMP), and instruction
+words. They are checked in; run this again only to change them. Inputs that made a harness
+fail are kept next to them as regress-* files, and inputs that caught a deliberate
+mutation of a model as mutant-* files; neither is ever rewritten here.
 """
 import argparse
 import os
