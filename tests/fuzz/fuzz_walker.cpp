@@ -132,7 +132,7 @@ struct RefPmp {
   {
     if (i >= entries || locked(i))
       return;
-    uint8_t c = value & 0x9f;  // bits 6:5 are WPRI, read as zero
+    uint8_t c = value & 0x9f;  // bits 6:5 are reserved, read as zero
     if ((c & 3) == kW)         // R=0 W=1 is reserved: W is dropped
       c &= uint8_t(~kW);
     if (g >= 1 && mode(c) == 2)  // NA4 is not selectable with G >= 1: NAPOT instead
