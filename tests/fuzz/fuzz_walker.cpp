@@ -1,19 +1,33 @@
 // Fuzz harness: address translation (mmu::Mmu with its TLBs, page-walk cache and
 // mmu::PageTableWalker) against a reference walker written here from privileged spec
-// 4.3.2 and 4.4-4.5, over random page tables.
+// 4.3.2 and 4.4-4.5, over random page tables, with or without a PMP (3.7.1) on the walker's
+// own accesses.
 //
-// Input: a list of PTE writes into 16 DRAM pages and one read-only page (where an A/D
-// write is an access fault), then a list of operations: translations (any va, access kind,
-// privilege, MPRV/MPP/SUM/MXR, Sv39 or Sv48, root, ASID), debugger translations, and
-// SFENCE.VMA in its four forms. Four MMUs with different knobs (A/D policy hardware and
-// fault, TLBs from one entry to the defaults, L2 TLB and PWC on and off, FIFO/LRU/PLRU/
-// random, ASID tags of 0 to 16 bits, Sv39 only) each get their own copy of the memory
-// and the same operations.
+// Input: an optional PMP block, then a list of PTE writes into 16 DRAM pages and one
+// read-only page (where an A/D write is an access fault), then a list of operations:
+// translations (any va, access kind, privilege, MPRV/MPP/SUM/MXR, Sv39 or Sv48, root,
+// ASID), debugger translations, SFENCE.VMA in its four forms and, with a PMP, PMP entry
+// writes (each followed by the SFENCE.VMA x0, x0 that 3.7.2 asks of software). Four MMUs
+// with different knobs (A/D policy hardware and fault, TLBs from one entry to the defaults,
+// L2 TLB and PWC on and off, FIFO/LRU/PLRU/random, ASID tags of 0 to 16 bits, Sv39 only)
+// each get their own copy of the memory and the same operations.
+//
+// The PMP block: an input starting with 'P' gives each MMU a cpu::Pmp, attached with
+// set_protection() as the hart attaches its own, of 0, 16 or 64 entries and a granularity
+// of 4 bytes to 64 KiB, then up to 8 entry writes (index, pmpcfg byte with any A, R/W/X
+// and L, pmpaddr aimed at a table page's boundaries, a NAPOT region around one, or anything),
+// made as software makes them: pmpaddr, then a read-modify-write of the pmpcfg register.
+// Without the 'P' (every input from before PMP), no PMP is attached and the input means
+// what it always did.
 //
 // Properties, for every translation on every MMU: the same outcome as the reference (the
 // physical address, or the exception code and tval), and the same memory afterwards (the
 // A/D bits written into exactly the PTE the reference writes, nothing else touched). The
-// TLBs may hold entries across operations, as software may let them: page tables change
+// reference checks each PTE read as an S-mode 8-byte load and each A/D write as an S-mode
+// store against its own copy of the PMP entries; a denied one is an access fault of the
+// translated access's kind, and a denied A/D write writes nothing. After every PMP write,
+// every MMU's pmpcfg and pmpaddr read back as the reference holds them (WARL, locks).
+// The TLBs may hold entries across operations, as software may let them: page tables change
 // only through the MMU's own A/D writes, and either (input bit) all ASIDs share one set of
 // tables and the harness fences whenever it switches to another root or mode, or each ASID
 // keeps the root and mode it first had, without global PTEs (global mappings must be the
@@ -40,6 +54,7 @@
 #include "models/common/config.h"
 #include "models/common/log.h"
 #include "models/common/stats.h"
+#include "models/cpu/pmp.h"
 #include "models/mem/dram.h"
 #include "models/mmu/mmu.h"
 #include "tests/fuzz/fuzz_util.h"
@@ -64,6 +79,7 @@ struct Bench : sc_core::sc_module {
   mem::Dram dram{"dram"};
   test::TestRom rom{"rom"};
   mmu::Mmu mmu{"mmu", sc_core::sc_time(1, sc_core::SC_NS)};
+  cpu::Pmp pmp;  // attached to the walker only by inputs with a PMP block
   bool svade;
   bool sv48;
 
@@ -98,12 +114,90 @@ struct Memory {
   }
 };
 
+// The PMP as privileged spec 3.7.1 describes it, for the walker's accesses only (S mode):
+// its own copy of the CSRs with the WARL rules the model documents (models/cpu/pmp.h), and a
+// byte-by-byte matcher. No entries implemented: nothing is checked (also "no PMP attached").
+struct RefPmp {
+  static constexpr uint8_t kR = 1, kW = 2, kL = 0x80;
+  static constexpr uint64_t kAddrMask = (uint64_t(1) << 54) - 1;  // pmpaddr: bits 55:2
+  unsigned entries = 0;
+  unsigned g = 0;  // granularity 2^(g+2) bytes
+  std::array<uint8_t, 64> cfg{};
+  std::array<uint64_t, 64> addr{};
+
+  static unsigned mode(uint8_t c) { return (c >> 3) & 3; }  // 0 OFF, 1 TOR, 2 NA4, 3 NAPOT
+  bool locked(unsigned i) const { return (cfg[i] & kL) != 0; }
+
+  void write_cfg(unsigned i, uint8_t value)
+  {
+    if (i >= entries || locked(i))
+      return;
+    uint8_t c = value & 0x9f;  // bits 6:5 are reserved, read as zero
+    if ((c & 3) == kW)         // R=0 W=1 is reserved: W is dropped
+      c &= uint8_t(~kW);
+    if (g >= 1 && mode(c) == 2)  // NA4 is not selectable with G >= 1: NAPOT instead
+      c |= 3 << 3;
+    cfg[i] = c;
+  }
+  void write_addr(unsigned i, uint64_t value)
+  {
+    // A locked entry keeps its address, and a locked TOR entry the address below it.
+    if (i >= entries || locked(i) || (i + 1 < entries && locked(i + 1) && mode(cfg[i + 1]) == 1))
+      return;
+    addr[i] = value & kAddrMask;
+  }
+  // pmpaddr as read: with G >= 2, NAPOT reads bits G-2:0 as ones; with G >= 1, OFF and TOR
+  // read bits G-1:0 as zeros.
+  uint64_t read_addr(unsigned i) const
+  {
+    if (i >= entries)
+      return 0;
+    if (mode(cfg[i]) >= 2)
+      return g >= 2 ? addr[i] | ((uint64_t(1) << (g - 1)) - 1) : addr[i];
+    return addr[i] >> g << g;
+  }
+  // Whether entry i's region holds the byte at b.
+  bool holds(unsigned i, uint64_t b) const
+  {
+    switch (mode(cfg[i])) {
+      case 1: {  // TOR: pmpaddr[i-1] <= b/4 < pmpaddr[i], bits G-1:0 ignored
+        const uint64_t below = i ? addr[i - 1] >> g << g : 0;
+        const uint64_t top = addr[i] >> g << g;
+        return below <= b >> 2 && b >> 2 < top;
+      }
+      case 2: return b >> 2 == addr[i];  // NA4
+      case 3: {  // NAPOT: yyy...y01...1 with t ones is a 2^(t+3)-byte region
+        const uint64_t a = read_addr(i);
+        unsigned t = 0;
+        while (t < 54 && (a >> t & 1)) ++t;
+        return t == 54 || b >> (t + 3) == a >> (t + 1);
+      }
+      default: return false;
+    }
+  }
+  // An S-mode access of the 8 bytes at pa: the lowest-numbered entry holding any of them
+  // decides, and fails the access unless it holds all of them; no such entry fails it.
+  bool allows(uint64_t pa, bool write) const
+  {
+    if (entries == 0)
+      return true;
+    for (unsigned i = 0; i < entries; ++i) {
+      unsigned held = 0;
+      for (uint64_t b = pa; b < pa + 8; ++b) held += holds(i, b);
+      if (held == 0)
+        continue;
+      return held == 8 && (cfg[i] & (write ? kW : kR)) != 0;
+    }
+    return false;
+  }
+};
+
 struct RefResult {
   bool ok = false;
   uint64_t pa = 0;
   uint8_t cause = 0;
-  bool ad_write = false;  // the walker writes A/D into the leaf PTE (done here already)
-  bool ad_write_failed = false;
+  bool ad_write = false;         // the walker writes A/D into the leaf PTE (done here already)
+  bool ad_write_failed = false;  // the A/D write got a bus error (PMP let it through)
 };
 
 uint64_t load64(const uint8_t* p)
@@ -115,9 +209,9 @@ uint64_t load64(const uint8_t* p)
 
 // Privileged spec 4.3.2, with 4.4 (Sv39) and 4.5 (Sv48); N, PBMT and bits 60:54 are
 // reserved (neither Svnapot nor Svpbmt), as are A, D and U on a non-leaf PTE. `mem` gets
-// the A/D update when the walk makes one (hardware policy).
-RefResult reference(Memory& mem, uint64_t va, AccessKind kind, Priv priv, uint64_t mstatus,
-                    uint64_t satp, bool svade, bool has_sv48)
+// the A/D update when the walk makes one (hardware policy) and `pmp` lets it.
+RefResult reference(Memory& mem, const RefPmp& pmp, uint64_t va, AccessKind kind, Priv priv,
+                    uint64_t mstatus, uint64_t satp, bool svade, bool has_sv48)
 {
   using namespace cpu;
   RefResult r;
@@ -149,7 +243,7 @@ RefResult reference(Memory& mem, uint64_t va, AccessKind kind, Priv priv, uint64
     const uint64_t pte_addr = a + ((va >> (12 + 9 * i)) & 0x1ff) * 8;
     bool writable = false;
     uint8_t* p = mem.at(pte_addr, writable);
-    if (!p) {
+    if (!pmp.allows(pte_addr, false) || !p) {  // step 2: PMP, then the bus
       r.cause = access_fault;
       return r;
     }
@@ -192,6 +286,10 @@ RefResult reference(Memory& mem, uint64_t va, AccessKind kind, Priv priv, uint64
     if ((pte & need) != need) {
       if (svade) {
         r.cause = page_fault;
+        return r;
+      }
+      if (!pmp.allows(pte_addr, true)) {
+        r.cause = access_fault;
         return r;
       }
       r.ad_write = true;
@@ -310,6 +408,75 @@ uint64_t page_base(unsigned index)
   return index < kDramPages ? kDramBase + index * kPage : kRomBase;
 }
 
+// One PMP entry write; `next` gives the input bytes it is made of.
+struct PmpWrite {
+  unsigned index;
+  uint8_t cfg;
+  uint64_t addr;
+};
+
+template <class NextByte>
+PmpWrite make_pmp_write(NextByte next)
+{
+  PmpWrite pw;
+  const uint8_t index = next();
+  pw.index = index & 0x80 ? index & 63 : index & 15;  // mostly the first 16
+  pw.cfg = next();
+  const uint8_t shape = next();
+  const uint64_t table = page_base(next() % (kDramPages + 1));
+  auto next16 = [&next] {
+    const uint64_t low = next();
+    return low | uint64_t(next()) << 8;
+  };
+  switch (shape & 3) {
+    case 0:  // a boundary up to two pages above a table page's start (TOR, NA4)
+      pw.addr = (table + next16() % (2 * kPage + 1)) >> 2;
+      break;
+    case 1: {  // a NAPOT region of 8 bytes to 8 GiB around a table page
+      const unsigned bits = 3 + next() % 31;
+      const uint64_t base = (table + (next16() & 0x1ff8)) & ~((uint64_t(1) << bits) - 1);
+      pw.addr = base >> 2 | ((uint64_t(1) << (bits - 3)) - 1);
+      break;
+    }
+    case 2:  // anything, bits 63:54 included (pmpaddr drops them)
+      pw.addr = 0;
+      for (unsigned k = 0; k < 8; ++k) pw.addr |= uint64_t(next()) << (8 * k);
+      break;
+    default:  // the extremes: 0 and all ones (NAPOT over every address)
+      pw.addr = next() & 1 ? ~uint64_t(0) : 0;
+      break;
+  }
+  return pw;
+}
+
+// A PMP entry write on the reference and on every MMU's PMP, as software makes it: pmpaddr,
+// then a read-modify-write of the pmpcfg register holding the entry. Every entry must then
+// read back as the reference holds it.
+void write_pmp(World& w, RefPmp& ref, const PmpWrite& pw, bool trace)
+{
+  if (trace)
+    std::fprintf(stderr, "pmp entry %u: cfg 0x%02x addr 0x%llx\n", pw.index, pw.cfg,
+                 (unsigned long long)pw.addr);
+  ref.write_addr(pw.index, pw.addr);
+  ref.write_cfg(pw.index, pw.cfg);
+  const unsigned reg = pw.index / 8 * 2, shift = pw.index % 8 * 8;
+  for (auto& bench : w.benches) {
+    cpu::Pmp& pmp = bench->pmp;
+    pmp.write_addr(pw.index, pw.addr);
+    const uint64_t others = pmp.read_cfg(reg) & ~(uint64_t(0xff) << shift);
+    pmp.write_cfg(reg, others | uint64_t(pw.cfg) << shift);
+    for (unsigned i = 0; i < cpu::Pmp::kMaxEntries; ++i) {
+      const uint8_t cfg = uint8_t(pmp.read_cfg(i / 8 * 2) >> (i % 8 * 8));
+      if (cfg != ref.cfg[i] || pmp.read_addr(i) != ref.read_addr(i))
+        fail(std::string(bench->basename()) + ": after writing pmp entry " +
+             std::to_string(pw.index) + ", entry " + std::to_string(i) + " reads cfg " +
+             std::to_string(cfg) + " addr " + std::to_string(pmp.read_addr(i)) +
+             ", the reference's " + std::to_string(ref.cfg[i]) + " " +
+             std::to_string(ref.read_addr(i)));
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
@@ -317,6 +484,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   World& w = world();
   // FUZZ_WALKER_TRACE=1 prints every operation and each MMU's answer (to read a failure).
   static const bool trace = std::getenv("FUZZ_WALKER_TRACE") != nullptr;
+  // The PMP block (see the top of the file).
+  RefPmp pmp;
+  const bool has_pmp = size > 0 && data[0] == 'P';
+  if (has_pmp) {
+    size_t at = 1;
+    auto next = [&]() -> uint8_t { return at < size ? data[at++] : 0; };
+    static const unsigned kEntries[4] = {16, 16, 64, 0};
+    static const unsigned kGrains[8] = {0, 0, 0, 1, 2, 3, 10, 14};  // G: 4 << G bytes
+    const uint8_t shape = next();
+    pmp.entries = kEntries[shape & 3];
+    pmp.g = kGrains[shape >> 2 & 7];
+    if (trace)
+      std::fprintf(stderr, "pmp: %u entries, granularity %llu\n", pmp.entries, 4ull << pmp.g);
+    for (auto& bench : w.benches) {
+      bench->pmp = cpu::Pmp(pmp.entries, uint64_t(4) << pmp.g);
+      bench->mmu.set_protection(&bench->pmp);
+    }
+    const unsigned writes = next() % 9;
+    for (unsigned k = 0; k < writes; ++k) write_pmp(w, pmp, make_pmp_write(next), trace);
+    data += at;
+    size -= at;
+  } else {
+    for (auto& bench : w.benches) bench->mmu.set_protection(nullptr);
+  }
   FuzzedDataProvider in(data, size);
   const bool per_asid_tables = in.ConsumeBool();
   if (trace)
@@ -348,7 +539,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   std::map<uint16_t, uint64_t> tables_of;  // per-ASID tables: an ASID's mode and root
   const unsigned ops = in.ConsumeIntegralInRange<unsigned>(1, 24);
   for (unsigned op = 0; op < ops && in.remaining_bytes() > 0; ++op) {
-    const unsigned what = in.ConsumeIntegralInRange<unsigned>(0, 9);
+    const unsigned what = in.ConsumeIntegralInRange<unsigned>(0, has_pmp ? 10 : 9);
+    if (what == 10) {  // a PMP write, then the fence 3.7.2 asks for after one
+      write_pmp(w, pmp, make_pmp_write([&in] { return in.ConsumeIntegral<uint8_t>(); }), trace);
+      for (auto& bench : w.benches) bench->mmu.sfence_vma(false, 0, false, 0);
+      continue;
+    }
     if (what == 0) {  // SFENCE.VMA: rs1 and rs2 x0 or not
       const bool has_va = in.ConsumeBool(), has_asid = in.ConsumeBool();
       const uint64_t va = make_va(in, 4);
@@ -407,7 +603,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
       Bench& bench = *w.benches[b];
       Memory expected = mem[b];
       const RefResult ref =
-          reference(expected, va, kind, priv, mstatus, satp, bench.svade, bench.sv48);
+          reference(expected, pmp, va, kind, priv, mstatus, satp, bench.svade, bench.sv48);
       cpu::XlateResult got;
       const bool ok = debug ? bench.mmu.translate_debug(va, kind, ctx, got)
                             : bench.mmu.translate(va, 8, kind, ctx, got);

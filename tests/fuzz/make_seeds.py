@@ -7,9 +7,10 @@ The seeds are small, valid examples of each input format (see each harness's hea
 the fuzzers start from inputs that go deep: minimal RV64 ELF files (static and PIE), a
 Linux Image header, a raw firmware, a device tree (from `vmplat --dump-dtb`, given with
 --dtb), configuration files and --set lines, a GDB session, driver and chaos programs for
-the virtio device, page tables for the walker, and instruction words. They are checked in;
-run this again only to change them. Inputs that made a harness fail are kept next to them
-as regress-* files and are never rewritten here.
+the virtio device, page tables for the walker (with and without a PMP), and instruction
+words. They are checked in; run this again only to change them. Inputs that made a harness
+fail are kept next to them as regress-* files, and inputs that caught a deliberate
+mutation of a model as mutant-* files; neither is ever rewritten here.
 """
 import argparse
 import os
@@ -135,6 +136,18 @@ def main():
     # walker: PTE writes and operations (FuzzedDataProvider).
     put("walker", "tables", bytes((i * 73 + 5) % 256 for i in range(600)))
     put("walker", "simple", bytes([3, 0, 0, 0x01, 0, 0, 1, 0, 0, 0xcf, 0, 0, 2]) + bytes(100))
+    # walker with a PMP: 'P', entries and granularity, the number of entry writes, the writes
+    # (index, pmpcfg byte, address shape and its bytes), then the program as above.
+    # 16 entries, 4-byte granules: DRAM pages 0-3 read-only (NAPOT 16 KiB), up to page 8
+    # read-write (TOR), the ROM page read-only and locked (NAPOT 4 KiB), the rest RWX.
+    put("walker", "pmp-tables", b"P" + bytes([0x00, 4, 0, 0x19, 1, 0, 11, 0, 0, 1, 0x0b, 0, 8, 0,
+                                              0, 2, 0x99, 1, 16, 9, 0, 0, 3, 0x1f, 3, 0, 1])
+        + bytes((i * 73 + 5) % 256 for i in range(600)))
+    # 64 entries, 4-byte granules: entry 40 TOR from entry 39's address, 20 bytes into page 1
+    # (the PTE at 16 straddles it), up to page 2 with R only; entry 41 NAPOT over all, RW.
+    put("walker", "pmp-tor", b"P" + bytes([0x02, 3, 0xa7, 0x00, 0, 1, 20, 0, 0xa8, 0x09, 0, 2,
+                                           0, 0, 0xa9, 0x1b, 3, 0, 1])
+        + bytes((i * 151 + 29) % 256 for i in range(400)))
 
 
 if __name__ == "__main__":
