@@ -104,10 +104,11 @@ struct Options {
   bool quiet = false, help_config = false, help_stats = false;
 };
 
+// Thrown rather than exit()ed, so that sc_main's handler prints it and every frame unwinds
+// (the sanitizer build's leak check sees no string left behind on a stack).
 [[noreturn]] void usage_error(const std::string& msg)
 {
-  std::cerr << "vmplat: error: " << msg << "\n";
-  std::exit(kExitUsage);
+  throw UserError(msg);
 }
 
 Options parse(int argc, char* argv[])
@@ -347,8 +348,8 @@ int run(const Options& o)
 
 int sc_main(int argc, char* argv[])
 {
-  const Options options = parse(argc, argv);
   try {
+    const Options options = parse(argc, argv);
     return run(options);
   } catch (const UserError& e) {
     std::cerr << "vmplat: error: " << e.what() << "\n";
