@@ -1,22 +1,14 @@
 #include "models/mem/cache.h"
 
+#include "models/common/bits.h"
 #include "models/common/config.h"
 
 namespace vmplat::mem {
 
+using common::is_pow2;
+using common::log2_floor;
+
 namespace {
-
-bool is_pow2(uint64_t v)
-{
-  return v && !(v & (v - 1));
-}
-
-unsigned log2(uint64_t v)
-{
-  unsigned n = 0;
-  while (v >>= 1) ++n;
-  return n;
-}
 
 const char* policy_name(Cache::Policy policy)
 {
@@ -43,7 +35,7 @@ std::string valid_sizes_near(uint64_t size, uint64_t set_bytes)
 {
   if (size < set_bytes)
     return std::to_string(set_bytes);
-  const uint64_t below = set_bytes << log2(size / set_bytes);
+  const uint64_t below = set_bytes << log2_floor(size / set_bytes);
   return std::to_string(below) + " or " + std::to_string(below * 2);
 }
 
@@ -98,7 +90,7 @@ Cache::Cache(sc_core::sc_module_name name, const std::string& stat_prefix, const
       m_base(base),
       m_size(size),
       m_sets(params.size / (uint64_t(params.ways) * params.line_bytes)),
-      m_line_shift(log2(params.line_bytes)),
+      m_line_shift(log2_floor(params.line_bytes)),
       m_lines(params.size / params.line_bytes),
       m_random(seed_state(params.seed)),
       m_line_buf(params.line_bytes),
@@ -254,10 +246,7 @@ Cache::Line& Cache::victim(uint64_t set_index)
     if (!set[w].valid)
       return set[w];
   if (m_params.policy == Policy::kRandom) {
-    m_random ^= m_random << 13;
-    m_random ^= m_random >> 7;
-    m_random ^= m_random << 17;
-    return set[m_random % m_params.ways];
+    return set[common::xorshift64(m_random) % m_params.ways];
   }
   Line* oldest = set;  // LRU: least recently used; FIFO: first filled
   for (unsigned w = 1; w < m_params.ways; ++w)

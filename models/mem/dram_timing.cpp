@@ -2,23 +2,17 @@
 
 #include <algorithm>
 
+#include "models/common/bits.h"
+
 namespace vmplat::mem {
+
+using common::is_pow2;
+using common::log2_floor;
 
 namespace {
 
 const char* const kFieldNames[6] = {"row", "rank", "bankgroup", "bank", "channel", "column"};
 
-bool is_pow2(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
-
-unsigned log2_floor(uint64_t v)
-{
-  unsigned n = 0;
-  while (v > 1) {
-    v >>= 1;
-    ++n;
-  }
-  return n;
-}
 
 unsigned log2_ceil(uint64_t v) { return is_pow2(v) ? log2_floor(v) : log2_floor(v) + 1; }
 

@@ -3,6 +3,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "models/common/bits.h"
 #include "models/common/config.h"
 
 namespace vmplat::mmu {
@@ -227,10 +228,7 @@ unsigned SetAssocTlb::victim(unsigned set)
       return v;
     }
     case Policy::kRandom:
-      m_rng ^= m_rng << 13;
-      m_rng ^= m_rng >> 7;
-      m_rng ^= m_rng << 17;
-      return unsigned(m_rng % m_ways);
+      return unsigned(common::xorshift64(m_rng) % m_ways);
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "models/common/bits.h"
 #include "models/common/config.h"
 
 namespace vmplat::storage {
@@ -75,7 +76,7 @@ constexpr uint64_t kIdSize = 20;
 
 constexpr size_t kBufferSize = 64 * 1024;
 
-bool is_pow2(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+using common::is_pow2;
 
 template <typename T>
 T load_le(const uint8_t* p)
