@@ -30,6 +30,9 @@ void Sim::reset()
   m_reason.clear();
   m_timeout_s = 0;
   m_has_deadline = false;
+  m_boundary_hooks.clear();
+  m_checkpoint_requested = false;
+  m_checkpoint_name.clear();
 }
 
 void Sim::start_clock()

@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace vmplat::common {
 
@@ -32,6 +34,32 @@ class Sim {
     return m_has_deadline && std::chrono::steady_clock::now() >= m_deadline && expire();
   }
 
+  // Quantum boundaries (docs/checkpoints.md): the hart calls at_boundary() at the end of
+  // each quantum it ran, once SystemC time has caught up with it, with its progress
+  // (instructions retired plus traps taken). Only there do all models agree on the time
+  // and does nothing depend on where the hart stops, so this is where the platform takes
+  // checkpoints, switches modes and starts or ends samples: doing it there leaves the run
+  // exactly as it would have been. Hooks run in the order added.
+  using BoundaryHook = std::function<void(uint64_t progress)>;
+  void add_boundary_hook(BoundaryHook hook) { m_boundary_hooks.push_back(std::move(hook)); }
+  bool has_boundary_hooks() const { return !m_boundary_hooks.empty(); }
+  void at_boundary(uint64_t progress)
+  {
+    for (auto& hook : m_boundary_hooks)
+      hook(progress);
+  }
+
+  // The guest (or a debugger) asks for a checkpoint (docs/checkpoints.md); it is taken at
+  // the next quantum boundary where no device has a request in flight.
+  void request_checkpoint(const std::string& name)
+  {
+    m_checkpoint_requested = true;
+    m_checkpoint_name = name;
+  }
+  bool checkpoint_requested() const { return m_checkpoint_requested; }
+  const std::string& checkpoint_name() const { return m_checkpoint_name; }
+  void clear_checkpoint_request() { m_checkpoint_requested = false; }
+
  private:
   bool expire();
 
@@ -41,6 +69,9 @@ class Sim {
   double m_timeout_s = 0;
   bool m_has_deadline = false;
   std::chrono::steady_clock::time_point m_deadline;
+  std::vector<BoundaryHook> m_boundary_hooks;
+  bool m_checkpoint_requested = false;
+  std::string m_checkpoint_name;
 };
 
 inline Sim& sim() { return Sim::instance(); }

@@ -161,6 +161,46 @@ nlohmann::json Stats::to_json() const
   return j;
 }
 
+nlohmann::json Stats::counts() const
+{
+  collect();
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, e] : m_entries) {
+    if (e.counter) {
+      j[name] = e.counter->value();
+    } else if (e.histogram) {
+      const Histogram& h = *e.histogram;
+      j[name] = {{"count", h.count()}, {"sum", h.sum()}, {"bucket_upper_bounds", h.bounds()},
+                 {"bucket_counts", h.counts()}};
+    }
+  }
+  return j;
+}
+
+nlohmann::json Stats::difference(const nlohmann::json& later, const nlohmann::json& earlier)
+{
+  auto sub = [](const nlohmann::json& a, const nlohmann::json* b) -> uint64_t {
+    return a.get<uint64_t>() - (b ? b->get<uint64_t>() : 0);
+  };
+  nlohmann::json d = nlohmann::json::object();
+  for (const auto& [name, v] : later.items()) {
+    const auto it = earlier.find(name);
+    const nlohmann::json* e = it == earlier.end() ? nullptr : &*it;
+    if (v.is_number_unsigned()) {
+      d[name] = sub(v, e);
+      continue;
+    }
+    nlohmann::json h = v;
+    h["count"] = sub(v["count"], e ? &(*e)["count"] : nullptr);
+    h["sum"] = sub(v["sum"], e ? &(*e)["sum"] : nullptr);
+    const auto& lc = v["bucket_counts"];
+    for (size_t i = 0; i < lc.size(); ++i)
+      h["bucket_counts"][i] = sub(lc[i], e ? &(*e)["bucket_counts"][i] : nullptr);
+    d[name] = h;
+  }
+  return d;
+}
+
 void Stats::write_summary(std::ostream& os) const
 {
   collect();

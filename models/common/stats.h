@@ -121,6 +121,12 @@ class Stats {
   double value(const std::string& name) const;
 
   nlohmann::json to_json() const;
+  // The counters and histograms only (no derived values): what can be subtracted. A
+  // histogram is {count, sum, bucket_upper_bounds, bucket_counts}.
+  nlohmann::json counts() const;
+  // later - earlier, two counts() of one run: what happened between them (a region of
+  // interest, a sample). A name missing from `earlier` counts from zero.
+  static nlohmann::json difference(const nlohmann::json& later, const nlohmann::json& earlier);
   void write_summary(std::ostream& os) const;
   // Name, kind and doc of every statistic, for docs and --help-stats.
   void print_help(std::ostream& os) const;

@@ -310,6 +310,9 @@ void Hart::thread()
     if (m_cycles >= m_quantum_end) {
       sync();
       m_quantum_end = m_cycles + m_quantum_cycles;
+      auto& sim = common::sim();
+      if (sim.has_boundary_hooks())
+        sim.at_boundary(m_retired + m_traps);
     }
   }
 }

@@ -4,7 +4,9 @@
 
 #include "models/common/stats.h"
 
+using vmplat::common::Counter;
 using vmplat::common::Histogram;
+using vmplat::common::Stats;
 
 TEST_CASE("a histogram bucket holds the samples up to and including its upper bound")
 {
@@ -54,4 +56,27 @@ TEST_CASE("a histogram's computed buckets (linear, powers of two) agree with the
       CHECK(h.bucket(v) == want);
     }
   }
+}
+
+TEST_CASE("the difference of two counts() is what was counted between them")
+{
+  Stats s;
+  Counter& c = s.counter("t.c", "a counter");
+  Histogram& h = s.histogram("t.h", "a histogram", Histogram::pow2(3));
+  s.derived("t.d", "derived", [&c] { return double(c.value()) / 2; });
+  c += 5;
+  h.sample(1);
+  const nlohmann::json before = s.counts();
+  CHECK_FALSE(before.contains("t.d"));  // derived values cannot be subtracted
+  c += 7;
+  h.sample(3);
+  h.sample(100);
+  s.counter("t.late", "registered after the first snapshot") += 2;
+  const nlohmann::json d = Stats::difference(s.counts(), before);
+  CHECK(d["t.c"] == 7);
+  CHECK(d["t.late"] == 2);
+  CHECK(d["t.h"]["count"] == 2);
+  CHECK(d["t.h"]["sum"] == 103);
+  CHECK(d["t.h"]["bucket_counts"] == std::vector<uint64_t>{0, 0, 1, 1});
+  CHECK(d["t.h"]["bucket_upper_bounds"] == std::vector<uint64_t>{1, 2, 4});
 }
