@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config python3
   libsystemc-dev catch2 nlohmann-json3-dev libelf-dev   # models and tests
+  zlib1g-dev                                            # checkpoints (compressed memory)
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf  # firmware
   gcc-riscv64-linux-gnu libc6-dev-riscv64-cross         # Linux workloads (sw/linux)
   qemu-system-misc                                      # reference machine for diff tests

@@ -102,6 +102,12 @@ void Config::set(const std::string& assignment, const std::string& where)
   set(assignment.substr(0, eq), assignment.substr(eq + 1), where);
 }
 
+const std::string* Config::source(const std::string& key) const
+{
+  const auto it = m_user.find(key);
+  return it == m_user.end() ? nullptr : &it->second.where;
+}
+
 void Config::set(const std::string& key, const std::string& value, const std::string& where)
 {
   auto& uv = m_user[key];

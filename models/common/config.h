@@ -32,6 +32,8 @@ class Config {
   void set(const std::string& assignment, const std::string& where = "--set");
   void set(const std::string& key, const std::string& value, const std::string& where);
   bool is_set(const std::string& key) const;
+  // Where the value of a key set by the user came from (the `where` of set), or null.
+  const std::string* source(const std::string& key) const;
 
   // Declarations: each returns the value in force. Integers accept 0x.. and, when the
   // unit is "bytes", the suffixes K, M and G (binary).

@@ -107,10 +107,13 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
   }
 
   auto& st = common::stats();
-  auto& instret = st.counter(p + "instret", "instructions retired", true);
-  auto& cycles = st.counter(p + "cycles", "hart cycles since reset", true);
+  auto& instret = st.counter(p + "instret", "instructions retired (since the restore, after one)", true);
+  auto& cycles = st.counter(p + "cycles", "hart cycles since reset (or the restore)", true);
   st.derived(p + "ipc", "instructions per cycle",
-             [this] { return m_cycles ? double(m_retired) / double(m_cycles) : 0.0; });
+             [this] {
+               const uint64_t c = m_cycles - m_stats_cycles0;
+               return c ? double(m_retired - m_stats_retired0) / double(c) : 0.0;
+             });
   auto& wfi = st.counter(p + "wfi_cycles", "cycles spent waiting in WFI");
   auto& pages = st.counter(p + "decode_cache.pages", "physical pages holding decoded code");
   auto& inval = st.counter(p + "decode_cache.invalidations",
@@ -148,8 +151,8 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
         m_translator->count_reuse(AccessKind(k), m.reused);
       m.reused = 0;
     }
-    instret.set(m_retired);
-    cycles.set(m_cycles);
+    instret.set(m_retired - m_stats_retired0);
+    cycles.set(m_cycles - m_stats_cycles0);
     wfi.set(m_wfi_cycles);
     pages.set(m_decoded.size());
     inval.set(m_code_invalidations);
@@ -259,7 +262,14 @@ void Hart::sync()
 
 void Hart::thread()
 {
-  m_quantum_end = m_cycles + m_quantum_cycles;
+  if (m_restored) {
+    sync();  // SystemC time catches up with the restored clock; the quantum goes on
+    if (m_restore_dmi_base != ~uint64_t{0})
+      try_dmi(m_restore_dmi_base);
+    m_fetch_line = m_restore_fetch_line;
+  } else {
+    m_quantum_end = m_cycles + m_quantum_cycles;
+  }
   if (m_debugger && m_debug_halt_at_reset)
     debug_stop({});
   for (;;) {

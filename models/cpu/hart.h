@@ -33,6 +33,7 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "models/common/state.h"
 #include "models/common/stats.h"
 #include "models/common/timed_memory.h"
 #include "models/common/wave_recorder.h"
@@ -103,6 +104,12 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   // (docs/debugging.md, "Waveforms"). Without it the hooks cost one null test each, none of
   // them in the instruction loop.
   void set_waves(common::WaveRecorder& waves);
+
+  // Checkpoints (hart_state.cpp, docs/checkpoints.md): the architectural state and the
+  // hart's clock into `j`, and back. After restore_state the hart's thread first waits until
+  // SystemC time reaches the restored clock, and its statistics count from there.
+  void save_state(nlohmann::json& j) const;
+  void restore_state(const common::StateIn& in);
 
   // Debugging (models/cpu/debug_if.h). The debugger calls these only while the hart is
   // stopped in Debugger::stopped(), or before the simulation starts.
@@ -226,6 +233,9 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   // Any FP state changed: mstatus.FS becomes Dirty.
   void fp_dirty() { m_mstatus |= mstatus::kFSDirty; }
 
+  // The CSRs held as plain members, by name (save_state).
+  static const std::vector<std::pair<const char*, uint64_t Hart::*>>& csr_members();
+
   // CSRs (hart_csr.cpp, csr.h). The table is the same for every hart.
   static const std::vector<CsrDesc>& csr_table();
   static const CsrDesc* find_csr(uint16_t number);
@@ -289,6 +299,11 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t m_max_instructions = 0;
   uint64_t m_max_cycles = 0;
   bool m_limit_hit = false;
+  // Restored from a checkpoint: the thread first catches up with m_cycles, and statistics
+  // count from these values.
+  bool m_restored = false;
+  uint64_t m_stats_retired0 = 0, m_stats_cycles0 = 0;
+  uint64_t m_restore_fetch_line = ~uint64_t{0}, m_restore_dmi_base = ~uint64_t{0};
   // Trap loops: traps since an instruction last retired, m_retired at the last trap, and
   // the first trap of the current run of them (for the message).
   struct TrapRecord {

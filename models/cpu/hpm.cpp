@@ -95,4 +95,21 @@ void Hpm::write_inhibit(uint64_t value, uint64_t cycles, uint64_t retired)
   m_inhibit = next;
 }
 
+void Hpm::restore_counter(unsigned i, uint64_t event, uint64_t value)
+{
+  m_event[i] = event;
+  m_value[i] = value;
+  m_base[i] = source(event);
+}
+
+void Hpm::restore_clock(uint64_t inhibit, uint64_t cycles, uint64_t mcycle, uint64_t retired,
+                        uint64_t minstret)
+{
+  m_inhibit = inhibit;
+  m_cycle_frozen = mcycle;
+  m_cycle_offset = mcycle - cycles;
+  m_instret_frozen = minstret;
+  m_instret_offset = minstret - retired;
+}
+
 }  // namespace vmplat::cpu

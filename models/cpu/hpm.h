@@ -63,6 +63,12 @@ class Hpm {
   uint64_t instret(uint64_t retired) const;
   void write_instret(uint64_t retired, uint64_t value);
 
+  // Checkpoints: counter i counts `event` and reads `value` now; mcountinhibit, mcycle and
+  // minstret read as given at the hart's current cycle and retired counts.
+  void restore_counter(unsigned i, uint64_t event, uint64_t value);
+  void restore_clock(uint64_t inhibit, uint64_t cycles, uint64_t mcycle, uint64_t retired,
+                     uint64_t minstret);
+
   uint64_t inhibit() const { return m_inhibit; }
   void write_inhibit(uint64_t value, uint64_t cycles, uint64_t retired);
 

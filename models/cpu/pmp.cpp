@@ -170,4 +170,24 @@ bool Pmp::walker_may_access(uint64_t pa, unsigned size, bool write, bool counted
   return ok;
 }
 
+void Pmp::save_state(nlohmann::json& j) const
+{
+  j["entries"] = m_count;
+  j["granularity"] = granularity();
+  j["cfg"] = std::vector<uint64_t>(m_cfg.begin(), m_cfg.begin() + m_count);
+  j["addr"] = std::vector<uint64_t>(m_addr.begin(), m_addr.begin() + m_count);
+}
+
+void Pmp::restore_state(const common::StateIn& in)
+{
+  if (in.get<unsigned>("entries") != m_count || in.get<uint64_t>("granularity") != granularity())
+    in.bad("entries", "or granularity differs from this hart's: a checkpoint cannot change PMP");
+  uint64_t cfg[kMaxEntries];
+  in.get_array("cfg", cfg, m_count);
+  in.get_array("addr", m_addr.data(), m_count);
+  for (unsigned i = 0; i < m_count; ++i)
+    m_cfg[i] = uint8_t(cfg[i]);
+  rebuild();
+}
+
 }  // namespace vmplat::cpu

@@ -28,6 +28,7 @@
 #include <array>
 #include <cstdint>
 
+#include "models/common/state.h"
 #include "models/cpu/riscv.h"
 #include "models/cpu/translate_if.h"
 
@@ -48,6 +49,11 @@ class Pmp : public PhysicalProtection {
   uint64_t granularity() const { return uint64_t(4) << m_g; }
   // Reset (3.7.1): every entry OFF and unlocked, addresses zero.
   void reset();
+
+  // Checkpoints: the pmpcfg bytes and pmpaddr registers (a checkpoint of another entry
+  // count or granularity is refused).
+  void save_state(nlohmann::json& j) const;
+  void restore_state(const common::StateIn& in);
 
   // The CSRs. pmpcfg<n> (n even on RV64, 0..14) holds entries n*4 .. n*4+7; pmpaddr<i>.
   uint64_t read_cfg(unsigned n) const;

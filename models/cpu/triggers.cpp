@@ -205,4 +205,22 @@ bool Triggers::fire_access(uint64_t addr, unsigned size, bool load, bool store, 
   return m_armed_access && fire(Select::kAccess, addr, size, 0, load, store, p);
 }
 
+void Triggers::save_state(nlohmann::json& j) const
+{
+  j["select"] = m_select;
+  j["tdata1"] = m_tdata1;
+  j["tdata2"] = m_tdata2;
+}
+
+void Triggers::restore_state(const common::StateIn& in)
+{
+  const unsigned select = in.get<unsigned>("select");
+  if (select >= count())
+    in.bad("select", "is not below the trigger count " + std::to_string(count()));
+  m_select = select;
+  in.get_array("tdata1", m_tdata1.data(), count());
+  in.get_array("tdata2", m_tdata2.data(), count());
+  update_armed();
+}
+
 }  // namespace vmplat::cpu

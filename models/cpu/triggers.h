@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/common/state.h"
 #include "models/cpu/riscv.h"
 
 namespace vmplat::cpu {
@@ -44,6 +45,10 @@ class Triggers {
   explicit Triggers(unsigned count = 2);
   unsigned count() const { return unsigned(m_tdata1.size()); }
   void reset();
+
+  // Checkpoints: tselect and every trigger's tdata1 and tdata2.
+  void save_state(nlohmann::json& j) const;
+  void restore_state(const common::StateIn& in);
 
   // The CSRs of the selected trigger (tselect, tdata1, tdata2, tdata3, tinfo).
   uint64_t tselect() const { return m_select; }

@@ -313,4 +313,47 @@ void Cache::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end)
   for (unsigned i = 0; i < tsock.size(); ++i) tsock[i]->invalidate_direct_mem_ptr(start, end);
 }
 
+namespace {
+std::string cache_shape(const Cache::Params& p, uint64_t base, uint64_t size)
+{
+  return std::to_string(p.size) + " bytes, " + std::to_string(p.ways) + " ways, " +
+         std::to_string(p.line_bytes) + "-byte lines, policy " +
+         std::to_string(unsigned(p.policy)) + (p.write_through ? ", write-through" : "") +
+         ", seed " + std::to_string(p.seed) + ", caching " + std::to_string(base) + "+" +
+         std::to_string(size);
+}
+}  // namespace
+
+void Cache::save_state(nlohmann::json& j) const
+{
+  j["shape"] = cache_shape(m_params, m_base, m_size);
+  nlohmann::json lines = nlohmann::json::array();
+  for (const Line& l : m_lines)
+    lines.push_back({l.valid, l.dirty, l.tag, l.stamp});
+  j["lines"] = lines;
+  j["clock"] = m_clock;
+  j["random"] = m_random;
+}
+
+bool Cache::restore_state(const common::StateIn& in)
+{
+  if (in.get<std::string>("shape") != cache_shape(m_params, m_base, m_size))
+    return false;
+  const nlohmann::json lines = in.get<nlohmann::json>("lines");
+  if (!lines.is_array() || lines.size() != m_lines.size())
+    in.bad("lines", "does not hold one [valid, dirty, tag, stamp] per line");
+  for (size_t i = 0; i < m_lines.size(); ++i) {
+    const nlohmann::json& l = lines[i];
+    if (!l.is_array() || l.size() != 4)
+      in.bad("lines", "holds a line that is not [valid, dirty, tag, stamp]");
+    m_lines[i].valid = l[0].get<bool>();
+    m_lines[i].dirty = l[1].get<bool>();
+    m_lines[i].tag = l[2].get<uint64_t>();
+    m_lines[i].stamp = l[3].get<uint64_t>();
+  }
+  m_clock = in.get<uint64_t>("clock");
+  m_random = in.get<uint64_t>("random");
+  return true;
+}
+
 }  // namespace vmplat::mem

@@ -58,6 +58,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "models/common/state.h"
 #include "models/common/stats.h"
 #include "models/common/timed_memory.h"
 
@@ -92,6 +93,10 @@ class Cache : public sc_core::sc_module, public common::TimedMemory {
 
   uint64_t sets() const { return m_sets; }
   const Params& params() const { return m_params; }
+  // Checkpoints: the lines' tags and state; restored when the geometry and policies are
+  // the same (true), else the cache stays cold (false).
+  void save_state(nlohmann::json& j) const;
+  bool restore_state(const common::StateIn& in);
 
   // Timed DMI (common/timed_memory.h) for an initiator that asked through this cache: the
   // same lookup, counts and times as b_transport; misses and write-backs go to the timed

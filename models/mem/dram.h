@@ -40,6 +40,7 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "models/common/state.h"
 #include "models/common/stats.h"
 #include "models/common/timed_memory.h"
 #include "models/mem/dram_timing.h"
@@ -65,6 +66,7 @@ class Dram : public sc_core::sc_module, public common::TimedMemory {
   // Latency of a DMI access in fast mode (what DMI users are told).
   sc_core::sc_time fast_latency() const { return m_fast_latency; }
   const DramTiming& timing() const { return *m_timing; }
+  DramTiming& timing() { return *m_timing; }
 
   // The timing model for one access at local address `addr` (timed DMI, and b_transport):
   // advances the bank state, counts the access, returns when it is done.

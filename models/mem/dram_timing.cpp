@@ -203,4 +203,50 @@ DramTiming::Result DramTiming::access(uint64_t addr, uint64_t len, uint64_t now)
   return r;
 }
 
+namespace {
+std::string timing_shape(size_t banks, size_t ranks, size_t channels,
+                         const std::array<unsigned, 6>& shift, const std::array<uint64_t, 6>& mask)
+{
+  std::string s = std::to_string(banks) + " banks, " + std::to_string(ranks) + " ranks, " +
+                  std::to_string(channels) + " channels, fields";
+  for (size_t i = 0; i < shift.size(); ++i)
+    s += " " + std::to_string(shift[i]) + ":" + std::to_string(mask[i]);
+  return s;
+}
+}  // namespace
+
+void DramTiming::save_state(nlohmann::json& j) const
+{
+  j["shape"] = timing_shape(m_banks.size(), m_ranks.size(), m_bus_free.size(), m_shift, m_mask);
+  for (const Bank& b : m_banks)
+    j["banks"].push_back({b.open_row, b.ready, b.act});
+  for (const Rank& r : m_ranks)
+    j["refreshes_seen"].push_back(r.refreshes_seen);
+  j["bus_free"] = m_bus_free;
+}
+
+bool DramTiming::restore_state(const common::StateIn& in)
+{
+  if (in.get<std::string>("shape") !=
+      timing_shape(m_banks.size(), m_ranks.size(), m_bus_free.size(), m_shift, m_mask))
+    return false;
+  const nlohmann::json banks = in.get<nlohmann::json>("banks");
+  if (!banks.is_array() || banks.size() != m_banks.size())
+    in.bad("banks", "does not hold one [open_row, ready, act] per bank");
+  for (size_t i = 0; i < m_banks.size(); ++i) {
+    const nlohmann::json& b = banks[i];
+    if (!b.is_array() || b.size() != 3)
+      in.bad("banks", "holds a bank that is not [open_row, ready, act]");
+    m_banks[i].open_row = b[0].get<uint64_t>();
+    m_banks[i].ready = b[1].get<uint64_t>();
+    m_banks[i].act = b[2].get<uint64_t>();
+  }
+  std::vector<uint64_t> seen(m_ranks.size());
+  in.get_array("refreshes_seen", seen.data(), seen.size());
+  for (size_t i = 0; i < m_ranks.size(); ++i)
+    m_ranks[i].refreshes_seen = seen[i];
+  in.get_array("bus_free", m_bus_free.data(), m_bus_free.size());
+  return true;
+}
+
 }  // namespace vmplat::mem

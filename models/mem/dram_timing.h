@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/state.h"
 #include "models/common/stats.h"
 
 namespace vmplat::mem {
@@ -104,6 +105,11 @@ class DramTiming {
     return bi;
   }
   unsigned bank_count() const { return unsigned(m_banks.size()); }
+
+  // Checkpoints: the open rows, the banks' and ranks' timing state and the data buses. A
+  // state saved with another geometry or address mapping is not restored (false: cold).
+  void save_state(nlohmann::json& j) const;
+  bool restore_state(const common::StateIn& in);
 
   // One access of `len` bytes at `addr` arriving at cycle `now`; advances the bank state.
   Result access(uint64_t addr, uint64_t len, uint64_t now);

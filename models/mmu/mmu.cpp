@@ -692,4 +692,23 @@ void Mmu::invalidate(bool sinval, bool has_vaddr, uint64_t vaddr, bool has_asid,
     m_walker.flush_pwc();
 }
 
+void Mmu::save_state(nlohmann::json& j) const
+{
+  m_itlb.save_state(j["itlb"]);
+  m_dtlb.save_state(j["dtlb"]);
+  m_l2tlb.save_state(j["l2tlb"]);
+  m_walker.save_state(j["walker"]);
+}
+
+void Mmu::restore_state(const common::StateIn& in, std::vector<std::string>& cold)
+{
+  for (TlbLevel* level : {&m_itlb, &m_dtlb, &m_l2tlb})
+    if (!level->restore_state(in.child(level->short_name())))
+      cold.push_back(level->name());
+  if (!m_walker.restore_state(in.child("walker")))
+    cold.push_back(std::string(name()) + ".pwc");
+  for (FastPath& f : m_fast)
+    f = FastPath{};
+}
+
 }  // namespace vmplat::mmu

@@ -77,6 +77,7 @@
 
 #include <systemc>
 
+#include "models/common/state.h"
 #include "models/common/stats.h"
 #include "models/cpu/translate_if.h"
 #include "models/mmu/page_table_walker.h"
@@ -129,6 +130,12 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   {
     (kind == cpu::AccessKind::kFetch ? m_itlb : m_dtlb).count_repeat_hit(kind, n);
   }
+
+  // Checkpoints (docs/checkpoints.md): the TLBs and the page-walk cache. restore_state
+  // restores each structure whose geometry is unchanged and names the others, which start
+  // cold, in `cold`.
+  void save_state(nlohmann::json& j) const;
+  void restore_state(const common::StateIn& in, std::vector<std::string>& cold);
 
   TlbLevel& itlb() { return m_itlb; }
   TlbLevel& dtlb() { return m_dtlb; }

@@ -264,4 +264,33 @@ PageTableWalker::Walk PageTableWalker::walk(uint64_t satp, unsigned levels, uint
   return page_fault(FaultReason::kNoLeaf);
 }
 
+void PageTableWalker::save_state(nlohmann::json& j) const
+{
+  j["pwc_entries"] = m_pwc.size();
+  j["pwc_clock"] = m_pwc_clock;
+  nlohmann::json entries = nlohmann::json::array();
+  for (const PwcEntry& e : m_pwc)
+    entries.push_back({e.valid, e.addr, e.pte, e.stamp});
+  j["pwc"] = entries;
+}
+
+bool PageTableWalker::restore_state(const common::StateIn& in)
+{
+  flush_pwc();
+  if (in.get<size_t>("pwc_entries") != m_pwc.size())
+    return false;
+  const nlohmann::json entries = in.get<nlohmann::json>("pwc");
+  if (!entries.is_array() || entries.size() != m_pwc.size())
+    in.bad("pwc", "does not hold pwc_entries entries");
+  for (size_t i = 0; i < m_pwc.size(); ++i) {
+    const nlohmann::json& e = entries[i];
+    if (!e.is_array() || e.size() != 4)
+      in.bad("pwc", "holds an entry that is not [valid, addr, pte, stamp]");
+    m_pwc[i] = {e[0].get<bool>(), e[1].get<uint64_t>(), e[2].get<uint64_t>(),
+                e[3].get<uint64_t>()};
+  }
+  m_pwc_clock = in.get<uint64_t>("pwc_clock");
+  return true;
+}
+
 }  // namespace vmplat::mmu

@@ -135,6 +135,10 @@ class PageTableWalker : public sc_core::sc_module {
   uint64_t walk_cycles() const { return m_latency.sum(); }
   uint64_t level_cycles() const { return m_level_cycles; }
   void flush_pwc();
+  // Checkpoints: the page-walk cache's entries; restored when it has the same size (true),
+  // else it stays empty (false).
+  void save_state(nlohmann::json& j) const;
+  bool restore_state(const common::StateIn& in);
   // Whether the page-walk cache holds the PTE at addr (no side effect: for debuggers).
   bool pwc_holds(uint64_t addr) const;
 

@@ -242,4 +242,61 @@ std::string SetAssocTlb::describe() const
   return os.str();
 }
 
+bool SetAssocTlb::save_state(nlohmann::json& j) const
+{
+  nlohmann::json ways = nlohmann::json::array();
+  const std::vector<TlbSlot> slots = *entries();
+  for (const TlbSlot& s : slots) {
+    const TlbEntry& e = s.entry;
+    ways.push_back({s.set, s.way, e.vpn, e.ppn, e.level, e.asid, e.global, e.flags, e.napot});
+  }
+  j["ways"] = ways;
+  j["stamp"] = m_stamp;
+  j["clock"] = m_clock;
+  j["plru"] = m_plru;
+  j["fifo"] = m_fifo;
+  j["rng"] = m_rng;
+  return true;
+}
+
+void SetAssocTlb::restore_state(const common::StateIn& in)
+{
+  for (Way& w : m_ways_store)
+    w = Way{};
+  std::fill(std::begin(m_size_count), std::end(m_size_count), 0u);
+  const nlohmann::json& ways = in.get<nlohmann::json>("ways");
+  if (!ways.is_array())
+    in.bad("ways", "is not an array");
+  for (const nlohmann::json& w : ways) {
+    if (!w.is_array() || w.size() != 9)
+      in.bad("ways", "holds an entry that is not [set, way, vpn, ppn, level, asid, global, "
+                     "flags, napot]");
+    const unsigned set = w[0].get<unsigned>(), way = w[1].get<unsigned>();
+    const unsigned level = w[4].get<unsigned>();
+    if (set >= m_sets || way >= m_ways || level >= m_params.levels)
+      in.bad("ways", "holds an entry outside this TLB's sets, ways or page sizes");
+    TlbEntry e;
+    e.vpn = w[2].get<uint64_t>();
+    e.ppn = w[3].get<uint64_t>();
+    e.level = uint8_t(level);
+    e.asid = w[5].get<uint16_t>();
+    e.global = w[6].get<bool>();
+    e.flags = w[7].get<uint8_t>();
+    e.napot = w[8].get<bool>();
+    Way& slot = set_ways(set)[way];
+    slot.valid = true;
+    slot.size = uint8_t(size_of(e));
+    slot.entry = e;
+    ++m_size_count[slot.size];
+  }
+  in.get_array("stamp", m_stamp.data(), m_stamp.size());
+  in.get_array("plru", m_plru.data(), m_plru.size());
+  in.get_array("fifo", m_fifo.data(), m_fifo.size());
+  m_clock = in.get<uint64_t>("clock");
+  m_rng = in.get<uint64_t>("rng");
+  for (unsigned& f : m_fifo)
+    if (f >= m_ways)
+      in.bad("fifo", "holds a way outside this TLB");
+}
+
 }  // namespace vmplat::mmu

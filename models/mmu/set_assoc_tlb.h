@@ -28,6 +28,8 @@ class SetAssocTlb : public Tlb {
   std::string describe() const override;
   bool has_smaller_overlap(uint64_t vpn, unsigned level, uint16_t asid) const override;
   std::optional<std::vector<TlbSlot>> entries() const override;
+  bool save_state(nlohmann::json& j) const override;
+  void restore_state(const common::StateIn& in) override;
 
   unsigned sets() const { return m_sets; }
   unsigned ways() const { return m_ways; }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/state.h"
 #include "models/cpu/riscv.h"
 
 namespace vmplat::mmu {
@@ -100,6 +101,11 @@ class Tlb {
   // included): for debuggers and dumps. nullopt from an implementation that cannot tell
   // (the RTL TLB keeps its state inside the Verilated model).
   virtual std::optional<std::vector<TlbSlot>> entries() const { return std::nullopt; }
+  // Checkpoints: the entries and the replacement state into `j` (false from an
+  // implementation that cannot save them: it starts cold after a restore), and back (the
+  // caller has checked describe() is unchanged).
+  virtual bool save_state(nlohmann::json& /*j*/) const { return false; }
+  virtual void restore_state(const common::StateIn& /*in*/) {}
 };
 
 }  // namespace vmplat::mmu

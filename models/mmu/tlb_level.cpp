@@ -189,4 +189,28 @@ std::string TlbLevel::dump() const
          " entries valid\n";
 }
 
+void TlbLevel::save_state(nlohmann::json& j) const
+{
+  j["shape"] = describe();
+  if (m_tlb && !m_tlb->save_state(j["tlb"]))
+    j.erase("tlb");
+}
+
+bool TlbLevel::restore_state(const common::StateIn& in)
+{
+  m_memo_valid = false;
+  ++m_generation;
+  if (in.get<std::string>("shape") != describe())
+    return false;
+  if (!m_tlb)
+    return true;
+  if (!in.has("tlb"))
+    return false;
+  nlohmann::json probe;
+  if (!m_tlb->save_state(probe))
+    return false;  // this implementation cannot take the entries (RTL)
+  m_tlb->restore_state(in.child("tlb"));
+  return true;
+}
+
 }  // namespace vmplat::mmu

@@ -123,6 +123,11 @@ class TlbLevel {
   // Cycles an RTL implementation spent beyond its hit latency since the last call.
   uint64_t take_busy_cycles() { return m_tlb ? m_tlb->take_busy_cycles() : 0; }
   std::string describe() const;
+  // Checkpoints: the geometry (describe()) and, where the implementation can save them,
+  // the entries and replacement state. restore_state restores them when the geometry is
+  // the same and returns true; otherwise the level stays cold (empty) and returns false.
+  void save_state(nlohmann::json& j) const;
+  bool restore_state(const common::StateIn& in);
 
   // The valid entries (Tlb::entries): empty when the level is off, nullopt when the
   // implementation cannot list them.

@@ -87,4 +87,17 @@ void Clint::access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& dela
   // mtime is read-only here (see the register table); other offsets ignore writes.
 }
 
+void Clint::save_state(nlohmann::json& j) const
+{
+  j["msip"] = m_msip;
+  j["mtimecmp"] = m_mtimecmp;
+}
+
+// The hart's own state holds what these drive (mip.MSIP, mtimecmp): it is restored after.
+void Clint::restore_state(const common::StateIn& in)
+{
+  m_msip = in.get<bool>("msip");
+  m_mtimecmp = in.get<uint64_t>("mtimecmp");
+}
+
 }  // namespace vmplat::periph

@@ -21,6 +21,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "models/common/state.h"
 #include "models/common/wave_recorder.h"
 #include "models/cpu/irq_if.h"
 
@@ -39,6 +40,9 @@ class Clint : public sc_core::sc_module {
   void bind_hart(cpu::IrqTarget& hart);
 
   uint64_t mtimecmp() const { return m_mtimecmp; }
+  // Checkpoints (docs/checkpoints.md): the registers and internal state into `j`, and back.
+  void save_state(nlohmann::json& j) const;
+  void restore_state(const common::StateIn& in);
 
   // Records clint.mtimecmp in `waves`, each write at the time of the access.
   void set_waves(common::WaveRecorder& waves);

@@ -85,6 +85,8 @@ void Htif::poll_thread()
 {
   if (!m_tohost)
     return;
+  sc_core::wait(sc_core::sc_time::from_value(m_resume.value() / m_poll.value() *
+                                             m_poll.value()));
   for (;;) {
     sc_core::wait(m_poll);
     uint64_t v = 0;

@@ -36,6 +36,11 @@ class Htif : public sc_core::sc_module {
 
   // Physical addresses of the mailboxes; fromhost may be 0 (absent). Call before sc_start.
   void set_mailboxes(uint64_t tohost, uint64_t fromhost);
+  uint64_t tohost() const { return m_tohost; }
+  uint64_t fromhost() const { return m_fromhost; }
+  // A run restored from a checkpoint at `t`: polling goes on from there on the same grid
+  // of poll periods as from time 0 (call before sc_start).
+  void set_resume_time(const sc_core::sc_time& t) { m_resume = t; }
   // Where console characters go (the UART's output, so both consoles interleave right);
   // std::cout until set.
   void set_output(std::ostream* out);
@@ -54,6 +59,7 @@ class Htif : public sc_core::sc_module {
   uint64_t m_fromhost = 0;
   std::ostream* m_out;
   sc_core::sc_time m_poll;
+  sc_core::sc_time m_resume;
   bool m_warned_command = false;
   bool m_warned_syscall = false;
 };

@@ -216,4 +216,28 @@ void Plic::update()
   }
 }
 
+void Plic::save_state(nlohmann::json& j) const
+{
+  j["priority"] = m_priority;
+  j["level"] = m_level;
+  j["pending"] = m_pending;
+  j["claimed"] = m_claimed;
+  j["enable"] = m_enable;
+  j["threshold"] = m_threshold;
+  j["out"] = m_out;
+}
+
+// Restored after the devices (whose lines set m_level) and before the hart (which holds
+// what the outputs drive).
+void Plic::restore_state(const common::StateIn& in)
+{
+  in.get_array("priority", m_priority.data(), kSources);
+  m_level = in.get<uint32_t>("level");
+  m_pending = in.get<uint32_t>("pending");
+  m_claimed = in.get<uint32_t>("claimed");
+  in.get_array("enable", m_enable.data(), kContexts);
+  in.get_array("threshold", m_threshold.data(), kContexts);
+  in.get_array("out", m_out.data(), kContexts);
+}
+
 }  // namespace vmplat::periph

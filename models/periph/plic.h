@@ -46,6 +46,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "models/common/state.h"
 #include "models/common/irq.h"
 #include "models/common/stats.h"
 #include "models/common/wave_recorder.h"
@@ -68,6 +69,9 @@ class Plic : public sc_core::sc_module, public common::IrqSink {
   explicit Plic(sc_core::sc_module_name name);
 
   Gateway gateway() const { return m_gateway; }
+  // Checkpoints (docs/checkpoints.md): the registers and internal state into `j`, and back.
+  void save_state(nlohmann::json& j) const;
+  void restore_state(const common::StateIn& in);
 
   // Context 0 drives irq::kMEI, context 1 irq::kSEI of this hart.
   void bind_hart(cpu::IrqTarget& hart);

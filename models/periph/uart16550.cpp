@@ -348,6 +348,9 @@ int Uart16550::escape(int byte)
 void Uart16550::rx_thread()
 {
   int next = read_input_byte();
+  if (next != -2)
+    sc_core::wait(sc_core::sc_time::from_value(m_resume.value() / m_rx_poll.value() *
+                                               m_rx_poll.value()));
   while (next != -2) {
     sc_core::wait(m_rx_poll);
     if (m_out_unflushed) {
@@ -364,6 +367,41 @@ void Uart16550::rx_thread()
       next = -1;
     }
   }
+}
+
+void Uart16550::save_state(nlohmann::json& j) const
+{
+  j["regs"] = {{"rbr", m_rbr}, {"ier", m_ier}, {"lcr", m_lcr}, {"mcr", m_mcr}, {"lsr", m_lsr},
+               {"scr", m_scr}, {"fcr", m_fcr}, {"dll", m_dll}, {"dlm", m_dlm}};
+  j["thr_ipending"] = m_thr_ipending;
+  std::vector<uint64_t> fifo;
+  for (unsigned i = 0; i < m_rx_count; ++i)
+    fifo.push_back(m_rx_fifo[(m_rx_head + i) % kFifoSize]);
+  j["rx_fifo"] = fifo;
+  j["irq"] = irq.level();
+}
+
+// The input is not part of the state: a restored run reads uart.input from its start.
+void Uart16550::restore_state(const common::StateIn& in)
+{
+  const common::StateIn r = in.child("regs");
+  m_rbr = r.get<uint8_t>("rbr");
+  m_ier = r.get<uint8_t>("ier");
+  m_lcr = r.get<uint8_t>("lcr");
+  m_mcr = r.get<uint8_t>("mcr");
+  m_lsr = r.get<uint8_t>("lsr");
+  m_scr = r.get<uint8_t>("scr");
+  m_fcr = r.get<uint8_t>("fcr");
+  m_dll = r.get<uint8_t>("dll");
+  m_dlm = r.get<uint8_t>("dlm");
+  m_thr_ipending = in.get<bool>("thr_ipending");
+  const std::vector<uint8_t> fifo = in.get<std::vector<uint8_t>>("rx_fifo");
+  if (fifo.size() > kFifoSize)
+    in.bad("rx_fifo", "holds more than " + std::to_string(kFifoSize) + " bytes");
+  m_rx_head = 0;
+  m_rx_count = unsigned(fifo.size());
+  std::copy(fifo.begin(), fifo.end(), m_rx_fifo.begin());
+  irq.set(in.get<bool>("irq"));
 }
 
 }  // namespace vmplat::periph

@@ -54,6 +54,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "models/common/state.h"
 #include "models/common/irq.h"
 #include "models/common/stats.h"
 #include "models/common/terminal.h"
@@ -75,8 +76,14 @@ class Uart16550 : public sc_core::sc_module {
 
   // Redirects transmitted bytes (tests; nullptr restores the configured output).
   void set_output(std::ostream* out);
+  // A run restored from a checkpoint at `t`: input is polled from there on the same grid of
+  // poll periods as from time 0 (call before sc_start).
+  void set_resume_time(const sc_core::sc_time& t) { m_resume = t; }
   // Where transmitted bytes go; the HTIF console prints to the same stream.
   std::ostream* output() const { return m_out; }
+  // Checkpoints (docs/checkpoints.md): the registers and internal state into `j`, and back.
+  void save_state(nlohmann::json& j) const;
+  void restore_state(const common::StateIn& in);
 
  private:
   enum Reg : unsigned { kRbrThr = 0, kIer, kIirFcr, kLcr, kMcr, kLsr, kMsr, kScr };
@@ -113,6 +120,7 @@ class Uart16550 : public sc_core::sc_module {
   bool m_escape_seen = false;  // the last key was Ctrl-A
   bool m_out_unflushed = false;  // bytes since the last newline, e.g. a shell's prompt
   sc_core::sc_time m_rx_poll;
+  sc_core::sc_time m_resume;
 
   common::Counter& m_tx_bytes;
   common::Counter& m_rx_bytes;

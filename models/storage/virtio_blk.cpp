@@ -339,18 +339,18 @@ void VirtioBlk::write_reg(uint64_t off, unsigned len, uint64_t value,
         uint64_t avail_end = m_avail_addr + 6 + 2ull * m_queue_num;
         m_used_addr = (avail_end + align - 1) / align * align;
         m_last_avail = m_used_idx = 0;
-        m_kick.notify(delay);
+        kick(delay);
       }
       break;
     case kQueueReady:
       if (!m_legacy && m_queue_sel == 0) {
         m_queue_ready = v & 1;
-        m_kick.notify(delay);
+        kick(delay);
       }
       break;
     case kQueueNotify:
       if (v == 0)
-        m_kick.notify(delay);
+        kick(delay);
       break;
     case kInterruptAck:
       m_irq_status &= ~v;
@@ -380,7 +380,7 @@ void VirtioBlk::set_status(uint32_t value, const sc_core::sc_time& delay)
   bool was_ok = m_status & kStatusDriverOk;
   m_status = (value & 0xff & ~kStatusNeedsReset) | (m_status & kStatusNeedsReset);
   if (!was_ok && (m_status & kStatusDriverOk))
-    m_kick.notify(delay);
+    kick(delay);
 }
 
 // ---------------------------------------------------------------- request processing
@@ -389,8 +389,11 @@ void VirtioBlk::worker()
 {
   for (;;) {
     sc_core::wait(m_kick);
+    m_kicks_seen = m_kicks;
+    m_serving = true;
     while (serve_one()) {
     }
+    m_serving = false;
   }
 }
 
@@ -683,6 +686,57 @@ bool VirtioBlk::read16(uint64_t addr, uint16_t& v, sc_core::sc_time& delay)
     return false;
   v = load_le<uint16_t>(b);
   return true;
+}
+
+// ---------------------------------------------------------------- checkpoints
+
+void VirtioBlk::save_state(nlohmann::json& j) const
+{
+  j["status"] = m_status;
+  j["irq_status"] = m_irq_status;
+  j["dev_features_sel"] = m_dev_features_sel;
+  j["drv_features_sel"] = m_drv_features_sel;
+  j["drv_features"] = m_drv_features;
+  j["queue_sel"] = m_queue_sel;
+  j["guest_page_size"] = m_guest_page_size;
+  j["queue_align"] = m_queue_align;
+  j["queue_pfn"] = m_queue_pfn;
+  j["queue_num"] = m_queue_num;
+  j["queue_ready"] = m_queue_ready;
+  j["desc_addr"] = m_desc_addr;
+  j["avail_addr"] = m_avail_addr;
+  j["used_addr"] = m_used_addr;
+  j["last_avail"] = m_last_avail;
+  j["used_idx"] = m_used_idx;
+  j["broken"] = m_broken;
+  j["capacity_bytes"] = m_store.size();
+}
+
+void VirtioBlk::restore_state(const common::StateIn& in)
+{
+  if (in.get<uint64_t>("capacity_bytes") != m_store.size())
+    in.bad("capacity_bytes", "differs from this disk's size: a checkpoint cannot change it");
+  m_status = in.get<uint32_t>("status");
+  m_irq_status = in.get<uint32_t>("irq_status");
+  m_dev_features_sel = in.get<uint32_t>("dev_features_sel");
+  m_drv_features_sel = in.get<uint32_t>("drv_features_sel");
+  m_drv_features = in.get<uint64_t>("drv_features");
+  m_queue_sel = in.get<uint32_t>("queue_sel");
+  m_guest_page_size = in.get<uint32_t>("guest_page_size");
+  m_queue_align = in.get<uint32_t>("queue_align");
+  m_queue_pfn = in.get<uint32_t>("queue_pfn");
+  const uint32_t num = in.get<uint32_t>("queue_num");
+  if (!is_pow2(num) || num > m_queue_size)
+    in.bad("queue_num", "is not a power of two up to disk.queue_size");
+  m_queue_num = num;
+  m_queue_ready = in.get<bool>("queue_ready");
+  m_desc_addr = in.get<uint64_t>("desc_addr");
+  m_avail_addr = in.get<uint64_t>("avail_addr");
+  m_used_addr = in.get<uint64_t>("used_addr");
+  m_last_avail = in.get<uint16_t>("last_avail");
+  m_used_idx = in.get<uint16_t>("used_idx");
+  m_broken = in.get<bool>("broken");
+  update_irq();
 }
 
 }  // namespace vmplat::storage

@@ -61,6 +61,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "models/common/state.h"
 #include "models/common/irq.h"
 #include "models/common/stats.h"
 #include "models/storage/block_store.h"
@@ -82,6 +83,14 @@ class VirtioBlk : public sc_core::sc_module {
   // The features the driver accepted (DriverFeatures as negotiated: offered bits only,
   // fixed once FEATURES_OK is set, §3.1.1); the register itself is write-only.
   uint64_t driver_features() const { return m_drv_features; }
+  // The medium, for checkpoints (whose copy of it is restored into an anonymous store).
+  BlockStore& store() { return m_store; }
+  // No request in flight and no notification the worker has not yet looked at: the state
+  // is all in registers, rings and the medium (checkpoints are taken only then).
+  bool idle() const { return !m_serving && m_kicks_seen == m_kicks; }
+  // Checkpoints (docs/checkpoints.md): the registers and queue state (not the medium).
+  void save_state(nlohmann::json& j) const;
+  void restore_state(const common::StateIn& in);
 
  private:
   struct Segment {
@@ -150,6 +159,13 @@ class VirtioBlk : public sc_core::sc_module {
   sc_core::sc_time m_medium_time;  // medium time of the request being served
   uint64_t m_generation = 0;  // bumped by every reset, so a request in flight is dropped
   sc_core::sc_event m_kick;
+  void kick(const sc_core::sc_time& delay)
+  {
+    ++m_kicks;
+    m_kick.notify(delay);
+  }
+  uint64_t m_kicks = 0, m_kicks_seen = 0;  // notifications made, and looked at by the worker
+  bool m_serving = false;
 
   // Preallocated: serving a request allocates nothing.
   std::vector<Segment> m_readable, m_writable;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "models/common/log.h"
 #include "models/common/sim.h"
 #include "models/common/stats.h"
+#include "platforms/virt/checkpoint.h"
 #include "platforms/virt/platform.h"
 #ifdef VMPLAT_HAVE_RTL
 #include "models/cosim/register.h"
@@ -41,6 +43,7 @@ constexpr int kExitConsole = vmplat::periph::Uart16550::kConsoleExitCode;
 
 const char* const kUsage = R"(usage: vmplat [options] firmware.elf
        vmplat [options] --bios fw_jump.bin --kernel Image [--initrd initrd.cpio]
+       vmplat [options] --restore CHECKPOINT_DIR
 
 Runs a RISC-V RV64 firmware ELF, or firmware and a Linux kernel as QEMU's -bios/-kernel do,
 on the virt platform (the QEMU virt memory map, docs/linux.md). The guest's console (UART)
@@ -87,6 +90,17 @@ options:
   --append ARGS          boot arguments, in the device tree's /chosen/bootargs
   --dtb FILE             boot with this device tree instead of the generated one
   --dump-dtb FILE        write the device tree vmplat would pass, then exit
+  --checkpoint-at N      write a checkpoint at the first quantum boundary at or after N
+                         instructions where the disk is idle (docs/checkpoints.md)
+                                                                         [checkpoint.at]
+  --checkpoint-on-marker write a checkpoint when the guest asks (sim-control CHECKPOINT)
+                                                                  [checkpoint.on_marker]
+  --checkpoint-dir DIR   where the checkpoint goes (the n-th: DIR.n)    [checkpoint.dir]
+  --checkpoint-stop      end the run (exit 0) once the checkpoint is written
+                                                                        [checkpoint.stop]
+  --restore DIR          continue the run a checkpoint saved, bit for bit, with its
+                         configuration as the base that --config/--set change (TLBs, caches
+                         and DRAM banks of another geometry start cold); no firmware
   --stats FILE           write configuration and statistics as JSON
   --quiet                no summary on standard error
   --log LEVEL            error, warning (default), info or debug
@@ -99,7 +113,7 @@ options:
 struct Options {
   std::vector<std::string> config_files;
   std::vector<std::pair<std::string, std::string>> sets;  // assignment, where
-  std::string firmware, bios, kernel, initrd, dtb, dump_dtb, bootargs, stats_file,
+  std::string firmware, bios, kernel, initrd, dtb, dump_dtb, bootargs, stats_file, restore,
       log_level = "warning";
   bool quiet = false, help_config = false, help_stats = false;
 };
@@ -184,6 +198,16 @@ Options parse(int argc, char* argv[])
       o.dtb = value(i, a);
     } else if (a == "--dump-dtb") {
       o.dump_dtb = value(i, a);
+    } else if (a == "--checkpoint-at") {
+      shortcut("checkpoint.at", value(i, a), a);
+    } else if (a == "--checkpoint-on-marker") {
+      shortcut("checkpoint.on_marker", "true", a);
+    } else if (a == "--checkpoint-dir") {
+      shortcut("checkpoint.dir", value(i, a), a);
+    } else if (a == "--checkpoint-stop") {
+      shortcut("checkpoint.stop", "true", a);
+    } else if (a == "--restore") {
+      o.restore = value(i, a);
     } else if (a == "--stats") {
       o.stats_file = value(i, a);
     } else if (a == "--quiet") {
@@ -207,8 +231,13 @@ Options parse(int argc, char* argv[])
                 "') given; the positional firmware is the --bios, give one");
   if (!o.initrd.empty() && o.kernel.empty())
     usage_error("--initrd '" + o.initrd + "' needs a kernel to use it; give --kernel");
+  if (!o.restore.empty() && (!o.firmware.empty() || !o.bios.empty() || !o.kernel.empty() ||
+                             !o.dtb.empty() || !o.bootargs.empty() || !o.dump_dtb.empty()))
+    usage_error("--restore '" + o.restore +
+                "' takes no firmware, kernel, initrd, device tree or boot arguments: the "
+                "checkpoint holds the machine's memory");
   if (o.firmware.empty() && o.bios.empty() && o.kernel.empty() && o.dump_dtb.empty() &&
-      !o.help_config && !o.help_stats)
+      o.restore.empty() && !o.help_config && !o.help_stats)
     usage_error("no firmware given; usage: vmplat [options] firmware.elf (see --help)");
   return o;
 }
@@ -242,16 +271,24 @@ const char* describe_exit(int code)
 int run(const Options& o)
 {
   auto& cfg = vmplat::common::config();
+  std::optional<vmplat::virt::CheckpointManifest> checkpoint;
+  if (!o.restore.empty()) {
+    checkpoint = vmplat::virt::read_checkpoint_manifest(o.restore);
+    vmplat::virt::apply_checkpoint_config(*checkpoint);
+  }
   for (const auto& f : o.config_files)
     cfg.load_json_file(f);
   for (const auto& [assignment, where] : o.sets)
     cfg.set(assignment, where);
+  if (checkpoint)
+    vmplat::virt::apply_checkpoint_disk(*checkpoint);
   vmplat::common::install_report_handler(o.log_level);
 
 #ifdef VMPLAT_HAVE_RTL
   vmplat::cosim::register_tlb_impls();  // <tlb>.impl=rtl|lockstep (docs/cosim.md)
 #endif
   vmplat::virt::Platform platform;
+  vmplat::virt::Checkpointer checkpointer(platform, kVersion);
   cfg.check_all_used();
   if (o.help_config) {
     cfg.print_help(std::cout);
@@ -290,7 +327,17 @@ int run(const Options& o)
               << " bytes)\n";
     return 0;
   }
-  platform.load(vmplat::virt::plan_boot(spec, platform.fdt_info()));
+  if (checkpoint) {
+    const std::vector<std::string> cold = vmplat::virt::restore_checkpoint(platform, *checkpoint);
+    if (!o.quiet) {
+      std::cerr << "vmplat: restored " << o.restore << " at instret " << platform.hart.instret();
+      for (size_t i = 0; i < cold.size(); ++i)
+        std::cerr << (i ? ", " : "; cold: ") << cold[i];
+      std::cerr << "\n";
+    }
+  } else {
+    platform.load(vmplat::virt::plan_boot(spec, platform.fdt_info()));
+  }
 
   auto& st = vmplat::common::stats();
   const auto t0 = std::chrono::steady_clock::now();
@@ -298,7 +345,10 @@ int run(const Options& o)
   st.derived("sim.host_seconds", "wall-clock seconds the simulation ran",
              [&host_seconds] { return host_seconds; }, true);
   st.derived("sim.host_mips", "simulated instructions per host second, in millions",
-             [&] { return host_seconds > 0 ? platform.hart.instret() / host_seconds / 1e6 : 0; },
+             [&, instret0 = platform.hart.instret()] {
+               return host_seconds > 0 ? (platform.hart.instret() - instret0) / host_seconds / 1e6
+                                       : 0;
+             },
              true);
   st.derived("sim.time_ns", "simulated time at the end of the run, in ns",
              [] { return sc_core::sc_time_stamp().to_seconds() * 1e9; }, true);
@@ -323,6 +373,7 @@ int run(const Options& o)
   std::cout.flush();
   if (platform.gdb)
     platform.gdb->finished(code);
+  checkpointer.finish();
 
   if (!o.stats_file.empty()) {
     nlohmann::json j;

@@ -1,0 +1,73 @@
+// Saved model state for checkpoints (docs/checkpoints.md). Each model writes its state into
+// a JSON object of its own (save_state) and reads it back (restore_state) through a
+// StateIn, which turns a missing or mistyped field into a one-line common::UserError naming
+// the checkpoint, the model and the field. State is written field by field, readable and
+// diffable: two checkpoints of the same machine state are the same text.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/common/config.h"
+
+namespace vmplat::common {
+
+class StateIn {
+ public:
+  // `where` names the object for errors: "checkpoint 'ck/state.json': cpu".
+  StateIn(const nlohmann::json& j, std::string where) : m_j(j), m_where(std::move(where)) {}
+
+  const nlohmann::json& json() const { return m_j; }
+  const std::string& where() const { return m_where; }
+  bool has(const std::string& key) const { return m_j.is_object() && m_j.contains(key); }
+
+  template <typename T>
+  T get(const std::string& key) const
+  {
+    const nlohmann::json& v = field(key);
+    try {
+      return v.get<T>();
+    } catch (const nlohmann::json::exception&) {
+      bad(key, "has the wrong type");
+    }
+  }
+  // An array of exactly n numbers into out[0..n).
+  template <typename T>
+  void get_array(const std::string& key, T* out, size_t n) const
+  {
+    const nlohmann::json& v = field(key);
+    if (!v.is_array() || v.size() != n)
+      bad(key, "is not an array of " + std::to_string(n) + " values");
+    for (size_t i = 0; i < n; ++i) {
+      if (!v[i].is_number_unsigned() && !v[i].is_boolean())
+        bad(key, "holds a value that is not an unsigned number");
+      out[i] = v[i].get<T>();
+    }
+  }
+  StateIn child(const std::string& key) const
+  {
+    const nlohmann::json& v = field(key);
+    if (!v.is_object())
+      bad(key, "is not an object");
+    return StateIn(v, m_where + "." + key);
+  }
+  [[noreturn]] void bad(const std::string& key, const std::string& what) const
+  {
+    throw UserError(m_where + "." + key + " " + what);
+  }
+
+ private:
+  const nlohmann::json& field(const std::string& key) const
+  {
+    if (!has(key))
+      bad(key, "is missing");
+    return m_j.at(key);
+  }
+  const nlohmann::json& m_j;
+  std::string m_where;
+};
+
+}  // namespace vmplat::common
