@@ -21,7 +21,12 @@ namespace {
 
 struct Initiator : sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Initiator> isock{"isock"};
-  explicit Initiator(sc_core::sc_module_name n) : sc_module(n) {}
+  unsigned invalidations = 0;  // DMI invalidations received
+  explicit Initiator(sc_core::sc_module_name n) : sc_module(n)
+  {
+    isock.register_invalidate_direct_mem_ptr(this, &Initiator::invalidate);
+  }
+  void invalidate(sc_dt::uint64, sc_dt::uint64) { ++invalidations; }
 
   tlm::tlm_response_status access(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len,
                                   sc_time& delay, const uint8_t* be = nullptr,
@@ -239,16 +244,8 @@ TEST_CASE("dram: a fast-forward grants plain DMI, times b_transport at the fixed
   // Timed mode with an initiator bound, so the switch's DMI invalidation reaches it.
   common::config().set("dram.size", "1M", "test");
   common::config().set("dram.mode", "timed", "test");
-  struct Watcher : Initiator {
-    unsigned invalidations = 0;
-    explicit Watcher(sc_core::sc_module_name n) : Initiator(n)
-    {
-      isock.register_invalidate_direct_mem_ptr(this, &Watcher::invalidate);
-    }
-    void invalidate(sc_dt::uint64, sc_dt::uint64) { ++invalidations; }
-  };
   mem::Dram dram("dram");
-  Watcher cpu("cpu");
+  Initiator cpu("cpu");
   cpu.isock.bind(dram.tsock);
   sc_core::sc_start(sc_core::SC_ZERO_TIME);
   tlm::tlm_generic_payload tx;

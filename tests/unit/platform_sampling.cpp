@@ -8,14 +8,16 @@
 
 using namespace vmplat;
 
-TEST_CASE("sampling: Student t quantiles for small samples, the normal one for large")
+TEST_CASE("sampling: Student t quantiles from the table, conservative between its entries")
 {
   CHECK(virt::student_t_975(1) == Approx(12.706));
   CHECK(virt::student_t_975(4) == Approx(2.776));
   CHECK(virt::student_t_975(30) == Approx(2.042));
   // Between table entries the smaller degrees of freedom's (the wider interval).
   CHECK(virt::student_t_975(45) == Approx(2.021));
-  CHECK(virt::student_t_975(100000) == Approx(1.960));
+  CHECK(virt::student_t_975(60) == Approx(2.000));
+  CHECK(virt::student_t_975(200) == Approx(1.980));
+  CHECK(virt::student_t_975(100000) == Approx(1.962));
   // The quantile falls as the degrees of freedom grow.
   for (uint64_t dof = 1; dof < 2000; ++dof)
     CHECK(virt::student_t_975(dof + 1) <= virt::student_t_975(dof));
