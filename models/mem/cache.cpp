@@ -145,6 +145,10 @@ bool Cache::cacheable(const tlm::tlm_generic_payload& tx) const
 
 void Cache::b_transport(int, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay)
 {
+  if (m_bypass) {
+    isock->b_transport(tx, delay);
+    return;
+  }
   if (!cacheable(tx)) {
     ++m_uncached;
     isock->b_transport(tx, delay);
@@ -286,6 +290,8 @@ unsigned Cache::transport_dbg(int, tlm::tlm_generic_payload& tx)
 
 bool Cache::get_direct_mem_ptr(int, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi)
 {
+  if (m_bypass)
+    return isock->get_direct_mem_ptr(tx, dmi);
   common::TimedDmi* timed = nullptr;
   tx.get_extension(timed);
   if (!timed) {

@@ -28,6 +28,11 @@
 // Instruction fetches (`fetch_memory`) go past it. Plain DMI is refused (it would bypass
 // the cache).
 //
+// Bypass (set_bypass; a fast-forward, docs/exploration.md "Fast-forward and sampling"): the
+// cache steps aside. b_transport passes through uncounted and untimed, and the memory
+// behind's DMI grant, plain or timed, is passed on as it is; the lines keep what they held,
+// neither filled nor evicted until the bypass ends.
+//
 // Sockets
 //   tsock  target, any number of initiators (the walker and the hart share an L1D):
 //          b_transport, transport_dbg (passed on), get_direct_mem_ptr (timed only)
@@ -92,6 +97,9 @@ class Cache : public sc_core::sc_module, public common::TimedMemory {
         sc_core::sc_time cpu_period, uint64_t base, uint64_t size);
 
   uint64_t sets() const { return m_sets; }
+  // Bypass on or off (see the top of this file); the caller invalidates the DMI grants that
+  // went through the cache (mem::Dram::set_fast_forward does).
+  void set_bypass(bool on) { m_bypass = on; }
   const Params& params() const { return m_params; }
   // Checkpoints: the lines' tags and state; restored when the geometry and policies are
   // the same (true), else the cache stays cold (false).
@@ -143,6 +151,7 @@ class Cache : public sc_core::sc_module, public common::TimedMemory {
   uint64_t m_random;                      // xorshift64 state
   common::TimedMemory* m_down = nullptr;  // timed DMI behind this cache, once granted
   uint64_t m_dmi_base = 0;                // the granted region's start (global address)
+  bool m_bypass = false;
   tlm::tlm_generic_payload m_line_tx;
   std::vector<uint8_t> m_line_buf;
 

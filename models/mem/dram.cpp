@@ -189,6 +189,12 @@ void Dram::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay)
     return;
   }
   copy(tx, addr, len);
+  if (m_fast_forward) {
+    delay += m_fast_latency;
+    tx.set_dmi_allowed(true);
+    tx.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
   const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
   delay += sc_core::sc_time::from_value(
                timed_access(addr, len, cmd == tlm::TLM_WRITE_COMMAND, at.value())) -
@@ -247,14 +253,16 @@ bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi)
   dmi.set_end_address(m_size - 1);
   common::TimedDmi* timed_dmi = nullptr;
   tx.get_extension(timed_dmi);
-  if (m_timed && (!m_timed_dmi || !timed_dmi)) {
+  const bool timed = m_timed && !m_fast_forward;
+  if (timed && (!m_timed_dmi || !timed_dmi)) {
     // The refusal covers the whole memory, so the initiator does not ask again per page.
     dmi.allow_none();
     return false;
   }
   dmi.set_dmi_ptr(m_mem);
   dmi.allow_read_write();
-  if (m_timed) {
+  m_granted = true;
+  if (timed) {
     timed_dmi->memory = this;  // every access's latency comes from timed_access
     timed_dmi->fetch_memory = this;
     return true;
@@ -264,6 +272,20 @@ bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi)
   dmi.set_read_latency(m_fast_latency);
   dmi.set_write_latency(m_fast_latency);
   return true;
+}
+
+void Dram::set_fast_forward(bool on)
+{
+  if (on == m_fast_forward)
+    return;
+  m_fast_forward = on;
+  if (!on)
+    m_timing->close_rows();
+  // Fast mode's grant is the same in and out of a fast-forward; timed mode's is not.
+  if (m_timed && m_granted) {
+    m_granted = false;
+    tsock->invalidate_direct_mem_ptr(0, m_size - 1);
+  }
 }
 
 }  // namespace vmplat::mem

@@ -11,6 +11,13 @@
 //          at `fast_latency`; in timed mode only as timed DMI, common/timed_memory.h, to an
 //          initiator that asks for it, unless dram.timed_dmi is false)
 //
+// Fast-forward (set_fast_forward; docs/exploration.md, "Fast-forward and sampling"): while
+// it is on, the memory behaves as fast mode's DMI does whatever dram.mode says: DMI is
+// granted plain at `fast_latency`, and b_transport (page walks, virtio DMA) takes
+// `fast_latency` too without the bank/row model and without counting. Switching invalidates
+// every DMI grant, so initiators ask again and get the grant of the new mode; when it ends,
+// every row is closed (the bank state starts cold).
+//
 // Configuration (prefix = module name, "dram" on the platform; docs/memory.md has all)
 //   dram.size          bytes  128M     dram.mode      fast | timed (fast)
 //   dram.timed_dmi     true: timed mode grants timed DMI (same latencies and statistics)
@@ -22,7 +29,7 @@
 //   dram.tREFI 12480, dram.tRFC 560           (tCK cycles; tREFI 0 = no refresh)
 //
 // Statistics (b_transport and timed DMI accesses; plain DMI accesses bypass the model and are
-// not counted)
+// not counted, nor is anything during a fast-forward)
 //   dram.reads, dram.writes, dram.bytes_read, dram.bytes_written, dram.bursts
 //   dram.row_hits, dram.row_misses, dram.row_conflicts, dram.row_hit_rate
 //   dram.bank.<channel>.<rank>.<bankgroup>.<bank>.{row_hits,row_misses,row_conflicts}
@@ -67,6 +74,10 @@ class Dram : public sc_core::sc_module, public common::TimedMemory {
   sc_core::sc_time fast_latency() const { return m_fast_latency; }
   const DramTiming& timing() const { return *m_timing; }
   DramTiming& timing() { return *m_timing; }
+  // Fast-forward on or off (see the top of this file). Call it where no access is in
+  // flight: at a quantum boundary (common/sim.h).
+  void set_fast_forward(bool on);
+  bool fast_forward() const { return m_fast_forward; }
 
   // The timing model for one access at local address `addr` (timed DMI, and b_transport):
   // advances the bank state, counts the access, returns when it is done.
@@ -86,6 +97,8 @@ class Dram : public sc_core::sc_module, public common::TimedMemory {
   uint8_t* m_mem = nullptr;
   bool m_timed = false;
   bool m_timed_dmi = true;
+  bool m_fast_forward = false;
+  bool m_granted = false;  // some DMI grant is out: a switch must invalidate it
   sc_core::sc_time m_tck;
   sc_core::sc_time m_fast_latency;
   std::unique_ptr<DramTiming> m_timing;

@@ -114,6 +114,14 @@ class DramTiming {
   // One access of `len` bytes at `addr` arriving at cycle `now`; advances the bank state.
   Result access(uint64_t addr, uint64_t len, uint64_t now);
 
+  // Closes every row (as a precharge-all would), leaving the times alone: the state of a
+  // memory nobody used for a while. Used when timing resumes after a fast-forward.
+  void close_rows()
+  {
+    for (Bank& b : m_banks)
+      b.open_row = kNoRow;
+  }
+
   // Per-bank outcome counters go to these (by default to counters of this object).
   void bind_counters(unsigned bank, const BankCounters& c) { m_banks[bank].counters = c; }
   const BankCounters& counters(unsigned bank) const { return m_banks[bank].counters; }

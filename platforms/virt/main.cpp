@@ -18,6 +18,7 @@
 #include "models/common/stats.h"
 #include "platforms/virt/checkpoint.h"
 #include "platforms/virt/platform.h"
+#include "platforms/virt/sampling.h"
 #ifdef VMPLAT_HAVE_RTL
 #include "models/cosim/register.h"
 #endif
@@ -69,6 +70,14 @@ options:
   --timeout SECONDS      stop after SECONDS of wall-clock time (exit 94), a last resort
                          for sweeps; 0: none                             [sim.timeout]
   --quantum NS           temporal decoupling quantum in ns               [cpu.quantum_ns]
+  --fast-forward N       run the first N instructions in the fast mode (no DRAM timing,
+                         caches bypassed), then switch to --mode at the first quantum
+                         boundary at or after N; --stats adds the "detailed" part
+                                                                   [sampling.fast_forward]
+  --sample PERIOD:LENGTH every PERIOD instructions measure LENGTH in --mode (after
+                         sampling.warmup more), the fast mode between; --stats adds
+                         "samples" and "sample_estimate" (docs/exploration.md)
+                                                     [sampling.period, sampling.length]
   --uart-out FILE        guest console output to FILE instead of stdout  [uart.output]
   --uart-in stdin|none|FILE
                          guest console input: standard input by default (a terminal is
@@ -164,6 +173,16 @@ Options parse(int argc, char* argv[])
       shortcut("sim.timeout", value(i, a), a);
     } else if (a == "--quantum") {
       shortcut("cpu.quantum_ns", value(i, a), a);
+    } else if (a == "--fast-forward") {
+      shortcut("sampling.fast_forward", value(i, a), a);
+    } else if (a == "--sample") {
+      const std::string v = value(i, a);
+      const size_t colon = v.find(':');
+      if (colon == std::string::npos)
+        usage_error("--sample '" + v + "': expected PERIOD:LENGTH in instructions, e.g. "
+                    "1000000:10000");
+      shortcut("sampling.period", v.substr(0, colon), a);
+      shortcut("sampling.length", v.substr(colon + 1), a);
     } else if (a == "--uart-out") {
       shortcut("uart.output", value(i, a), a);
     } else if (a == "--uart-in") {
@@ -289,6 +308,7 @@ int run(const Options& o)
 #endif
   vmplat::virt::Platform platform;
   vmplat::virt::Checkpointer checkpointer(platform, kVersion);
+  vmplat::virt::Sampler sampler(platform.dram, {platform.l1d.get(), platform.l2.get()});
   cfg.check_all_used();
   if (o.help_config) {
     cfg.print_help(std::cout);
@@ -382,6 +402,7 @@ int run(const Options& o)
                    {"stop_reason", reason}};
     j["config"] = cfg.effective();
     j["stats"] = st.to_json();
+    sampler.add_json(j);
     std::ofstream out(o.stats_file);
     if (!out)
       throw UserError("--stats: cannot write '" + o.stats_file + "'");
@@ -390,6 +411,7 @@ int run(const Options& o)
   if (!o.quiet) {
     std::cerr << "vmplat: firmware " << describe_exit(code) << " (exit code " << code << ": "
               << reason << ")\n";
+    sampler.write_summary(std::cerr);
     st.write_summary(std::cerr);
   }
   return code;

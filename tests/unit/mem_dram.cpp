@@ -21,7 +21,12 @@ namespace {
 
 struct Initiator : sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Initiator> isock{"isock"};
-  explicit Initiator(sc_core::sc_module_name n) : sc_module(n) {}
+  unsigned invalidations = 0;  // DMI invalidations received
+  explicit Initiator(sc_core::sc_module_name n) : sc_module(n)
+  {
+    isock.register_invalidate_direct_mem_ptr(this, &Initiator::invalidate);
+  }
+  void invalidate(sc_dt::uint64, sc_dt::uint64) { ++invalidations; }
 
   tlm::tlm_response_status access(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len,
                                   sc_time& delay, const uint8_t* be = nullptr,
@@ -231,6 +236,51 @@ TEST_CASE("dram: timed mode grants timed DMI, whose accesses time and count as b
   CHECK(stats[0] == stats[1]);
   CHECK(stats[0][8] > 0);  // the sequence met a refresh window
   CHECK(stats[0][7] > 0);  // and row conflicts
+}
+
+TEST_CASE("dram: a fast-forward grants plain DMI, times b_transport at the fixed latency "
+          "without counting, and ends with every row closed")
+{
+  // Timed mode with an initiator bound, so the switch's DMI invalidation reaches it.
+  common::config().set("dram.size", "1M", "test");
+  common::config().set("dram.mode", "timed", "test");
+  mem::Dram dram("dram");
+  Initiator cpu("cpu");
+  cpu.isock.bind(dram.tsock);
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  tlm::tlm_generic_payload tx;
+  tlm::tlm_dmi dmi;
+  common::TimedDmi ext;
+  tx.set_address(0);
+  tx.set_command(tlm::TLM_READ_COMMAND);
+  tx.set_extension(&ext);
+  REQUIRE(cpu.isock->get_direct_mem_ptr(tx, dmi));
+  REQUIRE(ext.memory == &dram);  // timed DMI before the fast-forward
+  cpu.read(0x40);                // opens the row of address 0
+  const double reads = common::stats().value("dram.reads");
+
+  dram.set_fast_forward(true);
+  CHECK(cpu.invalidations == 1);
+  REQUIRE(cpu.isock->get_direct_mem_ptr(tx, dmi));
+  CHECK(ext.memory == nullptr);  // a plain grant
+  CHECK(dmi.get_read_latency() == dram.fast_latency());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  uint64_t v = 0;
+  REQUIRE(cpu.access(tlm::TLM_READ_COMMAND, 0x20000, &v, 8, d) == tlm::TLM_OK_RESPONSE);
+  CHECK(d == dram.fast_latency());
+  CHECK(common::stats().value("dram.reads") == reads);
+
+  dram.set_fast_forward(false);
+  CHECK(cpu.invalidations == 2);
+  REQUIRE(cpu.isock->get_direct_mem_ptr(tx, dmi));
+  CHECK(ext.memory == &dram);
+  tx.clear_extension(&ext);
+  // The row address 0 opened before is closed now: a miss, not a hit.
+  const double hits = common::stats().value("dram.row_hits");
+  const double misses = common::stats().value("dram.row_misses");
+  cpu.read(0x80);
+  CHECK(common::stats().value("dram.row_hits") == hits);
+  CHECK(common::stats().value("dram.row_misses") == misses + 1);
 }
 
 TEST_CASE("dram: a bad mapping or geometry is a user error naming the key")
