@@ -218,6 +218,9 @@ Checkpointer::Checkpointer(Platform& platform, std::string version)
   m_at_exit = cfg.text("checkpoint.at_exit", "",
                        "directory for the machine's state when the run ends (empty: none); "
                        "restorable only if the disk was idle then");
+  for (const std::string& dir : {m_dir, m_at_exit})
+    if (!dir.empty() && (dir == m_at_exit || m_at || m_on_marker))
+      check_target(dir);
   if (m_at || m_on_marker)
     common::sim().add_boundary_hook([this](uint64_t progress) { at_boundary(progress); });
 }
@@ -232,6 +235,7 @@ void Checkpointer::at_boundary(uint64_t progress)
   if (!due || !m_platform.disk.idle())
     return;
   const std::string dir = m_taken == 0 ? m_dir : m_dir + "." + std::to_string(m_taken + 1);
+  m_progress = progress;
   write(dir, marker && m_on_marker ? sim.checkpoint_name() : "at " + std::to_string(m_at), true);
   if (progress >= m_at)
     m_at = 0;
@@ -246,10 +250,7 @@ void Checkpointer::write(const std::string& dir, const std::string& name, bool r
   Platform& p = m_platform;
   const fs::path target(dir);
   std::error_code ec;
-  if (fs::exists(target) && !fs::exists(target / "manifest.json") && !fs::is_empty(target, ec))
-    throw UserError("checkpoint.dir '" + dir +
-                    "' exists and is not a checkpoint; allowed: a new or empty directory, or an "
-                    "earlier checkpoint (replaced)");
+  check_target(dir);
   // Written beside the target and renamed into place: a run killed meanwhile leaves the old
   // checkpoint (or none), never half of one.
   const fs::path tmp = fs::path(dir + ".tmp");
@@ -300,6 +301,7 @@ void Checkpointer::write(const std::string& dir, const std::string& name, bool r
       {"name", name},
       {"restorable", restorable && p.disk.idle()},
       {"instret", p.hart.instret()},
+      {"progress", m_progress},
       {"cycles", p.hart.cycles()},
       {"time_ps", p.hart.cycles() * p.hart.period().value()},
       {"console_bytes", uint64_t(st.value("uart.tx_bytes"))},
@@ -325,8 +327,20 @@ void Checkpointer::write(const std::string& dir, const std::string& name, bool r
 
 void Checkpointer::finish()
 {
-  if (!m_at_exit.empty())
+  if (!m_at_exit.empty()) {
+    m_progress = m_platform.hart.instret();
     write(m_at_exit, "at exit", true);
+  }
+}
+
+void Checkpointer::check_target(const std::string& dir)
+{
+  const fs::path target(dir);
+  std::error_code ec;
+  if (fs::exists(target) && !fs::exists(target / "manifest.json") && !fs::is_empty(target, ec))
+    throw UserError("checkpoint directory '" + dir +
+                    "' exists and is not a checkpoint; allowed: a new or empty directory, or an "
+                    "earlier checkpoint (replaced)");
 }
 
 // ---------------------------------------------------------------- restoring

@@ -38,6 +38,8 @@ class Checkpointer {
 
  private:
   void at_boundary(uint64_t progress);
+  // Refuses a directory that holds something other than a checkpoint (never overwritten).
+  static void check_target(const std::string& dir);
 
   Platform& m_platform;
   std::string m_version;
@@ -46,6 +48,7 @@ class Checkpointer {
   bool m_stop = false;
   std::string m_dir, m_at_exit;
   unsigned m_taken = 0;
+  uint64_t m_progress = 0;  // instructions plus traps where the checkpoint is taken
   common::Counter& m_written;
 };
 
