@@ -87,7 +87,8 @@ options:
   --append ARGS          boot arguments, in the device tree's /chosen/bootargs
   --dtb FILE             boot with this device tree instead of the generated one
   --dump-dtb FILE        write the device tree vmplat would pass, then exit
-  --stats FILE           write configuration and statistics as JSON
+  --stats FILE           write configuration and statistics as JSON, with the guest's
+                         region-of-interest snapshots (docs/exploration.md)
   --quiet                no summary on standard error
   --log LEVEL            error, warning (default), info or debug
   --help                 this text
@@ -331,6 +332,7 @@ int run(const Options& o)
                    {"stop_reason", reason}};
     j["config"] = cfg.effective();
     j["stats"] = st.to_json();
+    j["snapshots"] = platform.simctl.snapshots_json();
     std::ofstream out(o.stats_file);
     if (!out)
       throw UserError("--stats: cannot write '" + o.stats_file + "'");
@@ -340,6 +342,7 @@ int run(const Options& o)
     std::cerr << "vmplat: firmware " << describe_exit(code) << " (exit code " << code << ": "
               << reason << ")\n";
     st.write_summary(std::cerr);
+    platform.simctl.write_summary(std::cerr);
   }
   return code;
 }
