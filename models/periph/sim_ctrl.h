@@ -41,8 +41,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <tlm_utils/simple_target_socket.h>
+#include <nlohmann/json.hpp>
 #include <systemc>
 #include <tlm>
 
@@ -53,8 +53,8 @@ namespace vmplat::periph {
 class SimCtrl : public sc_core::sc_module {
  public:
   static constexpr uint64_t kSize = 0x1000;
-  static constexpr uint64_t kMagic = 0x00, kVersion = 0x04, kArg = 0x08, kCmd = 0x0c,
-                            kName = 0x10, kCount = 0x14;
+  static constexpr uint64_t kMagic = 0x00, kVersion = 0x04, kArg = 0x08, kCmd = 0x0c, kName = 0x10,
+                            kCount = 0x14;
   static constexpr uint32_t kMagicValue = 0x4353'4d56, kVersionValue = 1;
   enum Command : uint32_t { kResetStats = 1, kSnapshot = 2, kCheckpoint = 3, kEnd = 4 };
   static constexpr size_t kMaxName = 63;

@@ -132,7 +132,8 @@ int roi_main(int argc, char **argv)
   if (argc == 3 && !strcmp(argv[1], "checkpoint") && valid_name(argv[2]))
     return simctl_command(CMD_CHECKPOINT, argv[2], 0);
   if (argc == 3 && !strcmp(argv[1], "end"))
-    return simctl_command(CMD_END, NULL, (uint32_t)arg_number(argc, argv, 2, 0, 0, 255, "exit code"));
+    return simctl_command(CMD_END, NULL,
+                          (uint32_t)arg_number(argc, argv, 2, 0, 0, 255, "exit code"));
   return roi_usage();
 }
 

@@ -27,8 +27,7 @@ struct Bench {
   }
   void name(const std::string& text)
   {
-    for (char c : text)
-      cpu.write8(SimCtrl::kName, uint8_t(c));
+    for (char c : text) cpu.write8(SimCtrl::kName, uint8_t(c));
   }
   void command(uint32_t cmd) { cpu.write32(SimCtrl::kCmd, cmd); }
   uint64_t counter(const std::string& n) const { return common::stats().find_counter(n)->value(); }
@@ -87,8 +86,8 @@ TEST_CASE("sim-control builds names from bytes, drops what does not fit, numbers
   test::reset_globals();
   Bench b;
   b.name("loop");
-  b.cpu.write8(SimCtrl::kName, '\n');  // not printable: dropped
-  b.cpu.write(SimCtrl::kName, 2, 0x2d41);  // "A-" in one 16-bit store
+  b.cpu.write8(SimCtrl::kName, '\n');         // not printable: dropped
+  b.cpu.write(SimCtrl::kName, 2, 0x2d41);     // "A-" in one 16-bit store
   b.cpu.write32(SimCtrl::kName, 0x00003231);  // "12", zero-padded
   b.command(SimCtrl::kSnapshot);
   b.command(SimCtrl::kSnapshot);  // the name was consumed: unnamed
