@@ -356,6 +356,12 @@ FdtNode virt_fdt(const FdtInfo& info)
   test.set_cells("reg", reg64(kFinisherBase, kFinisherSize));
   test.set_strings("compatible", {"sifive,test1", "sifive,test0", "syscon"});
 
+  // vmplat's own device (docs/devices.md); QEMU has no such node, and software that looks
+  // for it (our kernel, vmwork roi) does nothing without it.
+  FdtNode& simctl = soc.child("sim-control@" + hex_unit(kSimCtrlBase));
+  simctl.set_cells("reg", reg64(kSimCtrlBase, kSimCtrlSize));
+  simctl.set_string("compatible", "vmplat,sim-control");
+
   // Highest slot first, as QEMU lists them: Linux numbers the disks in the order it finds
   // them, so the same order gives the same names (vda is slot 0 on both).
   for (unsigned i = kVirtioSlots; i-- > 0;) {

@@ -110,7 +110,8 @@ options:
   --restore DIR          continue the run a checkpoint saved, bit for bit, with its
                          configuration as the base that --config/--set change (TLBs, caches
                          and DRAM banks of another geometry start cold); no firmware
-  --stats FILE           write configuration and statistics as JSON
+  --stats FILE           write configuration and statistics as JSON, with the guest's
+                         region-of-interest snapshots (docs/exploration.md)
   --quiet                no summary on standard error
   --log LEVEL            error, warning (default), info or debug
   --help                 this text
@@ -403,6 +404,7 @@ int run(const Options& o)
     j["config"] = cfg.effective();
     j["stats"] = st.to_json();
     sampler.add_json(j);
+    j["snapshots"] = platform.simctl.snapshots_json();
     std::ofstream out(o.stats_file);
     if (!out)
       throw UserError("--stats: cannot write '" + o.stats_file + "'");
@@ -413,6 +415,7 @@ int run(const Options& o)
               << reason << ")\n";
     sampler.write_summary(std::cerr);
     st.write_summary(std::cerr);
+    platform.simctl.write_summary(std::cerr);
   }
   return code;
 }

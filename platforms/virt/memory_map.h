@@ -8,6 +8,10 @@ namespace vmplat::virt {
 
 constexpr uint64_t kFinisherBase = 0x0010'0000;
 constexpr uint64_t kFinisherSize = 0x1000;
+// vmplat's own sim-control device (regions of interest), where QEMU's virt machine has
+// nothing: its test device is at 0x10_0000 and its RTC at 0x10_1000.
+constexpr uint64_t kSimCtrlBase = 0x0010'2000;
+constexpr uint64_t kSimCtrlSize = 0x1000;
 constexpr uint64_t kClintBase = 0x0200'0000;
 constexpr uint64_t kClintSize = 0x1'0000;
 constexpr uint64_t kPlicBase = 0x0c00'0000;

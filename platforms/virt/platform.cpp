@@ -18,6 +18,7 @@ Platform::Platform()
       bus("bus"),
       dram("dram"),
       finisher("finisher"),
+      simctl("simctl"),
       clint("clint"),
       plic("plic"),
       uart("uart"),
@@ -33,9 +34,12 @@ Platform::Platform()
 
   // Targets: the i-th map() describes the i-th binding of bus.isock.
   static_assert(kFinisherSize == periph::Finisher::kSize && kClintSize == periph::Clint::kSize &&
-                kUartSize == periph::Uart16550::kSize);
+                kUartSize == periph::Uart16550::kSize && kSimCtrlSize == periph::SimCtrl::kSize);
   bus.map(kFinisherBase, periph::Finisher::kSize, "finisher");
   bus.isock.bind(finisher.tsock);
+  bus.map(kSimCtrlBase, periph::SimCtrl::kSize, "simctl");
+  bus.isock.bind(simctl.tsock);
+  simctl.set_progress_source([this] { return hart.instret(); });
   bus.map(kClintBase, periph::Clint::kSize, "clint");
   bus.isock.bind(clint.tsock);
   bus.map(kPlicBase, periph::Plic::kSize, "plic");

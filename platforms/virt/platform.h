@@ -1,6 +1,7 @@
 // The virt platform: the QEMU virt memory map (DESIGN.md) populated with vmplat's models.
 //
-//   0x0010_0000  finisher        0x0200_0000  clint       0x0c00_0000  plic
+//   0x0010_0000  finisher        0x0010_2000  simctl      0x0200_0000  clint
+//   0x0c00_0000  plic
 //   0x1000_0000  uart (irq 10)   0x1000_1000  disk: virtio-mmio slot 0 (irq 1)
 //   0x8000_0000  dram
 //
@@ -24,6 +25,7 @@
 #include "models/periph/finisher.h"
 #include "models/periph/htif.h"
 #include "models/periph/plic.h"
+#include "models/periph/sim_ctrl.h"
 #include "models/periph/uart16550.h"
 #include "models/storage/virtio_blk.h"
 #include "models/storage/virtio_empty_slot.h"
@@ -51,6 +53,7 @@ class Platform {
   bus::Router bus;
   mem::Dram dram;
   periph::Finisher finisher;
+  periph::SimCtrl simctl;
   periph::Clint clint;
   periph::Plic plic;
   periph::Uart16550 uart;

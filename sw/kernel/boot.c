@@ -104,6 +104,9 @@ int main(unsigned long hartid, const void *dtb)
   g_boot.ram_size = 64UL << 20;
   g_boot.quantum = VP_TIMEBASE_HZ / 100;
   fdt_read(dtb, &g_boot);
+  /* A device tree may name a sim-control device that is not vmplat's (a user's --dtb). */
+  if (g_boot.simctl_base && VP_MMIO32(g_boot.simctl_base) != 0x43534d56U)
+    g_boot.simctl_base = 0;
 
   write_csr(mtvec, (unsigned long)boot_probe_trap);
   bool pmp = PROBE("csrw pmpaddr0, %1", "r"(~0UL >> 10)) && PROBE("csrw pmpcfg0, %1", "r"(0x1fUL));

@@ -1,6 +1,6 @@
 /* A small flattened-device-tree reader (devicetree specification v0.4, chapter 5): only what
- * the kernel needs, /memory reg, /chosen/bootargs and whether the cpu's ISA has Svnapot, and
- * the boot-parameter parser. */
+ * the kernel needs, /memory reg, /chosen/bootargs, whether the cpu's ISA has Svnapot and
+ * where vmplat's sim-control device is, and the boot-parameter parser. */
 #include <string.h>
 
 #include "kernel.h"
@@ -45,6 +45,16 @@ static bool lists_svnapot(const char *name, const char *val, uint32_t len)
   return false;
 }
 
+/* Whether a compatible string list names vmplat's sim-control device. */
+static bool is_simctl(const char *val, uint32_t len)
+{
+  static const char kCompatible[] = "vmplat,sim-control";
+  for (uint32_t i = 0; i < len; i += (uint32_t)strnlen(val + i, len - i) + 1)
+    if (strncmp(val + i, kCompatible, sizeof(kCompatible)) == 0)
+      return true;
+  return false;
+}
+
 void fdt_read(const void *fdt, struct boot_params *bp)
 {
   const uint8_t *base = fdt;
@@ -56,6 +66,10 @@ void fdt_read(const void *fdt, struct boot_params *bp)
   int depth = 0;
   bool in_memory = false, in_chosen = false, memory_done = false, in_cpus = false;
   bool in_cpu = false;
+  /* The current child of /soc: its first reg address (the soc's #address-cells is the root's
+   * on QEMU's and vmplat's trees) and whether it is the sim-control device. */
+  uint64_t soc_reg = 0;
+  bool in_soc = false, soc_has_reg = false, soc_simctl = false;
   for (;;) {
     uint32_t token = be32(p);
     p += 4;
@@ -66,16 +80,20 @@ void fdt_read(const void *fdt, struct boot_params *bp)
         in_memory = strncmp(name, "memory", 6) == 0 && (name[6] == '@' || name[6] == 0);
         in_chosen = strcmp(name, "chosen") == 0;
         in_cpus = strcmp(name, "cpus") == 0;
+        in_soc = strcmp(name, "soc") == 0;
       } else if (depth == 3) {
         in_cpu = in_cpus && strncmp(name, "cpu@", 4) == 0;
+        soc_has_reg = soc_simctl = false;
       }
       p += (strlen(name) + 4) & ~3UL;
     } else if (token == FDT_END_NODE) {
+      if (depth == 3 && in_soc && soc_simctl && soc_has_reg)
+        bp->simctl_base = soc_reg;
       depth--;
       if (depth < 3)
         in_cpu = false;
       if (depth < 2)
-        in_memory = in_chosen = in_cpus = false;
+        in_memory = in_chosen = in_cpus = in_soc = false;
     } else if (token == FDT_PROP) {
       uint32_t len = be32(p);
       const char *name = strings + be32(p + 4);
@@ -97,6 +115,11 @@ void fdt_read(const void *fdt, struct boot_params *bp)
         parse_bootargs(args, bp);
       } else if (depth == 3 && in_cpu && lists_svnapot(name, (const char *)val, len)) {
         bp->svnapot = true;
+      } else if (depth == 3 && in_soc && strcmp(name, "reg") == 0 && len >= 4 * addr_cells) {
+        soc_reg = read_cells(val, addr_cells);
+        soc_has_reg = true;
+      } else if (depth == 3 && in_soc && strcmp(name, "compatible") == 0) {
+        soc_simctl = is_simctl((const char *)val, len);
       }
       p += 8 + ((len + 3) & ~3U);
     } else if (token == FDT_NOP) {
@@ -155,6 +178,8 @@ void parse_bootargs(const char *args, struct boot_params *bp)
       parse_superpages(word, n, bp);
     } else if (n == 5 && strncmp(word, "hpm=1", 5) == 0) {
       bp->hpm = true;
+    } else if (n == 5 && strncmp(word, "roi=1", 5) == 0) {
+      bp->roi = true;
     } else if (n > 4 && strncmp(word, "run=", 4) == 0) {
       size_t len = n - 4 < sizeof(bp->run) - 1 ? n - 4 : sizeof(bp->run) - 1;
       memcpy(bp->run, word + 4, len);

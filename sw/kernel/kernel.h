@@ -111,6 +111,8 @@ struct boot_params {
   enum superpages superpages;
   char superpages_bad[24]; /* a superpages= word whose value is none of the four, or "" */
   bool svnapot;          /* the cpu node's ISA lists Svnapot */
+  uint64_t simctl_base;  /* vmplat's sim-control device ("vmplat,sim-control"), 0 if absent */
+  bool roi;              /* roi=1: programs mark their measured phase (a2 of main) */
 };
 
 /* Counters printed at the end; a trailing '~' in the printed marker means timing-dependent. */

@@ -376,6 +376,7 @@ static int load_image(struct proc *p, const struct user_image *img, const char *
   p->tf.x[2] = sp - 16;
   p->tf.x[10] = sp;
   p->tf.x[11] = vm_superpage_size();
+  p->tf.x[12] = g_boot.roi;
   strncpy(p->name, img->name, NAME_LEN - 1);
   sfence_asid(p->asid);
   g_count.execs++;
@@ -518,6 +519,24 @@ static int64_t sys_exec(struct proc *p, uint64_t name_va, uint64_t arg_va)
   schedule(false);
 }
 
+/* The device's registers (docs/devices.md); the kernel maps MMIO at its physical address. */
+#define SIMCTL_REG(off) (*(volatile uint32_t *)(uintptr_t)(g_boot.simctl_base + (off)))
+
+static int64_t sys_simctl(struct proc *p, uint64_t cmd, uint64_t arg, uint64_t name_va)
+{
+  char name[64];
+  int err;
+  name[0] = 0;
+  if (!g_boot.simctl_base || cmd < SIMCTL_RESET_STATS || cmd > SIMCTL_END ||
+      (name_va && !copy_string(p, name, name_va, sizeof(name), &err)))
+    return -1;
+  for (const char *c = name; *c; c++)
+    *(volatile uint8_t *)(uintptr_t)(g_boot.simctl_base + 0x10) = (uint8_t)*c;
+  SIMCTL_REG(0x08) = (uint32_t)arg;
+  SIMCTL_REG(0x0c) = (uint32_t)cmd;
+  return 0;
+}
+
 static void syscall(struct proc *p)
 {
   struct trapframe *tf = &p->tf;
@@ -539,6 +558,7 @@ static void syscall(struct proc *p)
     schedule(true);
   case SYS_STATS: print_counters(); ret = 0; break;
   case SYS_EXEC: ret = sys_exec(p, a0, a1); break;
+  case SYS_SIMCTL: ret = sys_simctl(p, a0, a1, tf->x[12]); break;
   default: break;
   }
   tf->x[10] = (uint64_t)ret;

@@ -12,6 +12,15 @@
 #define SYS_YIELD 7  /* yield(): let the next runnable process run */
 #define SYS_STATS 8  /* stats(): the kernel prints its counters */
 #define SYS_EXEC 9   /* exec(name, arg): run a built-in program; returns -1 if unknown */
+/* simctl(cmd, arg, name): a command of vmplat's sim-control device (SIMCTL_*, with ARG and a
+ * name of up to 63 characters, NULL for none); 0, or -1 when the machine has no such device,
+ * the command is unknown or the name unreadable or too long. */
+#define SYS_SIMCTL 10
+
+#define SIMCTL_RESET_STATS 1
+#define SIMCTL_SNAPSHOT 2
+#define SIMCTL_CHECKPOINT 3
+#define SIMCTL_END 4
 
 /* A wait status is the exit code (0..255), or WAIT_KILLED | reason when the kernel killed the
  * process: reason is the scause of the fatal trap, or one of the KILL_* values below. */

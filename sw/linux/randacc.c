@@ -12,7 +12,9 @@ int randacc_main(int argc, char **argv)
   const uint64_t pages = arg_number(argc, argv, 1, 192, 1, 1 << 20, "number of pages");
   uint64_t *mem = map_memory("randacc", pages * PAGE_SIZE);
   const uint64_t words = pages * WORDS_PER_PAGE, accesses = 64 * pages;
+  roi_begin();
   const uint64_t bad = randacc_run(mem, words, accesses);
+  roi_end("randacc");
   printf("%s randacc pages=%llu accesses=%llu corrupted=%llu\n", bad ? "FAIL" : "PASS",
          (unsigned long long)pages, (unsigned long long)(2 * accesses),
          (unsigned long long)bad);

@@ -13,7 +13,9 @@ int seqscan_main(int argc, char **argv)
   const uint64_t pages = arg_number(argc, argv, 1, 256, 1, 1 << 20, "number of pages");
   uint64_t *mem = map_memory("seqscan", pages * PAGE_SIZE);
   const uint64_t words = pages * WORDS_PER_PAGE;
+  roi_begin();
   const uint64_t bad = seqscan_run(mem, words, PASSES);
+  roi_end("seqscan");
   const uint64_t expected = words * (words - 1) / 2;
   printf("%s seqscan pages=%llu passes=%d sum=%llu\n", bad ? "FAIL" : "PASS",
          (unsigned long long)pages, PASSES, (unsigned long long)expected);

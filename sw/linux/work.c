@@ -98,6 +98,8 @@ static int usage(void)
                   "vmwork --list; programs:\n");
   for (size_t i = 0; i < PROGRAM_COUNT; i++)
     fprintf(stderr, "  %s\n", kPrograms[i].usage);
+  fprintf(stderr, "and, not a workload: vmwork roi reset|snapshot NAME|checkpoint NAME|end CODE "
+                  "(vmplat's sim-control device)\n");
   return 2;
 }
 
@@ -113,6 +115,8 @@ int main(int argc, char **argv)
         printf("%s\n", kPrograms[i].name);
       return 0;
     }
+    if (!strcmp(argv[1], "roi"))
+      return roi_main(argc - 1, argv + 1);
     argc--;
     argv++;
     base = argv[0];

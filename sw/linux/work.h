@@ -33,6 +33,11 @@ uint64_t arg_number(int argc, char **argv, int i, uint64_t def, uint64_t min, ui
                     const char *what);
 /* Anonymous private memory, or a FAIL line and exit code 1. */
 void *map_memory(const char *prog, uint64_t bytes);
+/* With VMWORK_ROI=1 in the environment, a workload's measured phase is a region of interest
+ * of vmplat's sim-control device (roi.c): roi_begin resets the statistics, roi_end takes the
+ * snapshot `name`. Without it they do nothing; without the device they say so on stderr. */
+void roi_begin(void);
+void roi_end(const char *name);
 
 
 int seqscan_main(int argc, char **argv);
@@ -42,5 +47,6 @@ int matmul_main(int argc, char **argv);
 int memhog_main(int argc, char **argv);
 int forktest_main(int argc, char **argv);
 int cowswap_main(int argc, char **argv);
+int roi_main(int argc, char **argv);
 
 #endif

@@ -73,6 +73,23 @@ int sys_exec(const char *name, const char *arg)
   return (int)syscall3(SYS_EXEC, (long)name, (long)arg, 0);
 }
 
+int sys_simctl(int cmd, unsigned arg, const char *name)
+{
+  return (int)syscall3(SYS_SIMCTL, cmd, arg, (long)name);
+}
+
+void roi_begin(int roi)
+{
+  if (roi)
+    sys_simctl(SIMCTL_RESET_STATS, 0, NULL);
+}
+
+void roi_end(int roi, const char *name)
+{
+  if (roi)
+    sys_simctl(SIMCTL_SNAPSHOT, 0, name);
+}
+
 static int out_putc(char c, FILE *f)
 {
   (void)f;

@@ -19,6 +19,15 @@ void *sys_sbrk(long increment);
 void sys_yield(void);
 void sys_stats(void);
 int sys_exec(const char *name, const char *arg);
+/* A command of vmplat's sim-control device (SIMCTL_* in syscall.h, docs/firmware.md); -1
+ * where there is none (QEMU). */
+int sys_simctl(int cmd, unsigned arg, const char *name);
+
+/* Region-of-interest marks of a program's measured phase, when the kernel was booted with
+ * roi=1 (main's third argument; docs/exploration.md): roi_begin resets vmplat's statistics,
+ * roi_end snapshots them under `name`. Without roi=1 they do nothing. */
+void roi_begin(int roi);
+void roi_end(int roi, const char *name);
 
 /* Writes out what printf buffered (done before fork and exit, so no line is printed twice). */
 void uflush(void);

@@ -8,6 +8,9 @@
 #   kernel.hpm           the MMU events the kernel read from its performance counters
 #                        (hpm=1) equal vmplat's statistics
 #   kernel.svade         the demo with a walker that faults on clear A/D bits
+#   kernel.roi(.default, .qemu)  roi=1: seqscan's and randacc's regions of interest, through
+#                        the simctl system call, hold their loops' loads and stores; without
+#                        roi=1 no snapshot; on QEMU (no sim-control device) the same lines
 #   kernel.negative*     writes to read-only text / jumps into the kernel / fills the swap
 #                        device: each is killed with a message and the suite goes on
 #   kernel.nodisk        no virtio disk: everything but swapping
@@ -235,3 +238,14 @@ set_tests_properties(kernel.demo.qemu kernel.diff.qemu kernel.negative.qemu
                      kernel.fpswitch.qemu kernel.nosstc.qemu kernel.huge.diff.qemu.2m
                      kernel.huge.diff.qemu.64k kernel.huge.diff.qemu.on kernel.huge.qemu
                      PROPERTIES SKIP_RETURN_CODE 77)
+
+# Regions of interest through the simctl system call (tests/system/roi_test.py).
+set(KERNEL_ROI_TEST ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/roi_test.py
+    --vmplat ${VMPLAT_EXE} --sw ${VMPLAT_SW_DIR} --workdir ${CMAKE_CURRENT_BINARY_DIR})
+vmplat_system_test(NAME kernel.roi LABELS kernel TIMEOUT 600 COMMAND ${KERNEL_ROI_TEST} kernel)
+vmplat_system_test(NAME kernel.roi.default LABELS kernel TIMEOUT 600
+  COMMAND ${KERNEL_ROI_TEST} kernel_default)
+if(QEMU_RISCV64)
+  vmplat_system_test(NAME kernel.roi.qemu LABELS kernel qemu TIMEOUT 600
+    COMMAND ${KERNEL_ROI_TEST} --qemu ${QEMU_RISCV64} kernel_qemu)
+endif()

@@ -28,3 +28,12 @@ vmplat_system_test(NAME platform.devices LABELS platform TIMEOUT 30
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_firmware.py run
           ${VMPLAT_SW_DIR}/tests/platform/devices.elf --vmplat ${VMPLAT_EXE}
           --expect "DONE devices: 45 checks, 0 failures")
+# Regions of interest through the sim-control device (sw/tests/platform/roi.c): snapshots
+# exact to the instruction, with fast and with timed memory and quantum boundaries inside the
+# regions; END's argument is the exit code.
+set(ROI_TEST ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/roi_test.py --vmplat ${VMPLAT_EXE}
+    --sw ${VMPLAT_SW_DIR} --workdir ${CMAKE_CURRENT_BINARY_DIR})
+foreach(case firmware firmware_timed)
+  vmplat_system_test(NAME platform.roi.${case} LABELS platform TIMEOUT 60
+    COMMAND ${ROI_TEST} ${case})
+endforeach()

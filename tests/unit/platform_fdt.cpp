@@ -161,3 +161,18 @@ TEST_CASE("the platform's tree: ad_policy fault is Svade alone, Svinval alone")
   CHECK(isa == "rv64imafdc_zicntr_zicsr_zifencei_zihpm_sstc_svade_svinval");
   CHECK(mmu == "riscv,sv39");
 }
+
+TEST_CASE("the virt tree has the sim-control node software finds the device by")
+{
+  const FdtNode tree = virt::fdt_read(virt::fdt_write(virt::virt_fdt(info_128m())), "test");
+  const FdtNode* node = tree.find_child("soc")->find_child("sim-control@102000");
+  REQUIRE(node);
+  const auto* compatible = node->get("compatible");
+  REQUIRE(compatible);
+  CHECK(std::string(reinterpret_cast<const char*>(compatible->data())) == "vmplat,sim-control");
+  const auto* reg = node->get("reg");
+  REQUIRE(reg);
+  REQUIRE(reg->size() == 16);
+  // Two big-endian 64-bit cells: base 0x10_2000, size 0x1000.
+  CHECK(*reg == std::vector<uint8_t>{0, 0, 0, 0, 0, 0x10, 0x20, 0, 0, 0, 0, 0, 0, 0, 0x10, 0});
+}
