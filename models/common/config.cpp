@@ -76,6 +76,7 @@ void Config::reset()
 {
   m_decls.clear();
   m_user.clear();
+  m_kept_by_restore.clear();
 }
 
 void Config::load_json_file(const std::string& path)
@@ -223,6 +224,8 @@ void Config::print_help(std::ostream& os) const
     if (!d.unit.empty())
       os << " [" << d.unit << "]";
     os << "\n    " << d.doc << "\n    allowed: " << d.range << "\n";
+    if (m_kept_by_restore.count(key))
+      os << "    restore: kept as saved (a checkpoint cannot change it)\n";
   }
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <ostream>
 #include <stdexcept>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ class Config {
                      const std::vector<std::string>& allowed, const std::string& doc);
   std::string text(const std::string& key, const std::string& def, const std::string& doc);
 
+  // Marks a key a restore from a checkpoint keeps as saved (--help-config says so, and
+  // vmplat-sweep boots one checkpoint per distinct value of such keys).
+  void keep_on_restore(const std::string& key) { m_kept_by_restore.insert(key); }
+
   // After elaboration: a key the user set that nothing declared is an error.
   void check_all_used() const;
   void print_help(std::ostream& os) const;
@@ -69,6 +74,7 @@ class Config {
 
   std::map<std::string, Decl> m_decls;
   std::map<std::string, UserValue> m_user;
+  std::set<std::string> m_kept_by_restore;
 };
 
 inline Config& config() { return Config::instance(); }

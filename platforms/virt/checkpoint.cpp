@@ -221,6 +221,8 @@ Checkpointer::Checkpointer(Platform& platform, std::string version)
   for (const std::string& dir : {m_dir, m_at_exit})
     if (!dir.empty() && (dir == m_at_exit || m_at || m_on_marker))
       check_target(dir);
+  for (const std::string& key : fixed_keys())
+    cfg.keep_on_restore(key);
   if (m_at || m_on_marker)
     common::sim().add_boundary_hook([this](uint64_t progress) { at_boundary(progress); });
 }

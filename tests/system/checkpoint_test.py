@@ -10,6 +10,10 @@ in sw/kernel: page faults, swapping to the virtio disk, fork with copy-on-write)
   knobs   restored with another DTLB geometry: that TLB starts cold (named on stderr and
           counted), the others are restored, the kernel still passes; RAM size, ISA and
           PMP cannot change (one line, exit 2)
+  marker  the guest asks (our kernel's init entry "checkpoint", the sim-control device's
+          CHECKPOINT): --checkpoint-on-marker writes the checkpoint named "boot" and the
+          restored run runs the programs after it; without the option nothing is written and
+          the console is the same
   stop    --checkpoint-stop ends the run once the checkpoint is written, and the console
           stops where the checkpoint says
   corrupt truncated, corrupted, foreign or incomplete checkpoints, and a checkpoint
@@ -123,6 +127,30 @@ def stop(a, tmp):
     print(f"PASS: stopped after the checkpoint, {len(p.stdout)} of {len(full.stdout)} console bytes")
 
 
+def marker(a, tmp):
+    args = [a.kernel, "--drive", "size=64M", "--append", "frames=64 run=checkpoint,forktest"]
+    plain = run(a.vmplat, [*args, "--quiet", "--checkpoint-dir", f"{tmp}/none"])
+    if os.path.exists(f"{tmp}/none"):
+        fail("a checkpoint was written without --checkpoint-on-marker")
+    p = run(a.vmplat, [*args, "--quiet", "--checkpoint-on-marker", "--checkpoint-dir",
+                       f"{tmp}/ck", "--set", f"checkpoint.at_exit={tmp}/ref"])
+    if p.stdout != plain.stdout or b"PASS forktest" not in p.stdout:
+        fail("asking for a checkpoint changed the run, or forktest did not pass")
+    with open(f"{tmp}/ck/manifest.json") as f:
+        manifest = json.load(f)
+    if manifest["name"] != "boot":
+        fail(f"the checkpoint is named {manifest['name']!r}, not the guest's 'boot'")
+    if b"PASS forktest" in p.stdout[:manifest["console_bytes"]]:
+        fail("the checkpoint was taken after forktest, not where the guest asked")
+    rest = run(a.vmplat, ["--restore", f"{tmp}/ck", "--quiet",
+                          "--set", f"checkpoint.at_exit={tmp}/rest"])
+    if rest.stdout != p.stdout[manifest["console_bytes"]:]:
+        fail("the restored run does not print the rest of the console")
+    same_files(f"{tmp}/ref", f"{tmp}/rest", "restored from the guest's checkpoint")
+    print(f"PASS: the guest's checkpoint at instret {manifest['instret']}; restored, forktest "
+          f"passes and the run ends in the same state")
+
+
 def rewrite(path, data):
     with open(path, "wb") as f:
         f.write(data)
@@ -202,7 +230,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vmplat", required=True)
     ap.add_argument("--kernel", required=True)
-    ap.add_argument("case", choices=["exact_fast", "exact_timed", "knobs", "stop", "corrupt"])
+    ap.add_argument("case",
+                    choices=["exact_fast", "exact_timed", "knobs", "marker", "stop", "corrupt"])
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="vmplat-checkpoint-") as tmp:
         if a.case == "exact_fast":

@@ -7,6 +7,8 @@
 #   sweep.failed     a failing point is recorded with its error; the others still run
 #   sweep.bad_files  unknown knob, bad value, refused constraint, unknown workload, ...:
 #                    rejected before anything runs, naming the problem
+#   sweep.checkpoint "checkpoint": "marker": one boot per satp mode, points restored from
+#                    it count only the workload; a rerun boots nothing
 #   sweep.examples   every examples/*.json sweep is accepted by `vmplat-sweep check`
 #   sweep.slurm      tests/system/sweep_slurm.py: the Slurm backend on a single-node Slurm
 #                    the test starts itself (skipped, code 77, where Slurm cannot be
@@ -14,7 +16,7 @@
 set(SWEEP_TOOL ${PROJECT_SOURCE_DIR}/tools/vmplat-sweep)
 set(SWEEP_TEST ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/sweep_test.py --tool ${SWEEP_TOOL}
     --vmplat ${VMPLAT_EXE} --build ${PROJECT_BINARY_DIR} --workdir ${CMAKE_CURRENT_BINARY_DIR})
-foreach(case table resume resume_sigterm failed bad_files)
+foreach(case table resume resume_sigterm failed bad_files checkpoint)
   vmplat_system_test(NAME sweep.${case} LABELS sweep TIMEOUT 120 COMMAND ${SWEEP_TEST} ${case})
 endforeach()
 file(GLOB SWEEP_EXAMPLES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/examples/*.json)

@@ -15,6 +15,9 @@ CASE is one of:
   bad_files  unknown knob, bad value, a constraint vmplat refuses, unknown workload, no
              workloads, bad JSON: each rejected with exit 2 and a message naming it, before
              anything runs
+  checkpoint "checkpoint": "marker": one boot per value of the keys a restore keeps (Sv39,
+             Sv48), every point restored from it, counting only what follows the checkpoint;
+             a rerun boots and runs nothing
 Exits 0 when the case holds, 1 with the figures otherwise.
 """
 import argparse
@@ -227,7 +230,52 @@ def case_bad_files(c):
     print(f"PASS bad files: {len(BAD)} rejected before running")
 
 
-CASES = {"table": case_table, "resume": case_resume,
+def case_checkpoint(c):
+    data = {"name": "ck", "boot": "quantum=0", "checkpoint": "marker",
+            "base": {"mmu.dtlb.ways": 4, "mmu.l2tlb.entries": 0},
+            "grid": {"mmu.dtlb.entries": [8, 64],
+                     "mode": [{"label": "Sv39", "mmu.satp_modes": "bare,sv39"},
+                              {"label": "Sv48", "mmu.satp_modes": "bare,sv39,sv48"}]},
+            "workloads": ["randacc:256"]}
+    sweep = c.sweep_file("ck.json", data)
+    out = os.path.join(c.dir, "out")
+    p = c.run(sweep, out)
+    print(p.stderr[-1500:])
+    check(p.returncode == 0, f"exit code {p.returncode}")
+    check(p.stderr.count("sweep: booting checkpoint") == 2 and "2 of 2" in p.stderr,
+          "not exactly one boot per satp mode")
+    cks = sorted(os.listdir(os.path.join(out, "checkpoints")))
+    check(len(cks) == 2, f"expected 2 checkpoints, found {cks}")
+    boot_instret = []
+    for ck in cks:
+        with open(os.path.join(out, "checkpoints", ck, "manifest.json")) as f:
+            m = json.load(f)
+        check(m["name"] == "boot", f"checkpoint {ck} is named {m['name']!r}, not the marker's")
+        boot_instret.append(m["instret"])
+    _, rows = read_csv(os.path.join(out, "results.csv"))
+    check(len(rows) == 4 and all(r["status"] == "ok" for r in rows), "not 4 ok points")
+    # The same points booted from reset: the restored points count only the workload.
+    plain = dict(data, name="plain")
+    del plain["checkpoint"]
+    p2 = c.run(c.sweep_file("plain.json", plain), os.path.join(c.dir, "plain"))
+    check(p2.returncode == 0, f"plain sweep: exit code {p2.returncode}")
+    _, plain_rows = read_csv(os.path.join(c.dir, "plain", "results.csv"))
+    for r, q in zip(rows, plain_rows):
+        restored, full = int(r["instret"]), int(q["instret"])
+        print(f"point {r['index']} {r['mode']} dtlb {r['mmu.dtlb.entries']}: restored "
+              f"{restored} instructions, from reset {full}, boots {boot_instret}")
+        check(restored < full and any(abs(restored + b - full) < full // 50 for b in boot_instret),
+              f"point {r['index']}: restored {restored} + boot != from reset {full}")
+    by = {(r["mode"], r["mmu.dtlb.entries"]): int(r["dtlb_misses"]) for r in rows}
+    check(by[("Sv39", "8")] > by[("Sv39", "64")] and by[("Sv48", "8")] > by[("Sv48", "64")],
+          f"a larger DTLB did not miss less after the restore: {by}")
+    p = c.run(sweep, out)
+    check(p.returncode == 0 and "booting" not in p.stderr and "0 to run" in p.stderr,
+          f"the rerun booted or ran again:\n{p.stderr[-800:]}")
+    print("PASS checkpoint: 2 boots for 4 points")
+
+
+CASES = {"checkpoint": case_checkpoint, "table": case_table, "resume": case_resume,
          "resume_sigterm": lambda c: case_resume(c, signal.SIGTERM), "failed": case_failed,
          "bad_files": case_bad_files}
 

@@ -1,6 +1,7 @@
 """The vmplat-sweep command line. docs/exploration.md is the user guide."""
 import argparse
 import os
+import subprocess
 import sys
 import time
 
@@ -14,6 +15,10 @@ TOOL = os.path.join(TOOLS_DIR, "vmplat-sweep")
 
 def _say(msg):
     print(f"sweep: {msg}", file=sys.stderr, flush=True)
+
+
+def output_dir(args, name):
+    return os.path.abspath(getattr(args, "output", None) or os.path.join("sweep-out", name))
 
 
 def build_plan(args):
@@ -39,19 +44,61 @@ def build_plan(args):
     plan_points = []
     for p in points:
         fw = spec.firmware(sweep, p.workload)
+        fw_digest = spec.firmware_digest(sweep, p.workload)
         run_args = list(sweep.args) + p.workload.vmplat_args(sweep.boot)
-        key = results.point_key(vm.effective_config(p.overrides), run_args,
-                                spec.firmware_digest(sweep, p.workload), vmplat_digest)
-        plan_points.append({"index": p.index, "key": key, "knobs": p.knobs,
-                            "overrides": p.overrides, "workload": p.workload.describe(),
-                            "firmware": fw,
-                            "command": vm.command(p.overrides, run_args, fw)})
+        pp = {"index": p.index, "knobs": p.knobs, "overrides": p.overrides,
+              "workload": p.workload.describe(), "firmware": fw}
+        if sweep.checkpoint:
+            # One boot per workload and value of the keys a restore keeps; the point restores.
+            boot_overrides = {k: v for k, v in p.overrides.items() if vm.keys[k].kept_on_restore}
+            boot_args = list(sweep.args) + p.workload.vmplat_args(sweep.boot, checkpoint=True)
+            ck_key = results.point_key(vm.effective_config(boot_overrides), boot_args, fw_digest,
+                                       vmplat_digest)
+            ck_dir = os.path.join(output_dir(args, sweep.name), "checkpoints", ck_key)
+            pp["checkpoint"] = {
+                "dir": ck_dir,
+                "command": vm.command(boot_overrides, boot_args, fw,
+                                      extra=["--checkpoint-on-marker", "--checkpoint-stop",
+                                             "--checkpoint-dir", ck_dir])}
+            pp["key"] = results.point_key(vm.effective_config(p.overrides),
+                                          ["--restore", ck_key], fw_digest, vmplat_digest)
+            pp["command"] = vm.command(p.overrides, ["--restore", ck_dir], None)
+        else:
+            pp["key"] = results.point_key(vm.effective_config(p.overrides), run_args, fw_digest,
+                                          vmplat_digest)
+            pp["command"] = vm.command(p.overrides, run_args, fw)
+        plan_points.append(pp)
     return {"name": sweep.name, "sweep_file": os.path.abspath(sweep.path),
             "vmplat": vm.path, "vmplat_sha256": vmplat_digest,
             "columns": sweep.columns, "key_columns": sweep.key_columns,
             "defaults": {k: vm.keys[k].default for k in sweep.key_columns},
             "timeout": sweep.timeout, "objective": sweep.objective, "plot": sweep.plot,
             "slurm": sweep.slurm, "points": plan_points}
+
+
+def boot_checkpoints(plan, indices):
+    """Boots, one after another, the checkpoints the points `indices` restore from that do
+    not exist yet (a checkpoint is kept and reused like a point's result)."""
+    needed = {}
+    for i in indices:
+        ck = plan["points"][i].get("checkpoint")
+        if ck and not os.path.isfile(os.path.join(ck["dir"], "manifest.json")):
+            needed.setdefault(ck["dir"], ck["command"])
+    for n, (ck_dir, command) in enumerate(needed.items(), 1):
+        _say(f"booting checkpoint {n} of {len(needed)} into {ck_dir}")
+        started = time.monotonic()
+        try:
+            p = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                               stdin=subprocess.DEVNULL, timeout=plan["timeout"])
+        except subprocess.TimeoutExpired:
+            raise SweepError(f"booting checkpoint {ck_dir}: no checkpoint within the sweep's "
+                             f"timeout of {plan['timeout']} s") from None
+        if p.returncode != 0 or not os.path.isfile(os.path.join(ck_dir, "manifest.json")):
+            why = (p.stderr.strip().splitlines() or [f"exit code {p.returncode}"])[-1]
+            raise SweepError(f"booting checkpoint {ck_dir} failed (exit code {p.returncode}, "
+                             f"no checkpoint written: the workload never asked?): {why}")
+        _say(f"checkpoint booted in {time.monotonic() - started:.1f} s")
+    return len(needed)
 
 
 def _worth_keeping(res, retry_failed):
@@ -96,7 +143,7 @@ def cmd_check(args):
 
 def cmd_run(args):
     plan = build_plan(args)
-    out = os.path.abspath(args.output or os.path.join("sweep-out", plan["name"]))
+    out = output_dir(args, plan["name"])
     os.makedirs(os.path.join(out, "points"), exist_ok=True)
     results.write_json_atomic(os.path.join(out, results.PLAN), plan)
     # Points with the same effective configuration and workload (a 4-way and a fully
@@ -111,6 +158,7 @@ def cmd_run(args):
     _say(f"{plan['name']}: {len(plan['points'])} points{same}, {cached} cached, {len(todo)} to "
          f"run; results in {out}")
     started = time.monotonic()
+    boot_checkpoints(plan, todo)
     signum = None
     ran = []
     if todo and args.backend == "local":
@@ -150,6 +198,7 @@ def cmd_run_point(args):
     if not 0 <= index < len(plan["points"]):
         raise SweepError(f"point {index} does not exist: the plan has points 0.."
                          f"{len(plan['points']) - 1}")
+    boot_checkpoints(plan, [index])
     run = results.PointRun(out, plan["points"][index], plan["timeout"])
     run.wait()
     res = run.finish()

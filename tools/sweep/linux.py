@@ -2,7 +2,8 @@
 our init (sw/linux/init.sh), which runs the workload's commands with the virtio disk as
 swap and powers off; the first failing command's status is vmplat's exit code, so a point
 whose workload fails is recorded as failed. The boot is part of every point (about 0.68
-billion instructions) until vmplat has checkpoints.
+billion instructions), unless the sweep checkpoints: then the init's first command asks
+for a checkpoint (`vmwork roi checkpoint boot`) and every point restores from it.
 
 Each workload's initramfs is built once into {build}/linux/sweep/, named by a digest of its
 commands; it is byte-for-byte reproducible, so it does not change a point's key.
@@ -37,7 +38,10 @@ def fetch_kit(where):
     return p.stdout.strip().splitlines()[-1]
 
 
-def prepare(sweep, workloads):
+CHECKPOINT_COMMAND = "vmwork roi checkpoint boot"
+
+
+def prepare(sweep, workloads, checkpoint=False):
     """Gives every Linux workload its vmplat arguments (firmware, kernel, initramfs, boot
     arguments), fetching the kit and building the initramfs as needed."""
     linux = [w for w in workloads if w.linux is not None]
@@ -52,7 +56,8 @@ def prepare(sweep, workloads):
     out_dir = os.path.join(sweep.build_dir, "linux", "sweep")
     os.makedirs(out_dir, exist_ok=True)
     for w in linux:
-        lines = "".join(c + "\n" for c in commands(w.linux))
+        cmds = ([CHECKPOINT_COMMAND] if checkpoint else []) + commands(w.linux)
+        lines = "".join(c + "\n" for c in cmds)
         digest = hashlib.sha256(lines.encode()).hexdigest()[:16]
         run_file = os.path.join(out_dir, f"{digest}.run")
         initrd = os.path.join(out_dir, f"{digest}.cpio")

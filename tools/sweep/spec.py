@@ -17,6 +17,11 @@
   timeout     seconds one point may run (default 600)
   objective   metric the summary minimises (default "cycles")
   plot        {"x": column, "series": [columns], "metrics": [metrics], "logx": true}
+  checkpoint  "marker": boot once per workload and distinct value of the keys a restore
+              keeps (mmu.satp_modes, dram.size, ...), checkpoint where the workload starts
+              (our kernel's init entry "checkpoint", Linux's `vmwork roi checkpoint boot`),
+              and run every point restored from it (docs/checkpoints.md); kernel and Linux
+              workloads only; the checkpoints are kept in <results>/checkpoints
 
 A value "=KEY" takes the value KEY has in the same point (fully associative: "ways": "=entries"
 with the full key name).
@@ -31,7 +36,7 @@ from .vmplat import value_text
 DEFAULT_FIRMWARE = "{build}/sw/kernel/kernel.elf"
 DEFAULT_ARGS = ["--drive", "size=64M"]
 KNOWN_FIELDS = {"name", "description", "firmware", "args", "boot", "base", "grid", "points",
-                "workloads", "timeout", "objective", "plot", "slurm"}
+                "workloads", "timeout", "objective", "plot", "slurm", "checkpoint"}
 
 
 class Workload:
@@ -47,11 +52,13 @@ class Workload:
         self.images = []        # a Linux workload's firmware, kernel and initramfs
         self.linux_args = []    # and the vmplat arguments that boot them (linux.prepare)
 
-    def vmplat_args(self, common_boot):
-        """The vmplat arguments that select this workload (beyond the firmware)."""
+    def vmplat_args(self, common_boot, checkpoint=False):
+        """The vmplat arguments that select this workload (beyond the firmware); with
+        `checkpoint`, our kernel's init first asks for a checkpoint."""
         args = list(self.args) + self.linux_args
         if self.program:
-            run = f"run={self.program}" + (f":{self.arg}" if self.arg not in (None, "") else "")
+            run = f"run={'checkpoint,' if checkpoint else ''}{self.program}" + \
+                (f":{self.arg}" if self.arg not in (None, "") else "")
             boot = " ".join(b for b in (run, common_boot, self.boot) if b)
             args += ["--append", boot]
         return args
@@ -87,6 +94,7 @@ class Sweep:
         self.plot = data.get("plot", {})
         self.slurm = data.get("slurm", {})
         self.boot = data.get("boot", "")
+        self.checkpoint = data.get("checkpoint")
         self.args = data.get("args", DEFAULT_ARGS)
         self.firmware = self.resolve_path(data.get("firmware", DEFAULT_FIRMWARE))
         self.columns = []       # workload, point (with explicit points), grid columns
@@ -135,6 +143,9 @@ def _check_types(s):
         _fail(s.path, "'timeout' must be a positive number of seconds")
     if not d.get("workloads"):
         _fail(s.path, "no workloads: add \"workloads\": [\"randacc:256\", ...]")
+    if "checkpoint" in d and d["checkpoint"] != "marker":
+        _fail(s.path, f"'checkpoint' is {json.dumps(d['checkpoint'])}; allowed: \"marker\" "
+                      f"(boot once, restore every point)")
     for column, values in d.get("grid", {}).items():
         if not isinstance(values, list) or not values:
             _fail(s.path, f"grid column '{column}' must be a non-empty list of values")
@@ -261,7 +272,13 @@ def expand(s, vm):
     varying = sorted({k for p in points for k in p.overrides
                       if len({q.overrides.get(k) for q in points}) > 1} - set(s.columns))
     s.key_columns = varying
-    linux.prepare(s, workloads)
+    if s.checkpoint:
+        own = [w.label for w in workloads if w.firmware is not None]
+        if own:
+            _fail(s.path, f"workload '{own[0]}' runs an ELF of its own, which cannot ask for "
+                          f"a checkpoint; \"checkpoint\" needs kernel programs or Linux "
+                          f"commands")
+    linux.prepare(s, workloads, checkpoint=bool(s.checkpoint))
     s.workloads = workloads
     s.points = points
     return points

@@ -24,6 +24,7 @@ class Key:
         self.default = default
         self.unit = unit
         self.allowed = "any text"
+        self.kept_on_restore = False  # a checkpoint fixes it (--help-config says so)
 
     def check(self, text):
         """Returns None when `text` is allowed, else what is allowed."""
@@ -85,6 +86,8 @@ class Vmplat:
                 last = self.keys[m.group(1)] = Key(m.group(1), default, m.group(3))
             elif last and line.strip().startswith("allowed: "):
                 last.allowed = line.strip()[len("allowed: "):]
+            elif last and line.strip().startswith("restore: kept as saved"):
+                last.kept_on_restore = True
         if not self.keys:
             raise SweepError(f"{path} --help-config listed no configuration keys")
 
