@@ -25,8 +25,10 @@
 #   linux.script           scripts/linux.sh --run (on this build): the batch's lines, the
 #                          first failure's status as the exit code, the per-privilege table
 #   linux.sweep            tools/vmplat-sweep: two points of a Linux workload
-#   linux.sweep_example.*  examples/linux/{dtlb-size,satp-modes}.json are accepted (vmplat-sweep
-#                          check)
+#   linux.checkpoint       a checkpoint the workload asks for after the boot; restored, the
+#                          run ends in the same state as the booted one (docs/checkpoints.md)
+#   linux.sweep_example.*  examples/linux/{dtlb-size,satp-modes,checkpoint-tlb}.json are
+#                          accepted (vmplat-sweep check)
 # The boot options' errors and the device tree (cli.*, no kit needed) carry the label too.
 set(LINUX_TEST ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/linux_test.py
     --vmplat ${VMPLAT_EXE} --kit-script ${PROJECT_SOURCE_DIR}/scripts/linux-kit.sh
@@ -44,7 +46,7 @@ if(VMPLAT_LINUX_GCC_FOR_TESTS)
   set(LINUX_BUSYBOX_TEST ${LINUX_TEST} --init-script ${PROJECT_SOURCE_DIR}/sw/linux/init.sh
       --vmwork ${VMPLAT_SW_DIR}/linux/vmwork --qemu ${QEMU_RISCV64} --build ${PROJECT_BINARY_DIR}
       --sweep-tool ${PROJECT_SOURCE_DIR}/tools/vmplat-sweep)
-  foreach(case shell workload.sv48 workload.sv39 qemu script sweep)
+  foreach(case shell workload.sv48 workload.sv39 qemu script sweep checkpoint)
     vmplat_system_test(NAME linux.${case} LABELS linux TIMEOUT 900
                        COMMAND ${LINUX_BUSYBOX_TEST} ${case})
     set_tests_properties(linux.${case} PROPERTIES SKIP_RETURN_CODE 77
@@ -52,7 +54,7 @@ if(VMPLAT_LINUX_GCC_FOR_TESTS)
   endforeach()
   # The sweep runs its two points side by side.
   set_tests_properties(linux.sweep PROPERTIES PROCESSORS 2)
-  foreach(example dtlb-size satp-modes)
+  foreach(example dtlb-size satp-modes checkpoint-tlb)
     vmplat_system_test(NAME linux.sweep_example.${example} LABELS linux TIMEOUT 300
       COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/vmplat-sweep check
               ${PROJECT_SOURCE_DIR}/examples/linux/${example}.json --vmplat ${VMPLAT_EXE}

@@ -21,6 +21,10 @@ Debian's busybox and our init (sw/linux/init.sh) and workloads (sw/linux/vmwork)
   script         scripts/linux.sh --run on the build: every command of the batch runs, the
                  first failure's exit status is the exit code (init writes it to the test
                  finisher), the per-privilege table follows; a bad option is exit code 2
+  checkpoint     a batch whose first command asks for a checkpoint (vmwork roi checkpoint
+                 boot) with --checkpoint-on-marker: restored, the run prints the rest of
+                 the console, its workloads pass, and it ends in the same state (hart,
+                 devices, TLBs, RAM and disk) as the run that booted, file for file
   sweep          tools/vmplat-sweep with a Linux workload, two DTLB sizes: both points
                  pass, the user and kernel metrics are there, the workload's DTLB misses
                  fall with more entries, and a rerun takes both from the cache
@@ -292,6 +296,41 @@ def case_script(args, _kit_dir):
           f"U {walks.group(1)}, S {walks.group(2)}, M {walks.group(3)}")
 
 
+def case_checkpoint(args, kit_dir):
+    ck, ref, rest = (os.path.join(args.workdir, n) for n in ("ck", "ck-ref", "ck-rest"))
+    for d in (ck, ref, rest):
+        subprocess.run(["rm", "-rf", d], check=True)
+    lines = ["vmwork roi checkpoint boot", "randacc 256", "forktest 1 4"]
+    code, out, err, st, boot_s = run_batch(args, kit_dir, lines, "--drive", "size=32M",
+                                           "--checkpoint-on-marker", "--checkpoint-dir", ck,
+                                           "--set", f"checkpoint.at_exit={ref}")
+    if code != 0 or len([l for l in result_lines(out) if l.startswith("PASS")]) != 2:
+        fail(f"the booted batch did not pass (exit code {code})", out, err)
+    manifest = json.load(open(os.path.join(ck, "manifest.json")))
+    if manifest["name"] != "boot" or manifest["instret"] < 400_000_000:
+        fail(f"no checkpoint 'boot' after the boot: {manifest['name']} at {manifest['instret']}",
+             out, err)
+    stats = os.path.join(args.workdir, "ck-rest.stats.json")
+    started = time.monotonic()
+    p = subprocess.run([args.vmplat, "--restore", ck, "--stats", stats,
+                        "--set", f"checkpoint.at_exit={rest}"],
+                       capture_output=True, text=True, timeout=840, errors="replace")
+    rest_s = time.monotonic() - started
+    if p.returncode != 0 or p.stdout != out[manifest["console_bytes"]:]:
+        fail(f"the restored run (exit code {p.returncode}) does not print the rest of the "
+             f"console", p.stdout, p.stderr)
+    for name in ("state.json", "ram.z", "disk.z"):
+        if open(os.path.join(ref, name), "rb").read() != open(os.path.join(rest, name),
+                                                              "rb").read():
+            fail(f"{name} at exit differs between the booted and the restored run", p.stdout,
+                 p.stderr)
+    instret = json.load(open(stats))["stats"]["cpu.instret"]
+    print(f"ok: checkpoint after the boot at {manifest['instret']} instructions "
+          f"({manifest['ram']['pages']} RAM pages); the restored run ran {instret} "
+          f"instructions in {rest_s:.1f} s (the whole run took {boot_s:.1f} s) and ended in "
+          f"the same state")
+
+
 def case_sweep(args, _kit_dir):
     """A two-point sweep of a Linux workload through tools/vmplat-sweep."""
     sweep_dir = os.path.join(args.workdir, "sweep")
@@ -373,6 +412,7 @@ def main():
         "qemu": case_qemu,
         "script": case_script,
         "sweep": case_sweep,
+        "checkpoint": case_checkpoint,
     }
     if args.case in busybox_cases:
         if not args.vmwork or not os.path.exists(args.vmwork) or not args.init_script:

@@ -76,28 +76,45 @@ def build_plan(args):
             "slurm": sweep.slurm, "points": plan_points}
 
 
-def boot_checkpoints(plan, indices):
-    """Boots, one after another, the checkpoints the points `indices` restore from that do
-    not exist yet (a checkpoint is kept and reused like a point's result)."""
+def boot_checkpoints(plan, indices, jobs=1):
+    """Boots the checkpoints the points `indices` restore from that do not exist yet, up to
+    `jobs` at a time (a checkpoint is kept and reused like a point's result)."""
     needed = {}
     for i in indices:
         ck = plan["points"][i].get("checkpoint")
         if ck and not os.path.isfile(os.path.join(ck["dir"], "manifest.json")):
             needed.setdefault(ck["dir"], ck["command"])
-    for n, (ck_dir, command) in enumerate(needed.items(), 1):
-        _say(f"booting checkpoint {n} of {len(needed)} into {ck_dir}")
-        started = time.monotonic()
-        try:
-            p = subprocess.run(command, capture_output=True, text=True, errors="replace",
-                               stdin=subprocess.DEVNULL, timeout=plan["timeout"])
-        except subprocess.TimeoutExpired:
-            raise SweepError(f"booting checkpoint {ck_dir}: no checkpoint within the sweep's "
-                             f"timeout of {plan['timeout']} s") from None
-        if p.returncode != 0 or not os.path.isfile(os.path.join(ck_dir, "manifest.json")):
-            why = (p.stderr.strip().splitlines() or [f"exit code {p.returncode}"])[-1]
-            raise SweepError(f"booting checkpoint {ck_dir} failed (exit code {p.returncode}, "
-                             f"no checkpoint written: the workload never asked?): {why}")
-        _say(f"checkpoint booted in {time.monotonic() - started:.1f} s")
+    if not needed:
+        return 0
+    _say(f"booting {len(needed)} checkpoint{'s' if len(needed) > 1 else ''} "
+         f"({min(jobs, len(needed))} at a time)")
+    started = time.monotonic()
+    queue, running = list(needed.items()), []
+    try:
+        while queue or running:
+            while queue and len(running) < jobs:
+                ck_dir, command = queue.pop(0)
+                running.append((ck_dir, subprocess.Popen(
+                    command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                    stdin=subprocess.DEVNULL, text=True, errors="replace")))
+            ck_dir, proc = running.pop(0)
+            try:
+                _, err = proc.communicate(timeout=max(1, plan["timeout"] -
+                                                      (time.monotonic() - started)))
+            except subprocess.TimeoutExpired:
+                raise SweepError(f"booting checkpoint {ck_dir}: no checkpoint within the "
+                                 f"sweep's timeout of {plan['timeout']} s") from None
+            if proc.returncode != 0 or not os.path.isfile(os.path.join(ck_dir, "manifest.json")):
+                why = (err.strip().splitlines() or [f"exit code {proc.returncode}"])[-1]
+                raise SweepError(f"booting checkpoint {ck_dir} failed (exit code "
+                                 f"{proc.returncode}, no checkpoint written: did the workload "
+                                 f"ask for one?): {why}")
+            _say(f"checkpoint {ck_dir} booted")
+    finally:
+        for _, proc in running:
+            proc.kill()
+            proc.wait()
+    _say(f"booted {len(needed)} in {time.monotonic() - started:.1f} s")
     return len(needed)
 
 
@@ -158,7 +175,7 @@ def cmd_run(args):
     _say(f"{plan['name']}: {len(plan['points'])} points{same}, {cached} cached, {len(todo)} to "
          f"run; results in {out}")
     started = time.monotonic()
-    boot_checkpoints(plan, todo)
+    boot_checkpoints(plan, todo, args.jobs if args.backend == "local" else 1)
     signum = None
     ran = []
     if todo and args.backend == "local":
