@@ -301,9 +301,12 @@ def case_checkpoint(args, kit_dir):
     for d in (ck, ref, rest):
         subprocess.run(["rm", "-rf", d], check=True)
     lines = ["vmwork roi checkpoint boot", "randacc 256", "forktest 1 4"]
-    code, out, err, st, boot_s = run_batch(args, kit_dir, lines, "--drive", "size=32M",
-                                           "--checkpoint-on-marker", "--checkpoint-dir", ck,
-                                           "--set", f"checkpoint.at_exit={ref}")
+    initrd = initramfs(args, args.init_script, lines)
+    r = Run(busybox_vmplat(args, kit_dir, initrd, os.path.join(args.workdir, "ck.stats.json"),
+                           "--drive", "size=32M", "--checkpoint-on-marker",
+                           "--checkpoint-dir", ck, "--set", f"checkpoint.at_exit={ref}"))
+    code, out, err = r.finish(840)
+    boot_s = r.seconds
     if code != 0 or len([l for l in result_lines(out) if l.startswith("PASS")]) != 2:
         fail(f"the booted batch did not pass (exit code {code})", out, err)
     manifest = json.load(open(os.path.join(ck, "manifest.json")))
@@ -314,9 +317,9 @@ def case_checkpoint(args, kit_dir):
     started = time.monotonic()
     p = subprocess.run([args.vmplat, "--restore", ck, "--stats", stats,
                         "--set", f"checkpoint.at_exit={rest}"],
-                       capture_output=True, text=True, timeout=840, errors="replace")
+                       capture_output=True, timeout=840)
     rest_s = time.monotonic() - started
-    if p.returncode != 0 or p.stdout != out[manifest["console_bytes"]:]:
+    if p.returncode != 0 or p.stdout != bytes(r.out[manifest["console_bytes"]:]):
         fail(f"the restored run (exit code {p.returncode}) does not print the rest of the "
              f"console", p.stdout, p.stderr)
     for name in ("state.json", "ram.z", "disk.z"):
