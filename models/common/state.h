@@ -47,6 +47,22 @@ class StateIn {
       out[i] = v[i].get<T>();
     }
   }
+  // A table: an array of `rows` rows (any number when rows is kAnyRows), each an array of
+  // `columns` values named by `row_names` ("[valid, addr, pte, stamp]") in errors. A value of
+  // the wrong type is then caught by the caller's restore (nlohmann's type error).
+  static constexpr size_t kAnyRows = ~size_t{0};
+  const nlohmann::json& table(const std::string& key, size_t rows, size_t columns,
+                              const std::string& row_names) const
+  {
+    const nlohmann::json& v = field(key);
+    if (!v.is_array() || (rows != kAnyRows && v.size() != rows))
+      bad(key, "is not an array of " + (rows == kAnyRows ? std::string() : std::to_string(rows) + " ") +
+                   row_names);
+    for (const nlohmann::json& row : v)
+      if (!row.is_array() || row.size() != columns)
+        bad(key, "holds a row that is not " + row_names);
+    return v;
+  }
   StateIn child(const std::string& key) const
   {
     const nlohmann::json& v = field(key);

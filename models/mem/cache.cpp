@@ -345,13 +345,10 @@ bool Cache::restore_state(const common::StateIn& in)
 {
   if (in.get<std::string>("shape") != cache_shape(m_params, m_base, m_size))
     return false;
-  const nlohmann::json lines = in.get<nlohmann::json>("lines");
-  if (!lines.is_array() || lines.size() != m_lines.size())
-    in.bad("lines", "does not hold one [valid, dirty, tag, stamp] per line");
+  const nlohmann::json& lines =
+      in.table("lines", m_lines.size(), 4, "[valid, dirty, tag, stamp]");
   for (size_t i = 0; i < m_lines.size(); ++i) {
     const nlohmann::json& l = lines[i];
-    if (!l.is_array() || l.size() != 4)
-      in.bad("lines", "holds a line that is not [valid, dirty, tag, stamp]");
     m_lines[i].valid = l[0].get<bool>();
     m_lines[i].dirty = l[1].get<bool>();
     m_lines[i].tag = l[2].get<uint64_t>();

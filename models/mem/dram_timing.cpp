@@ -230,13 +230,9 @@ bool DramTiming::restore_state(const common::StateIn& in)
   if (in.get<std::string>("shape") !=
       timing_shape(m_banks.size(), m_ranks.size(), m_bus_free.size(), m_shift, m_mask))
     return false;
-  const nlohmann::json banks = in.get<nlohmann::json>("banks");
-  if (!banks.is_array() || banks.size() != m_banks.size())
-    in.bad("banks", "does not hold one [open_row, ready, act] per bank");
+  const nlohmann::json& banks = in.table("banks", m_banks.size(), 3, "[open_row, ready, act]");
   for (size_t i = 0; i < m_banks.size(); ++i) {
     const nlohmann::json& b = banks[i];
-    if (!b.is_array() || b.size() != 3)
-      in.bad("banks", "holds a bank that is not [open_row, ready, act]");
     m_banks[i].open_row = b[0].get<uint64_t>();
     m_banks[i].ready = b[1].get<uint64_t>();
     m_banks[i].act = b[2].get<uint64_t>();

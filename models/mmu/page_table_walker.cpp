@@ -279,13 +279,9 @@ bool PageTableWalker::restore_state(const common::StateIn& in)
   flush_pwc();
   if (in.get<size_t>("pwc_entries") != m_pwc.size())
     return false;
-  const nlohmann::json entries = in.get<nlohmann::json>("pwc");
-  if (!entries.is_array() || entries.size() != m_pwc.size())
-    in.bad("pwc", "does not hold pwc_entries entries");
+  const nlohmann::json& entries = in.table("pwc", m_pwc.size(), 4, "[valid, addr, pte, stamp]");
   for (size_t i = 0; i < m_pwc.size(); ++i) {
     const nlohmann::json& e = entries[i];
-    if (!e.is_array() || e.size() != 4)
-      in.bad("pwc", "holds an entry that is not [valid, addr, pte, stamp]");
     m_pwc[i] = {e[0].get<bool>(), e[1].get<uint64_t>(), e[2].get<uint64_t>(),
                 e[3].get<uint64_t>()};
   }

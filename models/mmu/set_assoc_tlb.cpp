@@ -264,13 +264,9 @@ void SetAssocTlb::restore_state(const common::StateIn& in)
   for (Way& w : m_ways_store)
     w = Way{};
   std::fill(std::begin(m_size_count), std::end(m_size_count), 0u);
-  const nlohmann::json& ways = in.get<nlohmann::json>("ways");
-  if (!ways.is_array())
-    in.bad("ways", "is not an array");
+  const nlohmann::json& ways = in.table("ways", common::StateIn::kAnyRows, 9,
+                                        "[set, way, vpn, ppn, level, asid, global, flags, napot]");
   for (const nlohmann::json& w : ways) {
-    if (!w.is_array() || w.size() != 9)
-      in.bad("ways", "holds an entry that is not [set, way, vpn, ppn, level, asid, global, "
-                     "flags, napot]");
     const unsigned set = w[0].get<unsigned>(), way = w[1].get<unsigned>();
     const unsigned level = w[4].get<unsigned>();
     if (set >= m_sets || way >= m_ways || level >= m_params.levels)

@@ -401,6 +401,10 @@ int run(const Options& o)
     j["vmplat"] = {{"version", kVersion}, {"firmware", o.firmware.empty() ? o.bios : o.firmware},
                    {"kernel", o.kernel}, {"initrd", o.initrd}, {"exit_code", code},
                    {"stop_reason", reason}};
+    if (checkpoint)  // the statistics count from here
+      j["vmplat"]["restored"] = {{"checkpoint", o.restore},
+                                 {"instret", checkpoint->json.value("instret", uint64_t{0})},
+                                 {"cycles", checkpoint->json.value("cycles", uint64_t{0})}};
     j["config"] = cfg.effective();
     j["stats"] = st.to_json();
     sampler.add_json(j);

@@ -82,6 +82,9 @@ def exact(a, tmp, mode):
     if not 0 < n < len(ref.stdout) or rest.stdout != ref.stdout[n:]:
         fail(f"the restored run's console is not the rest of the reference's after {n} bytes")
     same_files(f"{tmp}/ref", f"{tmp}/rest", "restored run")
+    restored = stats(f"{tmp}/rest.json")["vmplat"].get("restored", {})
+    if restored.get("instret") != manifest["instret"]:
+        fail(f"--stats does not say where the restored run began: {restored}")
     r, s = stats(f"{tmp}/ref.json")["stats"], stats(f"{tmp}/rest.json")["stats"]
     if manifest["instret"] + s["cpu.instret"] != r["cpu.instret"]:
         fail(f"restored cpu.instret {s['cpu.instret']} + checkpoint {manifest['instret']} != "
