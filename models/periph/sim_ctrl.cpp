@@ -82,7 +82,7 @@ void SimCtrl::access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& de
       case kMagic: value = kMagicValue; break;
       case kVersion: value = kVersionValue; break;
       case kArg: value = m_arg; break;
-      case kCount: value = uint32_t(m_snapshots.size()); break;
+      case kCount: value = uint32_t(m_count_before + m_snapshots.size()); break;
     }
     store_le(data, len, value);
     return;
@@ -165,6 +165,26 @@ void SimCtrl::write_summary(std::ostream& os) const
        << counter_in(s.stats, "cpu.instret") << ", cpu.cycles +"
        << counter_in(s.stats, "cpu.cycles") << ", mmu.dtlb misses +"
        << sum_prefix(s.stats, "mmu.dtlb.misses.") << "\n";
+}
+
+void SimCtrl::save_state(nlohmann::json& j) const
+{
+  j["arg"] = m_arg;
+  j["name"] = m_name;
+  j["unnamed"] = m_unnamed;
+  j["count"] = m_count_before + m_snapshots.size();
+}
+
+void SimCtrl::restore_state(const common::StateIn& in)
+{
+  m_arg = in.get<uint32_t>("arg");
+  m_name = in.get<std::string>("name");
+  if (m_name.size() > kMaxName)
+    in.bad("name", "is longer than " + std::to_string(kMaxName) + " characters");
+  m_unnamed = in.get<unsigned>("unnamed");
+  m_count_before = in.get<uint64_t>("count");
+  m_snapshots.clear();
+  m_baseline = nlohmann::json::object();
 }
 
 }  // namespace vmplat::periph

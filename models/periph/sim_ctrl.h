@@ -46,6 +46,7 @@
 #include <systemc>
 #include <tlm>
 
+#include "models/common/state.h"
 #include "models/common/stats.h"
 
 namespace vmplat::periph {
@@ -82,6 +83,11 @@ class SimCtrl : public sc_core::sc_module {
   // the deltas of cpu.instret, cpu.cycles and the DTLB's misses.
   void write_summary(std::ostream& os) const;
 
+  // Checkpoints: what the guest sees (ARG, the pending name, COUNT, the next "roi<k>"). The
+  // snapshots and the baseline are statistics: a restored run starts without them.
+  void save_state(nlohmann::json& j) const;
+  void restore_state(const common::StateIn& in);
+
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned transport_dbg(tlm::tlm_generic_payload& trans);
@@ -94,6 +100,7 @@ class SimCtrl : public sc_core::sc_module {
   uint32_t m_arg = 0;
   std::string m_name;
   unsigned m_unnamed = 0;
+  uint64_t m_count_before = 0;  // snapshots taken before the restore (COUNT goes on)
   nlohmann::json m_baseline = nlohmann::json::object();
   std::vector<Snapshot> m_snapshots;
 

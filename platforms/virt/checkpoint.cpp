@@ -268,6 +268,7 @@ void Checkpointer::write(const std::string& dir, const std::string& name, bool r
   p.uart.save_state(state["uart"]);
   p.disk.save_state(state["disk"]);
   state["htif"] = {{"tohost", p.htif.tohost()}, {"fromhost", p.htif.fromhost()}};
+  p.simctl.save_state(state["simctl"]);
   p.mmu.save_state(state["mmu"]);
   p.dram.timing().save_state(state["dram"]);
   if (p.l1d)
@@ -438,6 +439,7 @@ std::vector<std::string> restore_checkpoint(Platform& p, const CheckpointManifes
     p.disk.restore_state(in.child("disk"));
     p.clint.restore_state(in.child("clint"));
     p.plic.restore_state(in.child("plic"));
+    p.simctl.restore_state(in.child("simctl"));
     const common::StateIn htif = in.child("htif");
     if (htif.get<uint64_t>("tohost"))
       p.htif.set_mailboxes(htif.get<uint64_t>("tohost"), htif.get<uint64_t>("fromhost"));

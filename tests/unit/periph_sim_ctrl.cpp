@@ -166,3 +166,29 @@ TEST_CASE("sim-control CHECKPOINT asks for a named checkpoint, END stops with AR
   CHECK(b.counter("simctl.commands.end") == 1);
   CHECK(b.simctl.snapshots().empty());
 }
+
+TEST_CASE("sim-control's guest-visible state survives a checkpoint", "[simctl]")
+{
+  test::reset_globals();
+  Bench b;
+  b.command(SimCtrl::kSnapshot);
+  b.command(SimCtrl::kSnapshot);  // roi0, roi1
+  b.cpu.write32(SimCtrl::kArg, 7);
+  b.name("ab");
+  nlohmann::json saved;
+  b.simctl.save_state(saved);
+  b.cpu.write32(SimCtrl::kArg, 9);
+  b.name("c");
+  b.command(SimCtrl::kSnapshot);  // "abc"
+  b.command(SimCtrl::kSnapshot);  // roi2
+  b.simctl.restore_state(common::StateIn(saved, "state"));
+  CHECK(b.cpu.read32(SimCtrl::kArg) == 7);
+  CHECK(b.cpu.read32(SimCtrl::kCount) == 2);  // COUNT goes on across the restore
+  CHECK(b.simctl.snapshots().empty());        // snapshots are this run's statistics
+  b.command(SimCtrl::kSnapshot);
+  b.command(SimCtrl::kSnapshot);
+  REQUIRE(b.simctl.snapshots().size() == 2);
+  CHECK(b.simctl.snapshots()[0].name == "ab");    // the pending name, not "abc"
+  CHECK(b.simctl.snapshots()[1].name == "roi2");  // unnamed ones go on counting
+  CHECK(b.cpu.read32(SimCtrl::kCount) == 4);
+}
