@@ -26,6 +26,7 @@ constexpr const char* kFormat = "vmplat-checkpoint";
 constexpr unsigned kFormatVersion = 1;
 constexpr uint64_t kPage = 4096;
 constexpr const char* kFromCheckpoint = "the checkpoint";
+constexpr int kExitCannotWrite = 2;  // as for any bad input (README "Exit codes")
 
 // Keys that say how this run is watched and controlled, not what the machine is: a
 // restored run does not take them over from the checkpoint.
@@ -238,7 +239,15 @@ void Checkpointer::at_boundary(uint64_t progress)
     return;
   const std::string dir = m_taken == 0 ? m_dir : m_dir + "." + std::to_string(m_taken + 1);
   m_progress = progress;
-  write(dir, marker && m_on_marker ? sim.checkpoint_name() : "at " + std::to_string(m_at), true);
+  try {
+    write(dir, marker && m_on_marker ? sim.checkpoint_name() : "at " + std::to_string(m_at),
+          true);
+  } catch (const UserError& e) {
+    // Inside the simulation: end the run as a usage error would (one line, exit code 2).
+    std::cerr << "vmplat: error: " << e.what() << "\n";
+    sim.request_stop(kExitCannotWrite, e.what());
+    return;
+  }
   if (progress >= m_at)
     m_at = 0;
   if (marker)

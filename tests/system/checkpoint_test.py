@@ -219,6 +219,11 @@ def corrupt(a, tmp):
     if b"disk.size" not in p.stderr:
         fail("--restore with another disk is not refused")
 
+    p = run(a.vmplat, [a.kernel, *DEMO, "--quiet", "--checkpoint-at", "1000000",
+                       "--checkpoint-dir", "/proc/vmplat-no-such-place/ck"], expect=2)
+    if len(p.stderr.splitlines()) != 1 or b"cannot create" not in p.stderr:
+        fail("a checkpoint that cannot be written is not one line with exit code 2:\n"
+             + p.stderr.decode())
     other = f"{tmp}/other"
     os.makedirs(other)
     rewrite(f"{other}/keep.txt", b"mine")
