@@ -17,7 +17,8 @@ CASE is one of:
              anything runs
   checkpoint "checkpoint": "marker": one boot per value of the keys a restore keeps (Sv39,
              Sv48), every point restored from it, counting only what follows the checkpoint;
-             a rerun boots and runs nothing
+             a rerun boots and runs nothing; a checkpoint directory given as a workload
+             ("restore") runs the same restored points
 Exits 0 when the case holds, 1 with the figures otherwise.
 """
 import argparse
@@ -272,7 +273,26 @@ def case_checkpoint(c):
     p = c.run(sweep, out)
     check(p.returncode == 0 and "booting" not in p.stderr and "0 to run" in p.stderr,
           f"the rerun booted or ran again:\n{p.stderr[-800:]}")
-    print("PASS checkpoint: 2 boots for 4 points")
+    # A checkpoint directory as a workload: the same restored runs as the sweep's own.
+    sv39 = [ck for ck in cks if json.load(open(os.path.join(out, "checkpoints", ck,
+                                                            "manifest.json")))
+            ["config"]["mmu.satp_modes"] == "bare,sv39"]
+    check(len(sv39) == 1, f"no single Sv39 checkpoint among {cks}")
+    given = c.sweep_file("given.json", {
+        "name": "given", "base": data["base"], "grid": {"mmu.dtlb.entries": [8, 64]},
+        "workloads": [{"label": "sv39-boot",
+                       "restore": os.path.join(out, "checkpoints", sv39[0])}]})
+    p = c.run(given, os.path.join(c.dir, "given"))
+    check(p.returncode == 0, f"the sweep over a given checkpoint failed:\n{p.stderr[-800:]}")
+    _, given_rows = read_csv(os.path.join(c.dir, "given", "results.csv"))
+    for g in given_rows:
+        same = [r for r in rows if r["mode"] == "Sv39" and
+                r["mmu.dtlb.entries"] == g["mmu.dtlb.entries"]]
+        check(len(same) == 1 and (g["instret"], g["dtlb_misses"]) ==
+              (same[0]["instret"], same[0]["dtlb_misses"]),
+              f"restoring the given checkpoint with dtlb {g['mmu.dtlb.entries']} differs "
+              f"from the sweep's own restore: {g['instret']} {g['dtlb_misses']}")
+    print("PASS checkpoint: 2 boots for 4 points; a given checkpoint restores the same")
 
 
 CASES = {"checkpoint": case_checkpoint, "table": case_table, "resume": case_resume,

@@ -45,13 +45,13 @@ def build_plan(args):
     for p in points:
         fw = spec.firmware(sweep, p.workload)
         fw_digest = spec.firmware_digest(sweep, p.workload)
-        run_args = list(sweep.args) + p.workload.vmplat_args(sweep.boot)
+        run_args = spec.run_args(sweep, p.workload)
         pp = {"index": p.index, "knobs": p.knobs, "overrides": p.overrides,
               "workload": p.workload.describe(), "firmware": fw}
         if sweep.checkpoint:
             # One boot per workload and value of the keys a restore keeps; the point restores.
             boot_overrides = {k: v for k, v in p.overrides.items() if vm.keys[k].kept_on_restore}
-            boot_args = list(sweep.args) + p.workload.vmplat_args(sweep.boot, checkpoint=True)
+            boot_args = spec.run_args(sweep, p.workload, checkpoint=True)
             ck_key = results.point_key(vm.effective_config(boot_overrides), boot_args, fw_digest,
                                        vmplat_digest)
             ck_dir = os.path.join(output_dir(args, sweep.name), "checkpoints", ck_key)

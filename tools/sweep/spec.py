@@ -14,6 +14,8 @@
   workloads   list of "program:arg" (a kernel program run with run=program:arg) or objects
               {"name", "arg", "boot", "label"} or {"label", "firmware", "args"} (an ELF of its own)
               or {"label", "linux", "boot", "args"} (commands run on Debian's Linux, linux.py)
+              or {"label", "restore"}: a checkpoint directory each point restores from
+              (what the guest does after it is the workload; docs/checkpoints.md)
   timeout     seconds one point may run (default 600)
   objective   metric the summary minimises (default "cycles")
   plot        {"x": column, "series": [columns], "metrics": [metrics], "logx": true}
@@ -41,7 +43,7 @@ KNOWN_FIELDS = {"name", "description", "firmware", "args", "boot", "base", "grid
 
 class Workload:
     def __init__(self, label, program=None, arg=None, boot="", firmware=None, args=(),
-                 linux=None):
+                 linux=None, restore=None):
         self.label = label
         self.program = program
         self.arg = arg
@@ -51,6 +53,7 @@ class Workload:
         self.linux = linux      # "CMD; CMD" for Linux's init, or None
         self.images = []        # a Linux workload's firmware, kernel and initramfs
         self.linux_args = []    # and the vmplat arguments that boot them (linux.prepare)
+        self.restore = restore  # a checkpoint directory, or None
 
     def vmplat_args(self, common_boot, checkpoint=False):
         """The vmplat arguments that select this workload (beyond the firmware); with
@@ -66,6 +69,8 @@ class Workload:
     def describe(self):
         d = {"label": self.label, "program": self.program, "arg": self.arg,
              "boot": self.boot, "firmware": self.firmware, "args": self.args}
+        if self.restore is not None:
+            d["restore"] = self.restore
         if self.linux is not None:
             d["linux"] = self.linux
         return d
@@ -161,15 +166,27 @@ def _parse_workloads(s):
                 _fail(s.path, f"{where}: empty program name in '{w}'")
             out.append(Workload(w, program, arg or None))
         elif isinstance(w, dict):
-            allowed = {"name", "arg", "boot", "label", "firmware", "args", "linux"}
+            allowed = {"name", "arg", "boot", "label", "firmware", "args", "linux", "restore"}
             bad = sorted(set(w) - allowed)
             if bad:
                 _fail(s.path, f"{where}: unknown field '{bad[0]}'; allowed: "
                               f"{', '.join(sorted(allowed))}")
-            kinds = [k for k in ("name", "firmware", "linux") if k in w]
+            kinds = [k for k in ("name", "firmware", "linux", "restore") if k in w]
             if len(kinds) != 1:
                 _fail(s.path, f"{where}: a workload needs one of \"name\" (a kernel program), "
-                              f"\"firmware\" (an ELF) or \"linux\" (commands for Linux)")
+                              f"\"firmware\" (an ELF), \"linux\" (commands for Linux) or "
+                              f"\"restore\" (a checkpoint directory)")
+            if "restore" in w:
+                extra = sorted(set(w) - {"restore", "label"})
+                if extra:
+                    _fail(s.path, f"{where}: a \"restore\" workload takes only a \"label\" "
+                                  f"(the checkpoint holds the rest), not '{extra[0]}'")
+                ck = s.resolve_path(str(w["restore"]))
+                if not os.path.isfile(os.path.join(ck, "manifest.json")):
+                    _fail(s.path, f"{where}: '{ck}' is not a checkpoint directory (no "
+                                  f"manifest.json)")
+                out.append(Workload(str(w.get("label") or os.path.basename(ck)), restore=ck))
+                continue
             if "linux" in w:
                 if not isinstance(w["linux"], str) or not linux.commands(w["linux"]):
                     _fail(s.path, f"{where}: \"linux\" must be commands, e.g. "
@@ -273,7 +290,7 @@ def expand(s, vm):
                       if len({q.overrides.get(k) for q in points}) > 1} - set(s.columns))
     s.key_columns = varying
     if s.checkpoint:
-        own = [w.label for w in workloads if w.firmware is not None]
+        own = [w.label for w in workloads if w.firmware is not None or w.restore is not None]
         if own:
             _fail(s.path, f"workload '{own[0]}' runs an ELF of its own, which cannot ask for "
                           f"a checkpoint; \"checkpoint\" needs kernel programs or Linux "
@@ -297,9 +314,19 @@ def _resolve_references(s, vm, p):
         p.overrides[k] = text
 
 
+def run_args(s, w, checkpoint=False):
+    """The vmplat arguments of a workload's runs besides the configuration and the firmware:
+    the sweep's own (the disk, ...) and the workload's, or only --restore for a checkpoint,
+    which holds the machine (a disk option would be refused)."""
+    if w.restore is not None:
+        return ["--restore", w.restore]
+    return list(s.args) + w.vmplat_args(s.boot, checkpoint)
+
+
 def firmware(s, w):
-    """The positional ELF of a workload's runs; None for Linux (--bios and --kernel)."""
-    if w.linux is not None:
+    """The positional ELF of a workload's runs; None for Linux (--bios and --kernel) and for
+    a checkpoint."""
+    if w.linux is not None or w.restore is not None:
         return None
     return w.firmware or s.firmware
 
@@ -308,6 +335,9 @@ def firmware_digest(s, w):
     """The digest of what a workload boots, part of each point's key."""
     if w.linux is not None:
         return linux.images_digest(w.images)
+    if w.restore is not None:
+        # The manifest holds the size and CRC-32 of every file of the checkpoint.
+        return results.file_digest(os.path.join(w.restore, "manifest.json"))
     return results.file_digest(firmware(s, w))
 
 
@@ -324,7 +354,7 @@ def probe(s, vm, points):
         if key in seen:
             continue
         seen.add(key)
-        ok, _, err = vm.probe(p.overrides, s.args + p.workload.linux_args, fw)
+        ok, _, err = vm.probe(p.overrides, run_args(s, p.workload), fw)
         if not ok:
             _fail(s.path, f"{p.describe()}: vmplat refuses the configuration: {err}")
     checked = set()
