@@ -141,7 +141,9 @@ VirtioBlk::VirtioBlk(sc_core::sc_module_name name)
                             ": allowed: a power of two from 2 to 32768");
   if (m_serial.size() > kIdSize)
     throw common::UserError(p + ".serial = '" + m_serial + "': allowed: at most 20 characters");
-  if (!image.empty() && cfg.is_set(p + ".size"))
+  // A size of 0 is "no in-memory disk": what the effective configuration of a run with an
+  // image records, so that configuration loads back (--stats "config" as --config).
+  if (!image.empty() && size != 0)
     throw common::UserError(p + ": give " + p + ".image or " + p + ".size, not both");
   if (!image.empty()) {
     m_store = BlockStore::open_image(image);
