@@ -92,7 +92,12 @@ void Config::load_json_file(const std::string& path)
   }
   if (!j.is_object())
     throw UserError("config file '" + path + "' must hold a JSON object of keys");
-  flatten(j, "", path, *this);
+  load_json(j, path);
+}
+
+void Config::load_json(const nlohmann::json& j, const std::string& where)
+{
+  flatten(j, "", where, *this);
 }
 
 void Config::set(const std::string& assignment, const std::string& where)

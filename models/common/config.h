@@ -29,6 +29,9 @@ class Config {
 
   // User input. A JSON file holds nested objects whose paths are the keys, or dotted keys.
   void load_json_file(const std::string& path);
+  // The same from a JSON object already read (a checkpoint's configuration); `where` names
+  // the source in errors.
+  void load_json(const nlohmann::json& j, const std::string& where);
   // "key=value", from --set; `where` names the source in errors.
   void set(const std::string& assignment, const std::string& where = "--set");
   void set(const std::string& key, const std::string& value, const std::string& where);

@@ -52,15 +52,6 @@ const std::vector<std::string>& fixed_keys()
   return kKeys;
 }
 
-std::string value_text(const nlohmann::json& v)
-{
-  if (v.is_string())
-    return v.get<std::string>();
-  if (v.is_boolean())
-    return v.get<bool>() ? "true" : "false";
-  return v.dump();
-}
-
 // ---------------------------------------------------------------- files
 
 uint32_t crc_of(uint32_t crc, const void* data, size_t len)
@@ -384,10 +375,11 @@ CheckpointManifest read_checkpoint_manifest(const std::string& dir)
 
 void apply_checkpoint_config(const CheckpointManifest& m)
 {
-  auto& cfg = common::config();
+  nlohmann::json machine = nlohmann::json::object();
   for (const auto& [key, value] : m.json["config"].items())
     if (!run_control_key(key))
-      cfg.set(key, value_text(value), kFromCheckpoint);
+      machine[key] = value;
+  common::config().load_json(machine, kFromCheckpoint);
 }
 
 void apply_checkpoint_disk(const CheckpointManifest& m)
@@ -416,8 +408,8 @@ std::vector<std::string> restore_checkpoint(Platform& p, const CheckpointManifes
   const nlohmann::json& saved = m.json["config"];
   for (const std::string& key : fixed_keys()) {
     if (saved.contains(key) && now.contains(key) && saved[key] != now[key])
-      throw UserError("--restore " + m.dir + ": " + key + " = " + value_text(now[key]) +
-                      " differs from the checkpoint's " + value_text(saved[key]) +
+      throw UserError("--restore " + m.dir + ": " + key + " = " + now[key].dump() +
+                      " differs from the checkpoint's " + saved[key].dump() +
                       "; a restore cannot change it (RAM size, ISA and what the guest was told "
                       "stay as saved)");
   }
