@@ -267,6 +267,7 @@ void Hart::thread()
     if (m_restore_dmi_base != ~uint64_t{0})
       try_dmi(m_restore_dmi_base);
     m_fetch_line = m_restore_fetch_line;
+    m_restored = false;
   } else {
     m_quantum_end = m_cycles + m_quantum_cycles;
   }

@@ -243,6 +243,10 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   const CsrDesc* csr_access(uint16_t csr) const;
   uint64_t csr_value(const CsrDesc& d) const;
   void csr_store(const CsrDesc& d, uint64_t value);
+  // satp's WARL rule: the modes a write may select (bare, and what the MMU implements).
+  bool satp_mode_supported(unsigned mode) const;
+  // Refuses restored CSRs that hold a value no write could have left (restore_state).
+  void check_restored_csrs(const common::StateIn& csr);
   bool exec_csr(const Insn& in, uint64_t rs1_value, uint64_t& rd);
   uint64_t read_mip() const;
   uint64_t mip_at(uint64_t mtime) const;
@@ -299,8 +303,9 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t m_max_instructions = 0;
   uint64_t m_max_cycles = 0;
   bool m_limit_hit = false;
-  // Restored from a checkpoint: the thread first catches up with m_cycles, and statistics
-  // count from these values.
+  // Restored from a checkpoint and not yet resumed: the thread first catches up with
+  // m_cycles and takes over the fetch line and DMI region below. Statistics count from the
+  // m_stats_* values.
   bool m_restored = false;
   uint64_t m_stats_retired0 = 0, m_stats_cycles0 = 0;
   uint64_t m_restore_fetch_line = ~uint64_t{0}, m_restore_dmi_base = ~uint64_t{0};

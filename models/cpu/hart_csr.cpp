@@ -139,10 +139,7 @@ const std::vector<CsrDesc>& Hart::csr_table()
         [](Hart& h, unsigned, uint64_t v) {
           // satp is WARL: a write with an unsupported MODE has no effect at all (privileged
           // 4.1.11). The ASID field keeps all 16 bits; the MMU decides how many it uses.
-          const unsigned mode = satp::mode(v);
-          const bool supported = mode == satp::kModeBare ||
-                                 (h.m_translator && h.m_translator->supports_satp_mode(mode));
-          if (!supported)
+          if (!h.satp_mode_supported(satp::mode(v)))
             return;
           const uint64_t old = h.m_satp;
           h.m_satp = v;
@@ -385,6 +382,11 @@ bool Hart::exec_csr(const Insn& in, uint64_t rs1_value, uint64_t& rd)
   }
   rd = old;
   return true;
+}
+
+bool Hart::satp_mode_supported(unsigned mode) const
+{
+  return mode == satp::kModeBare || (m_translator && m_translator->supports_satp_mode(mode));
 }
 
 bool Hart::peek_csr(uint16_t csr, uint64_t& value) const

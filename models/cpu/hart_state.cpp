@@ -3,7 +3,11 @@
 // them, and the hart's clock (cycles, the quantum's phase, retired instructions and traps),
 // so a restored hart goes on exactly where the saved one was. What is only a cache of that
 // state (decoded code, translation memos, DMI) is rebuilt; statistics start from zero.
+#include <algorithm>
+#include <stdexcept>
+
 #include "models/cpu/hart.h"
+#include "models/cpu/hart_internal.h"
 
 namespace vmplat::cpu {
 
@@ -42,8 +46,9 @@ void Hart::save_state(nlohmann::json& j) const
   j["retired"] = m_retired;
   // Microarchitecture that timing depends on: the fetch buffer's line, and the DMI region
   // (without it the first access after a restore would take the bus at another latency).
-  j["fetch_line"] = m_fetch_line;
-  j["dmi_base"] = m_dmi_ptr ? m_dmi_base : ~uint64_t{0};
+  // A hart restored and saved again before it ran holds them still to be taken over.
+  j["fetch_line"] = m_restored ? m_restore_fetch_line : m_fetch_line;
+  j["dmi_base"] = m_restored ? m_restore_dmi_base : m_dmi_ptr ? m_dmi_base : ~uint64_t{0};
   j["traps"] = m_traps;
   j["trap_streak"] = {{"count", m_trap_streak},     {"retired", m_streak_retired},
                       {"cause", m_streak_first.cause}, {"pc", m_streak_first.pc},
@@ -60,22 +65,61 @@ void Hart::save_state(nlohmann::json& j) const
   }
 }
 
+void Hart::check_restored_csrs(const common::StateIn& csr)
+{
+  // Each CSR, written from zero through its own WARL write, must read back as restored; a
+  // checkpoint cannot put the hart in a state software could not reach (an unsupported
+  // satp mode, MPP = 2, a reserved xtvec mode, bits a register does not implement).
+  for (const auto& [name, member] : csr_members()) {
+    const uint64_t v = this->*member;
+    bool legal = true;
+    if (member == &Hart::m_satp) {
+      // A satp write with an unsupported mode is ignored, and a write tells the MMU.
+      legal = satp_mode_supported(satp::mode(v));
+    } else if (member == &Hart::m_mip_sw) {
+      // mip's software-written bits (SSIP, SEIP, and STIP, which menvcfg.STCE may since
+      // have made read-only).
+      legal = (v & ~kSInterrupts) == 0;
+    } else if (member != &Hart::m_mtimecmp) {  // the CLINT's register: any value
+      const auto& table = csr_table();
+      const auto d = std::find_if(table.begin(), table.end(),
+                                  [name = name](const CsrDesc& c) { return c.name == name; });
+      if (d == table.end() || !(d->field || d->write))
+        throw std::logic_error(std::string("hart state: no CSR named ") + name);
+      this->*member = 0;
+      csr_store(*d, v);
+      legal = this->*member == v;
+      this->*member = v;
+    }
+    if (!legal)
+      csr.bad(name, "holds a value the hart's " + std::string(name) +
+                        " cannot hold (a WARL field set to a value no write leaves)");
+  }
+}
+
 void Hart::restore_state(const common::StateIn& in)
 {
   if (in.get<uint64_t>("misa") != m_misa)
     in.bad("misa", "differs from this hart's (cpu.isa): a checkpoint cannot change the ISA");
   m_pc = in.get<uint64_t>("pc");
+  const bool compressed = (m_misa >> ('C' - 'A')) & 1;
+  if (m_pc & (compressed ? 1 : 3))
+    in.bad("pc", compressed ? "is odd" : "is not a multiple of 4 (this hart has no C)");
   const unsigned priv = in.get<unsigned>("priv");
   if (priv != 0 && priv != 1 && priv != 3)
     in.bad("priv", "is not 0 (U), 1 (S) or 3 (M)");
   m_priv = Priv(priv);
   in.get_array("x", m_x, 32);
   in.get_array("f", m_f, 32);
-  m_x[0] = 0;
+  if (m_x[0] != 0)
+    in.bad("x", "holds a non-zero x0");
   m_fcsr = in.get<uint32_t>("fcsr");
+  if (m_fcsr > 0xff)
+    in.bad("fcsr", "has bits above frm and fflags (bits 7:0)");
   const common::StateIn csr = in.child("csr");
   for (const auto& [name, member] : csr_members())
     this->*member = csr.get<uint64_t>(name);
+  check_restored_csrs(csr);
   m_mip_lines = in.get<uint64_t>("mip_lines");
   const common::StateIn res = in.child("reservation");
   m_reservation_valid = res.get<bool>("valid");

@@ -45,14 +45,19 @@ void Pmp::write_cfg(unsigned n, uint64_t value)
     const unsigned i = n * 4 + k;
     if (i >= m_count || locked(i))
       continue;
-    uint8_t cfg = uint8_t(value >> (8 * k)) & (kL | (3 << kAShift) | kX | kW | kR);
-    if ((cfg & (kR | kW)) == kW)  // R=0, W=1 is reserved
-      cfg &= uint8_t(~kW);
-    if (m_g >= 1 && mode_of(cfg) == kNa4)  // NA4 is not selectable with G >= 1
-      cfg |= uint8_t(kNapot << kAShift);
-    m_cfg[i] = cfg;
+    m_cfg[i] = legal_cfg(uint8_t(value >> (8 * k)));
   }
   rebuild();
+}
+
+uint8_t Pmp::legal_cfg(uint8_t cfg) const
+{
+  cfg &= kL | (3 << kAShift) | kX | kW | kR;
+  if ((cfg & (kR | kW)) == kW)  // R=0, W=1 is reserved
+    cfg &= uint8_t(~kW);
+  if (m_g >= 1 && mode_of(cfg) == kNa4)  // NA4 is not selectable with G >= 1
+    cfg |= uint8_t(kNapot << kAShift);
+  return cfg;
 }
 
 uint64_t Pmp::addr_as_read(unsigned i) const
@@ -182,11 +187,15 @@ void Pmp::restore_state(const common::StateIn& in)
 {
   if (in.get<unsigned>("entries") != m_count || in.get<uint64_t>("granularity") != granularity())
     in.bad("entries", "or granularity differs from this hart's: a checkpoint cannot change PMP");
-  uint64_t cfg[kMaxEntries];
-  in.get_array("cfg", cfg, m_count);
+  in.get_array("cfg", m_cfg.data(), m_count);
   in.get_array("addr", m_addr.data(), m_count);
-  for (unsigned i = 0; i < m_count; ++i)
-    m_cfg[i] = uint8_t(cfg[i]);
+  // Only what pmpcfg and pmpaddr writes can leave (the WARL rules above).
+  for (unsigned i = 0; i < m_count; ++i) {
+    if (m_cfg[i] != legal_cfg(m_cfg[i]))
+      in.bad("cfg", "holds entry " + std::to_string(i) + " with a value no pmpcfg write leaves");
+    if (m_addr[i] & ~kAddrMask)
+      in.bad("addr", "holds entry " + std::to_string(i) + " with bits above pmpaddr's 53:0");
+  }
   rebuild();
 }
 

@@ -102,6 +102,8 @@ class Pmp : public PhysicalProtection {
   uint64_t addr_as_read(unsigned i) const;
   uint64_t tor_bound(unsigned i) const;
   bool locked(unsigned i) const;
+  // A pmpcfg byte as a write leaves it (the WARL choices above).
+  uint8_t legal_cfg(uint8_t cfg) const;
   void rebuild();
 
   unsigned m_count;

@@ -220,6 +220,15 @@ void Triggers::restore_state(const common::StateIn& in)
   m_select = select;
   in.get_array("tdata1", m_tdata1.data(), count());
   in.get_array("tdata2", m_tdata2.data(), count());
+  // Only what a tdata1 write can leave (write_tdata1's WARL rules).
+  for (unsigned i = 0; i < count(); ++i) {
+    const uint64_t v = m_tdata1[i];
+    m_select = i;
+    write_tdata1(v);
+    if (m_tdata1[i] != v)
+      in.bad("tdata1", "holds trigger " + std::to_string(i) + " with a value no tdata1 write leaves");
+  }
+  m_select = select;
   update_armed();
 }
 

@@ -349,10 +349,10 @@ bool Cache::restore_state(const common::StateIn& in)
       in.table("lines", m_lines.size(), 4, "[valid, dirty, tag, stamp]");
   for (size_t i = 0; i < m_lines.size(); ++i) {
     const nlohmann::json& l = lines[i];
-    m_lines[i].valid = l[0].get<bool>();
-    m_lines[i].dirty = l[1].get<bool>();
-    m_lines[i].tag = l[2].get<uint64_t>();
-    m_lines[i].stamp = l[3].get<uint64_t>();
+    m_lines[i].valid = in.value<bool>(l[0], "lines");
+    m_lines[i].dirty = in.value<bool>(l[1], "lines");
+    m_lines[i].tag = in.value<uint64_t>(l[2], "lines");
+    m_lines[i].stamp = in.value<uint64_t>(l[3], "lines");
   }
   m_clock = in.get<uint64_t>("clock");
   m_random = in.get<uint64_t>("random");

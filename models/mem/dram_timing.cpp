@@ -233,9 +233,9 @@ bool DramTiming::restore_state(const common::StateIn& in)
   const nlohmann::json& banks = in.table("banks", m_banks.size(), 3, "[open_row, ready, act]");
   for (size_t i = 0; i < m_banks.size(); ++i) {
     const nlohmann::json& b = banks[i];
-    m_banks[i].open_row = b[0].get<uint64_t>();
-    m_banks[i].ready = b[1].get<uint64_t>();
-    m_banks[i].act = b[2].get<uint64_t>();
+    m_banks[i].open_row = in.value<uint64_t>(b[0], "banks");
+    m_banks[i].ready = in.value<uint64_t>(b[1], "banks");
+    m_banks[i].act = in.value<uint64_t>(b[2], "banks");
   }
   std::vector<uint64_t> seen(m_ranks.size());
   in.get_array("refreshes_seen", seen.data(), seen.size());

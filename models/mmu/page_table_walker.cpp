@@ -282,8 +282,8 @@ bool PageTableWalker::restore_state(const common::StateIn& in)
   const nlohmann::json& entries = in.table("pwc", m_pwc.size(), 4, "[valid, addr, pte, stamp]");
   for (size_t i = 0; i < m_pwc.size(); ++i) {
     const nlohmann::json& e = entries[i];
-    m_pwc[i] = {e[0].get<bool>(), e[1].get<uint64_t>(), e[2].get<uint64_t>(),
-                e[3].get<uint64_t>()};
+    m_pwc[i] = {in.value<bool>(e[0], "pwc"), in.value<uint64_t>(e[1], "pwc"),
+                in.value<uint64_t>(e[2], "pwc"), in.value<uint64_t>(e[3], "pwc")};
   }
   m_pwc_clock = in.get<uint64_t>("pwc_clock");
   return true;

@@ -266,19 +266,25 @@ void SetAssocTlb::restore_state(const common::StateIn& in)
   std::fill(std::begin(m_size_count), std::end(m_size_count), 0u);
   const nlohmann::json& ways = in.table("ways", common::StateIn::kAnyRows, 9,
                                         "[set, way, vpn, ppn, level, asid, global, flags, napot]");
+  uint64_t next_slot = 0;  // entries come in (set, way) order, as save_state writes them
   for (const nlohmann::json& w : ways) {
-    const unsigned set = w[0].get<unsigned>(), way = w[1].get<unsigned>();
-    const unsigned level = w[4].get<unsigned>();
+    const unsigned set = in.value<unsigned>(w[0], "ways");
+    const unsigned way = in.value<unsigned>(w[1], "ways");
+    const unsigned level = in.value<unsigned>(w[4], "ways");
     if (set >= m_sets || way >= m_ways || level >= m_params.levels)
       in.bad("ways", "holds an entry outside this TLB's sets, ways or page sizes");
+    const uint64_t slot_index = uint64_t(set) * m_ways + way;
+    if (slot_index < next_slot)
+      in.bad("ways", "holds entries out of (set, way) order, or two for one way");
+    next_slot = slot_index + 1;
     TlbEntry e;
-    e.vpn = w[2].get<uint64_t>();
-    e.ppn = w[3].get<uint64_t>();
+    e.vpn = in.value<uint64_t>(w[2], "ways");
+    e.ppn = in.value<uint64_t>(w[3], "ways");
     e.level = uint8_t(level);
-    e.asid = w[5].get<uint16_t>();
-    e.global = w[6].get<bool>();
-    e.flags = w[7].get<uint8_t>();
-    e.napot = w[8].get<bool>();
+    e.asid = in.value<uint16_t>(w[5], "ways");
+    e.global = in.value<bool>(w[6], "ways");
+    e.flags = in.value<uint8_t>(w[7], "ways");
+    e.napot = in.value<bool>(w[8], "ways");
     Way& slot = set_ways(set)[way];
     slot.valid = true;
     slot.size = uint8_t(size_of(e));

@@ -16,8 +16,10 @@ in sw/kernel: page faults, swapping to the virtio disk, fork with copy-on-write)
           the console is the same
   stop    --checkpoint-stop ends the run once the checkpoint is written, and the console
           stops where the checkpoint says
-  corrupt truncated, corrupted, foreign or incomplete checkpoints, and a checkpoint
-          directory that holds other files: one line each, exit 2, nothing overwritten
+  corrupt truncated, corrupted, foreign or incomplete checkpoints, states a restore would
+          have to change (fractions, values too wide) or software could not reach (WARL
+          fields, x0, PMP, triggers, TLB rows out of order), and a checkpoint directory that
+          holds other files: one line each, exit 2, nothing overwritten
 
   checkpoint_test.py --vmplat VMPLAT --kernel KERNEL_ELF CASE
 """
@@ -192,15 +194,44 @@ def corrupt(a, tmp):
     expect_error("version", lambda ck: set_manifest(ck, lambda m: m.update(format_version=9)),
                  "format version 9")
 
-    def drop_pc(ck):
-        # A consistent checkpoint (CRC updated) whose hart state lacks the pc.
-        state = json.loads(read(f"{ck}/state.json"))
-        del state["cpu"]["pc"]
-        data = json.dumps(state).encode()
-        rewrite(f"{ck}/state.json", data)
-        set_manifest(ck, lambda m: m["files"]["state.json"].update(
-            bytes=len(data), crc32=zlib.crc32(data)))
-    expect_error("missing_field", drop_pc, "cpu.pc is missing")
+    def edit_state(fn):
+        # A consistent checkpoint (CRC updated) whose state fn changed.
+        def damage(ck):
+            state = json.loads(read(f"{ck}/state.json"))
+            fn(state)
+            data = json.dumps(state).encode()
+            rewrite(f"{ck}/state.json", data)
+            set_manifest(ck, lambda m: m["files"]["state.json"].update(
+                bytes=len(data), crc32=zlib.crc32(data)))
+        return damage
+
+    def put(path, value):
+        def fn(state):
+            *parents, last = path
+            for key in parents:
+                state = state[key]
+            state[last] = value
+        return edit_state(fn)
+    expect_error("missing_field", edit_state(lambda s: s["cpu"].pop("pc")), "cpu.pc is missing")
+    # Values a restore would have to change to hold are refused, not truncated or masked
+    # (the same rule fuzz_checkpoint checks: a restored machine saves what it was given).
+    expect_error("fraction", put(["cpu", "priv"], 1.5), "cpu.priv holds a value that is not")
+    expect_error("too_wide", put(["cpu", "fcsr"], 1 << 40), "at most 4294967295")
+    expect_error("x0", edit_state(lambda s: s["cpu"]["x"].__setitem__(0, 1)), "non-zero x0")
+    expect_error("odd_pc", edit_state(lambda s: s["cpu"].update(pc=s["cpu"]["pc"] | 1)),
+                 "cpu.pc is odd")
+    # States no software could reach: each CSR, PMP entry and trigger as its WARL write
+    # leaves it.
+    expect_error("satp_mode", put(["cpu", "csr", "satp"], 5 << 60), "csr.satp holds a value")
+    expect_error("mpp_2", edit_state(lambda s: s["cpu"]["csr"].update(
+        mstatus=s["cpu"]["csr"]["mstatus"] & ~(3 << 11) | (2 << 11))), "csr.mstatus holds")
+    expect_error("mtvec_mode", put(["cpu", "csr", "mtvec"], 0x80000003), "csr.mtvec holds")
+    expect_error("pmpcfg_w_only", edit_state(lambda s: s["cpu"]["pmp"]["cfg"].__setitem__(1, 0x0a)),
+                 "no pmpcfg write leaves")
+    expect_error("tdata1", edit_state(lambda s: s["cpu"]["triggers"]["tdata1"].__setitem__(
+        0, (2 << 60) | (15 << 7))), "no tdata1 write leaves")
+    expect_error("tlb_order", edit_state(
+        lambda s: s["mmu"]["dtlb"]["tlb"]["ways"].reverse()), "out of (set, way) order")
 
     def bad_page(ck):
         # A consistent RAM file whose page lies past the end of RAM.
