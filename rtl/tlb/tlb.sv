@@ -2,10 +2,12 @@
 // model (mmu::SetAssocTlb) or run beside it in lockstep (models/cosim/).
 //
 // Timing (one operation per cycle; at most one of lookup_valid, fill_valid, flush_valid):
-//   lookup  combinational: lookup_hit/way/level/ppn/... answer lookup_vpn/asid in the same
-//           cycle; on the rising edge with lookup_valid a hit makes its way most recent.
-//   fill    combinational decision: fill_set/way/evict/victim_* say where the entry goes and
-//           what it replaces; the entry is written on the rising edge with fill_valid.
+//   lookup  combinational: while lookup_valid is high, lookup_hit/way/level/ppn/... answer
+//           lookup_vpn/asid in the same cycle (lookup_hit is low otherwise); on the rising
+//           edge with lookup_valid a hit makes its way most recent.
+//   fill    combinational decision: while fill_valid is high, fill_set/way/evict/victim_*
+//           say where the entry goes and what it replaces; the entry is written on the
+//           rising edge with fill_valid.
 //   flush   sequential sweep, one set per cycle: the edge that accepts flush_valid clears
 //           matching entries of set 0, then busy stays high for SETS-1 more cycles while
 //           sets 1..SETS-1 are swept. flush_count holds the number of entries invalidated
@@ -116,22 +118,35 @@ module tlb #(
   end
 
   // Only entries of the probed level count in that level's set (docs/tlb-model.md "Lookup").
+  // Written as nested conditions, cheap tests first: a simulator (Verilator among them)
+  // then compares the VPN and ASID only of valid entries of the probed level.
   function automatic logic lookup_match(input logic [SET_W-1:0] s, input logic [WAY_W-1:0] w,
                                         input logic [1:0] level);
-    return r_valid[s][w] && r_level[s][w] == level && same_page(r_vpn[s][w], lookup_vpn, level) &&
-        (r_global[s][w] || !USE_ASID || r_asid[s][w] == lookup_asid);
+    logic match;
+    match = 1'b0;
+    if (r_valid[s][w] && r_level[s][w] == level)
+      if (same_page(r_vpn[s][w], lookup_vpn, level))
+        match = r_global[s][w] || !USE_ASID || r_asid[s][w] == lookup_asid;
+    return match;
   endfunction
 
+  // The comparators work only while lookup_valid is high (the outputs are zero otherwise):
+  // in silicon this saves their switching power; in the Verilated model, a fill or flush
+  // does not evaluate them.
   always_comb begin
     lookup_hit = 1'b0;
     lookup_set = '0;
     lookup_way = '0;
-    for (int l = 0; l < LEVELS; l++) begin
-      for (int w = 0; w < WAYS; w++) begin
-        if (!lookup_hit && lookup_match(probe_set[l], WAY_W'(w), 2'(l))) begin
-          lookup_hit = 1'b1;
-          lookup_set = probe_set[l];
-          lookup_way = WAY_W'(w);
+    if (lookup_valid) begin
+      for (int l = 0; l < LEVELS; l++) begin
+        for (int w = 0; w < WAYS; w++) begin
+          if (!lookup_hit) begin
+            if (lookup_match(probe_set[l], WAY_W'(w), 2'(l))) begin
+              lookup_hit = 1'b1;
+              lookup_set = probe_set[l];
+              lookup_way = WAY_W'(w);
+            end
+          end
         end
       end
     end
@@ -204,29 +219,37 @@ module tlb #(
   endfunction
 
   // ---- fill decision: in place, else lowest invalid way, else the policy's victim -----------
+  // Decided only while fill_valid is high (fill_set/way/evict are zero otherwise).
   logic fill_in_place, fill_has_free;
   logic [WAY_W-1:0] place_way, free_way;
+  logic [WAY_W:0] fill_same;  // entries holding the filled key (checked below: at most one)
   always_comb begin
     fill_set = set_of(fill_vpn, fill_level);
+    fill_same = '0;
     fill_in_place = 1'b0;
     place_way = '0;
     fill_has_free = 1'b0;
     free_way = '0;
-    for (int w = WAYS - 1; w >= 0; w--) begin
-      if (r_valid[fill_set][w] && r_level[fill_set][w] == fill_level &&
-          same_page(r_vpn[fill_set][w], fill_vpn, fill_level) &&
-          (r_global[fill_set][w] ? fill_global :
-              !fill_global && (!FILL_ASID || r_asid[fill_set][w] == fill_asid))) begin
-        fill_in_place = 1'b1;
-        place_way = WAY_W'(w);
+    fill_way = '0;
+    fill_evict = 1'b0;
+    if (fill_valid) begin
+      for (int w = WAYS - 1; w >= 0; w--) begin
+        if (r_valid[fill_set][w] && r_level[fill_set][w] == fill_level &&
+            same_page(r_vpn[fill_set][w], fill_vpn, fill_level) &&
+            (r_global[fill_set][w] ? fill_global :
+                !fill_global && (!FILL_ASID || r_asid[fill_set][w] == fill_asid))) begin
+          fill_in_place = 1'b1;
+          place_way = WAY_W'(w);
+          fill_same = fill_same + 1'b1;
+        end
+        if (!r_valid[fill_set][w]) begin
+          fill_has_free = 1'b1;
+          free_way = WAY_W'(w);
+        end
       end
-      if (!r_valid[fill_set][w]) begin
-        fill_has_free = 1'b1;
-        free_way = WAY_W'(w);
-      end
+      fill_way = fill_in_place ? place_way : fill_has_free ? free_way : policy_victim(fill_set);
+      fill_evict = !fill_in_place && !fill_has_free;
     end
-    fill_way = fill_in_place ? place_way : fill_has_free ? free_way : policy_victim(fill_set);
-    fill_evict = !fill_in_place && !fill_has_free;
     victim_vpn = r_vpn[fill_set][fill_way];
     victim_ppn = r_ppn[fill_set][fill_way];
     victim_level = r_level[fill_set][fill_way];
@@ -257,14 +280,17 @@ module tlb #(
     cur_asid = busy ? f_asid : flush_asid;
     cur_set = busy ? sweep_set : '0;
     sweeping = busy || flush_valid;
+    kill = '0;
     kill_count = '0;
     // SFENCE.VMA (privileged spec 4.2.1): global entries survive ASID-qualified flushes.
-    for (int w = 0; w < WAYS; w++) begin
-      kill[w] = sweeping && r_valid[cur_set][w] &&
-          (!cur_has_vaddr || same_page(r_vpn[cur_set][w], cur_vpn, r_level[cur_set][w])) &&
-          (!cur_has_asid || (!r_global[cur_set][w] &&
-                             (!FILL_ASID || r_asid[cur_set][w] == cur_asid)));
-      kill_count = kill_count + COUNT_W'(kill[w]);
+    if (sweeping) begin
+      for (int w = 0; w < WAYS; w++) begin
+        kill[w] = r_valid[cur_set][w] &&
+            (!cur_has_vaddr || same_page(r_vpn[cur_set][w], cur_vpn, r_level[cur_set][w])) &&
+            (!cur_has_asid || (!r_global[cur_set][w] &&
+                               (!FILL_ASID || r_asid[cur_set][w] == cur_asid)));
+        kill_count = kill_count + COUNT_W'(kill[w]);
+      end
     end
   end
 
@@ -353,20 +379,9 @@ module tlb #(
       // Fill-in-place keeps at most one entry per (level, page, ASID or global) in a set, so
       // a lookup matches at most one non-global and one global entry per level; more than one
       // hit per lookup happens only across levels (superpages overlapping smaller pages).
-      if (lookup_valid && IGNORE_ASID == 0) begin
-        for (int l = 0; l < LEVELS; l++) begin
-          int n_local, n_global;
-          n_local = 0;
-          n_global = 0;
-          for (int w = 0; w < WAYS; w++) begin
-            if (lookup_match(probe_set[l], WAY_W'(w), 2'(l))) begin
-              if (r_global[probe_set[l]][w]) n_global++;
-              else n_local++;
-            end
-          end
-          a_one_hit_per_level : assert (n_local <= 1 && n_global <= 1);
-        end
-      end
+      // Checked where a duplicate would be made, on the fill's own scan of the set (a check
+      // on every lookup would compare every way for every page size again).
+      if (fill_valid) a_one_entry_per_key : assert (fill_same <= 1);
       // LRU ages stay a permutation: every age appears once per set.
       if (POLICY == 1) begin
         for (int s = 0; s < SETS; s++) begin
