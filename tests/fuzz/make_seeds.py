@@ -7,12 +7,14 @@ The seeds are small, valid examples of each input format (see each harness's hea
 the fuzzers start from inputs that go deep: minimal RV64 ELF files (static and PIE), a
 Linux Image header, a raw firmware, a device tree (from `vmplat --dump-dtb`, given with
 --dtb), configuration files and --set lines, a GDB session, driver and chaos programs for
-the virtio device, page tables for the walker (with and without a PMP), and instruction
-words. They are checked in; run this again only to change them. Inputs that made a harness
-fail are kept next to them as regress-* files, and inputs that caught a deliberate
-mutation of a model as mutant-* files; neither is ever rewritten here.
+the virtio device, page tables for the walker (with and without a PMP), instruction
+words, and machine states (from the checkpoints given with --checkpoint). They are checked
+in; run this again only to change them. Inputs that made a harness fail are kept next to
+them as regress-* files, and inputs that caught a deliberate mutation of a model as
+mutant-* files; neither is ever rewritten here.
 """
 import argparse
+import json
 import os
 import struct
 
@@ -91,6 +93,9 @@ def gdb_session():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dtb", help="a device tree blob (vmplat --dump-dtb FILE) for the elf seeds")
+    ap.add_argument("--checkpoint", action="append", default=[], metavar="DIR",
+                    help="a checkpoint (vmplat --checkpoint-dir DIR) whose state.json seeds the "
+                         "checkpoint harness; repeat for several")
     args = ap.parse_args()
 
     # decode: a word of each major format (4 bytes each; compressed in the low half).
@@ -148,6 +153,24 @@ def main():
     put("walker", "pmp-tor", b"P" + bytes([0x02, 3, 0xa7, 0x00, 0, 1, 20, 0, 0xa8, 0x09, 0, 2,
                                            0, 0, 0xa9, 0x1b, 3, 0, 1])
         + bytes((i * 151 + 29) % 256 for i in range(400)))
+
+    # checkpoint: state.json, NUL, a manifest patch, NUL, RAM page records (fuzz_checkpoint).
+    for i, ck in enumerate(args.checkpoint):
+        with open(os.path.join(ck, "state.json")) as f:
+            state = json.load(f)
+        state["disk"]["capacity_bytes"] = 1 << 20  # the harness's disk
+        state = json.dumps(state, separators=(",", ":")).encode()
+        with open(os.path.join(ck, "manifest.json")) as f:
+            config = json.load(f)["config"]
+        # The harness's platform takes the checkpoint's caches and DRAM mode (its RAM and
+        # disk sizes are its own).
+        patch = {"config": {k: v for k, v in config.items()
+                            if k.startswith("cache.") or k == "dram.mode"}}
+        name = os.path.basename(os.path.normpath(ck))
+        put("checkpoint", name, state + b"\0" + json.dumps(patch).encode())
+        if i == 0:
+            page = struct.pack("<Q", 5) + bytes((j * 29 + 3) % 256 for j in range(4096))
+            put("checkpoint", name + "-patch-ram", state + b'\0{"name":"seed","instret":7}\0' + page)
 
 
 if __name__ == "__main__":
