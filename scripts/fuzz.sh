@@ -49,6 +49,7 @@ for name in "${names[@]}"; do
   dict=()
   [ -f "$root/tests/fuzz/$name.dict" ] && dict=(-dict="$root/tests/fuzz/$name.dict")
   set +e
+  started=$SECONDS
   (cd "$build/fuzz" && "$exe" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 \
      -max_len="${max_len[$name]}" -print_final_stats=1 -artifact_prefix="$artifacts/" \
      "${dict[@]}" "${extra[@]}" "$corpus" "$root/tests/fuzz/corpus/$name") >"$log" 2>&1
@@ -57,7 +58,7 @@ for name in "${names[@]}"; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   last=$(grep -E '^#[0-9]+' "$log" | grep 'cov:' | tail -1 |
          sed -E 's/.*(cov: [0-9]+ ft: [0-9]+ corp: [^ ]+).*/\1/' || true)
-  echo "fuzz $name: ${seconds}s, ${execs:-?} executions, $last, exit $rc (log $log)"
+  echo "fuzz $name: $((SECONDS - started))s of ${seconds}s, ${execs:-?} executions, $last, exit $rc (log $log)"
   if [ $rc -ne 0 ]; then
     status=1
     grep -E 'ERROR|==[0-9]+==|property broken|Test unit written|SUMMARY' "$log" | head -20 >&2
