@@ -319,6 +319,9 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
     if (hit) {
       if (permitted(hit->flags, priv, kind, ctx.mstatus) && ad_set(hit->flags, kind)) {
         e = *hit;
+        // The L2 TLB keeps only its own ASID tag bits; the L1 entry belongs to the current
+        // address space (the hit matched it), and an L1 with more tag bits needs them all.
+        e.asid = asid;
         const TlbFill filled = l1.fill(e);
         if (trace)
           trace->fill(l1.short_name(), e, filled);

@@ -428,6 +428,38 @@ TEST_CASE("fewer ASID tag bits than satp's: a satp write changing an untagged bi
   CHECK(MmuBench::stat("mmu.dtlb.hits.load") == hits + 1);
 }
 
+TEST_CASE("an entry the L2 TLB passes to an L1 TLB with more ASID tag bits carries the whole ASID")
+{
+  // The L2 TLB tags 1 ASID bit, the L1 TLBs 4. ASID 2 maps kVa; ASID 0 does not. ASID 2's
+  // entry reaches the ITLB from the L2 TLB (the load filled the L2 TLB and the DTLB); then a
+  // switch to ASID 0 flushes the L2 TLB (bit 1 changed) but not the ITLB, whose 4-bit tags
+  // tell 0 and 2 apart, if the entry came over with its ASID and not the L2's 1-bit tag.
+  // Found by fuzz_walker (tests/fuzz/corpus/walker/regress-l2-to-l1-asid).
+  MmuBench b({"mmu.itlb.asid_bits=4", "mmu.dtlb.asid_bits=4", "mmu.l2tlb.asid_bits=1"});
+  const uint64_t root2 = b.root;
+  b.map(kVa, kPa, kRWX);
+  const uint64_t root0 = b.alloc_table();  // ASID 0's tables: nothing mapped
+  CHECK(b.load(kVa, Priv::kS, 0, 2).pa == kPa);
+  const uint64_t l2_hits = MmuBench::stat("mmu.l2tlb.hits.fetch");
+  CHECK(b.fetch(kVa, Priv::kS, 0, 2).pa == kPa);
+  CHECK(MmuBench::stat("mmu.l2tlb.hits.fetch") == l2_hits + 1);
+  const uint64_t satp2 = b.satp(2);
+  b.root = root0;
+  b.mmu.satp_written(satp2, b.satp(0));
+  CHECK(MmuBench::stat("mmu.l2tlb.flushes.satp") == 1);
+  CHECK(MmuBench::stat("mmu.itlb.flushes.satp") == 0);
+  const auto f = b.fetch(kVa, Priv::kS, 0, 0);
+  CHECK_FALSE(f.ok);
+  CHECK(f.cause == cpu::exc::kInstrPageFault);
+  // Back in ASID 2, its ITLB entry still serves it.
+  const uint64_t satp0 = b.satp(0);
+  b.root = root2;
+  b.mmu.satp_written(satp0, b.satp(2));
+  const uint64_t itlb_hits = MmuBench::stat("mmu.itlb.hits.fetch");
+  CHECK(b.fetch(kVa, Priv::kS, 0, 2).pa == kPa);
+  CHECK(MmuBench::stat("mmu.itlb.hits.fetch") == itlb_hits + 1);
+}
+
 namespace {
 // Entries: A (asid 1, va0), B (asid 2, va0), C (asid 1, va1), G (global, va2). After the
 // mappings are erased from memory, an entry still translates exactly when it survived the
