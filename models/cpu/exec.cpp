@@ -24,7 +24,14 @@ template <bool kTrace, bool kDebug>
 void Hart::execute(uint64_t budget)
 {
   uint64_t* const x = m_x;
+  // The pc of the next instruction, in a register: m_pc is written after each instruction,
+  // but reading it back (the compiler cannot tell it from x[rd]) would put a store-to-load
+  // round trip on the loop's critical path. Reloaded wherever something else may have set
+  // m_pc: a trap, xRET, the debugger.
+  uint64_t next_pc = m_pc;
   while (budget && m_cycles < m_stop_cycle) {
+    if constexpr (kDebug)
+      next_pc = m_pc;
     // Debug mode stops before an instruction at a breakpoint, and after each step, except
     // on the attempt a resume starts with (the debugger resumes from where it stopped).
     [[maybe_unused]] bool resumed = false;
@@ -49,9 +56,11 @@ void Hart::execute(uint64_t budget)
       if (trigger_before_fetch())
         continue;
     }
-    const Insn* ip = fetch();
-    if (!ip)
-      continue;  // the fetch trapped; m_pc is the handler
+    const Insn* ip = fetch(next_pc);
+    if (!ip) {
+      next_pc = m_pc;  // the fetch trapped; m_pc is the handler
+      continue;
+    }
     if constexpr (kDebug) {
       // A watchpoint stops before the access (GDB's RISC-V watchpoints are nonsteppable:
       // it steps over the access itself). The fetch is done and stays counted once.
@@ -69,7 +78,7 @@ void Hart::execute(uint64_t budget)
     // A store to this very code clears the slot `ip` points to: every field the cases
     // need is read before their memory access (the trace keeps a copy for its line).
     const Insn& in = kTrace ? (m_trace_insn = *ip) : *ip;
-    const uint64_t pc = m_pc;
+    const uint64_t pc = next_pc;
     [[maybe_unused]] const Priv priv_before = m_priv;
     uint64_t npc = pc + in.len;
     m_cycles += m_cost[size_t(in.cls)];
@@ -176,6 +185,7 @@ void Hart::execute(uint64_t budget)
         if constexpr (kTrace)
           trace_insn(Priv::kM, pc, in);
         --budget;
+        next_pc = m_pc;
         continue;
       case Op::kSret:
         if (m_priv == Priv::kU || (m_priv == Priv::kS && (m_mstatus & mstatus::kTSR))) {
@@ -187,6 +197,7 @@ void Hart::execute(uint64_t budget)
         if constexpr (kTrace)
           trace_insn(priv_before, pc, in);
         --budget;
+        next_pc = m_pc;
         continue;
       case Op::kWfi:
         // U-mode WFI, and S-mode WFI with mstatus.TW, trap at once (privileged 3.1.6.5).
@@ -247,6 +258,7 @@ void Hart::execute(uint64_t budget)
     }
     x[0] = 0;
     m_pc = npc;
+    next_pc = npc;
     ++m_retired;
     --budget;
     if constexpr (kTrace)
@@ -255,6 +267,7 @@ void Hart::execute(uint64_t budget)
   trapped:
     x[0] = 0;
     m_trace_mem_size = 0;
+    next_pc = m_pc;
   }
 }
 

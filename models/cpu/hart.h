@@ -188,8 +188,8 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   void update_xlate_flags();
 
   // Memory (hart_memory.cpp, hart_access.h). Each returns false after raising the trap.
-  const Insn* fetch();
-  const Insn* fetch_repeat(uint64_t& pa) const;  // decoded, same virtual page: no lookups
+  const Insn* fetch(uint64_t pc);  // pc == m_pc, kept in a register by the caller
+  const Insn* fetch_repeat(uint64_t pc, uint64_t& pa) const;  // decoded, same virtual page
   const Insn* fetch_slow(uint64_t pa);
   const Insn* fetch_general();
   bool translate_fast(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa);

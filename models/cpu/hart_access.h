@@ -24,25 +24,25 @@ __attribute__((always_inline)) inline bool Hart::translate_fast(uint64_t va, uns
   return translate_memo(va, size, kind, pa);
 }
 
-__attribute__((always_inline)) inline const Insn* Hart::fetch_repeat(uint64_t& pa) const
+__attribute__((always_inline)) inline const Insn* Hart::fetch_repeat(uint64_t pc, uint64_t& pa) const
 {
   // The same virtual page as the last fetch (see fetch_general) and the instruction already
   // decoded: no translation and no decoding needed.
-  if (__builtin_expect(m_pc / kPageSize != m_fetch_vkey, 0))
+  if (__builtin_expect(pc / kPageSize != m_fetch_vkey, 0))
     return nullptr;
-  pa = m_fetch_pbase + m_pc % kPageSize;
+  pa = m_fetch_pbase + pc % kPageSize;
   const Insn* in = &m_fetch_page->slot[(pa % kPageSize) / 2];
   return __builtin_expect(in->op != Op::kUndecoded, 1) ? in : nullptr;
 }
 
-__attribute__((always_inline)) inline const Insn* Hart::fetch()
+__attribute__((always_inline)) inline const Insn* Hart::fetch(uint64_t pc)
 {
   // Fast path: a repeat (fetch_repeat) in the same line, or in a new line of a DMI page
   // (whose cost is the DMI read latency). A new line under timed DMI costs a call to the
   // timing model: fetch_general takes it, so that this inline path makes no call of its
   // own (one more call site here slows the fast mode's loop by 2%).
   uint64_t pa;
-  if (const Insn* in = fetch_repeat(pa)) {
+  if (const Insn* in = fetch_repeat(pc, pa)) {
     if (__builtin_expect(pa / 64 == m_fetch_line, 1)) {
       ++*m_fetch_hits;
       return in;
