@@ -60,6 +60,7 @@ class RtlTlbImpl final : public RtlTlb {
     m_v->lookup_vpn = vpn & kVpnMask;
     m_v->lookup_asid = asid & m_asid_mask;
     settle("lookup");
+    edge("lookup");  // the answer is registered on the edge
     mmu::TlbLookup r;
     r.hit = m_v->lookup_hit;
     if (r.hit) {
@@ -71,7 +72,6 @@ class RtlTlbImpl final : public RtlTlb {
       r.entry.global = m_v->lookup_global;
       r.entry.flags = m_v->lookup_flags;
     }
-    edge("lookup");
     m_v->lookup_valid = 0;
     return r;
   }
@@ -86,6 +86,7 @@ class RtlTlbImpl final : public RtlTlb {
     m_v->fill_global = e.global;
     m_v->fill_flags = e.flags;
     settle("fill");
+    edge("fill");  // written, and where and what it replaced registered, on the edge
     mmu::TlbFill r;
     r.set = m_v->fill_set;
     r.way = m_v->fill_way;
@@ -98,7 +99,6 @@ class RtlTlbImpl final : public RtlTlb {
       r.victim.global = m_v->victim_global;
       r.victim.flags = m_v->victim_flags;
     }
-    edge("fill");
     m_v->fill_valid = 0;
     return r;
   }

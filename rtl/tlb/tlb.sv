@@ -2,17 +2,21 @@
 // model (mmu::SetAssocTlb) or run beside it in lockstep (models/cosim/).
 //
 // Timing (one operation per cycle; at most one of lookup_valid, fill_valid, flush_valid):
-//   lookup  combinational: while lookup_valid is high, lookup_hit/way/level/ppn/... answer
-//           lookup_vpn/asid in the same cycle (lookup_hit is low otherwise); on the rising
-//           edge with lookup_valid a hit makes its way most recent.
-//   fill    combinational decision: while fill_valid is high, fill_set/way/evict/victim_*
-//           say where the entry goes and what it replaces; the entry is written on the
-//           rising edge with fill_valid.
+//   lookup  registered: the rising edge with lookup_valid compares lookup_vpn/asid with the
+//           entries, makes a hit's way most recent, and registers the answer in lookup_hit/
+//           set/way/entry_vpn/ppn/level/entry_asid/global/flags, which hold it until the
+//           next lookup's edge.
+//   fill    registered: the rising edge with fill_valid decides where the entry goes, writes
+//           it there, and registers fill_set/way/evict and victim_* (the entry it replaced,
+//           as it was before the edge), which hold until the next fill's edge.
 //   flush   sequential sweep, one set per cycle: the edge that accepts flush_valid clears
 //           matching entries of set 0, then busy stays high for SETS-1 more cycles while
 //           sets 1..SETS-1 are swept. flush_count holds the number of entries invalidated
 //           by the last flush once busy is low. No operation may be issued while busy.
 //   perf_*  registered one-cycle pulses, raised in the cycle after the edge that did the work.
+// Lookups and fills do all their work on the clock edge, so a simulator evaluates their
+// comparators once per operation (a combinational answer is evaluated again whenever the
+// registers it reads may have changed, at every edge).
 // Reset (rst_n low at a rising edge) invalidates every entry and resets replacement state.
 //
 // Replacement policies (POLICY): 0 = tree PLRU, 1 = true LRU, 2 = FIFO; victim choice is
@@ -112,51 +116,45 @@ module tlb #(
   endfunction
 
   // ---- lookup: probe level 0, 1, ... each in its own set, lowest matching way first ----------
-  logic [SET_W-1:0] probe_set[LEVELS];
-  always_comb begin
-    for (int l = 0; l < LEVELS; l++) probe_set[l] = set_of(lookup_vpn, 2'(l));
-  end
+  typedef struct packed {
+    logic hit;
+    logic [SET_W-1:0] at_set;
+    logic [WAY_W-1:0] at_way;
+  } found_t;
 
   // Only entries of the probed level count in that level's set (docs/tlb-model.md "Lookup").
   // Written as nested conditions, cheap tests first: a simulator (Verilator among them)
   // then compares the VPN and ASID only of valid entries of the probed level.
   function automatic logic lookup_match(input logic [SET_W-1:0] s, input logic [WAY_W-1:0] w,
-                                        input logic [1:0] level);
+                                        input logic [1:0] level, input logic [VPN_BITS-1:0] vpn,
+                                        input logic [ASID_W-1:0] asid);
     logic match;
     match = 1'b0;
     if (r_valid[s][w] && r_level[s][w] == level)
-      if (same_page(r_vpn[s][w], lookup_vpn, level))
-        match = r_global[s][w] || !USE_ASID || r_asid[s][w] == lookup_asid;
+      if (same_page(r_vpn[s][w], vpn, level))
+        match = r_global[s][w] || !USE_ASID || r_asid[s][w] == asid;
     return match;
   endfunction
 
-  // The comparators work only while lookup_valid is high (the outputs are zero otherwise):
-  // in silicon this saves their switching power; in the Verilated model, a fill or flush
-  // does not evaluate them.
-  always_comb begin
-    lookup_hit = 1'b0;
-    lookup_set = '0;
-    lookup_way = '0;
-    if (lookup_valid) begin
-      for (int l = 0; l < LEVELS; l++) begin
-        for (int w = 0; w < WAYS; w++) begin
-          if (!lookup_hit) begin
-            if (lookup_match(probe_set[l], WAY_W'(w), 2'(l))) begin
-              lookup_hit = 1'b1;
-              lookup_set = probe_set[l];
-              lookup_way = WAY_W'(w);
-            end
+  function automatic found_t search(input logic [VPN_BITS-1:0] vpn,
+                                    input logic [ASID_W-1:0] asid);
+    found_t f;
+    logic [SET_W-1:0] s;
+    f = '0;
+    for (int l = 0; l < LEVELS; l++) begin
+      s = set_of(vpn, 2'(l));
+      for (int w = 0; w < WAYS; w++) begin
+        if (!f.hit) begin  // nested, so a simulator stops comparing after the first hit
+          if (lookup_match(s, WAY_W'(w), 2'(l), vpn, asid)) begin
+            f.hit = 1'b1;
+            f.at_set = s;
+            f.at_way = WAY_W'(w);
           end
         end
       end
     end
-    lookup_entry_vpn = r_vpn[lookup_set][lookup_way];
-    lookup_ppn = r_ppn[lookup_set][lookup_way];
-    lookup_level = r_level[lookup_set][lookup_way];
-    lookup_entry_asid = r_asid[lookup_set][lookup_way];
-    lookup_global = r_global[lookup_set][lookup_way];
-    lookup_flags = r_flags[lookup_set][lookup_way];
-  end
+    return f;
+  endfunction
 
   // ---- replacement state ---------------------------------------------------------------------
   // PLRU: W-1 bits per set in heap order (index 1 is the root; index 0 unused); 0 = go left.
@@ -219,44 +217,42 @@ module tlb #(
   endfunction
 
   // ---- fill decision: in place, else lowest invalid way, else the policy's victim -----------
-  // Decided only while fill_valid is high (fill_set/way/evict are zero otherwise).
-  logic fill_in_place, fill_has_free;
-  logic [WAY_W-1:0] place_way, free_way;
-  logic [WAY_W:0] fill_same;  // entries holding the filled key (checked below: at most one)
-  always_comb begin
-    fill_set = set_of(fill_vpn, fill_level);
-    fill_same = '0;
-    fill_in_place = 1'b0;
+  typedef struct packed {
+    logic [SET_W-1:0] at_set;
+    logic [WAY_W-1:0] at_way;
+    logic evict;
+    logic [WAY_W:0] same;  // entries holding the filled key (asserted below: at most one)
+  } place_t;
+
+  function automatic place_t place(input logic [VPN_BITS-1:0] vpn, input logic [1:0] level,
+                                   input logic [ASID_W-1:0] asid, input logic global);
+    place_t p;
+    logic in_place, has_free;
+    logic [WAY_W-1:0] place_way, free_way;
+    p = '0;
+    p.at_set = set_of(vpn, level);
+    in_place = 1'b0;
+    has_free = 1'b0;
     place_way = '0;
-    fill_has_free = 1'b0;
     free_way = '0;
-    fill_way = '0;
-    fill_evict = 1'b0;
-    if (fill_valid) begin
-      for (int w = WAYS - 1; w >= 0; w--) begin
-        if (r_valid[fill_set][w] && r_level[fill_set][w] == fill_level &&
-            same_page(r_vpn[fill_set][w], fill_vpn, fill_level) &&
-            (r_global[fill_set][w] ? fill_global :
-                !fill_global && (!FILL_ASID || r_asid[fill_set][w] == fill_asid))) begin
-          fill_in_place = 1'b1;
-          place_way = WAY_W'(w);
-          fill_same = fill_same + 1'b1;
-        end
-        if (!r_valid[fill_set][w]) begin
-          fill_has_free = 1'b1;
-          free_way = WAY_W'(w);
-        end
+    for (int w = WAYS - 1; w >= 0; w--) begin
+      if (r_valid[p.at_set][w] && r_level[p.at_set][w] == level &&
+          same_page(r_vpn[p.at_set][w], vpn, level) &&
+          (r_global[p.at_set][w] ? global : !global && (!FILL_ASID || r_asid[p.at_set][w] == asid)))
+      begin
+        in_place = 1'b1;
+        place_way = WAY_W'(w);
+        p.same = p.same + 1'b1;
       end
-      fill_way = fill_in_place ? place_way : fill_has_free ? free_way : policy_victim(fill_set);
-      fill_evict = !fill_in_place && !fill_has_free;
+      if (!r_valid[p.at_set][w]) begin
+        has_free = 1'b1;
+        free_way = WAY_W'(w);
+      end
     end
-    victim_vpn = r_vpn[fill_set][fill_way];
-    victim_ppn = r_ppn[fill_set][fill_way];
-    victim_level = r_level[fill_set][fill_way];
-    victim_asid = r_asid[fill_set][fill_way];
-    victim_global = r_global[fill_set][fill_way];
-    victim_flags = r_flags[fill_set][fill_way];
-  end
+    p.at_way = in_place ? place_way : has_free ? free_way : policy_victim(p.at_set);
+    p.evict = !in_place && !has_free;
+    return p;
+  endfunction
 
   // ---- flush sweep ---------------------------------------------------------------------------
   logic f_has_vaddr, f_has_asid;
@@ -295,14 +291,12 @@ module tlb #(
   end
 
   // ---- state update --------------------------------------------------------------------------
-  logic touch;
-  logic [SET_W-1:0] touch_set;
-  logic [WAY_W-1:0] touch_way;
-  assign touch = (lookup_valid && lookup_hit) || fill_valid;
-  assign touch_set = fill_valid ? fill_set : lookup_set;
-  assign touch_way = fill_valid ? fill_way : lookup_way;
-
-  always_ff @(posedge clk) begin
+  always_ff @(posedge clk) begin : update
+    found_t found;
+    place_t placed;
+    logic touch;
+    logic [SET_W-1:0] touch_set;
+    logic [WAY_W-1:0] touch_way;
     if (!rst_n) begin
       r_valid <= '0;
       r_plru <= '0;
@@ -313,18 +307,66 @@ module tlb #(
       sweep_count <= '0;
       flush_count <= '0;
       {f_has_vaddr, f_has_asid, f_vpn, f_asid} <= '0;
+      lookup_hit <= 1'b0;
+      fill_evict <= 1'b0;
+      {perf_hit, perf_miss, perf_fill, perf_evict, perf_flush} <= '0;
     end else begin
-      if (fill_valid) begin
-        r_valid[fill_set][fill_way] <= 1'b1;
-        r_vpn[fill_set][fill_way] <= fill_vpn;
-        r_ppn[fill_set][fill_way] <= fill_ppn;
-        r_level[fill_set][fill_way] <= fill_level;
-        r_asid[fill_set][fill_way] <= FILL_ASID ? fill_asid : '0;
-        r_global[fill_set][fill_way] <= fill_global;
-        r_flags[fill_set][fill_way] <= fill_flags;
-        if (POLICY == 2 && fill_evict)
-          r_fifo[fill_set] <= fill_way == WAY_W'(WAYS - 1) ? '0 : fill_way + 1'b1;
+      touch = 1'b0;
+      touch_set = '0;
+      touch_way = '0;
+      if (lookup_valid) begin
+        found = search(lookup_vpn, lookup_asid);
+        lookup_hit <= found.hit;
+        lookup_set <= found.at_set;
+        lookup_way <= found.at_way;
+        lookup_entry_vpn <= r_vpn[found.at_set][found.at_way];
+        lookup_ppn <= r_ppn[found.at_set][found.at_way];
+        lookup_level <= r_level[found.at_set][found.at_way];
+        lookup_entry_asid <= r_asid[found.at_set][found.at_way];
+        lookup_global <= r_global[found.at_set][found.at_way];
+        lookup_flags <= r_flags[found.at_set][found.at_way];
+        touch = found.hit;
+        touch_set = found.at_set;
+        touch_way = found.at_way;
+        perf_hit <= found.hit;
+        perf_miss <= !found.hit;
+      end else begin
+        perf_hit <= 1'b0;
+        perf_miss <= 1'b0;
       end
+      if (fill_valid) begin
+        placed = place(fill_vpn, fill_level, fill_asid, fill_global);
+        // Fill-in-place keeps at most one entry per (level, page, ASID or global) in a set,
+        // so a lookup matches at most one non-global and one global entry per level; more
+        // than one hit per lookup happens only across levels (superpages overlapping
+        // smaller pages). Checked where a duplicate would be made, on the fill's own scan.
+        a_one_entry_per_key : assert (placed.same <= 1);
+        a_fill_level : assert (int'(fill_level) < LEVELS);
+        fill_set <= placed.at_set;
+        fill_way <= placed.at_way;
+        fill_evict <= placed.evict;
+        victim_vpn <= r_vpn[placed.at_set][placed.at_way];
+        victim_ppn <= r_ppn[placed.at_set][placed.at_way];
+        victim_level <= r_level[placed.at_set][placed.at_way];
+        victim_asid <= r_asid[placed.at_set][placed.at_way];
+        victim_global <= r_global[placed.at_set][placed.at_way];
+        victim_flags <= r_flags[placed.at_set][placed.at_way];
+        r_valid[placed.at_set][placed.at_way] <= 1'b1;
+        r_vpn[placed.at_set][placed.at_way] <= fill_vpn;
+        r_ppn[placed.at_set][placed.at_way] <= fill_ppn;
+        r_level[placed.at_set][placed.at_way] <= fill_level;
+        r_asid[placed.at_set][placed.at_way] <= FILL_ASID ? fill_asid : '0;
+        r_global[placed.at_set][placed.at_way] <= fill_global;
+        r_flags[placed.at_set][placed.at_way] <= fill_flags;
+        if (POLICY == 2 && placed.evict)
+          r_fifo[placed.at_set] <= placed.at_way == WAY_W'(WAYS - 1) ? '0 : placed.at_way + 1'b1;
+        touch = 1'b1;
+        touch_set = placed.at_set;
+        touch_way = placed.at_way;
+      end
+      perf_fill <= fill_valid;
+      perf_evict <= fill_valid && placed.evict;
+      perf_flush <= flush_valid;
       if (touch) begin
         if (POLICY == 0) begin
           r_plru[touch_set] <= plru_touch(r_plru[touch_set], touch_way);
@@ -352,18 +394,6 @@ module tlb #(
     end
   end
 
-  always_ff @(posedge clk) begin
-    if (!rst_n) begin
-      {perf_hit, perf_miss, perf_fill, perf_evict, perf_flush} <= '0;
-    end else begin
-      perf_hit <= lookup_valid && lookup_hit;
-      perf_miss <= lookup_valid && !lookup_hit;
-      perf_fill <= fill_valid;
-      perf_evict <= fill_valid && fill_evict;
-      perf_flush <= flush_valid;
-    end
-  end
-
   // ---- invariants ----------------------------------------------------------------------------
   // The caller issues one operation per cycle and none while a flush sweeps.
   a_one_op :
@@ -375,13 +405,6 @@ module tlb #(
 
   always_ff @(posedge clk) begin
     if (rst_n) begin
-      if (fill_valid) a_fill_level : assert (int'(fill_level) < LEVELS);
-      // Fill-in-place keeps at most one entry per (level, page, ASID or global) in a set, so
-      // a lookup matches at most one non-global and one global entry per level; more than one
-      // hit per lookup happens only across levels (superpages overlapping smaller pages).
-      // Checked where a duplicate would be made, on the fill's own scan of the set (a check
-      // on every lookup would compare every way for every page size again).
-      if (fill_valid) a_one_entry_per_key : assert (fill_same <= 1);
       // LRU ages stay a permutation: every age appears once per set.
       if (POLICY == 1) begin
         for (int s = 0; s < SETS; s++) begin
