@@ -3,8 +3,8 @@
 #
 #   bash scripts/fuzz.sh [--build DIR] [--seconds N] [NAME...] [-- LIBFUZZER_FLAGS...]
 #
-# NAME is decode, elf, config, gdb, virtio, walker or checkpoint (default: all, one after the
-# other).
+# NAME is decode, elf, config, gdb, virtio, walker, checkpoint or mmio (default: all, one
+# after the other).
 # --build    the build with VMPLAT_FUZZ=ON (default build-asan: `bash scripts/setup.sh asan`)
 # --seconds  how long each fuzzer runs (default 60)
 # Each fuzzer starts from tests/fuzz/corpus/NAME (the seeds and the input of every bug found,
@@ -28,13 +28,13 @@ while [ $# -gt 0 ]; do
     *) names+=("$1"); shift ;;
   esac
 done
-[ ${#names[@]} -gt 0 ] || names=(decode elf config gdb virtio walker checkpoint)
+[ ${#names[@]} -gt 0 ] || names=(decode elf config gdb virtio walker checkpoint mmio)
 build=$(cd "$build" && pwd)
 root=$PWD
 
 # The longest input each harness takes (its input format, tests/fuzz/fuzz_<name>.cpp).
 declare -A max_len=([decode]=64 [elf]=65536 [config]=4096 [gdb]=8192 [virtio]=2048 [walker]=2048
-                   [checkpoint]=65536)
+                   [checkpoint]=65536 [mmio]=2048)
 status=0
 for name in "${names[@]}"; do
   exe=$build/tests/fuzz/fuzz_$name

@@ -28,6 +28,17 @@ def put(name, seed, data):
         f.write(data)
 
 
+def mmio_op(what, pick, n=0, width=0, write=False, small=False, value=0, delay=0):
+    """One fuzz_mmio operation: width 0 is 4 bytes, 3 is 8, 4 is 1."""
+    return struct.pack("<BBHBBQH", what, pick, n, width, int(write) | 2 * int(small),
+                       value & (2**64 - 1), delay)
+
+
+def mmio_line(source, high):
+    """A fuzz_mmio operation that raises or lowers PLIC source line `source` (1-31)."""
+    return mmio_op(9, source - 1, write=high)
+
+
 def elf(pie=False, segments=((0x80000000, b"\x6f\x00\x00\x00", 4),), symbols=False):
     """A little-endian RV64 ELF executable with the given (paddr, bytes, memsz) PT_LOADs."""
     phoff, phentsize = 64, 56
@@ -138,6 +149,39 @@ def main():
     put("virtio", "driver", bytes([0, 3]) + bytes(range(1, 200)))
     put("virtio", "chaos", bytes([1]) + bytes((i * 37 + 11) % 256 for i in range(300)))
 
+    # mmio: 16-byte operations (fuzz_mmio.cpp's header): what a driver of each device does.
+    plic, clint, uart, simctl, finisher, debug_plic = 0, 3, 4, 5, 6, 8
+    put("mmio", "plic-claim", b"".join([
+        mmio_op(plic, 0, n=3, write=True, value=2),             # priority of source 3
+        mmio_op(plic, 0, n=5, write=True, value=1),             # priority of source 5
+        mmio_op(plic, 2, n=0, write=True, value=(1 << 3) | (1 << 5)),  # M context enables
+        mmio_op(plic, 2, n=1, write=True, value=1 << 5),        # S context enables 5
+        mmio_op(plic, 3, n=1, write=True, value=0),             # S threshold
+        mmio_line(3, True), mmio_line(5, True),
+        mmio_op(plic, 1, n=0),                                  # pending
+        mmio_op(debug_plic, 4, n=0),                            # what a claim would return
+        mmio_op(plic, 4, n=0), mmio_op(plic, 4, n=1),           # claim in M, claim in S
+        mmio_line(3, False), mmio_line(3, True),
+        mmio_op(plic, 4, n=0, write=True, value=3),             # complete 3 in M
+        mmio_op(plic, 4, n=1, write=True, value=5),             # complete 5 in S
+        mmio_op(plic, 4, n=0), mmio_op(plic, 4, n=0, write=True, value=3)]))
+    put("mmio", "clint", b"".join([
+        mmio_op(clint, 0, write=True, value=1), mmio_op(clint, 0),
+        mmio_op(clint, 2, width=3, write=True, value=0x1234_5678_9abc),
+        mmio_op(clint, 3, write=True, value=0), mmio_op(clint, 2, width=3),
+        mmio_op(clint, 5, width=3, delay=40000), mmio_op(clint, 6, delay=65535),
+        mmio_op(clint, 0, write=True, value=0)]))
+    put("mmio", "uart", b"".join([
+        mmio_op(uart, 3, width=4, write=True, value=0x83), mmio_op(uart, 0, width=4, write=True, value=1),
+        mmio_op(uart, 3, width=4, write=True, value=0x03), mmio_op(uart, 2, width=4, write=True, value=7),
+        mmio_op(uart, 1, width=4, write=True, value=3), mmio_op(uart, 0, width=4, write=True, value=0x41),
+        mmio_op(uart, 2, width=4), mmio_op(uart, 5, width=4), mmio_op(uart, 7, width=4, write=True, value=0x5a),
+        mmio_op(uart, 7, width=4), mmio_op(uart, 4, width=4, write=True, value=0x10), mmio_op(uart, 6, width=4)]))
+    put("mmio", "simctl-finisher", b"".join([
+        mmio_op(simctl, 0), mmio_op(simctl, 1), mmio_op(simctl, 2, write=True, value=7),
+        mmio_op(simctl, 4, width=4, write=True, value=0x6f72), mmio_op(simctl, 3, write=True, small=True, value=2),
+        mmio_op(simctl, 5), mmio_op(simctl, 3, write=True, small=True, value=4),
+        mmio_op(finisher, 0, write=True, small=True, value=1 + 3 * 2), mmio_op(finisher, 0)]))
     # walker: PTE writes and operations (FuzzedDataProvider).
     put("walker", "tables", bytes((i * 73 + 5) % 256 for i in range(600)))
     put("walker", "simple", bytes([3, 0, 0, 0x01, 0, 0, 1, 0, 0, 0xcf, 0, 0, 2]) + bytes(100))
