@@ -99,6 +99,21 @@ module tlb #(
   logic                r_global[SETS][WAYS];
   logic [         7:0] r_flags [SETS][WAYS];
 
+  // One entry's fields, in the order of the lookup_entry_* and victim_* ports.
+  typedef struct packed {
+    logic [VPN_BITS-1:0] vpn;
+    logic [PPN_BITS-1:0] ppn;
+    logic [1:0] level;
+    logic [ASID_W-1:0] asid;
+    logic is_global;
+    logic [7:0] flags;
+  } entry_t;
+
+  function automatic entry_t entry_at(input logic [SET_W-1:0] s, input logic [WAY_W-1:0] w);
+    return '{vpn: r_vpn[s][w], ppn: r_ppn[s][w], level: r_level[s][w], asid: r_asid[s][w],
+             is_global: r_global[s][w], flags: r_flags[s][w]};
+  endfunction
+
   // Bits of a vpn that a page of `level` covers are don't-care (9 per level, spec 4.3.2).
   function automatic logic [VPN_BITS-1:0] page_mask(input logic [1:0] level);
     return {VPN_BITS{1'b1}} << (9 * int'(level));
@@ -225,7 +240,7 @@ module tlb #(
   } place_t;
 
   function automatic place_t place(input logic [VPN_BITS-1:0] vpn, input logic [1:0] level,
-                                   input logic [ASID_W-1:0] asid, input logic global);
+                                   input logic [ASID_W-1:0] asid, input logic is_global);
     place_t p;
     logic in_place, has_free;
     logic [WAY_W-1:0] place_way, free_way;
@@ -238,7 +253,8 @@ module tlb #(
     for (int w = WAYS - 1; w >= 0; w--) begin
       if (r_valid[p.at_set][w] && r_level[p.at_set][w] == level &&
           same_page(r_vpn[p.at_set][w], vpn, level) &&
-          (r_global[p.at_set][w] ? global : !global && (!FILL_ASID || r_asid[p.at_set][w] == asid)))
+          (r_global[p.at_set][w] ? is_global
+                                : !is_global && (!FILL_ASID || r_asid[p.at_set][w] == asid)))
       begin
         in_place = 1'b1;
         place_way = WAY_W'(w);
@@ -319,12 +335,8 @@ module tlb #(
         lookup_hit <= found.hit;
         lookup_set <= found.at_set;
         lookup_way <= found.at_way;
-        lookup_entry_vpn <= r_vpn[found.at_set][found.at_way];
-        lookup_ppn <= r_ppn[found.at_set][found.at_way];
-        lookup_level <= r_level[found.at_set][found.at_way];
-        lookup_entry_asid <= r_asid[found.at_set][found.at_way];
-        lookup_global <= r_global[found.at_set][found.at_way];
-        lookup_flags <= r_flags[found.at_set][found.at_way];
+        {lookup_entry_vpn, lookup_ppn, lookup_level, lookup_entry_asid, lookup_global,
+         lookup_flags} <= entry_at(found.at_set, found.at_way);
         touch = found.hit;
         touch_set = found.at_set;
         touch_way = found.at_way;
@@ -345,12 +357,8 @@ module tlb #(
         fill_set <= placed.at_set;
         fill_way <= placed.at_way;
         fill_evict <= placed.evict;
-        victim_vpn <= r_vpn[placed.at_set][placed.at_way];
-        victim_ppn <= r_ppn[placed.at_set][placed.at_way];
-        victim_level <= r_level[placed.at_set][placed.at_way];
-        victim_asid <= r_asid[placed.at_set][placed.at_way];
-        victim_global <= r_global[placed.at_set][placed.at_way];
-        victim_flags <= r_flags[placed.at_set][placed.at_way];
+        {victim_vpn, victim_ppn, victim_level, victim_asid, victim_global, victim_flags} <=
+            entry_at(placed.at_set, placed.at_way);
         r_valid[placed.at_set][placed.at_way] <= 1'b1;
         r_vpn[placed.at_set][placed.at_way] <= fill_vpn;
         r_ppn[placed.at_set][placed.at_way] <= fill_ppn;

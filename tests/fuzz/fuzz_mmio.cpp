@@ -285,13 +285,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
       ref.plic.signal(src, level);
     } else {
       enum Dev { kDevPlic, kDevClint, kDevUart, kDevSimCtrl, kDevFinisher, kDevNone };
-      const Dev dev = what <= 2 ? kDevPlic
-                      : what == 3 ? kDevClint
-                      : what == 4 ? kDevUart
-                      : what == 5 ? kDevSimCtrl
-                      : what == 6 ? kDevFinisher
-                      : what == 7 ? kDevNone
-                                  : kDevPlic;  // 8: a debug read of the PLIC
+      static const Dev kDevOf[9] = {kDevPlic,     kDevPlic,   kDevPlic,  kDevClint, kDevUart,
+                                    kDevSimCtrl, kDevFinisher, kDevNone, kDevPlic};
+      static const uint64_t kBaseOf[] = {kPlic, kClint, kUart, kSimCtrl, kFinisher, kUnmapped};
+      const Dev dev = kDevOf[what];  // 8: a debug read of the PLIC
+      const uint64_t base = kBaseOf[dev];
       const bool debug = what == 8;
       const unsigned pick = r[1] % 8;
       const uint32_t n = r[2] | uint32_t(r[3]) << 8;
@@ -340,12 +338,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         }
       }
       const uint64_t delay_ns = (r[14] | uint64_t(r[15]) << 8) * 15'259;
-      const uint64_t base = dev == kDevPlic       ? kPlic
-                            : dev == kDevClint    ? kClint
-                            : dev == kDevUart     ? kUart
-                            : dev == kDevSimCtrl  ? kSimCtrl
-                            : dev == kDevFinisher ? kFinisher
-                                                  : kUnmapped;
       where += std::string(debug ? "debug read" : write ? "write" : "read") + " of " +
                std::to_string(len) + " bytes at " + hex(base + off) + ": ";
       if (trace)
