@@ -24,7 +24,8 @@ __attribute__((always_inline)) inline bool Hart::translate_fast(uint64_t va, uns
   return translate_memo(va, size, kind, pa);
 }
 
-__attribute__((always_inline)) inline const Insn* Hart::fetch_repeat(uint64_t pc, uint64_t& pa) const
+__attribute__((always_inline)) inline const Insn* Hart::fetch_repeat(uint64_t pc,
+                                                                     uint64_t& pa) const
 {
   // The same virtual page as the last fetch (see fetch_general) and the instruction already
   // decoded: no translation and no decoding needed.
