@@ -109,9 +109,13 @@ void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time&
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  AddressRestore restore(trans, addr);
-  trans.set_address(addr - r->base);
-  isock[r->port]->b_transport(trans, delay);
+  {
+    AddressRestore restore(trans, addr);
+    trans.set_address(addr - r->base);
+    isock[r->port]->b_transport(trans, delay);
+  }
+  if (m_write_observer && trans.is_write() && trans.is_response_ok())
+    m_write_observer(addr, trans.get_data_length());
 }
 
 unsigned int Router::transport_dbg(int, tlm::tlm_generic_payload& trans)
@@ -122,9 +126,15 @@ unsigned int Router::transport_dbg(int, tlm::tlm_generic_payload& trans)
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return 0;
   }
-  AddressRestore restore(trans, addr);
-  trans.set_address(addr - r->base);
-  return isock[r->port]->transport_dbg(trans);
+  unsigned n;
+  {
+    AddressRestore restore(trans, addr);
+    trans.set_address(addr - r->base);
+    n = isock[r->port]->transport_dbg(trans);
+  }
+  if (m_write_observer && trans.is_write() && n)
+    m_write_observer(addr, n);
+  return n;
 }
 
 bool Router::get_direct_mem_ptr(int, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi)

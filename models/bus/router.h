@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,14 @@ class Router : public sc_core::sc_module {
     std::string name;
     unsigned port;  // index into isock
   };
+  // Called after every write that went through (b_transport with an OK response, or
+  // transport_dbg), with its global address and length: the platform drops the harts'
+  // decoded code and LR reservations there (cpu/hart_group.h).
+  void set_write_observer(std::function<void(uint64_t addr, uint64_t len)> observer)
+  {
+    m_write_observer = std::move(observer);
+  }
+
   // The ranges sorted by base address (for the platform's memory-map printout).
   const std::vector<Range>& ranges() const { return m_ranges; }
 
@@ -64,6 +73,7 @@ class Router : public sc_core::sc_module {
   std::vector<Range> m_ranges;      // sorted by base
   std::vector<unsigned> m_by_port;  // isock index -> index into m_ranges
   common::Counter& m_decode_errors;
+  std::function<void(uint64_t, uint64_t)> m_write_observer;
 };
 
 }  // namespace vmplat::bus

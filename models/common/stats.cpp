@@ -66,8 +66,9 @@ Stats& Stats::instance()
   return s;
 }
 
-Counter& Stats::counter(const std::string& name, const std::string& doc, bool summary)
+Counter& Stats::counter(const std::string& bare, const std::string& doc, bool summary)
 {
+  const std::string name = m_prefix + bare;
   auto it = m_entries.find(name);
   if (it != m_entries.end() && it->second.counter)
     return *it->second.counter;
@@ -79,9 +80,10 @@ Counter& Stats::counter(const std::string& name, const std::string& doc, bool su
   return m_counters.back();
 }
 
-Histogram& Stats::histogram(const std::string& name, const std::string& doc,
+Histogram& Stats::histogram(const std::string& bare, const std::string& doc,
                             std::vector<uint64_t> upper_bounds, bool summary)
 {
+  const std::string name = m_prefix + bare;
   auto it = m_entries.find(name);
   if (it != m_entries.end() && it->second.histogram)
     return *it->second.histogram;
@@ -93,12 +95,61 @@ Histogram& Stats::histogram(const std::string& name, const std::string& doc,
   return m_histograms.back();
 }
 
-void Stats::derived(const std::string& name, const std::string& doc, std::function<double()> fn,
+void Stats::derived(const std::string& bare, const std::string& doc, std::function<double()> fn,
                     bool summary)
 {
+  const std::string name = m_prefix + bare;
   if (m_entries.find(name) == m_entries.end())
     m_order.push_back(name);
   m_entries[name] = Entry{doc, summary, nullptr, nullptr, std::move(fn)};
+}
+
+void Stats::add_totals(const void* owner, const std::vector<std::string>& prefixes,
+                       const std::vector<std::string>& summary_per_prefix)
+{
+  if (prefixes.empty())
+    return;
+  const std::string& first = prefixes.front();
+  std::vector<std::pair<Counter*, std::vector<const Counter*>>> sums;
+  const std::vector<std::string> order = m_order;
+  for (const auto& name : order) {
+    if (name.compare(0, first.size(), first) != 0 || !m_entries.at(name).counter)
+      continue;
+    const std::string bare = name.substr(first.size());
+    const bool keep = std::find(summary_per_prefix.begin(), summary_per_prefix.end(), bare) !=
+                      summary_per_prefix.end();
+    std::vector<const Counter*> parts;
+    bool summary = false;
+    for (const auto& prefix : prefixes) {
+      auto it = m_entries.find(prefix + bare);
+      if (it == m_entries.end() || !it->second.counter)
+        continue;
+      summary = summary || it->second.summary;
+      it->second.summary = it->second.summary && keep;
+      parts.push_back(it->second.counter);
+    }
+    const std::string doc = m_entries.at(name).doc + " (all harts)";
+    const std::string saved = m_prefix;
+    m_prefix.clear();
+    Counter& total = counter(bare, doc, summary);
+    m_prefix = saved;
+    sums.emplace_back(&total, std::move(parts));
+  }
+  // Derived values and histograms have no sum; the summary shows them for all harts only
+  // where asked.
+  for (const auto& prefix : prefixes)
+    for (auto& [name, e] : m_entries)
+      if (!e.counter && name.compare(0, prefix.size(), prefix) == 0 &&
+          std::find(summary_per_prefix.begin(), summary_per_prefix.end(),
+                    name.substr(prefix.size())) == summary_per_prefix.end())
+        e.summary = false;
+  on_collect(owner, [sums] {
+    for (const auto& [total, parts] : sums) {
+      uint64_t v = 0;
+      for (const Counter* part : parts) v += part->value();
+      total->set(v);
+    }
+  });
 }
 
 void Stats::on_collect(const void* owner, std::function<void()> fn)

@@ -108,6 +108,18 @@ class Stats {
   void derived(const std::string& name, const std::string& doc, std::function<double()> fn,
                bool summary = false);
 
+  // Names registered from now on begin with `prefix` ("hart1."): the models of one hart of
+  // several register the names they always use and land under their hart's prefix.
+  void set_prefix(const std::string& prefix) { m_prefix = prefix; }
+  const std::string& prefix() const { return m_prefix; }
+  // For every counter registered under the first of `prefixes` ("hart0.mmu.walks"), a
+  // counter under the bare name ("mmu.walks") that holds the sum over all the prefixes,
+  // taking over the summary flag, which the prefixed statistics then lose except those in
+  // `summary_per_prefix` (bare names); derived values and histograms get no sum. Call after all the prefixed models registered; the
+  // sums are made by a collector of `owner`.
+  void add_totals(const void* owner, const std::vector<std::string>& prefixes,
+                  const std::vector<std::string>& summary_per_prefix);
+
   // Called before statistics are read out (to_json, write_summary, value): models that
   // count in plain members publish them here. A model registers under its own address and
   // calls forget() in its destructor; the counters keep the values last published.
@@ -145,6 +157,22 @@ class Stats {
   std::deque<Counter> m_counters;
   std::deque<Histogram> m_histograms;
   std::vector<std::pair<const void*, std::function<void()>>> m_collectors;
+  std::string m_prefix;
+};
+
+// Sets the registry's name prefix for the life of the object, then restores the previous.
+class StatsPrefix {
+ public:
+  explicit StatsPrefix(const std::string& prefix) : m_saved(Stats::instance().prefix())
+  {
+    Stats::instance().set_prefix(prefix);
+  }
+  ~StatsPrefix() { Stats::instance().set_prefix(m_saved); }
+  StatsPrefix(const StatsPrefix&) = delete;
+  StatsPrefix& operator=(const StatsPrefix&) = delete;
+
+ private:
+  std::string m_saved;
 };
 
 inline Stats& stats() { return Stats::instance(); }

@@ -21,10 +21,16 @@ const char* const kKindNames[3] = {"fetch", "load", "store"};
 
 }  // namespace
 
-Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
+Hart::Hart(sc_core::sc_module_name name, HartGroup* group)
+    : sc_module(name),
+      isock("isock"),
+      m_own_group(group ? nullptr : std::make_unique<HartGroup>()),
+      m_group(group ? group : m_own_group.get()),
+      m_id(m_group->add(this)),
+      m_label(common::stats().prefix())
 {
   auto& cfg = common::config();
-  const std::string p = std::string(this->name()) + ".";
+  const std::string p = "cpu.";
   const uint64_t mhz = cfg.u64(p + "freq_mhz", 1000, "MHz", "hart clock frequency", 1, 10000);
   m_period_ps = 1000000 / mhz;
   m_period = sc_time(double(m_period_ps), sc_core::SC_PS);
@@ -100,7 +106,9 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
   const std::string trace = cfg.text(p + "trace", "",
                                      "file for an instruction trace in Spike's commit-log "
                                      "format (empty: none)");
-  if (!trace.empty()) {
+  if (!trace.empty() && m_id > 0) {
+    m_trace = m_group->hart(0).m_trace;  // one commit log, lines tagged with the core
+  } else if (!trace.empty()) {
     m_trace = std::fopen(trace.c_str(), "w");
     if (!m_trace)
       throw common::UserError(p + "trace: cannot open '" + trace + "' for writing");
@@ -174,7 +182,7 @@ Hart::Hart(sc_core::sc_module_name name) : sc_module(name), isock("isock")
 Hart::~Hart()
 {
   common::stats().forget(this);
-  if (m_trace)
+  if (m_trace && m_id == 0)
     std::fclose(m_trace);
 }
 
@@ -198,6 +206,8 @@ void Hart::reset(uint64_t pc, uint64_t a0, uint64_t a1)
   update_debug_mode();
   m_reservation_valid = false;
   m_wfi = false;
+  if (m_in_ipi)
+    end_ipi_handler();
   update_xlate_flags();
   if (m_waves)
     wave_update();
@@ -251,10 +261,25 @@ void Hart::recompute_limits()
     m_stop_cycle = std::min(m_stop_cycle, m_max_cycles);
 }
 
+void Hart::yield(const sc_time& t, const sc_core::sc_event* event)
+{
+  // Another initiator runs only while this hart waits (hart_group.h).
+  const bool parked = m_reservation_valid;
+  if (parked)
+    m_group->park(m_id, m_reservation_pa);
+  if (!event)
+    wait(t);
+  else if (t == sc_core::SC_ZERO_TIME)
+    wait(*event);
+  else
+    wait(t, *event);
+  if (parked && !m_group->unpark(m_id))
+    m_reservation_valid = false;
+}
+
 void Hart::sync()
 {
-  const sc_time lt = local_time();
-  wait(lt);
+  yield(local_time());
   // A target may have waited inside b_transport: never let SystemC time pass the hart.
   m_cycles = std::max(m_cycles, common::to_cycles(sc_core::sc_time_stamp(), m_period));
   m_sync_cycles = m_cycles;
@@ -340,11 +365,14 @@ void Hart::wait_for_interrupt()
     if (m_max_cycles)
       deadline = std::min(deadline, m_max_cycles);
     if (deadline == UINT64_MAX) {
-      wait(m_irq_event);
+      yield(sc_core::SC_ZERO_TIME, &m_irq_event);
     } else {
       const sc_time at = sc_time::from_value(deadline * m_period.value());
       const sc_time now = sc_core::sc_time_stamp();
-      wait(at > now ? at - now : sc_core::SC_ZERO_TIME, m_irq_event);
+      if (at > now)
+        yield(at - now, &m_irq_event);
+      else
+        yield(sc_core::SC_ZERO_TIME);
     }
     m_cycles = std::max(m_cycles, common::to_cycles(sc_core::sc_time_stamp(), m_period));
     // Keep SystemC time on a cycle boundary.

@@ -40,6 +40,7 @@
 #include "models/cpu/csr.h"
 #include "models/cpu/debug_if.h"
 #include "models/cpu/decode.h"
+#include "models/cpu/hart_group.h"
 #include "models/cpu/hpm.h"
 #include "models/cpu/irq_if.h"
 #include "models/cpu/pmp.h"
@@ -60,7 +61,10 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   // Statistics (cpu.*): instret, cycles, ipc, exceptions.<cause>, interrupts.<cause>,
   //   wfi_cycles, decode_cache.pages, decode_cache.invalidations.
   SC_HAS_PROCESS(Hart);
-  explicit Hart(sc_core::sc_module_name name);
+  // The hart joins `group` (the harts of one platform, hart_group.h) and takes the next
+  // hart id (mhartid); without one it is hart 0 of a group of its own. Every hart reads
+  // the same configuration keys (cpu.*).
+  explicit Hart(sc_core::sc_module_name name, HartGroup* group = nullptr);
   ~Hart() override;
 
   // A translator (the MMU) enables satp modes other than Bare; the hart's PMP checks its
@@ -74,6 +78,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   void set_mtimecmp(uint64_t value) override;
 
   // State, for the platform, tests and debuggers.
+  unsigned id() const { return m_id; }
   uint64_t pc() const { return m_pc; }
   uint64_t reg(unsigned i) const { return m_x[i & 31]; }
   uint64_t freg(unsigned i) const { return m_f[i & 31]; }
@@ -164,6 +169,9 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool trigger_before_fetch();
   bool trigger_before_execute(const Insn& in, uint64_t rs1_value);
   void sync();
+  // Waits `t`, or until `event` if given (then at most `t` when t is not zero), parking
+  // the reservation meanwhile (hart_group.h).
+  void yield(const sc_core::sc_time& t, const sc_core::sc_event* event = nullptr);
   void wait_for_interrupt();
   sc_core::sc_time local_time() const;
   uint64_t now_mtime() const;
@@ -184,6 +192,8 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t pending_interrupts() const;
   void do_mret();
   void do_sret();
+  // The software-interrupt handler taken at m_ipi_handler returned (xRET at that level).
+  void end_ipi_handler();
   void set_priv(Priv p);
   void update_xlate_flags();
 
@@ -217,7 +227,12 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool phys_access(uint64_t pa, uint8_t* buf, unsigned len, bool write, bool debug = false);
   void try_dmi(uint64_t pa);
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
-  void note_code_write(uint64_t pa, unsigned len);
+  // A write reached memory: every hart of the group drops the code it overwrote, and
+  // parked reservations it overlaps break (HartGroup::note_write).
+  void note_code_write(uint64_t pa, unsigned len) { m_group->note_write(pa, len); }
+  // This hart's part of it: the decoded instructions of the 64-byte lines written.
+  friend class HartGroup;
+  void drop_decoded(uint64_t pa, uint64_t len);
   void flush_decode_cache();
 
   // The A extension (exec_a.cpp); each returns false after raising the trap.
@@ -269,6 +284,13 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   enum class WaveFence : uint8_t { kSfenceVma = 1, kSinvalVma, kSfenceWInval, kSfenceInvalIr };
   void wave_fence(WaveFence kind);
 
+  std::unique_ptr<HartGroup> m_own_group;
+  HartGroup* m_group = nullptr;
+  unsigned m_id = 0;
+  // The statistics prefix the hart was built under ("hart1."; "" with one hart): its
+  // waveform signals carry it too.
+  std::string m_label;
+
   // Architectural state.
   uint64_t m_x[32] = {};
   uint64_t m_f[32] = {};  // FP registers; singles NaN-boxed
@@ -289,6 +311,9 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool m_reservation_valid = false;
   uint64_t m_reservation_pa = 0;
   bool m_wfi = false;
+  // Between taking a software interrupt and the xRET at the level that took it.
+  bool m_in_ipi = false;
+  Priv m_ipi_handler = Priv::kM;
 
   // Time and run control.
   sc_core::sc_time m_period;
@@ -366,7 +391,9 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t m_dmi_read_cycles = 0, m_dmi_write_cycles = 0;
   common::TimedMemory* m_dmi_timed = nullptr;  // timed DMI: latencies from this model
   common::TimedMemory* m_fetch_timed = nullptr;  // ... and of fetch lines (TimedDmi)
-  std::vector<uint8_t> m_code_page;  // per DMI page: holds decoded instructions
+  // Per DMI page, the group's marks (hart_group.h): which harts hold decoded code there,
+  // whether a parked reservation lies there; null without DMI.
+  uint16_t* m_code_page = nullptr;
 
   // Decode cache and instruction fetch.
   std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> m_decoded;

@@ -156,7 +156,8 @@ const std::vector<CsrDesc>& Hart::csr_table()
     computed(0xf11, "mvendorid", zero, nullptr);  // non-commercial
     computed(0xf12, "marchid", zero, nullptr);
     computed(0xf13, "mimpid", [](const Hart&, unsigned) -> uint64_t { return 1; }, nullptr);
-    computed(0xf14, "mhartid", zero, nullptr);
+    computed(
+        0xf14, "mhartid", [](const Hart& h, unsigned) -> uint64_t { return h.m_id; }, nullptr);
     computed(0xf15, "mconfigptr", zero, nullptr);  // no configuration structure
 
     // Machine trap setup and handling (privileged 3.1).

@@ -141,9 +141,10 @@ bool Hart::set_fcsr(uint32_t value)
 void Hart::trace_insn(Priv priv, uint64_t pc, const Insn& in)
 {
   // Spike's --log-commits format: privilege, pc, instruction bits, then what it wrote.
-  std::fprintf(m_trace, in.len == 2 ? "core   0: %u 0x%016" PRIx64 " (0x%04x)"
-                                    : "core   0: %u 0x%016" PRIx64 " (0x%08x)",
-               unsigned(priv), pc, in.raw);
+  std::fprintf(m_trace,
+               in.len == 2 ? "core %3u: %u 0x%016" PRIx64 " (0x%04x)"
+                           : "core %3u: %u 0x%016" PRIx64 " (0x%08x)",
+               m_id, unsigned(priv), pc, in.raw);
   if (writes_x_rd(in.op) && in.rd != 0)
     std::fprintf(m_trace, " x%-2u 0x%016" PRIx64, unsigned(in.rd), m_x[in.rd]);
   else if (writes_f_rd(in.op))

@@ -102,10 +102,11 @@ void Hart::try_dmi(uint64_t pa)
   m_fetch_timed = timed.fetch_memory;
   // The inline load/store path charges the fixed DMI latency; under timed DMI loads and
   // stores take phys_access, which asks the timing model (charge_dmi).
-  m_dmi_fast_limit = !m_dmi_timed && m_dmi_size >= 8 ? m_dmi_size - 7 : 0;
+  m_code_page = m_group->marks_for(m_dmi_base, m_dmi_size);
+  // Without the group's marks for this region every store takes phys_access.
+  m_dmi_fast_limit = !m_dmi_timed && m_code_page && m_dmi_size >= 8 ? m_dmi_size - 7 : 0;
   m_dmi_read_cycles = common::to_cycles(dmi.get_read_latency(), m_period);
   m_dmi_write_cycles = common::to_cycles(dmi.get_write_latency(), m_period);
-  m_code_page.assign((m_dmi_size + kPageSize - 1) / kPageSize, 0);
   flush_decode_cache();
 }
 
@@ -116,8 +117,8 @@ void Hart::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end)
   m_dmi_ptr = nullptr;
   m_dmi_timed = m_fetch_timed = nullptr;
   m_dmi_base = m_dmi_size = m_dmi_fast_limit = 0;
-  m_code_page.clear();
   flush_decode_cache();
+  m_code_page = nullptr;
 }
 
 void Hart::charge_dmi(uint64_t off, unsigned len, bool write)
@@ -183,11 +184,11 @@ bool Hart::phys_access(uint64_t pa, uint8_t* buf, unsigned len, bool write, bool
   return true;
 }
 
-void Hart::note_code_write(uint64_t pa, unsigned len)
+void Hart::drop_decoded(uint64_t pa, uint64_t len)
 {
-  // Called for every store that hits a page holding decoded code (or any store off the
-  // DMI path): drop the decoded instructions of the 64-byte lines written, plus the last
-  // slot before them (a 32-bit instruction there may reach into the first line).
+  // Called for every store that hits a page holding this hart's decoded code (or any store
+  // off the DMI path): drop the decoded instructions of the 64-byte lines written, plus the
+  // last slot before them (a 32-bit instruction there may reach into the first line).
   const uint64_t last = pa + len - 1;
   for (uint64_t ppn = pa / kPageSize; ppn <= last / kPageSize; ++ppn) {
     auto it = m_decoded.find(ppn);
@@ -213,7 +214,7 @@ void Hart::flush_decode_cache()
   if (!m_decoded.empty())
     ++m_code_invalidations;
   m_decoded.clear();
-  std::fill(m_code_page.begin(), m_code_page.end(), 0);
+  m_group->clear_code_marks(m_id);
   m_fetch_page = nullptr;
   m_fetch_ppn = ~uint64_t{0};
   m_fetch_line = ~uint64_t{0};
@@ -236,7 +237,7 @@ void Hart::fetch_page(uint64_t pa)
   const uint64_t off = pa - m_dmi_base;
   m_fetch_page_dmi = !m_dmi_ptr || off >= m_dmi_size ? 0 : m_dmi_timed ? kFetchTimedDmi : kFetchDmi;
   if (m_fetch_page_dmi)
-    m_code_page[off / kPageSize] = 1;
+    m_group->mark_code(m_id, pa);
   m_fetch_page = page.get();
   m_fetch_ppn = ppn;
 }

@@ -81,18 +81,25 @@ void Hart::take_interrupt(unsigned irq)
 {
   ++m_interrupts[irq];
   if (m_trace)
-    std::fprintf(m_trace, "core   0: interrupt %s, epc 0x%016" PRIx64 "\n", cause_name(irq, true),
-                 m_pc);
+    std::fprintf(m_trace, "core %3u: interrupt %s, epc 0x%016" PRIx64 "\n", m_id,
+                 cause_name(irq, true), m_pc);
   const bool to_s = m_priv != Priv::kM && ((m_mideleg >> irq) & 1);
   enter_trap(to_s, (1ull << 63) | irq, 0, 4 * irq);
+  // A software interrupt is how one hart asks another for a remote fence: the MMU counts
+  // the fences executed until its handler returns (mmu.shootdown.*).
+  if ((irq == irq::kMSI || irq == irq::kSSI) && m_translator) {
+    m_in_ipi = true;
+    m_ipi_handler = to_s ? Priv::kS : Priv::kM;
+    m_translator->set_ipi_handler(true);
+  }
 }
 
 void Hart::raise(uint8_t cause, uint64_t tval)
 {
   ++m_exceptions[cause & 15];
   if (m_trace)
-    std::fprintf(m_trace, "core   0: exception %s, epc 0x%016" PRIx64 ", tval 0x%016" PRIx64 "\n",
-                 cause_name(cause, false), m_pc, tval);
+    std::fprintf(m_trace, "core %3u: exception %s, epc 0x%016" PRIx64 ", tval 0x%016" PRIx64 "\n",
+                 m_id, cause_name(cause, false), m_pc, tval);
   const bool to_s = m_priv != Priv::kM && ((m_medeleg >> cause) & 1);
   enter_trap(to_s, cause, tval, 0);
 }
@@ -182,6 +189,8 @@ void Hart::do_mret()
   m_mstatus = s;
   m_pc = m_mepc;
   m_reservation_valid = false;
+  if (m_in_ipi && m_ipi_handler == Priv::kM)
+    end_ipi_handler();
   set_priv(mpp);
 }
 
@@ -195,7 +204,15 @@ void Hart::do_sret()
   m_mstatus = s;
   m_pc = m_sepc;
   m_reservation_valid = false;
+  if (m_in_ipi && m_ipi_handler == Priv::kS)
+    end_ipi_handler();
   set_priv(spp);
+}
+
+void Hart::end_ipi_handler()
+{
+  m_in_ipi = false;
+  m_translator->set_ipi_handler(false);
 }
 
 void Hart::set_priv(Priv p)

@@ -32,15 +32,14 @@ void Hart::set_waves(common::WaveRecorder& waves)
 {
   m_waves = &waves;
   const uint64_t mip = read_mip();
-  m_wave_priv = waves.add("cpu.priv", 2, unsigned(m_priv));
-  m_wave_wfi = waves.add("cpu.wfi", 1, m_wfi);
+  m_wave_priv = waves.add(m_label + "cpu.priv", 2, unsigned(m_priv));
+  m_wave_wfi = waves.add(m_label + "cpu.wfi", 1, m_wfi);
   for (size_t i = 0; i < m_wave_mip.size(); ++i)
-    m_wave_mip[i] = waves.add(std::string("cpu.mip.") + kWaveMipNames[i], 1,
-                              (mip >> kWaveMip[i]) & 1);
-  m_wave_mie = waves.add("cpu.mie", 12, m_mie);
-  m_wave_stimecmp = waves.add("cpu.stimecmp", 64, m_stimecmp);
-  m_wave_fence = waves.add("mmu.fence", 3, 0);
-  m_wave_fences = waves.add("mmu.fences", 32, 0);
+    m_wave_mip[i] = waves.add(m_label + "cpu.mip." + kWaveMipNames[i], 1, (mip >> kWaveMip[i]) & 1);
+  m_wave_mie = waves.add(m_label + "cpu.mie", 12, m_mie);
+  m_wave_stimecmp = waves.add(m_label + "cpu.stimecmp", 64, m_stimecmp);
+  m_wave_fence = waves.add(m_label + "mmu.fence", 3, 0);
+  m_wave_fences = waves.add(m_label + "mmu.fences", 32, 0);
   m_wave_timer[0] = {m_wave_mip[kWaveMtip], true, m_mtimecmp};
   m_wave_timer[1] = {m_wave_mip[kWaveStip], bool(m_menvcfg & menvcfg::kSTCE), m_stimecmp};
   m_wave_look = now();

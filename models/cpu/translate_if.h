@@ -87,6 +87,9 @@ class Translator {
     sfence_vma(has_vaddr, vaddr, has_asid, asid);
   }
   virtual void sfence_inval(bool ir) { (void)ir; }
+  // The hart enters (true) or leaves (false, at the xRET) a software-interrupt handler:
+  // fences meanwhile are remote requests from another hart (an IPI), counted as such.
+  virtual void set_ipi_handler(bool active) { (void)active; }
   // The PMP that checks the walker's accesses (none: nothing is checked).
   virtual void set_protection(PhysicalProtection* pmp) { (void)pmp; }
   // How many `event`s happened since reset, exact at the moment of the call (the hart's

@@ -14,8 +14,6 @@ constexpr const char* kAllowedEvents = "a comma list of miss, fill, evict, flush
 constexpr const char* kAllowedRange =
     "LO-HI (inclusive) or LO+SIZE, in hex (0x...) or decimal, e.g. 0x10000-0x1ffff or "
     "0x10000+64K; \"\" for every address";
-// Only one hart exists; the column is there so that traces of several harts read the same.
-constexpr unsigned kHart = 0;
 
 }  // namespace
 
@@ -126,8 +124,10 @@ EventTrace::~EventTrace()
   std::fclose(m_file);
 }
 
-void EventTrace::begin_access(uint64_t cycle, cpu::AccessKind kind, uint64_t va, uint16_t asid)
+void EventTrace::begin_access(unsigned hart, uint64_t cycle, cpu::AccessKind kind, uint64_t va,
+                              uint16_t asid)
 {
+  m_hart = hart;
   m_cycle = cycle;
   m_kind = unsigned(kind);
   m_va = va;
@@ -135,14 +135,15 @@ void EventTrace::begin_access(uint64_t cycle, cpu::AccessKind kind, uint64_t va,
   m_in_range = va >= m_va_lo && va <= m_va_hi;
 }
 
-void EventTrace::begin_fence(uint64_t cycle)
+void EventTrace::begin_fence(unsigned hart, uint64_t cycle)
 {
+  m_hart = hart;
   m_cycle = cycle;
 }
 
 void EventTrace::prefix(const char* event)
 {
-  std::fprintf(m_file, "%" PRIu64 " %u %s", m_cycle, kHart, event);
+  std::fprintf(m_file, "%" PRIu64 " %u %s", m_cycle, m_hart, event);
 }
 
 void EventTrace::miss(const char* tlb)

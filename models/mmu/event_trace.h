@@ -8,7 +8,7 @@
 // addresses, vpns and ppns in hex with 0x, counts, levels and ASIDs in decimal; lines
 // starting with '#' are comments (the file starts with a header naming every event's
 // fields). <cycle> is the hart's cycle count when the translation or fence causing the
-// event started; <hart> is 0 (one hart).
+// event started; <hart> is that hart's id (mhartid): the MMUs of all harts write one file.
 //   miss  tlb access va asid
 //   fill  tlb access va asid vpn ppn level global flags set way
 //   evict tlb access va asid vpn ppn level global flags entry_asid set way  (the victim)
@@ -54,9 +54,11 @@ class EventTrace {
   EventTrace& operator=(const EventTrace&) = delete;
 
   // The translation that the following miss, fill, evict and walk lines belong to.
-  void begin_access(uint64_t cycle, cpu::AccessKind kind, uint64_t va, uint16_t asid);
+  // `hart` is the id of the hart whose MMU writes: the harts of a platform share one trace.
+  void begin_access(unsigned hart, uint64_t cycle, cpu::AccessKind kind, uint64_t va,
+                    uint16_t asid);
   // The fence (SFENCE.VMA or satp write) that the following flush lines belong to.
-  void begin_fence(uint64_t cycle);
+  void begin_fence(unsigned hart, uint64_t cycle);
 
   void miss(const char* tlb);
   // A fill line, and an evict line for the victim when a valid entry was replaced.
@@ -99,6 +101,7 @@ class EventTrace {
 
   // The current translation or fence.
   uint64_t m_cycle = 0;
+  unsigned m_hart = 0;
   unsigned m_kind = 0;
   uint64_t m_va = 0;
   uint16_t m_asid = 0;

@@ -119,7 +119,8 @@ Mmu::AdPolicy ad_policy_configured()
 
 }  // namespace
 
-Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
+Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period, unsigned hart_id,
+         const Mmu* first)
     : sc_module(name),
       m_walker("walker", cpu_period),
       isock(m_walker.isock),
@@ -145,7 +146,8 @@ Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
       m_itlb("mmu.itlb", {32, 32, "plru", 0, false}, m_tlb_levels, m_svnapot && m_napot_whole),
       m_dtlb("mmu.dtlb", {32, 32, "plru", 0, false}, m_tlb_levels, m_svnapot && m_napot_whole),
       m_l2tlb("mmu.l2tlb", {512, 4, "plru", 6, true}, m_tlb_levels, m_svnapot && m_napot_whole),
-      m_trace(EventTrace::from_config()),
+      m_hart_id(hart_id),
+      m_trace(first ? first->m_trace : std::shared_ptr<EventTrace>(EventTrace::from_config())),
       m_napot_walks(common::stats().counter("mmu.napot.walks",
                                             "walks that found a 64 KiB NAPOT leaf (Svnapot)")),
       m_napot_fills(
@@ -159,7 +161,13 @@ Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period)
       m_ad_updates(common::stats().counter("mmu.walker.ad_updates",
                                            "PTEs written back to set A and/or D (hardware)")),
       m_rewalks(common::stats().counter(
-          "mmu.rewalks", "TLB hits whose entry did not permit the access (walked again)"))
+          "mmu.rewalks", "TLB hits whose entry did not permit the access (walked again)")),
+      m_shootdown_fences(common::stats().counter(
+          "mmu.shootdown.fences",
+          "SFENCE.VMA and SINVAL.VMA executed in a software-interrupt handler: remote fences "
+          "another hart asked for with an IPI (an SBI remote fence, a kernel's TLB shootdown)")),
+      m_shootdown_entries(common::stats().counter(
+          "mmu.shootdown.entries", "TLB entries (all levels) those remote fences invalidated"))
 {
   auto& st = common::stats();
   for (unsigned k = 0; k < 3; ++k) {
@@ -300,7 +308,7 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
   const uint16_t asid = cpu::satp::asid(ctx.satp);
   EventTrace* const trace = m_trace.get();
   if (trace) {
-    trace->begin_access(now(), kind, va, asid);
+    trace->begin_access(m_hart_id, now(), kind, va, asid);
     if (!l1_hit)
       trace->miss(l1.short_name());
   }
@@ -638,7 +646,7 @@ void Mmu::satp_written(uint64_t old_satp, uint64_t new_satp)
   const FlushRequest all;
   EventTrace* const trace = m_trace.get();
   if (trace)
-    trace->begin_fence(now());
+    trace->begin_fence(m_hart_id, now());
   for (TlbLevel* t : {&m_itlb, &m_dtlb, &m_l2tlb}) {
     const unsigned bits = t->asid_bits();
     if (bits != 0 && (bits >= 16 || (changed >> bits) == 0))
@@ -663,7 +671,7 @@ void Mmu::sfence_inval(bool ir)
 {
   ++(ir ? m_inval_ir : m_w_inval);
   if (EventTrace* const trace = m_trace.get()) {
-    trace->begin_fence(now());
+    trace->begin_fence(m_hart_id, now());
     trace->fence(ir ? "inval_ir" : "w_inval");
   }
 }
@@ -684,11 +692,17 @@ void Mmu::invalidate(bool sinval, bool has_vaddr, uint64_t vaddr, bool has_asid,
              : kind;
   EventTrace* const trace = m_trace.get();
   if (trace)
-    trace->begin_fence(now());
+    trace->begin_fence(m_hart_id, now());
+  unsigned entries = 0;
   for (TlbLevel* t : {&m_itlb, &m_dtlb, &m_l2tlb}) {
     const unsigned n = t->flush(r, counted);
+    entries += n;
     if (trace && t->enabled())
       trace->flush(t->short_name(), counted, has_vaddr, vaddr, has_asid, asid, n);
+  }
+  if (m_in_ipi) {
+    ++m_shootdown_fences;
+    m_shootdown_entries += entries;
   }
   // Non-leaf PTEs are ordered only by a fence without an address (spec 4.2.1).
   if (!has_vaddr)

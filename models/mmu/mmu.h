@@ -89,7 +89,10 @@ class EventTrace;
 
 class Mmu : public sc_core::sc_module, public cpu::Translator {
  public:
-  Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period);
+  // The MMU of hart `hart_id`; the MMUs of a platform's other harts name the first, whose
+  // event trace they share.
+  Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period, unsigned hart_id = 0,
+      const Mmu* first = nullptr);
   ~Mmu() override;
 
  private:
@@ -118,6 +121,7 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   void sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) override;
   void sinval_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid) override;
   void sfence_inval(bool ir) override;
+  void set_ipi_handler(bool active) override { m_in_ipi = active; }
   void set_protection(cpu::PhysicalProtection* pmp) override { m_walker.set_protection(pmp); }
   // The events the hart's performance counters select (docs/mmu.md, "Performance counters").
   uint64_t event_count(cpu::MmuEvent event) const override;
@@ -281,7 +285,9 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   TlbLevel m_itlb, m_dtlb, m_l2tlb;
   FastPath m_fast[3];
   std::function<uint64_t()> m_clock;
-  std::unique_ptr<EventTrace> m_trace;  // null unless mmu.trace.file is set
+  unsigned m_hart_id = 0;
+  bool m_in_ipi = false;                // the hart handles a software interrupt (set_ipi_handler)
+  std::shared_ptr<EventTrace> m_trace;  // null unless mmu.trace.file is set
 
   // Per effective privilege, indexed by priv_index().
   struct PrivCounters {
@@ -313,6 +319,8 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   common::Counter& m_inval_ir;  // mmu.svinval.inval_ir
   common::Counter& m_ad_updates;
   common::Counter& m_rewalks;
+  common::Counter& m_shootdown_fences;
+  common::Counter& m_shootdown_entries;
 };
 
 }  // namespace vmplat::mmu

@@ -210,6 +210,12 @@ Checkpointer::Checkpointer(Platform& platform, std::string version)
   m_at_exit = cfg.text("checkpoint.at_exit", "",
                        "directory for the machine's state when the run ends (empty: none); "
                        "restorable only if the disk was idle then");
+  if ((m_at || m_on_marker || !m_at_exit.empty()) && platform.hart_count() > 1)
+    throw common::UserError(std::string(m_at          ? "checkpoint.at"
+                                        : m_on_marker ? "checkpoint.on_marker"
+                                                      : "checkpoint.at_exit") +
+                            ": checkpoints hold one hart; allowed with cpu.harts > 1: none "
+                            "(docs/smp.md)");
   for (const std::string& dir : {m_dir, m_at_exit})
     if (!dir.empty() && (dir == m_at_exit || m_at || m_on_marker))
       check_target(dir);
@@ -404,6 +410,10 @@ void apply_checkpoint_disk(const CheckpointManifest& m)
 std::vector<std::string> restore_checkpoint(Platform& p, const CheckpointManifest& m)
 {
   const std::string where = "checkpoint '" + m.dir + "'";
+  if (p.hart_count() > 1)
+    throw UserError("--restore " + m.dir +
+                    ": checkpoints hold one hart; allowed: cpu.harts = 1 "
+                    "(docs/smp.md)");
   const nlohmann::json now = common::config().effective();
   const nlohmann::json& saved = m.json["config"];
   for (const std::string& key : fixed_keys()) {

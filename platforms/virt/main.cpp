@@ -69,6 +69,7 @@ options:
   --max-cycles N         stop after N hart cycles (exit 124)             [cpu.max_cycles]
   --timeout SECONDS      stop after SECONDS of wall-clock time (exit 94), a last resort
                          for sweeps; 0: none                             [sim.timeout]
+  --smp N                harts, 1..8, each with its own MMU (docs/smp.md) [cpu.harts]
   --quantum NS           temporal decoupling quantum in ns               [cpu.quantum_ns]
   --fast-forward N       run the first N instructions in the fast mode (no DRAM timing,
                          caches bypassed), then switch to --mode at the first quantum
@@ -172,6 +173,8 @@ Options parse(int argc, char* argv[])
       shortcut("cpu.max_cycles", value(i, a), a);
     } else if (a == "--timeout") {
       shortcut("sim.timeout", value(i, a), a);
+    } else if (a == "--smp") {
+      shortcut("cpu.harts", value(i, a), a);
     } else if (a == "--quantum") {
       shortcut("cpu.quantum_ns", value(i, a), a);
     } else if (a == "--fast-forward") {
@@ -311,6 +314,11 @@ int run(const Options& o)
   vmplat::virt::Checkpointer checkpointer(platform, kVersion);
   vmplat::virt::Sampler sampler(platform.dram, {platform.l1d.get(), platform.l2.get()});
   cfg.check_all_used();
+  if (platform.hart_count() > 1 && (sampler.fast_forward_on() || sampler.sampling_on()))
+    throw UserError(
+        std::string(sampler.sampling_on() ? "sampling.period" : "sampling.fast_forward") +
+        ": sampling counts one hart's instructions; allowed with cpu.harts > 1: 0 "
+        "(docs/smp.md)");
   if (o.help_config) {
     cfg.print_help(std::cout);
     return 0;
@@ -365,12 +373,12 @@ int run(const Options& o)
   double host_seconds = 0;
   st.derived("sim.host_seconds", "wall-clock seconds the simulation ran",
              [&host_seconds] { return host_seconds; }, true);
-  st.derived("sim.host_mips", "simulated instructions per host second, in millions",
-             [&, instret0 = platform.hart.instret()] {
-               return host_seconds > 0 ? (platform.hart.instret() - instret0) / host_seconds / 1e6
-                                       : 0;
-             },
-             true);
+  st.derived(
+      "sim.host_mips", "simulated instructions per host second, in millions",
+      [&, instret0 = platform.instret()] {
+        return host_seconds > 0 ? (platform.instret() - instret0) / host_seconds / 1e6 : 0;
+      },
+      true);
   st.derived("sim.time_ns", "simulated time at the end of the run, in ns",
              [] { return sc_core::sc_time_stamp().to_seconds() * 1e9; }, true);
 

@@ -12,9 +12,37 @@ namespace vmplat::virt {
 
 using common::hex;
 
+Platform::Cores::Cores()
+{
+  const unsigned n = unsigned(common::config().u64(
+      "cpu.harts", 1, "harts",
+      "harts (--smp), each with its own MMU, TLBs, page-walk cache and statistics "
+      "(hart<id>.cpu.*, hart<id>.mmu.*, their sums under cpu.* and mmu.*); docs/smp.md",
+      1, cpu::HartGroup::kMaxHarts));
+  for (unsigned id = 0; id < n; ++id) {
+    const std::string suffix = id ? std::to_string(id) : "";
+    common::StatsPrefix prefix(n > 1 ? "hart" + std::to_string(id) + "." : "");
+    harts.push_back(std::make_unique<cpu::Hart>(("cpu" + suffix).c_str(), &group));
+    mmus.push_back(std::make_unique<mmu::Mmu>(("mmu" + suffix).c_str(), harts.back()->period(), id,
+                                              id ? mmus.front().get() : nullptr));
+  }
+}
+
+std::string Platform::stats_prefix(unsigned id) const
+{
+  return hart_count() > 1 ? "hart" + std::to_string(id) + "." : "";
+}
+
+uint64_t Platform::instret() const
+{
+  uint64_t n = 0;
+  for (const auto& h : m_cores.harts) n += h->instret();
+  return n;
+}
+
 Platform::Platform()
-    : hart("cpu"),
-      mmu("mmu", hart.period()),
+    : hart(*m_cores.harts.front()),
+      mmu(*m_cores.mmus.front()),
       bus("bus"),
       dram("dram"),
       finisher("finisher"),
@@ -25,9 +53,12 @@ Platform::Platform()
       disk("disk"),
       htif("htif")
 {
-  hart.set_translator(&mmu);
-  // Trace lines carry the cycle at which the traced translation or fence started.
-  mmu.set_clock([this] { return hart.cycles(); });
+  for (unsigned id = 0; id < hart_count(); ++id) {
+    cpu::Hart& h = hart_at(id);
+    h.set_translator(&mmu_at(id));
+    // Trace lines carry the cycle at which the traced translation or fence started.
+    mmu_at(id).set_clock([&h] { return h.cycles(); });
+  }
   bind_cache_paths();
   disk.isock.bind(bus.tsock);
   htif.isock.bind(bus.tsock);
@@ -39,7 +70,7 @@ Platform::Platform()
   bus.isock.bind(finisher.tsock);
   bus.map(kSimCtrlBase, periph::SimCtrl::kSize, "simctl");
   bus.isock.bind(simctl.tsock);
-  simctl.set_progress_source([this] { return hart.instret(); });
+  simctl.set_progress_source([this] { return instret(); });
   bus.map(kClintBase, periph::Clint::kSize, "clint");
   bus.isock.bind(clint.tsock);
   bus.map(kPlicBase, periph::Plic::kSize, "plic");
@@ -60,14 +91,19 @@ Platform::Platform()
   bus.map(kDramBase, dram.size(), "dram");
   bus.isock.bind(dram.tsock);
 
-  clint.bind_hart(hart);
-  plic.bind_hart(hart);
+  for (auto& h : m_cores.harts) {
+    clint.bind_hart(*h);
+    plic.bind_hart(*h);
+  }
   uart.irq.bind(plic, kUartIrq);
   disk.irq.bind(plic, kVirtioIrq);
   const std::vector<std::pair<unsigned, std::string>> plic_sources = {{kUartIrq, "uart"},
                                                                       {kVirtioIrq, "disk"}};
   plic.name_sources(plic_sources);
   htif.set_output(uart.output());
+  // Stores that reach DRAM through the bus (DMA, a hart's access off its DMI path) drop
+  // decoded code and break parked reservations (cpu/hart_group.h).
+  bus.set_write_observer([this](uint64_t pa, uint64_t len) { m_cores.group.note_write(pa, len); });
 
   auto& cfg = common::config();
   common::sim().set_timeout(cfg.real(
@@ -81,6 +117,9 @@ Platform::Platform()
                "error; empty: no server)");
   const bool gdb_wait =
       cfg.flag("gdb.wait", false, "halt before the first instruction until a debugger continues");
+  if ((!gdb_port.empty() || gdb_wait) && hart_count() > 1)
+    throw common::UserError("gdb.port: the GDB server debugs one hart; allowed with cpu.harts = " +
+                            std::to_string(hart_count()) + ": no gdb.port (docs/smp.md)");
   if (!gdb_port.empty()) {
     uint64_t port = 0;
     if (!common::parse_u64(gdb_port, port, false) || port > 65535)
@@ -90,13 +129,22 @@ Platform::Platform()
     throw common::UserError("gdb.wait: needs a GDB server; give --gdb PORT as well");
   }
 
-  // The hart is the only initiator that runs ahead of SystemC time, so its clock is the
-  // time of any caller (Hart::now).
-  m_waves = common::WaveRecorder::from_config("waves", [this] { return hart.now(); });
+  // The harts are the only initiators that run ahead of SystemC time, so the running
+  // hart's clock is the time of any caller (Hart::now; the others answer SystemC's).
+  m_waves = common::WaveRecorder::from_config("waves", [this] {
+    sc_core::sc_time t = sc_core::sc_time_stamp();
+    for (const auto& h : m_cores.harts) t = std::max(t, h->now());
+    return t;
+  });
   if (m_waves) {
-    hart.set_waves(*m_waves);
+    for (auto& h : m_cores.harts) h->set_waves(*m_waves);
     clint.set_waves(*m_waves);
     plic.set_waves(*m_waves, plic_sources);
+  }
+  if (hart_count() > 1) {
+    std::vector<std::string> prefixes;
+    for (unsigned id = 0; id < hart_count(); ++id) prefixes.push_back(stats_prefix(id));
+    common::stats().add_totals(this, prefixes, {"cpu.instret"});
   }
 }
 
@@ -118,6 +166,11 @@ void Platform::bind_cache_paths()
       "cpu.data_path", "dram", {"dram", "l1d"},
       "where the hart's loads and stores go (timed DRAM with timed DMI only): dram (straight to "
       "the DRAM model), l1d (through cache.l1d, then cache.l2); fetches always go to DRAM");
+  if (hart_count() > 1 && (data != "dram" || walker == "l1d"))
+    throw common::UserError(
+        std::string(data != "dram" ? "cpu.data_path = l1d" : "mmu.walker.path = l1d") +
+        ": the caches model one hart's L1D; allowed with cpu.harts > 1: cpu.data_path = dram, "
+        "mmu.walker.path = dram or l2 (docs/smp.md)");
   if (data == "l1d" && !dram.timed_dmi())
     throw common::UserError(
         "cpu.data_path = l1d: needs dram.mode=timed and dram.timed_dmi=true (otherwise the "
@@ -133,25 +186,31 @@ void Platform::bind_cache_paths()
                                        dram.size());
     l1d->isock.bind(l2->tsock);
   }
-  if (walker == "dram")
-    mmu.isock.bind(bus.tsock);
-  else if (walker == "l2")
-    mmu.isock.bind(l2->tsock);
-  else
-    mmu.isock.bind(l1d->tsock);
-  if (data == "l1d")
-    hart.isock.bind(l1d->tsock);
-  else
-    hart.isock.bind(bus.tsock);
+  for (unsigned id = 0; id < hart_count(); ++id) {
+    if (walker == "dram")
+      mmu_at(id).isock.bind(bus.tsock);
+    else if (walker == "l2")
+      mmu_at(id).isock.bind(l2->tsock);
+    else
+      mmu_at(id).isock.bind(l1d->tsock);
+    if (data == "l1d")
+      hart_at(id).isock.bind(l1d->tsock);
+    else
+      hart_at(id).isock.bind(bus.tsock);
+  }
 }
 
 Platform::~Platform()
 {
   common::stats().collect();
-  // The run ended at SystemC's time, or later where the hart had run ahead of it.
-  if (m_waves)
-    m_waves->finish(std::max(sc_core::sc_time_stamp(),
-                             sc_core::sc_time::from_value(hart.cycles() * hart.period().value())));
+  common::stats().forget(this);
+  // The run ended at SystemC's time, or later where a hart had run ahead of it.
+  if (m_waves) {
+    sc_core::sc_time end = sc_core::sc_time_stamp();
+    for (const auto& h : m_cores.harts)
+      end = std::max(end, sc_core::sc_time::from_value(h->cycles() * h->period().value()));
+    m_waves->finish(end);
+  }
 }
 
 FdtInfo Platform::fdt_info() const
@@ -199,9 +258,12 @@ void Platform::load(const BootPlan& plan)
   }
   if (plan.tohost)
     htif.set_mailboxes(*plan.tohost, *plan.fromhost);
-  // As QEMU's reset vector leaves them: a0 = hart id, a1 = device tree, a2 = fw_dynamic_info.
-  hart.reset(plan.entry, 0, plan.fdt_addr);
-  hart.set_reg(12, plan.dynamic_info_addr);
+  // As QEMU's reset vector leaves them, on every hart: a0 = hart id, a1 = device tree,
+  // a2 = fw_dynamic_info.
+  for (auto& h : m_cores.harts) {
+    h->reset(plan.entry, h->id(), plan.fdt_addr);
+    h->set_reg(12, plan.dynamic_info_addr);
+  }
 }
 
 }  // namespace vmplat::virt

@@ -36,6 +36,16 @@
 namespace vmplat::virt {
 
 class Platform {
+  // The harts and their MMUs (cpu.harts; docs/smp.md), built first: every model below
+  // refers to them.
+  struct Cores {
+    Cores();
+    cpu::HartGroup group;
+    std::vector<std::unique_ptr<cpu::Hart>> harts;
+    std::vector<std::unique_ptr<mmu::Mmu>> mmus;
+  };
+  Cores m_cores;
+
  public:
   Platform();
   // Publishes the models' last counts (Stats::collect) while they all still exist, and
@@ -48,8 +58,19 @@ class Platform {
   // firmware has them, and sets the hart's reset state (boot.h).
   void load(const BootPlan& plan);
 
-  cpu::Hart hart;
-  mmu::Mmu mmu;
+  // Hart 0 and its MMU (the only ones with cpu.harts = 1).
+  cpu::Hart& hart;
+  mmu::Mmu& mmu;
+  unsigned hart_count() const { return unsigned(m_cores.harts.size()); }
+  cpu::Hart& hart_at(unsigned id) { return *m_cores.harts[id]; }
+  const cpu::Hart& hart_at(unsigned id) const { return *m_cores.harts[id]; }
+  mmu::Mmu& mmu_at(unsigned id) { return *m_cores.mmus[id]; }
+  // What the harts share: decoded-code marks and parked reservations (cpu/hart_group.h).
+  cpu::HartGroup& hart_group() { return m_cores.group; }
+  // Instructions retired by all harts.
+  uint64_t instret() const;
+  // The statistics prefix of hart `id`'s models: "" with one hart, "hart<id>." with more.
+  std::string stats_prefix(unsigned id) const;
   bus::Router bus;
   mem::Dram dram;
   periph::Finisher finisher;

@@ -1,7 +1,10 @@
-/* Start-up for bare-metal M-mode firmware: stack, gp, .bss, a default trap vector, main. */
+/* Start-up for bare-metal M-mode firmware: stack, gp, .bss, a default trap vector, main.
+ * The firmware runs on hart 0: every other hart (a0 = its id, as the boot ROM of QEMU's
+ * virt machine and vmplat leave it) parks for good in WFI with no interrupt enabled. */
   .section .text.init, "ax"
   .globl _start
 _start:
+  bnez a0, vp_park_hart
   .option push
   .option norelax
   la gp, __global_pointer$
@@ -29,3 +32,9 @@ vp_default_trap:
   csrr a1, mepc
   csrr a2, mtval
   call vp_unexpected_trap
+
+vp_park_hart:
+  csrw mie, zero
+1:
+  wfi
+  j 1b
