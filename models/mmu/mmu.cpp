@@ -145,7 +145,8 @@ Mmu::Mmu(sc_core::sc_module_name name, sc_core::sc_time cpu_period, unsigned har
       m_vpn_mask((1ull << (9 * m_tlb_levels)) - 1),
       m_itlb("mmu.itlb", {32, 32, "plru", 0, false}, m_tlb_levels, m_svnapot && m_napot_whole),
       m_dtlb("mmu.dtlb", {32, 32, "plru", 0, false}, m_tlb_levels, m_svnapot && m_napot_whole),
-      m_l2tlb("mmu.l2tlb", {512, 4, "plru", 6, true}, m_tlb_levels, m_svnapot && m_napot_whole),
+      m_l2(make_l2(first)),
+      m_l2tlb(m_l2->level),
       m_hart_id(hart_id),
       m_trace(first ? first->m_trace : std::shared_ptr<EventTrace>(EventTrace::from_config())),
       m_napot_walks(common::stats().counter("mmu.napot.walks",
@@ -324,6 +325,10 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
     out.cycles += m_l2tlb.hit_latency();
     const TlbEntry* hit = m_l2tlb.lookup(vpn, asid, kind);
     out.cycles += m_l2tlb.take_busy_cycles();
+    if (m_l2_shared) {
+      ++*m_l2_lookups;
+      *m_l2_misses += !hit;
+    }
     if (hit) {
       if (permitted(hit->flags, priv, kind, ctx.mstatus) && ad_set(hit->flags, kind)) {
         e = *hit;
@@ -418,6 +423,8 @@ bool Mmu::translate_slow(uint64_t va, AccessKind kind, const cpu::XlateContext& 
     if (trace)
       trace->fill(m_l2tlb.short_name(), e, filled);
     out.cycles += m_l2tlb.take_busy_cycles();
+    if (m_l2_shared)
+      note_shared_l2_fill(filled);
     if (w.napot)
       ++m_napot_fills;
   }
@@ -655,6 +662,41 @@ void Mmu::satp_written(uint64_t old_satp, uint64_t new_satp)
     if (trace && t->enabled())
       trace->flush(t->short_name(), TlbLevel::FlushKind::kSatp, false, 0, false, 0, n);
   }
+}
+
+Mmu::L2::L2(unsigned levels, bool napot)
+    : level("mmu.l2tlb", {512, 4, "plru", 6, true}, levels, napot)
+{
+}
+
+std::shared_ptr<Mmu::L2> Mmu::make_l2(const Mmu* first)
+{
+  auto& cfg = common::config();
+  m_l2_shared = cfg.flag("mmu.l2tlb.shared", false,
+                         "one L2 TLB for all harts (cpu.harts > 1), its entries tagged with "
+                         "ASIDs; statistics mmu.l2tlb.* for all, hart<id>.mmu.l2tlb_share.* "
+                         "per hart (docs/smp.md)");
+  if (!m_l2_shared)
+    return std::make_shared<L2>(m_tlb_levels, m_svnapot && m_napot_whole);
+  auto& st = common::stats();
+  m_l2_lookups = &st.counter("mmu.l2tlb_share.lookups", "this hart's lookups in the shared L2 TLB");
+  m_l2_misses = &st.counter("mmu.l2tlb_share.misses", "those that missed");
+  m_l2_cross_evictions =
+      &st.counter("mmu.l2tlb_share.cross_evictions",
+                  "this hart's fills of the shared L2 TLB that evicted an entry another hart "
+                  "had filled (contention)");
+  if (first)
+    return first->m_l2;
+  common::StatsPrefix all_harts("");
+  return std::make_shared<L2>(m_tlb_levels, m_svnapot && m_napot_whole);
+}
+
+void Mmu::note_shared_l2_fill(const TlbFill& filled)
+{
+  unsigned& filler = m_l2->filler[uint32_t(filled.set) << 16 | filled.way];
+  if (filled.evicted && filler != m_hart_id)
+    ++*m_l2_cross_evictions;
+  filler = m_hart_id;
 }
 
 void Mmu::sfence_vma(bool has_vaddr, uint64_t vaddr, bool has_asid, uint16_t asid)

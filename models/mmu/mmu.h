@@ -74,6 +74,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include <systemc>
 
@@ -282,7 +283,25 @@ class Mmu : public sc_core::sc_module, public cpu::Translator {
   bool m_napot_whole;     // mmu.napot: one TLB entry per NAPOT page (else a 4 KiB entry per page)
   unsigned m_tlb_levels;  // page sizes the TLBs hold: 3 (Sv39), 4 (with Sv48), 5 (Sv57)
   uint64_t m_vpn_mask;    // TLB vpns: the low 9 * m_tlb_levels bits of va >> 12
-  TlbLevel m_itlb, m_dtlb, m_l2tlb;
+  TlbLevel m_itlb, m_dtlb;
+  // The L2 TLB: this MMU's own, or with mmu.l2tlb.shared the one all harts' MMUs use (built
+  // by the first, its statistics under mmu.l2tlb.* for all harts), with the hart that
+  // filled each slot (key set << 16 | way), so fills that evict another hart's entry count.
+  struct L2 {
+    L2(unsigned levels, bool napot);
+    TlbLevel level;
+    std::unordered_map<uint32_t, unsigned> filler;
+  };
+  std::shared_ptr<L2> make_l2(const Mmu* first);
+  void note_shared_l2_fill(const TlbFill& filled);
+  // Set by make_l2, so declared before m_l2: this hart's part of a shared L2 TLB's traffic
+  // (null unless shared).
+  bool m_l2_shared = false;
+  common::Counter* m_l2_lookups = nullptr;
+  common::Counter* m_l2_misses = nullptr;
+  common::Counter* m_l2_cross_evictions = nullptr;
+  std::shared_ptr<L2> m_l2;
+  TlbLevel& m_l2tlb;
   FastPath m_fast[3];
   std::function<uint64_t()> m_clock;
   unsigned m_hart_id = 0;

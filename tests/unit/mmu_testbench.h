@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -91,7 +92,9 @@ class MmuBench : private ResetGlobals {
   mmu::Mmu mmu{"mmu", sc_core::sc_time(1, sc_core::SC_NS)};
 
   std::unique_ptr<mem::Cache> cache;
-  explicit MmuBench(std::initializer_list<std::string> sets = {}, bool walker_cache = false)
+  // `before_start` binds further models (a second hart's MMU) before elaboration ends.
+  explicit MmuBench(std::initializer_list<std::string> sets = {}, bool walker_cache = false,
+                    const std::function<void(MmuBench&)>& before_start = {})
       : ResetGlobals(sets)
   {
     router.map(kDramBase, dram.size(), "dram");
@@ -108,6 +111,8 @@ class MmuBench : private ResetGlobals {
     } else {
       mmu.isock.bind(router.tsock);
     }
+    if (before_start)
+      before_start(*this);
     sc_core::sc_start(sc_core::SC_ZERO_TIME);
     root = alloc_table();
   }
