@@ -1,5 +1,8 @@
 #include "models/periph/plic.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "models/common/config.h"
 #include "models/cpu/riscv.h"
 #include "models/periph/mmio.h"
@@ -9,7 +12,17 @@ namespace vmplat::periph {
 namespace {
 
 constexpr uint32_t kPrioMask = 7;
-constexpr unsigned kContextBit[Plic::kContexts] = {cpu::irq::kMEI, cpu::irq::kSEI};
+
+// The mip bit a context drives: even contexts are M mode, odd ones S mode (QEMU's virt).
+constexpr unsigned context_bit(unsigned ctx)
+{
+  return ctx % 2 ? cpu::irq::kSEI : cpu::irq::kMEI;
+}
+
+std::string harts_text(size_t n)
+{
+  return std::to_string(n) + (n == 1 ? " hart" : " harts");
+}
 
 }  // namespace
 
@@ -31,8 +44,19 @@ Plic::Plic(sc_core::sc_module_name name)
 
 void Plic::bind_hart(cpu::IrqTarget& hart)
 {
-  m_hart = &hart;
-  for (unsigned ctx = 0; ctx < kContexts; ++ctx) m_hart->set_irq_line(kContextBit[ctx], m_out[ctx]);
+  // A hart bound again (a test bench's reset) keeps its number and gets its lines again.
+  const auto bound = m_hart.begin() + m_harts;
+  const unsigned h = unsigned(std::find(m_hart.begin(), bound, &hart) - m_hart.begin());
+  if (h == m_harts) {
+    if (m_harts == kMaxHarts)
+      throw std::logic_error(std::string(name()) + ": more than " + std::to_string(kMaxHarts) +
+                             " harts bound");
+    m_hart[m_harts++] = &hart;
+    if (m_waves && m_wave_context[2 * h] == kNoWave)
+      add_waves(h);
+  }
+  for (unsigned ctx = 2 * h; ctx < 2 * h + 2; ++ctx)
+    hart.set_irq_line(context_bit(ctx), m_out[ctx]);
 }
 
 void Plic::name_sources(const std::vector<std::pair<unsigned, std::string>>& sources)
@@ -50,9 +74,16 @@ void Plic::set_waves(common::WaveRecorder& waves,
   m_wave_source.fill(kNoWave);
   for (const auto& [source, name] : sources)
     m_wave_source.at(source) = waves.add("plic.source." + name, 1, (m_level >> source) & 1);
-  const char* const contexts[kContexts] = {"m", "s"};
-  for (unsigned ctx = 0; ctx < kContexts; ++ctx)
-    m_wave_context[ctx] = waves.add(std::string("plic.context.") + contexts[ctx], 1, m_out[ctx]);
+  m_wave_context.fill(kNoWave);
+  for (unsigned h = 0; h < contexts() / 2; ++h) add_waves(h);
+}
+
+// Hart 0's names have no number, so a one-hart machine's waves keep their names.
+void Plic::add_waves(unsigned hart)
+{
+  const std::string number = hart ? std::to_string(hart) : std::string();
+  m_wave_context[2 * hart] = m_waves->add("plic.context.m" + number, 1, m_out[2 * hart]);
+  m_wave_context[2 * hart + 1] = m_waves->add("plic.context.s" + number, 1, m_out[2 * hart + 1]);
 }
 
 void Plic::set_irq(unsigned source, bool level)
@@ -110,12 +141,12 @@ uint32_t Plic::read_reg(uint64_t addr, bool side_effects)
     return m_pending;
   if (addr >= kEnable && addr < kContext) {
     uint64_t ctx = (addr - kEnable) / kEnableStride;
-    return ctx < kContexts && (addr - kEnable) % kEnableStride == 0 ? m_enable[ctx] : 0;
+    return ctx < contexts() && (addr - kEnable) % kEnableStride == 0 ? m_enable[ctx] : 0;
   }
   if (addr >= kContext) {
     uint64_t ctx = (addr - kContext) / kContextStride;
     uint64_t reg = (addr - kContext) % kContextStride;
-    if (ctx >= kContexts)
+    if (ctx >= contexts())
       return 0;
     if (reg == 0)
       return m_threshold[ctx];
@@ -137,7 +168,7 @@ void Plic::write_reg(uint64_t addr, uint32_t value)
   }
   if (addr >= kEnable && addr < kContext) {
     uint64_t ctx = (addr - kEnable) / kEnableStride;
-    if (ctx < kContexts && (addr - kEnable) % kEnableStride == 0) {
+    if (ctx < contexts() && (addr - kEnable) % kEnableStride == 0) {
       m_enable[ctx] = value;
       update();
     }
@@ -146,7 +177,7 @@ void Plic::write_reg(uint64_t addr, uint32_t value)
   if (addr >= kContext) {
     uint64_t ctx = (addr - kContext) / kContextStride;
     uint64_t reg = (addr - kContext) % kContextStride;
-    if (ctx >= kContexts)
+    if (ctx >= contexts())
       return;
     if (reg == 0) {
       m_threshold[ctx] = value & kPrioMask;
@@ -204,40 +235,51 @@ void Plic::complete(unsigned ctx, uint32_t id)
 
 void Plic::update()
 {
-  for (unsigned ctx = 0; ctx < kContexts; ++ctx) {
+  for (unsigned ctx = 0, n = contexts(); ctx < n; ++ctx) {
     bool out = best(ctx) != 0;
     if (out == m_out[ctx])
       continue;
     m_out[ctx] = out;
     if (m_waves)
       m_waves->set(m_wave_context[ctx], out);
-    if (m_hart)
-      m_hart->set_irq_line(kContextBit[ctx], out);
+    if (cpu::IrqTarget* hart = m_hart[ctx / 2])
+      hart->set_irq_line(context_bit(ctx), out);
   }
 }
 
 void Plic::save_state(nlohmann::json& j) const
 {
+  const unsigned n = contexts();
   j["priority"] = m_priority;
   j["level"] = m_level;
   j["pending"] = m_pending;
   j["claimed"] = m_claimed;
-  j["enable"] = m_enable;
-  j["threshold"] = m_threshold;
-  j["out"] = m_out;
+  j["enable"] = std::vector<uint32_t>(m_enable.begin(), m_enable.begin() + n);
+  j["threshold"] = std::vector<uint32_t>(m_threshold.begin(), m_threshold.begin() + n);
+  j["out"] = std::vector<bool>(m_out.begin(), m_out.begin() + n);
 }
 
 // Restored after the devices (whose lines set m_level) and before the hart (which holds
 // what the outputs drive).
 void Plic::restore_state(const common::StateIn& in)
 {
+  // Another hart count is named as such (before anything is restored); any other bad array
+  // gets get_array's message.
+  const unsigned n = contexts();
+  const size_t saved =
+      in.has("enable") && in.json().at("enable").is_array() ? in.json().at("enable").size() : n;
+  if (saved != n && saved % 2 == 0 && saved >= 2 && saved <= kContexts)
+    in.bad("enable", "holds the " + std::to_string(saved) + " contexts of " +
+                         harts_text(saved / 2) + ", this machine has " + std::to_string(n) + " (" +
+                         harts_text(n / 2) +
+                         "): restore with cpu.harts=" + std::to_string(saved / 2));
   in.get_array("priority", m_priority.data(), kSources);
   m_level = in.get<uint32_t>("level");
   m_pending = in.get<uint32_t>("pending");
   m_claimed = in.get<uint32_t>("claimed");
-  in.get_array("enable", m_enable.data(), kContexts);
-  in.get_array("threshold", m_threshold.data(), kContexts);
-  in.get_array("out", m_out.data(), kContexts);
+  in.get_array("enable", m_enable.data(), n);
+  in.get_array("threshold", m_threshold.data(), n);
+  in.get_array("out", m_out.data(), n);
 }
 
 }  // namespace vmplat::periph

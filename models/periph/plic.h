@@ -1,5 +1,8 @@
 // periph::Plic: the platform-level interrupt controller of the virt machine (0x0C00_0000),
-// sources 1..31, two contexts: 0 = hart 0 M-mode (mip.MEIP), 1 = hart 0 S-mode (mip.SEIP).
+// sources 1..31, two contexts per hart as on QEMU's virt: context 2*h is hart h's M mode
+// (drives its mip.MEIP), context 2*h+1 its S mode (mip.SEIP). Hart h is the h-th hart bound
+// (bind_hart, called in hart-id order), up to kMaxHarts; contexts 0 and 1 exist before any
+// hart is bound.
 //
 // | offset                  | name        | reset | access                                  |
 // |-------------------------|-------------|-------|-----------------------------------------|
@@ -8,7 +11,8 @@
 // | 0x002000 + 0x80*ctx     | enable      | 0     | rw, bit src (bit 0 stored, as on QEMU)  |
 // | 0x200000 + 0x1000*ctx   | threshold   | 0     | rw, WARL 0..7                           |
 // | 0x200004 + 0x1000*ctx   | claim/compl | 0     | read claims, write completes            |
-// Everything else (sources above 31, contexts above 1) reads zero and ignores writes.
+// Everything else (sources above 31, contexts of harts not bound) reads zero and ignores
+// writes.
 // Accesses are 32-bit and aligned; anything else is an error response.
 //
 // Gateways (PLIC spec 1.0.0, "Interrupt Gateways") follow <name>.gateway. A device signals
@@ -33,7 +37,11 @@
 // above its threshold.
 //
 // Configuration: <name>.gateway (qemu | level). Statistics: <name>.claims.<source> for each
-// source named with name_sources(), <name>.claims.none (claims that found nothing).
+// source named with name_sources(), <name>.claims.none (claims that found nothing), over all
+// contexts.
+// Checkpoints: enable, threshold and out are arrays with one value per context (2 for one
+// hart, the layout from before there were more; 2*N for N harts). A state of another
+// context count is refused with a common::UserError naming plic.enable.
 #pragma once
 
 #include <array>
@@ -46,8 +54,8 @@
 #include <systemc>
 #include <tlm>
 
-#include "models/common/state.h"
 #include "models/common/irq.h"
+#include "models/common/state.h"
 #include "models/common/stats.h"
 #include "models/common/wave_recorder.h"
 #include "models/cpu/irq_if.h"
@@ -58,7 +66,8 @@ class Plic : public sc_core::sc_module, public common::IrqSink {
  public:
   static constexpr uint64_t kSize = 0x0400'0000;
   static constexpr unsigned kSources = 32;  // ids 0..31; 0 is "no interrupt"
-  static constexpr unsigned kContexts = 2;
+  static constexpr unsigned kMaxHarts = 8;
+  static constexpr unsigned kContexts = 2 * kMaxHarts;  // at most; 2 per bound hart
   static constexpr uint64_t kPriority = 0x0, kPending = 0x1000, kEnable = 0x2000,
                             kEnableStride = 0x80, kContext = 0x200000, kContextStride = 0x1000;
 
@@ -73,8 +82,13 @@ class Plic : public sc_core::sc_module, public common::IrqSink {
   void save_state(nlohmann::json& j) const;
   void restore_state(const common::StateIn& in);
 
-  // Context 0 drives irq::kMEI, context 1 irq::kSEI of this hart.
+  // The next hart (the first call binds hart 0, the next hart 1, ...): context 2*h drives
+  // its irq::kMEI, context 2*h+1 its irq::kSEI; pushes both at once. Binding a bound hart
+  // again pushes them again. More than kMaxHarts is std::logic_error.
   void bind_hart(cpu::IrqTarget& hart);
+  unsigned harts() const { return m_harts; }
+  // Contexts with registers: 2 per bound hart, 2 before any is bound.
+  unsigned contexts() const { return 2 * (m_harts ? m_harts : 1); }
 
   // Device interrupt lines (common::IrqLine::bind(plic, source)).
   void set_irq(unsigned source, bool level) override;
@@ -82,9 +96,10 @@ class Plic : public sc_core::sc_module, public common::IrqSink {
   // Names the wired sources, for the statistics (<name>.claims.<source name>).
   void name_sources(const std::vector<std::pair<unsigned, std::string>>& sources);
 
-  // Records in `waves` the lines of the given sources as plic.source.<name> and the two
-  // outputs as plic.context.m (context 0, MEIP) and plic.context.s (context 1, SEIP), at
-  // the caller's time (WaveRecorder's clock).
+  // Records in `waves` the lines of the given sources as plic.source.<name> and the context
+  // outputs as plic.context.m (context 0, hart 0's MEIP) and plic.context.s (context 1, its
+  // SEIP), plic.context.m<h> and plic.context.s<h> for hart h >= 1, at the caller's time
+  // (WaveRecorder's clock). Harts bound later are added when they are bound.
   void set_waves(common::WaveRecorder& waves,
                  const std::vector<std::pair<unsigned, std::string>>& sources);
 
@@ -98,9 +113,11 @@ class Plic : public sc_core::sc_module, public common::IrqSink {
   unsigned claim(unsigned ctx);
   void complete(unsigned ctx, uint32_t id);
   void update();
+  void add_waves(unsigned hart);
 
   Gateway m_gateway = Gateway::kQemu;
-  cpu::IrqTarget* m_hart = nullptr;
+  unsigned m_harts = 0;
+  std::array<cpu::IrqTarget*, kMaxHarts> m_hart{};
   std::array<uint32_t, kSources> m_priority{};
   uint32_t m_level = 0;  // device lines, bit per source
   uint32_t m_pending = 0;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <stdexcept>
 
 #include "models/common/config.h"
 #include "platforms/virt/memory_map.h"
@@ -18,8 +19,16 @@ constexpr uint32_t kBeginNode = 1, kEndNode = 2, kProp = 3, kNop = 4, kEnd = 9;
 constexpr uint32_t kHeaderSize = 40;
 constexpr uint32_t kVersion = 17, kLastCompatible = 16;
 
-// Phandles of the platform's tree.
-constexpr uint32_t kPhandleCpu = 1, kPhandleIntc = 2, kPhandlePlic = 3, kPhandleTest = 4;
+// Phandles of the platform's tree, numbered as QEMU's virt numbers them (it creates the
+// cpu nodes from the last hart down), so the trees match number for number: hart h's cpu
+// and interrupt controller, then the PLIC and the test device after all harts'.
+struct Phandles {
+  unsigned harts;
+  uint32_t cpu(unsigned h) const { return 2 * (harts - 1 - h) + 1; }
+  uint32_t intc(unsigned h) const { return cpu(h) + 1; }
+  uint32_t plic() const { return 2 * harts + 1; }
+  uint32_t test() const { return 2 * harts + 2; }
+};
 
 void put32(std::vector<uint8_t>& out, uint32_t v)
 {
@@ -278,6 +287,9 @@ FdtNode fdt_read(const std::vector<uint8_t>& blob, const std::string& what)
 
 FdtNode virt_fdt(const FdtInfo& info)
 {
+  if (info.harts == 0)
+    throw std::logic_error("virt_fdt: a machine without harts");
+  const Phandles ph{info.harts};
   FdtNode root;
   root.set_cells("#address-cells", {2});
   root.set_cells("#size-cells", {2});
@@ -299,12 +311,12 @@ FdtNode virt_fdt(const FdtInfo& info)
   FdtNode& poweroff = root.child("poweroff");
   poweroff.set_cells("value", {0x5555});
   poweroff.set_cells("offset", {0});
-  poweroff.set_cells("regmap", {kPhandleTest});
+  poweroff.set_cells("regmap", {ph.test()});
   poweroff.set_string("compatible", "syscon-poweroff");
   FdtNode& reboot = root.child("reboot");
   reboot.set_cells("value", {0x7777});
   reboot.set_cells("offset", {0});
-  reboot.set_cells("regmap", {kPhandleTest});
+  reboot.set_cells("regmap", {ph.test()});
   reboot.set_string("compatible", "syscon-reboot");
 
   FdtNode& mem = root.child("memory@" + hex_unit(info.ram_base));
@@ -315,28 +327,32 @@ FdtNode virt_fdt(const FdtInfo& info)
   cpus.set_cells("#address-cells", {1});
   cpus.set_cells("#size-cells", {0});
   cpus.set_cells("timebase-frequency", {uint32_t(info.timebase_hz)});
-  FdtNode& cpu = cpus.child("cpu@0");
-  cpu.set_cells("phandle", {kPhandleCpu});
-  cpu.set_string("device_type", "cpu");
-  cpu.set_cells("reg", {0});
-  cpu.set_string("status", "okay");
-  cpu.set_string("compatible", "riscv");
   // riscv,isa (deprecated but what OpenSBI 1.x and older kernels read) and its successors
   // riscv,isa-base / riscv,isa-extensions (riscv/extensions.yaml binding).
   std::string isa = "rv64";
   for (const auto& e : info.isa_extensions) isa += (e.size() == 1 ? "" : "_") + e;
-  cpu.set_string("riscv,isa", isa);
-  cpu.set_string("riscv,isa-base", "rv64i");
-  cpu.set_strings("riscv,isa-extensions", info.isa_extensions);
-  if (!info.mmu_type.empty())
-    cpu.set_string("mmu-type", info.mmu_type);
-  FdtNode& intc = cpu.child("interrupt-controller");
-  intc.set_cells("#address-cells", {0});
-  intc.set_cells("#interrupt-cells", {1});
-  intc.set_empty("interrupt-controller");
-  intc.set_string("compatible", "riscv,cpu-intc");
-  intc.set_cells("phandle", {kPhandleIntc});
-  cpus.child("cpu-map").child("cluster0").child("core0").set_cells("cpu", {kPhandleCpu});
+  for (unsigned h = 0; h < info.harts; ++h) {
+    FdtNode& cpu = cpus.child("cpu@" + std::to_string(h));
+    cpu.set_cells("phandle", {ph.cpu(h)});
+    cpu.set_string("device_type", "cpu");
+    cpu.set_cells("reg", {h});
+    cpu.set_string("status", "okay");
+    cpu.set_string("compatible", "riscv");
+    cpu.set_string("riscv,isa", isa);
+    cpu.set_string("riscv,isa-base", "rv64i");
+    cpu.set_strings("riscv,isa-extensions", info.isa_extensions);
+    if (!info.mmu_type.empty())
+      cpu.set_string("mmu-type", info.mmu_type);
+    FdtNode& intc = cpu.child("interrupt-controller");
+    intc.set_cells("#address-cells", {0});
+    intc.set_cells("#interrupt-cells", {1});
+    intc.set_empty("interrupt-controller");
+    intc.set_string("compatible", "riscv,cpu-intc");
+    intc.set_cells("phandle", {ph.intc(h)});
+  }
+  FdtNode& cluster = cpus.child("cpu-map").child("cluster0");
+  for (unsigned h = 0; h < info.harts; ++h)
+    cluster.child("core" + std::to_string(h)).set_cells("cpu", {ph.cpu(h)});
 
   FdtNode& soc = root.child("soc");
   soc.set_cells("#address-cells", {2});
@@ -346,13 +362,13 @@ FdtNode virt_fdt(const FdtInfo& info)
 
   FdtNode& uart = soc.child("serial@" + hex_unit(kUartBase));
   uart.set_cells("interrupts", {kUartIrq});
-  uart.set_cells("interrupt-parent", {kPhandlePlic});
+  uart.set_cells("interrupt-parent", {ph.plic()});
   uart.set_cells("clock-frequency", {kUartClockHz});
   uart.set_cells("reg", reg64(kUartBase, kUartSize));
   uart.set_string("compatible", "ns16550a");
 
   FdtNode& test = soc.child("test@" + hex_unit(kFinisherBase));
-  test.set_cells("phandle", {kPhandleTest});
+  test.set_cells("phandle", {ph.test()});
   test.set_cells("reg", reg64(kFinisherBase, kFinisherSize));
   test.set_strings("compatible", {"sifive,test1", "sifive,test0", "syscon"});
 
@@ -368,25 +384,30 @@ FdtNode virt_fdt(const FdtInfo& info)
     const uint64_t base = kVirtioBase + i * kVirtioSlotSize;
     FdtNode& v = soc.child("virtio_mmio@" + hex_unit(base));
     v.set_cells("interrupts", {kVirtioIrq + i});
-    v.set_cells("interrupt-parent", {kPhandlePlic});
+    v.set_cells("interrupt-parent", {ph.plic()});
     v.set_cells("reg", reg64(base, kVirtioSlotSize));
     v.set_string("compatible", "virtio,mmio");
   }
 
-  // Context 0 is the hart's M mode (MEIP, 11), context 1 its S mode (SEIP, 9).
+  // Context 2h is hart h's M mode (MEIP, 11), context 2h+1 its S mode (SEIP, 9); the
+  // CLINT drives each hart's M-mode software interrupt (MSIP, 3) and timer (MTIP, 7).
+  std::vector<uint32_t> plic_irqs, clint_irqs;
+  for (unsigned h = 0; h < info.harts; ++h) {
+    plic_irqs.insert(plic_irqs.end(), {ph.intc(h), 11, ph.intc(h), 9});
+    clint_irqs.insert(clint_irqs.end(), {ph.intc(h), 3, ph.intc(h), 7});
+  }
   FdtNode& plic = soc.child("plic@" + hex_unit(kPlicBase));
-  plic.set_cells("phandle", {kPhandlePlic});
+  plic.set_cells("phandle", {ph.plic()});
   plic.set_cells("riscv,ndev", {info.plic_sources});
   plic.set_cells("reg", reg64(kPlicBase, info.plic_size));
-  plic.set_cells("interrupts-extended", {kPhandleIntc, 11, kPhandleIntc, 9});
+  plic.set_cells("interrupts-extended", plic_irqs);
   plic.set_empty("interrupt-controller");
   plic.set_strings("compatible", {"sifive,plic-1.0.0", "riscv,plic0"});
   plic.set_cells("#address-cells", {0});
   plic.set_cells("#interrupt-cells", {1});
 
-  // Software interrupt (MSIP, 3) and timer (MTIP, 7) of the hart's M mode.
   FdtNode& clint = soc.child("clint@" + hex_unit(kClintBase));
-  clint.set_cells("interrupts-extended", {kPhandleIntc, 3, kPhandleIntc, 7});
+  clint.set_cells("interrupts-extended", clint_irqs);
   clint.set_cells("reg", reg64(kClintBase, kClintSize));
   clint.set_strings("compatible", {"sifive,clint0", "riscv,clint0"});
   return root;

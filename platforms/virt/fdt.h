@@ -43,6 +43,9 @@ struct FdtInfo {
   uint64_t ram_base = 0;
   uint64_t ram_size = 0;
   uint64_t timebase_hz = 10000000;
+  // Harts 0..harts-1, all alike: each has a cpu node, and M- and S-mode contexts on the
+  // CLINT and the PLIC, in the order QEMU's virt -smp writes them.
+  unsigned harts = 1;
   // The hart's extensions: single letters first, then multi-letter ones (riscv,isa and
   // riscv,isa-extensions are both made from this list; Platform::fdt_info fills it from
   // misa and the enabled extensions).

@@ -236,6 +236,7 @@ FdtInfo Platform::fdt_info() const
   for (const auto& [enabled, name] : supervisor)
     if (enabled)
       info.isa_extensions.push_back(name);
+  info.harts = hart_count();
   info.ram_base = kDramBase;
   info.ram_size = dram.size();
   if (mmu.supports_satp_mode(cpu::satp::kModeSv57))

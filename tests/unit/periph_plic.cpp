@@ -1,8 +1,12 @@
 // periph::Plic as firmware sees it: claim order by priority, threshold masking, the two
 // gateways (qemu: latch every high signal, also in service, no re-sampling at completion;
 // level: completion re-pends a line still high), M and S context lines, the register WARL
-// rules, the claim counters.
+// rules, the claim counters; with 4 harts, context 2h/2h+1 driving hart h's MEIP/SEIP only,
+// claims per context, absent contexts, and checkpoints per hart count.
 #include <catch2/catch.hpp>
+
+#include <array>
+#include <vector>
 
 #include "models/cpu/riscv.h"
 #include "models/periph/plic.h"
@@ -292,4 +296,209 @@ TEST_CASE("plic registers: WARL priorities, read-only pending, absent sources an
   CHECK(b.cpu.debug(tlm::TLM_READ_COMMAND, claim(kM), buf, 4) == 4);
   CHECK(buf[0] == 10);
   CHECK(b.cpu.read32(claim(kM)) == 10);
+}
+
+namespace {
+
+// Four harts bound in hart-id order, as a `cpu.harts=4` platform binds them: context 2h is
+// hart h's M mode, 2h+1 its S mode.
+struct Bench4 : Gateway {
+  test::TestInitiator cpu{"cpu"};
+  Plic plic{"plic"};
+  std::array<test::FakeHart, 4> harts;
+  common::IrqLine uart, disk0;
+
+  Bench4() : Gateway("qemu")
+  {
+    cpu.isock.bind(plic.tsock);
+    for (auto& h : harts) plic.bind_hart(h);
+    uart.bind(plic, 10);
+    disk0.bind(plic, 1);
+    test::elaborate();
+  }
+  // Every context's output as its hart sees it: MEIP and SEIP of hart 0, then hart 1, ...
+  std::vector<bool> lines() const
+  {
+    std::vector<bool> v;
+    for (const auto& h : harts) {
+      v.push_back(h.line(cpu::irq::kMEI));
+      v.push_back(h.line(cpu::irq::kSEI));
+    }
+    return v;
+  }
+  // The lines with only context `ctx`'s high.
+  static std::vector<bool> only(unsigned ctx)
+  {
+    std::vector<bool> v(8, false);
+    v.at(ctx) = true;
+    return v;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("plic with 4 harts: a source enabled only in hart 2's S context raises only its SEIP",
+          "[plic]")
+{
+  test::reset_globals();
+  Bench4 b;
+  REQUIRE(b.plic.contexts() == 8);
+  b.cpu.write32(prio(1), 1);
+  b.cpu.write32(enable(2 * 2 + kS), 1u << 1);
+  b.disk0.set(true);
+  CHECK(b.harts[2].line(cpu::irq::kSEI));
+  CHECK(b.lines() == Bench4::only(5));
+  CHECK(b.cpu.read32(claim(2 * 2 + kM)) == 0);  // hart 2's M context does not have it
+  CHECK(b.cpu.read32(claim(kS)) == 0);          // nor hart 0's S context
+  CHECK(b.cpu.read32(claim(2 * 2 + kS)) == 1);
+  CHECK(b.lines() == std::vector<bool>(8, false));
+  b.cpu.write32(claim(2 * 2 + kS), 1);
+  CHECK(b.lines() == std::vector<bool>(8, false));
+}
+
+TEST_CASE("plic with 4 harts: context 2h drives hart h's MEIP, context 2h+1 its SEIP", "[plic]")
+{
+  test::reset_globals();
+  Bench4 b;
+  b.cpu.write32(prio(1), 1);
+  for (unsigned ctx = 0; ctx < 8; ++ctx) {
+    INFO("context " << ctx);
+    b.cpu.write32(enable(ctx), 1u << 1);
+    b.disk0.set(true);
+    CHECK(b.lines() == Bench4::only(ctx));
+    CHECK(b.cpu.read32(claim(ctx)) == 1);
+    CHECK(b.lines() == std::vector<bool>(8, false));
+    b.cpu.write32(claim(ctx), 1);
+    b.cpu.write32(enable(ctx), 0);
+  }
+}
+
+TEST_CASE("plic with 4 harts: each context claims, completes and masks by its own registers",
+          "[plic]")
+{
+  test::reset_globals();
+  Bench4 b;
+  constexpr unsigned kHart1S = 3, kHart3M = 6;
+  b.cpu.write32(prio(1), 2);
+  b.cpu.write32(prio(10), 4);
+  b.cpu.write32(enable(kHart1S), 1u << 1);
+  b.cpu.write32(enable(kHart3M), (1u << 1) | (1u << 10));
+  b.cpu.write32(threshold(kHart3M), 3);  // hart 3 takes only the UART
+  b.disk0.set(true);
+  CHECK(b.lines() == Bench4::only(kHart1S));
+  b.uart.set(true);
+  CHECK(b.harts[3].line(cpu::irq::kMEI));
+  CHECK(b.cpu.read32(threshold(kHart3M)) == 3);
+  CHECK(b.cpu.read32(threshold(kHart1S)) == 0);
+  CHECK(b.cpu.read32(claim(kHart3M)) == 10);
+  CHECK(b.cpu.read32(claim(kHart1S)) == 1);
+  CHECK(b.lines() == std::vector<bool>(8, false));
+
+  b.uart.set(true);                   // latched in service (qemu gateway)
+  b.cpu.write32(claim(kHart1S), 10);  // not enabled in hart 1's S context: ignored
+  CHECK_FALSE(b.harts[3].line(cpu::irq::kMEI));
+  b.cpu.write32(claim(kHart3M), 10);
+  CHECK(b.lines() == Bench4::only(kHart3M));
+  CHECK(b.cpu.read32(claim(kHart3M)) == 10);
+}
+
+TEST_CASE("plic with 4 harts: a source enabled for two harts is claimed by one of them", "[plic]")
+{
+  test::reset_globals();
+  Bench4 b;
+  b.cpu.write32(prio(10), 1);
+  b.cpu.write32(enable(0 * 2 + kM), 1u << 10);
+  b.cpu.write32(enable(1 * 2 + kM), 1u << 10);
+  b.uart.set(true);
+  CHECK(b.lines() == std::vector<bool>{true, false, true, false, false, false, false, false});
+  CHECK(b.cpu.read32(claim(1 * 2 + kM)) == 10);
+  CHECK(b.lines() == std::vector<bool>(8, false));
+  CHECK(b.cpu.read32(claim(0 * 2 + kM)) == 0);  // hart 0 lost the race
+  b.cpu.write32(claim(1 * 2 + kM), 10);
+  CHECK(b.lines() == std::vector<bool>(8, false));
+}
+
+TEST_CASE("plic with 4 harts: contexts 8 and up read 0 and ignore writes", "[plic]")
+{
+  test::reset_globals();
+  Bench4 b;
+  b.cpu.write32(prio(10), 1);
+  b.uart.set(true);
+  for (unsigned ctx : {8u, 9u, Plic::kContexts - 1, Plic::kContexts, 100u}) {
+    INFO("context " << ctx);
+    b.cpu.write32(enable(ctx), 0xffff'ffff);
+    CHECK(b.cpu.last_status == tlm::TLM_OK_RESPONSE);
+    CHECK(b.cpu.read32(enable(ctx)) == 0);
+    b.cpu.write32(threshold(ctx), 0);
+    CHECK(b.cpu.read32(threshold(ctx)) == 0);
+    CHECK(b.cpu.read32(claim(ctx)) == 0);
+  }
+  CHECK(b.lines() == std::vector<bool>(8, false));
+  CHECK(b.cpu.read32(Plic::kPending) == 1u << 10);  // nobody claimed it
+}
+
+TEST_CASE("plic checkpoint: one hart keeps two contexts' values", "[plic]")
+{
+  test::reset_globals();
+  Bench b;
+  b.cpu.write32(enable(kS), 1u << 10);
+  b.cpu.write32(threshold(kM), 5);
+  nlohmann::json saved;
+  b.plic.save_state(saved);
+  CHECK(saved["enable"] == nlohmann::json{0, 1u << 10});
+  CHECK(saved["threshold"] == nlohmann::json{5, 0});
+  CHECK(saved["out"] == nlohmann::json{false, false});
+
+  nlohmann::json four = saved;
+  four["enable"] = std::vector<uint32_t>(8, 0);
+  four["threshold"] = std::vector<uint32_t>(8, 0);
+  four["out"] = std::vector<bool>(8, false);
+  CHECK_THROWS_WITH(b.plic.restore_state(common::StateIn(four, "checkpoint 'ck': plic")),
+                    "checkpoint 'ck': plic.enable holds the 8 contexts of 4 harts, this machine "
+                    "has 2 (1 hart): restore with cpu.harts=4");
+}
+
+TEST_CASE("plic checkpoint with 4 harts: every context comes back, one hart's state is refused",
+          "[plic]")
+{
+  test::reset_globals();
+  Bench4 b;
+  b.cpu.write32(prio(1), 1);
+  b.cpu.write32(prio(10), 1);
+  b.cpu.write32(enable(5), 1u << 1);
+  b.cpu.write32(enable(6), 1u << 10);
+  b.cpu.write32(threshold(7), 4);
+  b.disk0.set(true);
+  b.uart.set(true);
+  REQUIRE(b.cpu.read32(claim(6)) == 10);
+  nlohmann::json saved;
+  b.plic.save_state(saved);
+  CHECK(saved["enable"] == nlohmann::json{0, 0, 0, 0, 0, 1u << 1, 1u << 10, 0});
+  CHECK(saved["threshold"] == nlohmann::json{0, 0, 0, 0, 0, 0, 0, 4});
+  CHECK(saved["out"] == nlohmann::json{false, false, false, false, false, true, false, false});
+
+  b.cpu.write32(claim(6), 10);
+  REQUIRE(b.cpu.read32(claim(5)) == 1);
+  b.cpu.write32(enable(5), 0);
+  b.cpu.write32(threshold(7), 0);
+  b.plic.restore_state(common::StateIn(saved, "plic"));
+  CHECK(b.cpu.read32(enable(5)) == 1u << 1);
+  CHECK(b.cpu.read32(enable(6)) == 1u << 10);
+  CHECK(b.cpu.read32(threshold(7)) == 4);
+  CHECK(b.cpu.read32(Plic::kPending) == 1u << 1);
+  nlohmann::json again;
+  b.plic.save_state(again);
+  CHECK(again == saved);
+  CHECK(b.cpu.read32(claim(5)) == 1);
+  b.cpu.write32(claim(6), 10);  // the completion of the claim made before the save
+  CHECK(b.cpu.read32(Plic::kPending) == 0);
+
+  nlohmann::json one = saved;
+  one["enable"] = {0, 0};
+  one["threshold"] = {0, 0};
+  one["out"] = {false, false};
+  CHECK_THROWS_WITH(b.plic.restore_state(common::StateIn(one, "checkpoint 'ck': plic")),
+                    "checkpoint 'ck': plic.enable holds the 2 contexts of 1 hart, this machine "
+                    "has 8 (4 harts): restore with cpu.harts=1");
+  CHECK(b.cpu.read32(Plic::kPending) == 0);  // a refused state changes nothing
 }

@@ -1,7 +1,9 @@
 // platforms/virt/fdt and boot: device trees written and read back, user trees that are
-// broken in any place, and the boot plan's hand-off values.
+// broken in any place, the boot plan's hand-off values, and the trees of 1 and 4 harts
+// against what QEMU's virt -smp writes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -175,4 +177,123 @@ TEST_CASE("the virt tree has the sim-control node software finds the device by")
   REQUIRE(reg->size() == 16);
   // Two big-endian 64-bit cells: base 0x10_2000, size 0x1000.
   CHECK(*reg == std::vector<uint8_t>{0, 0, 0, 0, 0, 0x10, 0x20, 0, 0, 0, 0, 0, 0, 0, 0x10, 0});
+}
+
+namespace {
+
+std::vector<uint32_t> cells(const FdtNode& node, const char* prop)
+{
+  const auto* v = node.get(prop);
+  REQUIRE(v);
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i + 4 <= v->size(); i += 4)
+    out.push_back(uint32_t((*v)[i]) << 24 | uint32_t((*v)[i + 1]) << 16 |
+                  uint32_t((*v)[i + 2]) << 8 | (*v)[i + 3]);
+  return out;
+}
+
+void collect_phandles(const FdtNode& node, std::vector<uint32_t>& out)
+{
+  if (node.get("phandle"))
+    out.push_back(cells(node, "phandle").at(0));
+  for (const auto& c : node.children) collect_phandles(c, out);
+}
+
+FdtNode tree_of(unsigned harts)
+{
+  virt::FdtInfo info = info_128m();
+  info.harts = harts;
+  return virt::fdt_read(virt::fdt_write(virt::virt_fdt(info)), "test");
+}
+
+}  // namespace
+
+TEST_CASE(
+    "the virt tree for 4 harts has a cpu node with its own interrupt controller and a "
+    "cpu-map core per hart")
+{
+  const FdtNode tree = tree_of(4);
+  const FdtNode& cpus = *tree.find_child("cpus");
+  const FdtNode* cluster = cpus.find_child("cpu-map")->find_child("cluster0");
+  REQUIRE(cluster);
+  std::vector<uint32_t> phandles;
+  for (unsigned h = 0; h < 4; ++h) {
+    INFO("hart " << h);
+    const FdtNode* cpu = cpus.find_child("cpu@" + std::to_string(h));
+    REQUIRE(cpu);
+    CHECK(cells(*cpu, "reg") == std::vector<uint32_t>{h});
+    const FdtNode* intc = cpu->find_child("interrupt-controller");
+    REQUIRE(intc);
+    CHECK(std::string(reinterpret_cast<const char*>(intc->get("compatible")->data())) ==
+          "riscv,cpu-intc");
+    const FdtNode* core = cluster->find_child("core" + std::to_string(h));
+    REQUIRE(core);
+    CHECK(cells(*core, "cpu") == cells(*cpu, "phandle"));
+    phandles.push_back(cells(*cpu, "phandle").at(0));
+    phandles.push_back(cells(*intc, "phandle").at(0));
+  }
+  CHECK_FALSE(cpus.find_child("cpu@4"));
+  CHECK_FALSE(cluster->find_child("core4"));
+  CHECK(cluster->children.size() == 4);
+  // Every phandle in the tree is unique, and the references to the test device find it.
+  std::vector<uint32_t> all;
+  collect_phandles(tree, all);
+  std::sort(all.begin(), all.end());
+  CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());
+  CHECK(all.size() == 10);  // 4 cpus, 4 interrupt controllers, the PLIC, the test device
+  const auto test_phandle = cells(*tree.find_child("soc")->find_child("test@100000"), "phandle");
+  CHECK(cells(*tree.find_child("poweroff"), "regmap") == test_phandle);
+  CHECK(cells(*tree.find_child("reboot"), "regmap") == test_phandle);
+  // As QEMU 7.2 numbers them (it makes the cpu nodes from the last hart down).
+  std::sort(phandles.begin(), phandles.end());
+  CHECK(phandles == std::vector<uint32_t>{1, 2, 3, 4, 5, 6, 7, 8});
+  CHECK(cells(*tree.find_child("soc")->find_child("plic@c000000"), "phandle") ==
+        std::vector<uint32_t>{9});
+}
+
+TEST_CASE(
+    "the virt tree for 4 harts gives each hart MEIP and SEIP contexts on the PLIC and "
+    "MSIP and MTIP on the CLINT, in QEMU's order")
+{
+  const FdtNode tree = tree_of(4);
+  const FdtNode& cpus = *tree.find_child("cpus");
+  std::vector<uint32_t> plic_irqs, clint_irqs;
+  for (unsigned h = 0; h < 4; ++h) {
+    const uint32_t intc =
+        cells(*cpus.find_child("cpu@" + std::to_string(h))->find_child("interrupt-controller"),
+              "phandle")
+            .at(0);
+    plic_irqs.insert(plic_irqs.end(), {intc, 11, intc, 9});
+    clint_irqs.insert(clint_irqs.end(), {intc, 3, intc, 7});
+  }
+  const FdtNode& soc = *tree.find_child("soc");
+  CHECK(cells(*soc.find_child("plic@c000000"), "interrupts-extended") == plic_irqs);
+  CHECK(cells(*soc.find_child("clint@2000000"), "interrupts-extended") == clint_irqs);
+  // What qemu-system-riscv64 -M virt -smp 4 (7.2) writes.
+  CHECK(plic_irqs == std::vector<uint32_t>{8, 11, 8, 9, 6, 11, 6, 9, 4, 11, 4, 9, 2, 11, 2, 9});
+  const uint32_t plic = cells(*soc.find_child("plic@c000000"), "phandle").at(0);
+  CHECK(cells(*soc.find_child("serial@10000000"), "interrupt-parent") ==
+        std::vector<uint32_t>{plic});
+}
+
+TEST_CASE("the virt tree for one hart is the tree from before harts were counted")
+{
+  const FdtNode tree = tree_of(1);
+  CHECK(virt::fdt_write(tree) == virt::fdt_write(virt::virt_fdt(info_128m())));
+  const FdtNode& cpus = *tree.find_child("cpus");
+  CHECK(cpus.children.size() == 2);  // cpu@0 and cpu-map
+  const FdtNode* cpu = cpus.find_child("cpu@0");
+  REQUIRE(cpu);
+  CHECK(cells(*cpu, "phandle") == std::vector<uint32_t>{1});
+  CHECK(cells(*cpu->find_child("interrupt-controller"), "phandle") == std::vector<uint32_t>{2});
+  CHECK(cells(*cpus.find_child("cpu-map")->find_child("cluster0")->find_child("core0"), "cpu") ==
+        std::vector<uint32_t>{1});
+  const FdtNode& soc = *tree.find_child("soc");
+  CHECK(cells(*soc.find_child("plic@c000000"), "phandle") == std::vector<uint32_t>{3});
+  CHECK(cells(*soc.find_child("plic@c000000"), "interrupts-extended") ==
+        std::vector<uint32_t>{2, 11, 2, 9});
+  CHECK(cells(*soc.find_child("clint@2000000"), "interrupts-extended") ==
+        std::vector<uint32_t>{2, 3, 2, 7});
+  CHECK(cells(*soc.find_child("test@100000"), "phandle") == std::vector<uint32_t>{4});
+  CHECK(cells(*tree.find_child("poweroff"), "regmap") == std::vector<uint32_t>{4});
 }
