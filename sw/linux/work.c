@@ -89,6 +89,8 @@ static const struct {
     {"memhog", memhog_main, "memhog [MIB [ROUNDS]]   more memory than RAM: Linux swaps"},
     {"forktest", forktest_main, "forktest [DEPTH [PAGES]] a tree of processes, copy-on-write"},
     {"cowswap", cowswap_main, "cowswap [MIB]           fork and copy-on-write under swap"},
+    {"threads", threads_main, "threads [N [ROUNDS [PAGES]]] threads on every processor: unmaps "
+                              "(TLB shootdowns) and shared data"},
 };
 #define PROGRAM_COUNT (sizeof kPrograms / sizeof kPrograms[0])
 

@@ -47,6 +47,7 @@ int matmul_main(int argc, char **argv);
 int memhog_main(int argc, char **argv);
 int forktest_main(int argc, char **argv);
 int cowswap_main(int argc, char **argv);
+int threads_main(int argc, char **argv);
 int roi_main(int argc, char **argv);
 
 #endif

@@ -27,6 +27,10 @@
 #   linux.sweep            tools/vmplat-sweep: two points of a Linux workload
 #   linux.checkpoint       a checkpoint the workload asks for after the boot; restored, the
 #                          run ends in the same state as the booted one (docs/checkpoints.md)
+#   linux.smp              four harts (--smp 4): /proc/cpuinfo lists 4 processors, a threaded
+#                          workload (unmaps: TLB shootdowns) and four workloads side by side
+#                          pass, every hart runs, remote fences reach several harts; QEMU
+#                          -smp 4 prints the same PASS lines (docs/smp.md)
 #   linux.sweep_example.*  examples/linux/{dtlb-size,satp-modes,checkpoint-tlb}.json are
 #                          accepted (vmplat-sweep check)
 # The boot options' errors and the device tree (cli.*, no kit needed) carry the label too.
@@ -46,7 +50,7 @@ if(VMPLAT_LINUX_GCC_FOR_TESTS)
   set(LINUX_BUSYBOX_TEST ${LINUX_TEST} --init-script ${PROJECT_SOURCE_DIR}/sw/linux/init.sh
       --vmwork ${VMPLAT_SW_DIR}/linux/vmwork --qemu ${QEMU_RISCV64} --build ${PROJECT_BINARY_DIR}
       --sweep-tool ${PROJECT_SOURCE_DIR}/tools/vmplat-sweep)
-  foreach(case shell workload.sv48 workload.sv39 qemu script sweep checkpoint)
+  foreach(case shell workload.sv48 workload.sv39 qemu script sweep checkpoint smp)
     vmplat_system_test(NAME linux.${case} LABELS linux TIMEOUT 900
                        COMMAND ${LINUX_BUSYBOX_TEST} ${case})
     set_tests_properties(linux.${case} PROPERTIES SKIP_RETURN_CODE 77

@@ -49,6 +49,13 @@ def fail(msg, out="", err=""):
 # The batch the workload tests run: fork and copy-on-write, more memory than Linux has
 # free (memhog), and fork under swap (cowswap). A 128 MiB machine has about 50 MiB free.
 WORKLOADS = ["forktest", "memhog 64 1", "cowswap 40"]
+# Four harts (docs/smp.md): the processors Linux brought up, a threaded workload whose unmaps
+# are TLB shootdowns, and four workloads side by side (one shell line: init runs each line
+# in its own shell).
+SMP_HARTS = 4
+SMP_WORKLOADS = ["grep -c ^processor /proc/cpuinfo", "threads",
+                 "memhog 24 & cowswap 16 & forktest & matmul 48 && wait"]
+SMP_PROGRAMS = {"threads", "memhog", "cowswap", "forktest", "matmul"}
 # The crypto self-tests are almost half of the boot's instructions; nothing here uses them.
 BUSYBOX_BOOTARGS = "console=ttyS0 rdinit=/sbin/init-custom panic=-1 quiet cryptomgr.notests"
 
@@ -267,6 +274,65 @@ def case_qemu(args, kit_dir):
     print("\n".join("  " + line for line in lines))
 
 
+def smp_results(out, err, who):
+    """The PASS lines of an SMP batch by program, after checking the processor count."""
+    if not re.search(rf"grep -c \^processor /proc/cpuinfo\r?\n{SMP_HARTS}\r?\n", out):
+        fail(f"{who}: /proc/cpuinfo does not list {SMP_HARTS} processors", out, err)
+    lines = result_lines(out)
+    by_name = {line.split()[1]: line for line in lines}
+    if set(by_name) != SMP_PROGRAMS or len(lines) != len(SMP_PROGRAMS):
+        fail(f"{who}: expected one result line for each of {sorted(SMP_PROGRAMS)}, got {lines}",
+             out, err)
+    for line in lines:
+        if not line.startswith("PASS ") or re.search(r"\b(corrupted|bad)=[1-9]", line):
+            fail(f"{who}: a workload failed or saw corrupted data: {line}", out, err)
+    if f"vmplat run: {len(SMP_WORKLOADS)} commands, 0 failed" not in out:
+        fail(f"{who}: init did not report every command passing", out, err)
+    return by_name
+
+
+def case_smp(args, kit_dir):
+    code, out, err, st, seconds = run_batch(args, kit_dir, SMP_WORKLOADS, "--smp",
+                                            str(SMP_HARTS), "--drive", "size=128M")
+    if code != 0 or "reboot: Power down" not in out:
+        fail(f"exit code {code} after the power-off, expected 0", out, err)
+    ours = smp_results(out, err, "vmplat")
+    per_hart = [st.get(f"hart{h}.cpu.instret", 0) for h in range(SMP_HARTS)]
+    if min(per_hart) < 10_000_000 or st.get("cpu.instret") != sum(per_hart):
+        fail(f"every hart should have run (instret per hart {per_hart}, total "
+             f"{st.get('cpu.instret')})", out, err)
+    fences = [st.get(f"hart{h}.mmu.shootdown.fences", 0) for h in range(SMP_HARTS)]
+    if sum(1 for f in fences if f) < 2 or st.get("mmu.shootdown.fences") != sum(fences):
+        fail(f"remote fences (SBI, after an IPI) should reach several harts: {fences}", out, err)
+    print(f"ok: {SMP_HARTS} processors; {'; '.join(sorted(ours.values()))}")
+    print(f"ok: instret per hart {per_hart}, remote fences per hart {fences} "
+          f"({st.get('mmu.shootdown.entries')} TLB entries) in {seconds:.1f} s")
+    if not args.qemu or not os.path.exists(args.qemu):
+        print("note: qemu-system-riscv64 is not installed: no comparison with QEMU -smp")
+        return
+    initrd = initramfs(args, args.init_script, SMP_WORKLOADS)
+    disk = os.path.join(args.workdir, "qemu-smp-swap.img")
+    with open(disk, "wb") as f:
+        f.truncate(128 << 20)
+    cmd = [args.qemu, "-M", "virt", "-smp", str(SMP_HARTS), "-m", "128M", "-nographic",
+           "-no-reboot", "-bios", os.path.join(kit_dir, "fw_jump.bin"), "-kernel",
+           os.path.join(kit_dir, "Image"), "-initrd", initrd, "-append", BUSYBOX_BOOTARGS,
+           "-global", "virtio-mmio.force-legacy=false",
+           "-drive", f"file={disk},if=none,format=raw,id=d0",
+           "-device", "virtio-blk-device,drive=d0"]
+    r = Run(cmd)
+    qcode, qout, qerr = r.finish(840)
+    os.unlink(disk)
+    if qcode != 0:
+        fail(f"QEMU -smp {SMP_HARTS}: exit code {qcode}", qout, qerr)
+    theirs = smp_results(qout, qerr, f"QEMU -smp {SMP_HARTS}")
+    if theirs != ours:
+        fail("the workloads' lines differ from QEMU's:\n  vmplat: " +
+             "\n          ".join(sorted(ours.values())) + "\n  QEMU:   " +
+             "\n          ".join(sorted(theirs.values())), qout, qerr)
+    print(f"ok: QEMU -smp {SMP_HARTS} prints the same {len(theirs)} lines ({r.seconds:.1f} s)")
+
+
 def case_script(args, _kit_dir):
     script = os.path.join(os.path.dirname(args.kit_script), "linux.sh")
     p = subprocess.run(["bash", script, "--ram", "lots"], capture_output=True, text=True,
@@ -416,6 +482,7 @@ def main():
         "script": case_script,
         "sweep": case_sweep,
         "checkpoint": case_checkpoint,
+        "smp": case_smp,
     }
     if args.case in busybox_cases:
         if not args.vmwork or not os.path.exists(args.vmwork) or not args.init_script:
