@@ -9,6 +9,8 @@
   kernel      the kernel demo with and without --vcd: same console and statistics; in the
               VCD M only at boot, the disk's source rises once per request, the S context
               drives SEIP, timer edges
+  smp         the kernel on two harts (hart 1 parked): per-hart signals (hart<id>.cpu.*)
+              and the CLINT's and PLIC's signals of hart 1
   idle        a run that ends idle (exit 125) with and without --vcd: same console and
               statistics, WFI drawn, the file ends at SystemC's final time
   first_step  a firmware that finishes before SystemC's first time step ends: the file is
@@ -121,22 +123,30 @@ def run_with_waves(args, name, *cmd):
     return code, out, err, Waves(vcd), json.load(open(stats))
 
 
-def end_time_ps(j):
-    """Where the run ended: SystemC's time, or the hart's where it had run ahead."""
+def end_time_ps(j, harts=1):
+    """Where the run ended: SystemC's time, or the latest hart's where it had run ahead."""
     period_ps = 1_000_000 // j["config"]["cpu.freq_mhz"]
-    return max(round(j["stats"]["sim.time_ns"] * 1000), j["stats"]["cpu.cycles"] * period_ps)
+    st = j["stats"]
+    cycles = [st["cpu.cycles"]] if harts == 1 else \
+        [st[f"hart{h}.cpu.cycles"] for h in range(harts)]
+    return max(round(st["sim.time_ns"] * 1000), max(cycles) * period_ps)
 
 
-def check_common(w, j):
+def check_common(w, j, harts=1):
     check(w.timescale == "1 ps", f"time unit 1 ps (got {w.timescale})")
     check(all(a <= b for a, b in zip(w.stamps, w.stamps[1:])), "time stamps never decrease")
-    check(w.stamps and w.stamps[-1] == end_time_ps(j),
-          f"the file ends at the end of the run, {end_time_ps(j)} ps "
+    check(w.stamps and w.stamps[-1] == end_time_ps(j, harts),
+          f"the file ends at the end of the run, {end_time_ps(j, harts)} ps "
           f"(last stamp {w.stamps[-1] if w.stamps else None})")
-    expected = {"cpu.priv": 2, "cpu.wfi": 1, "cpu.mie": 12, "cpu.stimecmp": 64,
-                "clint.mtimecmp": 64, "plic.source.uart": 1, "plic.source.disk": 1,
-                "plic.context.m": 1, "plic.context.s": 1, "mmu.fence": 3, "mmu.fences": 32}
-    expected.update({f"cpu.mip.{b}": 1 for b in ("msip", "mtip", "meip", "ssip", "stip", "seip")})
+    expected = {"plic.source.uart": 1, "plic.source.disk": 1}
+    for h in range(harts):
+        pre, suffix = (f"hart{h}.", str(h) if h else "") if harts > 1 else ("", "")
+        expected.update({f"{pre}cpu.priv": 2, f"{pre}cpu.wfi": 1, f"{pre}cpu.mie": 12,
+                         f"{pre}cpu.stimecmp": 64, f"{pre}mmu.fence": 3, f"{pre}mmu.fences": 32,
+                         f"clint.mtimecmp{suffix}": 64, f"plic.context.m{suffix}": 1,
+                         f"plic.context.s{suffix}": 1})
+        expected.update({f"{pre}cpu.mip.{b}": 1
+                         for b in ("msip", "mtip", "meip", "ssip", "stip", "seip")})
     check(w.widths == expected, "every documented signal, with its width")
 
 
@@ -285,6 +295,23 @@ def main():
         # SFENCE.W.INVAL and SFENCE.INVAL.IR; in U mode all three trap.
         seq = [k for k in fence_kinds(w) if k != 1]
         check(seq == [3, 2, 4, 2, 3, 4], f"the Svinval instructions in the firmware's order: {seq}")
+    elif args.case == "smp":
+        # Two harts (docs/smp.md): the kernel runs on hart 0, sw/lib parks hart 1 in WFI;
+        # every hart's signals carry its prefix, the CLINT and PLIC draw hart 1's own.
+        code, out, err, w, j = run_with_waves(args, "smp", "--smp", "2", "--drive", "size=64M",
+                                              "--append", "frames=64 run=forktest",
+                                              sw("kernel/kernel.elf"))
+        check(code == 0, f"the kernel passes on two harts (exit code {code})")
+        check_common(w, j, 2)
+        check({v for _, v in w.history("hart0.cpu.priv")} == {0, 1, 3},
+              "hart 0 runs the kernel: M, then S and U")
+        check(w.history("hart1.cpu.priv") == [(0, 3)], "hart 1 stays in M")
+        check(w.history("hart1.cpu.wfi")[-1][1] == 1, "hart 1 ends asleep in WFI")
+        check(len(w.history("hart0.cpu.wfi")) >= 1, "hart 0 has its own WFI signal")
+        for name in ("clint.mtimecmp1", "plic.context.m1", "plic.context.s1"):
+            check(w.history(name) is not None and len(w.history(name)) >= 1,
+                  f"{name}: hart 1's own signal")
+        check(not w.edges("hart1.cpu.mip.msip", True), "nobody sent hart 1 an IPI")
     elif args.case == "idle":
         code, out, w, j = same_run(args, "idle", sw("tests/platform/idle.elf"))
         check(code == 125, f"exit code 125 (got {code})")

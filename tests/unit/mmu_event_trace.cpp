@@ -25,9 +25,9 @@ using cpu::AccessKind;
 using cpu::Priv;
 
 namespace {
+using test::kPa;
 using test::kRW;
 using test::kVa;
-using test::kPa;
 
 struct Line {
   uint64_t cycle = 0;
@@ -276,4 +276,29 @@ TEST_CASE("bad trace settings are user errors naming the key")
   CHECK_THROWS_WITH(MmuBench({"mmu.trace.file=/nonexistent/dir/t.log"}),
                     Catch::Equals("mmu.trace.file: cannot open '/nonexistent/dir/t.log' for "
                                   "writing"));
+}
+
+TEST_CASE("the MMUs of several harts write one trace and each line carries its hart's id")
+{
+  const std::string path = "mmu_event_trace_harts.log";
+  {
+    std::unique_ptr<mmu::Mmu> third;
+    MmuBench b({"mmu.trace.file=" + path}, false, [&third](MmuBench& bench) {
+      common::StatsPrefix prefix("hart2.");
+      third =
+          std::make_unique<mmu::Mmu>("mmu2", sc_core::sc_time(1, sc_core::SC_NS), 2, &bench.mmu);
+      third->isock.bind(bench.router.tsock);
+    });
+    b.map(kVa, kPa, kRW);
+    b.load(kVa);
+    cpu::XlateContext ctx{Priv::kS, 0, b.satp(1), 0, b.menvcfg};
+    cpu::XlateResult r;
+    REQUIRE(third->translate(kVa, 8, AccessKind::kLoad, ctx, r));
+    third->sfence_vma(false, 0, false, 0);
+  }
+  const auto lines = read_trace(path);
+  std::string harts;
+  for (const Line& l : lines) harts += std::to_string(l.hart) + l.event.substr(0, 2) + " ";
+  // Hart 0 misses both TLBs, walks and fills; hart 2 does the same, then fences.
+  CHECK(harts == "0mi 0mi 0wa 0fi 0fi 2mi 2mi 2wa 2fi 2fi 2fl 2fl 2fl ");
 }
