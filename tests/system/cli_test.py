@@ -433,17 +433,21 @@ def main():
         if code != 0 or "hello from vmplat firmware" not in out:
             fail(f"hello with --dtb: exit code {code}", out, err)
         print("ok")
-    elif case == "dtb_vs_qemu":
+    elif case in ("dtb_vs_qemu", "dtb_vs_qemu_smp4"):
         # Node by node against QEMU's virt machine: every node vmplat generates exists there
-        # with the same values, except the properties listed here with the reason.
+        # with the same values, except the properties listed here with the reason. The smp4
+        # case compares 4 harts (--smp 4, QEMU -smp 4): cpu nodes, cpu-map, the CLINT's and
+        # PLIC's interrupts-extended per hart.
         qemu = shutil.which("qemu-system-riscv64")
         if not qemu:
             print("SKIP: qemu-system-riscv64 is not installed")
             sys.exit(77)
+        harts = 4 if case == "dtb_vs_qemu_smp4" else 1
         ours_path, qemu_path = tmp("vmplat.dtb"), tmp("qemu.dtb")
-        run(args, "--dump-dtb", ours_path, "--append", "x")
+        run(args, "--dump-dtb", ours_path, "--append", "x", "--smp", str(harts))
         q = subprocess.run([qemu, "-M", f"virt,dumpdtb={qemu_path}", "-m", "128M", "-bios",
-                            "none", "-kernel", hello, "-append", "x", "-display", "none"],
+                            "none", "-kernel", hello, "-append", "x", "-display", "none",
+                            "-smp", str(harts)],
                            capture_output=True, text=True, timeout=60)
         if not os.path.exists(qemu_path):
             fail(f"QEMU wrote no device tree: {q.stderr}")
@@ -453,7 +457,8 @@ def main():
             "riscv,isa": "the hart's own extensions (QEMU: rv64imafdch...)",
             "riscv,isa-base": "QEMU 7.2 predates it",
             "riscv,isa-extensions": "QEMU 7.2 predates it",
-            "#address-cells@cpus/cpu@0/interrupt-controller": "dtc asks for it; QEMU 7.2 omits it",
+            **{f"#address-cells@cpus/cpu@{h}/interrupt-controller":
+               "dtc asks for it; QEMU 7.2 omits it" for h in range(harts)},
             "mmu-type": "the widest of mmu.satp_modes (QEMU 7.2: sv57)",
             "riscv,ndev": "vmplat's PLIC has 31 sources (QEMU: 95)",
             "reg@soc/plic@c000000": "vmplat maps the whole PLIC window (64 MiB; QEMU: 6 MiB)",
@@ -473,7 +478,10 @@ def main():
                 if theirs[node].get(prop) != value:
                     fail(f"{node}: {prop} = {value!r}, QEMU has {theirs[node].get(prop)!r}")
                 checked += 1
-        print(f"ok: {len(ours)} nodes, {checked} properties equal to QEMU's")
+        cpu_nodes = lambda tree: sorted(n for n in tree if re.fullmatch(r"cpus/cpu@\d+", n))
+        if len(cpu_nodes(ours)) != harts or cpu_nodes(ours) != cpu_nodes(theirs):
+            fail(f"{harts} harts: cpu nodes {cpu_nodes(ours)}, QEMU's {cpu_nodes(theirs)}")
+        print(f"ok: {harts} hart(s), {len(ours)} nodes, {checked} properties equal to QEMU's")
     elif case == "help":
         code, out, err = run(args, "--help")
         if code != 0 or "usage: vmplat" not in out or "--max-instructions" not in out:
