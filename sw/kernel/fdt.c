@@ -1,6 +1,7 @@
 /* A small flattened-device-tree reader (devicetree specification v0.4, chapter 5): only what
- * the kernel needs, /memory reg, /chosen/bootargs, whether the cpu's ISA has Svnapot and
- * where vmplat's sim-control device is, and the boot-parameter parser. */
+ * the kernel needs, /memory reg, /chosen/bootargs, how many cpus there are, whether the
+ * cpu's ISA has Svnapot and where vmplat's sim-control device is, and the boot-parameter
+ * parser. */
 #include <string.h>
 
 #include "kernel.h"
@@ -83,6 +84,8 @@ void fdt_read(const void *fdt, struct boot_params *bp)
         in_soc = strcmp(name, "soc") == 0;
       } else if (depth == 3) {
         in_cpu = in_cpus && strncmp(name, "cpu@", 4) == 0;
+        if (in_cpu)
+          bp->harts++;
         soc_has_reg = soc_simctl = false;
       }
       p += (strlen(name) + 4) & ~3UL;

@@ -8,7 +8,12 @@
  *   0 the first time) and retries the instruction;
  * - every trap from U notes FS = Dirty: the owner's registers are newer than its copy.
  * Privileged spec 3.1.6.6 describes FS for this purpose; on a hart without F/D, FS is
- * read-only zero and no process ever gets the FPU (FP instructions kill it, as before). */
+ * read-only zero and no process ever gets the FPU (FP instructions kill it, as before).
+ * With several harts each has its own owner, and a process that leaves a hart with dirty
+ * registers has them saved there and then (fp_switch_away), so that its struct fpstate is
+ * current whenever it does not run; a process owns a hart's registers only if it last
+ * loaded them there (proc.fp_hart), so registers it left behind on another hart and then
+ * changed elsewhere are never taken for current. */
 #include <string.h>
 
 #include "kernel.h"
@@ -22,8 +27,13 @@
 void fp_save(struct fpstate *s);
 void fp_load(const struct fpstate *s);
 
-static int m_owner = -1; /* g_procs slot whose state is in the registers */
-static bool m_dirty;     /* ... and newer there than in its struct fpstate */
+#define m_owner (mycpu()->fp_owner) /* g_procs slot whose state is in the registers */
+#define m_dirty (mycpu()->fp_dirty) /* ... and newer there than in its struct fpstate */
+
+static bool owns(const struct proc *p)
+{
+  return m_owner == (int)(p - g_procs) && p->fp_hart == (int)mycpu()->id;
+}
 
 static void set_fs(uint64_t fs)
 {
@@ -39,7 +49,7 @@ void fp_trap_entry(void)
 
 void fp_resume(const struct proc *p)
 {
-  set_fs(m_owner == (int)(p - g_procs) ? SSTATUS_FS_CLEAN : SSTATUS_FS_OFF);
+  set_fs(owns(p) ? SSTATUS_FS_CLEAN : SSTATUS_FS_OFF);
 }
 
 /* Writes the owner's registers back to its fpstate if they are newer. */
@@ -74,15 +84,15 @@ static bool is_fp_insn(uint32_t insn)
 
 bool fp_claim(struct proc *p, uint64_t tval)
 {
-  if ((read_csr(sstatus) & SSTATUS_FS) != SSTATUS_FS_OFF || m_owner == (int)(p - g_procs))
+  if ((read_csr(sstatus) & SSTATUS_FS) != SSTATUS_FS_OFF || owns(p))
     return false; /* the process had the FPU: a genuine illegal instruction */
   uint32_t insn = (uint32_t)tval;
   if (!insn) { /* a hart that leaves stval 0: read the instruction */
     uint16_t half = 0;
-    if (vm_copy_in(p, &half, p->tf.sepc, 2) != FAULT_OK)
+    if (vm_copy_in(p->mm, &half, p->tf.sepc, 2) != FAULT_OK)
       return false;
     insn = half;
-    if ((half & 3) == 3 && vm_copy_in(p, &insn, p->tf.sepc, 4) != FAULT_OK)
+    if ((half & 3) == 3 && vm_copy_in(p->mm, &insn, p->tf.sepc, 4) != FAULT_OK)
       return false;
   }
   if (!is_fp_insn(insn))
@@ -103,12 +113,13 @@ bool fp_claim(struct proc *p, uint64_t tval)
   fp_load(&p->fp);
   m_owner = (int)(p - g_procs);
   m_dirty = false;
+  p->fp_hart = (int)mycpu()->id;
   return true;
 }
 
 void fp_fork(struct proc *parent, struct proc *child)
 {
-  if (m_owner == (int)(parent - g_procs))
+  if (owns(parent))
     writeback();
   child->fp = parent->fp;
   child->fp_used = parent->fp_used;
@@ -116,9 +127,17 @@ void fp_fork(struct proc *parent, struct proc *child)
 
 void fp_release(struct proc *p)
 {
-  if (m_owner == (int)(p - g_procs)) {
+  if (owns(p)) {
     m_owner = -1;
     m_dirty = false;
   }
   p->fp_used = false;
+  p->fp_hart = -1;
+}
+
+/* p stops running on this hart (several harts only): its dirty registers go to its struct. */
+void fp_switch_away(struct proc *p)
+{
+  if (owns(p))
+    writeback();
 }

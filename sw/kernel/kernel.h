@@ -44,6 +44,7 @@
 #define USER_STACK_BOTTOM (USER_TOP - USER_STACK_PAGES * PAGE_SIZE)
 
 #define MAX_PROCS 32
+#define MAX_HARTS 8
 #define NAME_LEN 16
 #define ARG_LEN 200
 
@@ -53,6 +54,7 @@
 #define CAUSE_FETCH_PAGE_FAULT 12
 #define CAUSE_LOAD_PAGE_FAULT 13
 #define CAUSE_STORE_PAGE_FAULT 15
+#define IRQ_S_SOFT 1
 #define IRQ_S_TIMER 5
 #define IRQ_S_EXT 9
 
@@ -66,10 +68,12 @@ enum fault_result {
 
 enum proc_state { PROC_UNUSED, PROC_RUNNABLE, PROC_WAITING, PROC_ZOMBIE };
 
-/* Saved user registers; trap.S knows this layout (x1..x31 at 8*i, sepc at 256). */
+/* Saved user registers; trap.S knows this layout (x1..x31 at 8*i, sepc at 256, and at 264
+ * the struct cpu of the hart the thread runs on, which trap_entry loads into tp). */
 struct trapframe {
   uint64_t x[32];
   uint64_t sepc;
+  uint64_t cpu;
 };
 
 /* A process's FP registers and fcsr, while another process owns the FPU (fp.S knows this
@@ -79,20 +83,50 @@ struct fpstate {
   uint64_t fcsr;
 };
 
+/* An address space, shared by the threads of a process. Slot i of g_mms has ASID i + 1; a
+ * frame's owner mask names address spaces. The hart masks say which harts need a TLB
+ * shootdown when a mapping changes (running) and which must flush the whole ASID before they
+ * run it again (stale: they ran it since their last flush of it, but are not running it when
+ * it changes, or the slot held an earlier address space). */
+struct mm {
+  uint64_t *root; /* page table root (physical = virtual in the kernel map); NULL: free */
+  uint16_t asid;
+  int users; /* threads using it */
+  uint64_t heap_base;
+  uint64_t brk;
+  uint32_t running; /* harts with this address space in satp now */
+  uint32_t ran;     /* harts that ran it since they last flushed its ASID */
+  uint32_t stale;   /* harts that must flush its ASID before running it */
+};
+
+/* A process or thread (a thread is a proc created by clone, sharing its creator's mm). */
 struct proc {
   struct trapframe tf;
   struct fpstate fp;
   bool fp_used; /* has executed an FP instruction since its last exec */
   enum proc_state state;
   int pid;
-  int parent; /* slot index, -1 for init */
+  int parent; /* slot index, -1 for init and threads */
   int exit_status;
-  uint16_t asid;
-  uint64_t *root; /* page table root (physical = virtual in the kernel map) */
-  uint64_t heap_base;
-  uint64_t brk;
+  bool thread;  /* created by clone: joined by the threads of its mm, not waited for */
+  int cpu;      /* hart running it, -1 */
+  int fp_hart;  /* hart whose FP registers it last loaded its state into, -1 */
+  struct mm *mm;
   char name[NAME_LEN];
 };
+
+/* A hart's kernel state; tp points at it in the kernel (trap.S reads kstack_top at 0). */
+struct cpu {
+  uint64_t kstack_top;
+  unsigned id;
+  int current;    /* g_procs slot last run here (round robin starts after it), -1 for none */
+  struct mm *mm;  /* address space in satp, NULL for the kernel's own root */
+  int fp_owner;   /* g_procs slot whose FP state is in this hart's registers, -1 */
+  bool fp_dirty;  /* ... and newer there than in its struct fpstate */
+  /* Counted by the hart itself in its IPI handler, outside the kernel lock. */
+  uint64_t ipis_received, shoot_fences, shoot_pages, shoot_asids;
+  uint64_t idle_instret; /* instret advance across the idle loop's wfi */
+} __attribute__((aligned(64)));
 
 enum superpages { SUPERPAGES_OFF, SUPERPAGES_2M, SUPERPAGES_64K, SUPERPAGES_ON };
 
@@ -113,6 +147,7 @@ struct boot_params {
   bool svnapot;          /* the cpu node's ISA lists Svnapot */
   uint64_t simctl_base;  /* vmplat's sim-control device ("vmplat,sim-control"), 0 if absent */
   bool roi;              /* roi=1: programs mark their measured phase (a2 of main) */
+  unsigned harts;        /* cpu nodes in /cpus */
 };
 
 /* Counters printed at the end; a trailing '~' in the printed marker means timing-dependent. */
@@ -130,12 +165,17 @@ struct counters {
   uint64_t wait_instret; /* instret advance across wfi (QEMU -icount counts idle time) */
   uint64_t huge_map_2m, huge_map_64k, huge_fallback;
   uint64_t huge_split_cow, huge_split_swap, huge_split_unmap;
+  uint64_t clones, fault_spurious;
+  uint64_t ipis_sent, wakeups, shootdowns, shootdown_cycles, shootdown_cycles_max;
+  uint64_t lazy_flushes;
 };
 
 extern struct boot_params g_boot;
 extern struct counters g_count;
 extern struct proc g_procs[MAX_PROCS];
-extern int g_current;
+extern struct mm g_mms[MAX_PROCS];
+extern struct cpu g_cpus[MAX_HARTS];
+extern unsigned g_nharts;
 extern bool g_have_instret;
 extern bool g_have_sstc;
 extern bool g_have_hpm;
@@ -151,6 +191,24 @@ void fp_resume(const struct proc *p);
 bool fp_claim(struct proc *p, uint64_t tval);
 void fp_fork(struct proc *parent, struct proc *child);
 void fp_release(struct proc *p);
+void fp_switch_away(struct proc *p);
+
+/* smp.c: the kernel lock, IPIs, TLB shootdowns, idle harts */
+static inline struct cpu *mycpu(void)
+{
+  struct cpu *c;
+  asm("mv %0, tp" : "=r"(c));
+  return c;
+}
+void bkl_lock(void);
+void bkl_unlock(void);
+void smp_kick(void);
+void smp_idle(void);
+bool smp_all_idle(void);
+void smp_release(void);
+void tlb_shootdown(struct mm *mm, uint64_t va, uint64_t count, uint64_t step);
+void ipi_handle(void);
+__attribute__((noreturn)) void kernel_secondary(void);
 
 /* trap.S */
 void trap_entry(void);
@@ -160,14 +218,14 @@ __attribute__((noreturn)) void user_return(struct trapframe *tf);
 void vm_init(uint64_t base, uint64_t end);
 uint64_t *vm_kernel_root(void);
 uint64_t *vm_new_root(void);
-int vm_fault(struct proc *p, uint64_t va, uint64_t cause);
-int vm_map_page(struct proc *p, uint64_t va, uint64_t perm, uint64_t off, const void *src,
+int vm_fault(struct mm *mm, uint64_t va, uint64_t cause);
+int vm_map_page(struct mm *mm, uint64_t va, uint64_t perm, uint64_t off, const void *src,
                 size_t len);
-int vm_fork(struct proc *parent, struct proc *child);
-int vm_unmap_range(struct proc *p, uint64_t start, uint64_t end);
-void vm_free_user(struct proc *p);
-int vm_copy_out(struct proc *p, uint64_t va, const void *src, size_t len);
-int vm_copy_in(struct proc *p, void *dst, uint64_t va, size_t len);
+int vm_fork(struct mm *parent, struct mm *child);
+int vm_unmap_range(struct mm *mm, uint64_t start, uint64_t end);
+void vm_free_user(struct mm *mm);
+int vm_copy_out(struct mm *mm, uint64_t va, const void *src, size_t len);
+int vm_copy_in(struct mm *mm, void *dst, uint64_t va, size_t len);
 uint64_t vm_frames(void);
 uint64_t vm_swap_slots(void);
 uint64_t vm_superpage_size(void);
@@ -183,8 +241,12 @@ void blk_irq(void);
 
 /* proc.c */
 void proc_start_init(const char *args);
+__attribute__((noreturn)) void kernel_enter_scheduler(void);
 void trap_user(struct trapframe *tf);
 void print_counters(void);
+void set_timer(void);
+void stop_timer(void);
+bool preemptive(void);
 uint64_t read_time(void);
 uint64_t read_instret(void);
 

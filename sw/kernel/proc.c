@@ -1,7 +1,10 @@
-/* Processes, the round-robin scheduler, system calls, the ELF loader and the S-mode entry.
- * The kernel is event driven on one stack: every trap from U-mode runs to completion and
- * leaves by resuming some process; a process that must wait (wait()) is marked and its
- * ecall is restarted when it is woken. */
+/* Processes and threads, the round-robin scheduler, system calls, the ELF loader and the
+ * S-mode entry. The kernel is event driven on one stack per hart: every trap from U-mode
+ * runs to completion under the kernel lock (smp.c) and leaves by resuming some process; a
+ * process that must wait (wait(), join()) is marked and its ecall is restarted when it is
+ * woken. With several harts, the harts share one run queue (the process table, scanned
+ * round robin from where each hart last ran) and a hart with nothing to run sleeps until
+ * a process becomes runnable. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,7 +13,9 @@
 #define CSR_STIMECMP "0x14d"
 #define SSTATUS_SPP (1UL << 8)
 #define SSTATUS_SPIE (1UL << 5)
+#define SIE_SSIE (1UL << 1)
 #define SIE_STIE (1UL << 5)
+#define SIE_SEIE (1UL << 9)
 #define SATP_SV39 (8UL << 60)
 #define SATP_ASID_SHIFT 44
 #define SATP_ASID_MASK 0xffffUL
@@ -36,7 +41,6 @@ extern char __heap_start[];
 
 struct counters g_count;
 struct proc g_procs[MAX_PROCS];
-int g_current;
 
 static int m_next_pid = 1;
 static bool m_asids = true;
@@ -52,18 +56,31 @@ uint64_t read_instret(void)
   return g_have_instret ? read_csr(instret) : 0;
 }
 
-static bool preemptive(void)
+bool preemptive(void)
 {
   return g_boot.quantum > 0;
 }
 
+static void program_timer(uint64_t when);
+
 /* The next tick: stimecmp with Sstc; otherwise the SBI set_timer call, which the M-mode part
  * of the kernel (boot.c) serves with the CLINT's mtimecmp. Either clears a pending tick. */
-static void set_timer(void)
+void set_timer(void)
 {
   if (!preemptive())
     return;
-  const uint64_t when = read_time() + g_boot.quantum;
+  program_timer(read_time() + g_boot.quantum);
+}
+
+/* No tick while the hart sleeps with nothing to run. */
+void stop_timer(void)
+{
+  if (preemptive())
+    program_timer(~0UL);
+}
+
+static void program_timer(uint64_t when)
+{
   if (g_have_sstc) {
     asm volatile("csrw " CSR_STIMECMP ", %0" ::"r"(when));
   } else {
@@ -94,14 +111,39 @@ __attribute__((noreturn)) void kernel_trap(uint64_t cause, uint64_t epc, uint64_
 
 /* Each counter is one of: functional (the same on every platform for the same boot
  * parameters), racy (depends on how processes interleave, so on time slices: functional only
- * without preemption, quantum=0) or timing (always depends on timing). Functional lines read
- * "counter <name> <value>", the others "counter~ <name> <value>". */
+ * on one hart without preemption, quantum=0) or timing (always depends on timing).
+ * Functional lines read "counter <name> <value>", the others "counter~ <name> <value>". */
 enum counter_kind { FUNCTIONAL, RACY, TIMING };
 
 static void print_counter(const char *name, uint64_t value, enum counter_kind kind)
 {
-  bool marked = kind == TIMING || (kind == RACY && preemptive());
+  bool marked = kind == TIMING || (kind == RACY && (preemptive() || g_nharts > 1));
   printf("counter%s %s %lu\n", marked ? "~" : "", name, (unsigned long)value);
+}
+
+/* With several harts: IPIs and TLB shootdowns (docs/firmware.md, "Several harts"). The
+ * targets count what they received and fenced in their own struct cpu. */
+static void print_smp_counters(void)
+{
+  const struct counters *c = &g_count;
+  uint64_t received = 0, fences = 0, pages = 0, asids = 0;
+  for (unsigned h = 0; h < g_nharts; h++) {
+    received += g_cpus[h].ipis_received;
+    fences += g_cpus[h].shoot_fences;
+    pages += g_cpus[h].shoot_pages;
+    asids += g_cpus[h].shoot_asids;
+  }
+  print_counter("page_faults.spurious", c->fault_spurious, RACY);
+  print_counter("ipi.sent", c->ipis_sent, RACY);
+  print_counter("ipi.received", received, RACY);
+  print_counter("ipi.wakeups", c->wakeups, RACY);
+  print_counter("shootdown.requests", c->shootdowns, RACY);
+  print_counter("shootdown.fences", fences, RACY);
+  print_counter("shootdown.pages", pages, RACY);
+  print_counter("shootdown.asids", asids, RACY);
+  print_counter("shootdown.lazy_flushes", c->lazy_flushes, RACY);
+  print_counter("shootdown.cycles", c->shootdown_cycles, TIMING);
+  print_counter("shootdown.cycles_max", c->shootdown_cycles_max, TIMING);
 }
 
 void print_counters(void)
@@ -147,13 +189,18 @@ void print_counters(void)
     print_counter("huge.split_swap", c->huge_split_swap, RACY);
     print_counter("huge.split_unmap", c->huge_split_unmap, RACY);
   }
+  if (c->clones || g_nharts > 1)
+    print_counter("procs.clones", c->clones, FUNCTIONAL);
+  if (g_nharts > 1)
+    print_smp_counters();
   print_counter("timer_ticks", c->timer_ticks, TIMING);
   if (!g_have_sstc)
     print_counter("timer.sbi_set_timer", c->sbi_set_timer, TIMING);
   print_counter("disk.waits", c->disk_waits, TIMING);
   print_counter("time", read_time() - m_start_time, TIMING);
   if (g_have_instret)
-    print_counter("instructions", read_instret() - m_start_instret - c->wait_instret, TIMING);
+    print_counter("instructions", read_instret() - m_start_instret - c->wait_instret -
+                                      mycpu()->idle_instret, TIMING);
 }
 
 /* The MMU events performance counters 3..9 saw since boot (boot.c selects them), read with
@@ -196,10 +243,37 @@ static const char *cause_name(int reason)
 
 /* ---- scheduling ---- */
 
+static struct proc *current(void)
+{
+  return &g_procs[mycpu()->current];
+}
+
+/* The hart takes p's address space: it becomes a shootdown target of it, and flushes the
+ * ASID first if entries it holds of it went stale while it ran something else. */
+static void switch_mm(struct cpu *c, struct mm *mm)
+{
+  if (c->mm == mm)
+    return;
+  const uint32_t self = 1U << c->id;
+  if (c->mm)
+    c->mm->running &= ~self;
+  mm->running |= self;
+  mm->ran |= self;
+  c->mm = mm;
+  if (mm->stale & self) {
+    mm->stale &= ~self;
+    sfence_asid(mm->asid);
+    g_count.lazy_flushes++;
+  }
+}
+
+/* Leaves the kernel into p on this hart: the lock is released last. */
 __attribute__((noreturn)) static void resume(struct proc *p)
 {
-  uint64_t asid = m_asids ? p->asid : 0;
-  write_csr(satp, SATP_SV39 | (asid << SATP_ASID_SHIFT) | (pa_of(p->root) >> PAGE_SHIFT));
+  struct cpu *c = mycpu();
+  switch_mm(c, p->mm);
+  uint64_t asid = m_asids ? p->mm->asid : 0;
+  write_csr(satp, SATP_SV39 | (asid << SATP_ASID_SHIFT) | (pa_of(p->mm->root) >> PAGE_SHIFT));
   if (!m_asids) {
     asm volatile("sfence.vma zero, zero" ::: "memory");
     g_count.sfence_all++;
@@ -207,25 +281,60 @@ __attribute__((noreturn)) static void resume(struct proc *p)
   clear_csr(sstatus, SSTATUS_SPP);
   set_csr(sstatus, SSTATUS_SPIE);
   fp_resume(p);
+  p->tf.cpu = (uint64_t)(uintptr_t)c;
+  bkl_unlock();
   user_return(&p->tf);
 }
 
+/* The process this hart ran stops running here. */
+static void leave(struct cpu *c)
+{
+  if (c->current < 0)
+    return;
+  struct proc *old = &g_procs[c->current];
+  if (old->cpu == (int)c->id) {
+    old->cpu = -1;
+    if (g_nharts > 1)
+      fp_switch_away(old);
+  }
+}
+
 /* Runs the current process if it can run (rotate = false) or the next runnable one after it
- * in slot order (round robin). */
+ * in slot order (round robin), skipping those that run on other harts. With nothing to run
+ * the hart sleeps until woken (smp_idle); when every hart would sleep, nothing is left. */
 __attribute__((noreturn)) static void schedule(bool rotate)
 {
-  int start = rotate ? g_current + 1 : g_current;
-  for (int k = 0; k < MAX_PROCS; k++) {
-    int i = (start + k) % MAX_PROCS;
-    if (g_procs[i].state == PROC_RUNNABLE) {
-      if (i != g_current)
-        g_count.context_switches++;
-      g_current = i;
-      resume(&g_procs[i]);
+  struct cpu *c = mycpu();
+  for (;;) {
+    int start = c->current < 0 ? 0 : rotate ? c->current + 1 : c->current;
+    for (int k = 0; k < MAX_PROCS; k++) {
+      int i = (start + k) % MAX_PROCS;
+      struct proc *q = &g_procs[i];
+      if (q->state == PROC_RUNNABLE && (q->cpu < 0 || q->cpu == (int)c->id)) {
+        if (i != c->current) {
+          g_count.context_switches++;
+          leave(c);
+        }
+        c->current = i;
+        q->cpu = (int)c->id;
+        resume(q);
+      }
     }
+    leave(c);
+    if (smp_all_idle()) {
+      printf("kernel: no runnable process\n");
+      finish(2);
+    }
+    smp_idle();
+    rotate = false;
   }
-  printf("kernel: no runnable process\n");
-  finish(2);
+}
+
+/* p can run: an idle hart is woken for it. */
+static void make_runnable(struct proc *p)
+{
+  p->state = PROC_RUNNABLE;
+  smp_kick();
 }
 
 /* ---- process life cycle ---- */
@@ -237,19 +346,69 @@ static struct proc *proc_alloc(void)
     if (p->state == PROC_UNUSED) {
       memset(p, 0, sizeof(*p));
       p->pid = m_next_pid++;
-      p->asid = (uint16_t)(i + 1);
       p->parent = -1;
+      p->cpu = -1;
+      p->fp_hart = -1;
       return p;
     }
   }
   return NULL;
 }
 
+/* A free address space, slot `prefer` if that one is free (a process's own slot, so that
+ * without threads ASIDs are what they were before threads existed). */
+static struct mm *mm_alloc(int prefer)
+{
+  struct mm *mm = NULL;
+  if (!g_mms[prefer].users && !g_mms[prefer].root) {
+    mm = &g_mms[prefer];
+  } else {
+    for (int i = 0; i < MAX_PROCS && !mm; i++)
+      if (!g_mms[i].users && !g_mms[i].root)
+        mm = &g_mms[i];
+  }
+  if (mm) {
+    mm->asid = (uint16_t)(mm - g_mms + 1);
+    mm->users = 1;
+    mm->heap_base = mm->brk = 0;
+  }
+  return mm;
+}
+
+/* A thread lets go of its address space; the last one frees it, with the threads of it that
+ * nobody joined. */
+static void mm_put(struct mm *mm)
+{
+  if (--mm->users > 0)
+    return;
+  vm_free_user(mm);
+  for (int i = 0; i < MAX_PROCS; i++)
+    if (g_procs[i].mm == mm && g_procs[i].thread && g_procs[i].state == PROC_ZOMBIE)
+      g_procs[i].state = PROC_UNUSED;
+}
+
+/* Wakes the threads of mm waiting in join (or wait): they check again. */
+static void wake_joiners(struct mm *mm)
+{
+  for (int i = 0; i < MAX_PROCS; i++)
+    if (g_procs[i].state == PROC_WAITING && g_procs[i].mm == mm)
+      make_runnable(&g_procs[i]);
+}
+
+/* Ends a process or thread: its address space goes with its last thread. A thread stays a
+ * zombie for join while its address space lives; a process, for its parent's wait. */
 static void proc_exit(struct proc *p, int status)
 {
-  vm_free_user(p);
   fp_release(p);
   g_count.exits++;
+  if (p->thread) {
+    p->exit_status = status;
+    p->state = PROC_ZOMBIE;
+    wake_joiners(p->mm);
+    mm_put(p->mm);
+    return;
+  }
+  mm_put(p->mm);
   int self = (int)(p - g_procs);
   for (int i = 0; i < MAX_PROCS; i++) {
     struct proc *c = &g_procs[i];
@@ -271,7 +430,7 @@ static void proc_exit(struct proc *p, int status)
   p->exit_status = status;
   struct proc *parent = &g_procs[p->parent];
   if (parent->state == PROC_WAITING)
-    parent->state = PROC_RUNNABLE;
+    make_runnable(parent);
 }
 
 static void proc_kill(struct proc *p, int reason, uint64_t va, uint64_t pc)
@@ -334,9 +493,10 @@ static bool elf_valid(const struct user_image *img)
 static int load_image(struct proc *p, const struct user_image *img, const char *arg)
 {
   const uint8_t *e = img->start;
-  vm_free_user(p);
-  p->root = vm_new_root();
-  if (!p->root)
+  struct mm *mm = p->mm;
+  vm_free_user(mm);
+  mm->root = vm_new_root();
+  if (!mm->root)
     return FAULT_NO_MEM;
   uint64_t heap = USER_BASE;
   uint64_t phoff = rd64(e + 0x20);
@@ -357,7 +517,7 @@ static int load_image(struct proc *p, const struct user_image *img, const char *
       uint64_t lo = va > vaddr ? va : vaddr;
       uint64_t hi = va + PAGE_SIZE < vaddr + filesz ? va + PAGE_SIZE : vaddr + filesz;
       size_t len = hi > lo ? (size_t)(hi - lo) : 0;
-      int r = vm_map_page(p, va, perm, lo - va, e + off + (lo - vaddr), len);
+      int r = vm_map_page(mm, va, perm, lo - va, e + off + (lo - vaddr), len);
       if (r != FAULT_OK)
         return r;
     }
@@ -365,10 +525,10 @@ static int load_image(struct proc *p, const struct user_image *img, const char *
     if (end > heap)
       heap = end;
   }
-  p->heap_base = p->brk = heap;
+  mm->heap_base = mm->brk = heap;
   size_t len = strlen(arg) + 1;
   uint64_t sp = USER_TOP - 2 * ARG_LEN;
-  int r = vm_copy_out(p, sp, arg, len);
+  int r = vm_copy_out(mm, sp, arg, len);
   if (r != FAULT_OK)
     return r;
   memset(&p->tf, 0, sizeof(p->tf));
@@ -378,7 +538,7 @@ static int load_image(struct proc *p, const struct user_image *img, const char *
   p->tf.x[11] = vm_superpage_size();
   p->tf.x[12] = g_boot.roi;
   strncpy(p->name, img->name, NAME_LEN - 1);
-  sfence_asid(p->asid);
+  sfence_asid(mm->asid);
   g_count.execs++;
   return FAULT_OK;
 }
@@ -386,6 +546,7 @@ static int load_image(struct proc *p, const struct user_image *img, const char *
 void proc_start_init(const char *args)
 {
   struct proc *p = proc_alloc();
+  p->mm = mm_alloc((int)(p - g_procs));
   const struct user_image *img = find_image("init");
   int r = img && elf_valid(img) ? load_image(p, img, args) : FAULT_SEGV;
   if (r != FAULT_OK) {
@@ -393,7 +554,7 @@ void proc_start_init(const char *args)
     finish(3);
   }
   p->state = PROC_RUNNABLE;
-  g_current = (int)(p - g_procs);
+  mycpu()->current = (int)(p - g_procs);
 }
 
 /* ---- system calls ---- */
@@ -402,7 +563,7 @@ void proc_start_init(const char *args)
 static bool copy_string(struct proc *p, char *dst, uint64_t va, size_t max, int *err)
 {
   for (size_t i = 0; i < max; i++) {
-    *err = vm_copy_in(p, &dst[i], va + i, 1);
+    *err = vm_copy_in(p->mm, &dst[i], va + i, 1);
     if (*err != FAULT_OK)
       return false;
     if (dst[i] == 0)
@@ -417,21 +578,74 @@ static int64_t sys_fork(struct proc *p)
   struct proc *c = proc_alloc();
   if (!c)
     return -1;
+  c->mm = mm_alloc((int)(c - g_procs));
+  if (!c->mm)
+    return -1;
   c->parent = (int)(p - g_procs);
-  c->heap_base = p->heap_base;
-  c->brk = p->brk;
+  c->mm->heap_base = p->mm->heap_base;
+  c->mm->brk = p->mm->brk;
   memcpy(c->name, p->name, NAME_LEN);
   c->tf = p->tf;
   c->tf.x[10] = 0;
   fp_fork(p, c);
-  if (vm_fork(p, c) != FAULT_OK) {
-    vm_free_user(c);
+  if (vm_fork(p->mm, c->mm) != FAULT_OK) {
+    vm_free_user(c->mm);
+    c->mm->users = 0;
     c->state = PROC_UNUSED;
     return -1;
   }
-  c->state = PROC_RUNNABLE;
+  make_runnable(c);
   g_count.forks++;
   return c->pid;
+}
+
+/* A thread in p's address space starting at entry with stack sp and a0 = arg; gp and tp as
+ * p's (the user library's thread_create sets the rest up). */
+static int64_t sys_clone(struct proc *p, uint64_t entry, uint64_t sp, uint64_t arg)
+{
+  struct proc *t = proc_alloc();
+  if (!t)
+    return -1;
+  t->thread = true;
+  t->mm = p->mm;
+  t->mm->users++;
+  memcpy(t->name, p->name, NAME_LEN);
+  t->tf.sepc = entry;
+  t->tf.x[2] = sp;
+  t->tf.x[3] = p->tf.x[3];
+  t->tf.x[4] = p->tf.x[4];
+  t->tf.x[10] = arg;
+  make_runnable(t);
+  g_count.clones++;
+  return t->pid;
+}
+
+/* Reaps thread tid of p's address space: its tid, its exit status stored if status_va is not
+ * 0; -1 if there is no such thread; blocks (and restarts) while it runs. */
+static int64_t sys_join(struct proc *p, uint64_t tid, uint64_t status_va)
+{
+  for (int i = 0; i < MAX_PROCS; i++) {
+    struct proc *t = &g_procs[i];
+    if (t->state == PROC_UNUSED || !t->thread || t->mm != p->mm || (uint64_t)t->pid != tid ||
+        t == p)
+      continue;
+    if (t->state != PROC_ZOMBIE) {
+      p->state = PROC_WAITING;
+      p->tf.sepc -= 4;
+      schedule(true);
+    }
+    int status = t->exit_status;
+    t->state = PROC_UNUSED;
+    if (status_va) {
+      int r = vm_copy_out(p->mm, status_va, &status, sizeof(status));
+      if (r != FAULT_OK) {
+        proc_kill(p, kill_reason(r, CAUSE_STORE_PAGE_FAULT), status_va, p->tf.sepc);
+        schedule(true);
+      }
+    }
+    return (int64_t)tid;
+  }
+  return -1;
 }
 
 /* Returns the child's pid, -1 if p has no children; blocks (and restarts) otherwise. */
@@ -441,7 +655,7 @@ static int64_t sys_wait(struct proc *p, uint64_t status_va)
   bool children = false;
   for (int i = 0; i < MAX_PROCS; i++) {
     struct proc *c = &g_procs[i];
-    if (c->state == PROC_UNUSED || c->parent != self)
+    if (c->state == PROC_UNUSED || c->thread || c->parent != self)
       continue;
     children = true;
     if (c->state != PROC_ZOMBIE)
@@ -449,7 +663,7 @@ static int64_t sys_wait(struct proc *p, uint64_t status_va)
     int pid = c->pid, status = c->exit_status;
     c->state = PROC_UNUSED;
     if (status_va) {
-      int r = vm_copy_out(p, status_va, &status, sizeof(status));
+      int r = vm_copy_out(p->mm, status_va, &status, sizeof(status));
       if (r != FAULT_OK) {
         proc_kill(p, kill_reason(r, CAUSE_STORE_PAGE_FAULT), status_va, p->tf.sepc);
         schedule(true);
@@ -469,7 +683,7 @@ static int64_t sys_write(struct proc *p, uint64_t va, uint64_t len)
   char buf[128];
   for (uint64_t done = 0; done < len;) {
     size_t n = len - done < sizeof(buf) ? (size_t)(len - done) : sizeof(buf);
-    int r = vm_copy_in(p, buf, va + done, n);
+    int r = vm_copy_in(p->mm, buf, va + done, n);
     if (r == FAULT_SEGV)
       return -1;
     if (r != FAULT_OK) {
@@ -485,14 +699,15 @@ static int64_t sys_write(struct proc *p, uint64_t va, uint64_t len)
 
 static int64_t sys_sbrk(struct proc *p, int64_t increment)
 {
-  uint64_t old = p->brk, brk = old + (uint64_t)increment;
-  if (brk < p->heap_base || brk > USER_STACK_BOTTOM - PAGE_SIZE)
+  struct mm *mm = p->mm;
+  uint64_t old = mm->brk, brk = old + (uint64_t)increment;
+  if (brk < mm->heap_base || brk > USER_STACK_BOTTOM - PAGE_SIZE)
     return -1;
   uint64_t old_end = (old + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
   uint64_t new_end = (brk + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-  if (new_end < old_end && vm_unmap_range(p, new_end, old_end) != FAULT_OK)
+  if (new_end < old_end && vm_unmap_range(mm, new_end, old_end) != FAULT_OK)
     return -1;
-  p->brk = brk;
+  mm->brk = brk;
   return (int64_t)old;
 }
 
@@ -508,7 +723,7 @@ static int64_t sys_exec(struct proc *p, uint64_t name_va, uint64_t arg_va)
     schedule(true);
   }
   const struct user_image *img = find_image(name);
-  if (!img || !elf_valid(img))
+  if (!img || !elf_valid(img) || p->mm->users > 1)
     return -1;
   fp_release(p);
   int r = load_image(p, img, arg);
@@ -559,6 +774,8 @@ static void syscall(struct proc *p)
   case SYS_STATS: print_counters(); ret = 0; break;
   case SYS_EXEC: ret = sys_exec(p, a0, a1); break;
   case SYS_SIMCTL: ret = sys_simctl(p, a0, a1, tf->x[12]); break;
+  case SYS_CLONE: ret = sys_clone(p, a0, a1, tf->x[12]); break;
+  case SYS_JOIN: ret = sys_join(p, a0, a1); break;
   default: break;
   }
   tf->x[10] = (uint64_t)ret;
@@ -568,8 +785,14 @@ static void syscall(struct proc *p)
 
 void trap_user(struct trapframe *tf)
 {
-  struct proc *p = &g_procs[g_current];
+  /* Read before the lock: a software interrupt taken while waiting for it overwrites them. */
   uint64_t cause = read_csr(scause), tval = read_csr(stval);
+  if (cause == ((1UL << 63) | IRQ_S_SOFT)) {
+    ipi_handle();
+    user_return(tf);
+  }
+  bkl_lock();
+  struct proc *p = current();
   fp_trap_entry();
   if (cause >> 63) {
     uint64_t irq = cause & ~(1UL << 63);
@@ -588,7 +811,7 @@ void trap_user(struct trapframe *tf)
   }
   if (cause == CAUSE_FETCH_PAGE_FAULT || cause == CAUSE_LOAD_PAGE_FAULT ||
       cause == CAUSE_STORE_PAGE_FAULT) {
-    int r = vm_fault(p, tval, cause);
+    int r = vm_fault(p->mm, tval, cause);
     if (r == FAULT_OK)
       schedule(false);
     g_count.fault_fatal++;
@@ -602,6 +825,18 @@ void trap_user(struct trapframe *tf)
 }
 
 /* ---- S-mode entry ---- */
+
+/* Where every hart enters the scheduler with the lock held: its interrupts, then the first
+ * process (or sleep). */
+void kernel_enter_scheduler(void)
+{
+  set_csr(sie, SIE_SSIE | SIE_SEIE);
+  if (preemptive()) {
+    set_csr(sie, SIE_STIE);
+    set_timer();
+  }
+  schedule(false);
+}
 
 static unsigned asid_bits(void)
 {
@@ -617,6 +852,7 @@ static unsigned asid_bits(void)
 
 void kernel_main(void)
 {
+  bkl_lock();
   write_csr(stvec, (unsigned long)trap_entry);
   write_csr(sscratch, 0);
   m_start_time = read_time();
@@ -652,12 +888,11 @@ void kernel_main(void)
          preemptive() ? "" : " (no preemption)");
   if (g_boot.superpages != SUPERPAGES_OFF)
     printf("kernel: superpages %s\n", vm_superpages_text());
+  if (g_nharts > 1)
+    printf("kernel: %u harts\n", g_nharts);
   printf("kernel: run %s\n", run);
 
   proc_start_init(run);
-  if (preemptive()) {
-    set_csr(sie, SIE_STIE);
-    set_timer();
-  }
-  schedule(false);
+  smp_release();
+  kernel_enter_scheduler();
 }

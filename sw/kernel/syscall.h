@@ -16,6 +16,13 @@
  * name of up to 63 characters, NULL for none); 0, or -1 when the machine has no such device,
  * the command is unknown or the name unreadable or too long. */
 #define SYS_SIMCTL 10
+/* clone(entry, sp, arg): a thread of the caller's process, sharing its address space, that
+ * starts at entry with stack pointer sp, a0 = arg and the caller's gp and tp; its tid (a
+ * pid), or -1 when the process table is full. */
+#define SYS_CLONE 11
+/* join(tid, int *status): waits until thread tid of the caller's address space exits, reaps
+ * it, stores its exit status; tid, or -1 if there is no such thread. */
+#define SYS_JOIN 12
 
 #define SIMCTL_RESET_STATS 1
 #define SIMCTL_SNAPSHOT 2

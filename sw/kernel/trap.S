@@ -1,9 +1,11 @@
 /* S-mode trap entry and return to U-mode.
  * While a process runs, sscratch holds its struct trapframe; inside the kernel it is 0, so a
- * trap taken in S-mode (a kernel bug: the kernel runs with interrupts off, unless it is an
- * armed device probe) is told apart.
- * The kernel has one stack: every trap from U starts at its top and never returns there,
- * it leaves through user_return. */
+ * trap taken in S-mode is told apart: an armed device probe, or the software interrupt a
+ * hart takes while it waits for the kernel lock (smp.c), else a kernel bug (the kernel runs
+ * with interrupts off).
+ * Each hart has one kernel stack: tp points at the hart's struct cpu in the kernel (the
+ * trapframe holds it at 264, its first word is the stack top). Every trap from U starts at
+ * the top of the stack and never returns there, it leaves through user_return. */
   .section .text
   .globl trap_entry
   .align 2
@@ -27,7 +29,8 @@ trap_entry:
   .option norelax
   la gp, __global_pointer$
   .option pop
-  la sp, __stack_top
+  ld tp, 264(sp)
+  ld sp, 0(tp)
   call trap_user
   j .
 1:
@@ -47,6 +50,35 @@ trap_entry:
   sret
 2:
   csrrw t0, sscratch, zero
+  /* The software interrupt of a lock wait: served on the kernel stack, then back. */
+  addi sp, sp, -128
+  sd ra, 0(sp)
+  sd t0, 8(sp)
+  sd t1, 16(sp)
+  sd t2, 24(sp)
+  .irp n, 10, 11, 12, 13, 14, 15, 16, 17
+  sd x\n, (8 * \n - 48)(sp)
+  .endr
+  .irp n, 28, 29, 30, 31
+  sd x\n, (8 * \n - 128)(sp)
+  .endr
+  csrr t0, scause
+  li t1, (1 << 63) | 1
+  bne t0, t1, 3f
+  call ipi_handle
+  ld ra, 0(sp)
+  ld t0, 8(sp)
+  ld t1, 16(sp)
+  ld t2, 24(sp)
+  .irp n, 10, 11, 12, 13, 14, 15, 16, 17
+  ld x\n, (8 * \n - 48)(sp)
+  .endr
+  .irp n, 28, 29, 30, 31
+  ld x\n, (8 * \n - 128)(sp)
+  .endr
+  addi sp, sp, 128
+  sret
+3:
   csrr a0, scause
   csrr a1, sepc
   csrr a2, stval

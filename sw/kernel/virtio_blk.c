@@ -45,10 +45,12 @@
 #define QUEUE_SIZE 4
 #define MAX_SLOTS 8
 
+/* PLIC registers of hart h's S-mode context, 2h + 1 (the virt machine's layout). */
 #define PLIC_PRIORITY(irq) (VP_PLIC_BASE + 4UL * (irq))
-#define PLIC_S_ENABLE (VP_PLIC_BASE + 0x2080UL)
-#define PLIC_S_THRESHOLD (VP_PLIC_BASE + 0x201000UL)
-#define PLIC_S_CLAIM (VP_PLIC_BASE + 0x201004UL)
+#define PLIC_S_CTX(h) (2UL * (h) + 1)
+#define PLIC_ENABLE(ctx) (VP_PLIC_BASE + 0x2000UL + 0x80UL * (ctx))
+#define PLIC_THRESHOLD(ctx) (VP_PLIC_BASE + 0x200000UL + 0x1000UL * (ctx))
+#define PLIC_CLAIM(ctx) (VP_PLIC_BASE + 0x200004UL + 0x1000UL * (ctx))
 #define SIE_STIE (1UL << 5)
 #define SIE_SEIE (1UL << 9)
 
@@ -95,6 +97,7 @@ static struct {
 
 static uint64_t m_base;
 static uint32_t m_irq;
+static unsigned m_irq_hart; /* the hart whose S context the interrupt is enabled in */
 static uint64_t m_capacity_sectors;
 static uint16_t m_used_seen;
 
@@ -186,8 +189,9 @@ bool blk_init(void)
                        ((uint64_t)reg_read(VIRTIO_CONFIG + 4) << 32);
 
   VP_MMIO32(PLIC_PRIORITY(m_irq)) = 1;
-  VP_MMIO32(PLIC_S_ENABLE) |= 1U << m_irq;
-  VP_MMIO32(PLIC_S_THRESHOLD) = 0;
+  m_irq_hart = mycpu()->id;
+  VP_MMIO32(PLIC_ENABLE(PLIC_S_CTX(m_irq_hart))) |= 1U << m_irq;
+  VP_MMIO32(PLIC_THRESHOLD(PLIC_S_CTX(m_irq_hart))) = 0;
   set_csr(sie, SIE_SEIE);
   printf("virtio: block device at 0x%lx irq %u\n", (unsigned long)m_base, m_irq);
   return true;
@@ -201,12 +205,26 @@ uint64_t blk_capacity_pages(void)
 /* Claim, acknowledge the device (so its level drops), then complete (PLIC spec 1.0, 7-8). */
 void blk_irq(void)
 {
-  uint32_t claim = VP_MMIO32(PLIC_S_CLAIM);
+  const unsigned long ctx = PLIC_S_CTX(mycpu()->id);
+  uint32_t claim = VP_MMIO32(PLIC_CLAIM(ctx));
   uint32_t pending = reg_read(VIRTIO_INTERRUPT_STATUS);
   if (pending)
     reg_write(VIRTIO_INTERRUPT_ACK, pending);
   if (claim)
-    VP_MMIO32(PLIC_S_CLAIM) = claim;
+    VP_MMIO32(PLIC_CLAIM(ctx)) = claim;
+}
+
+/* The completion interrupt goes to the hart that waits for it (several harts: whichever
+ * holds the kernel lock), through its own S context. */
+static void irq_to_this_hart(void)
+{
+  const unsigned h = mycpu()->id;
+  if (h == m_irq_hart)
+    return;
+  VP_MMIO32(PLIC_ENABLE(PLIC_S_CTX(m_irq_hart))) &= ~(1U << m_irq);
+  VP_MMIO32(PLIC_THRESHOLD(PLIC_S_CTX(h))) = 0;
+  VP_MMIO32(PLIC_ENABLE(PLIC_S_CTX(h))) |= 1U << m_irq;
+  m_irq_hart = h;
 }
 
 /* The disk log (boot option disklog=1, docs/reliability.md): before a write request is
@@ -261,6 +279,7 @@ bool blk_rw(uint64_t page_index, void *buf, bool write)
   m_queue.avail.idx++;
   __sync_synchronize();
 
+  irq_to_this_hart();
   unsigned long sie = clear_csr(sie, SIE_STIE);
   reg_write(VIRTIO_QUEUE_NOTIFY, 0);
   while (m_queue.used.idx == m_used_seen) {

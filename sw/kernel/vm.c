@@ -10,7 +10,18 @@
  * leaf) or 64 KiB (16 NAPOT PTEs) block around it. Bookkeeping stays per 4 KiB frame, so a
  * superpage is N frame mappings, and anything that needs 4 KiB granularity (a COW store,
  * evicting one of its frames, unmapping part of it) first splits it into 4 KiB PTEs naming
- * the same frames. */
+ * the same frames.
+ *
+ * Several harts (docs/firmware.md, "Several harts"): everything here runs under the kernel
+ * lock, but other harts keep running user code in the address spaces being changed, and
+ * their walkers set A and D meanwhile. So PTEs whose A/D bits matter are changed with
+ * atomics, and a change that removes or narrows a mapping (eviction, a COW copy, fork's
+ * write protection, unmapping, a superpage split) is followed by a TLB shootdown of the
+ * harts running that address space before its frame is reused or read for the disk. A
+ * change that only adds or widens one (a new page, a swap-in, taking a COW frame back, A/D
+ * updates) fences this hart only: another hart holding the old translation at worst takes
+ * a spurious fault, served by a local fence. Clearing A for the clock fences this hart only
+ * too, as Linux does: a hart that keeps a stale entry only makes the page look unused. */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,7 +41,7 @@ static const unsigned kMinFrames = 4;
 
 struct frame {
   uint64_t va;       /* user page every owner maps this frame at */
-  uint32_t owners;   /* bit i: g_procs[i] maps it */
+  uint32_t owners;   /* bit i: address space g_mms[i] maps it */
   uint16_t refcnt;   /* number of owners */
   uint8_t used;
   uint8_t pinned;    /* allocated but not yet mapped, or being copied: not a victim */
@@ -57,6 +68,8 @@ static bool m_use_2m, m_use_64k;
 static uint64_t *m_kpool_free;
 static uint64_t m_kernel_root[PT_ENTRIES] __attribute__((aligned(4096)));
 
+struct mm g_mms[MAX_PROCS];
+
 /* Every PTE change is followed by an sfence.vma of that page and ASID, installs included:
  * the fence also orders our PTE store before the walker's reads (privileged spec 4.2.1). */
 void sfence_page(uint64_t va, uint16_t asid)
@@ -69,6 +82,25 @@ void sfence_asid(uint16_t asid)
 {
   asm volatile("sfence.vma zero, %0" ::"r"((uint64_t)asid) : "memory");
   g_count.sfence_asid++;
+}
+
+/* The fence of one page after a PTE change, and the shootdown on the other harts running mm
+ * when the change narrows the mapping (remote). */
+static void flush_page(struct mm *mm, uint64_t va, bool remote)
+{
+  sfence_page(va, mm->asid);
+  if (remote)
+    tlb_shootdown(mm, va, 1, PAGE_SIZE);
+}
+
+/* Clears and sets bits of a PTE that a walker may be updating (A/D) on another hart. */
+static uint64_t pte_update(uint64_t *pte, uint64_t clear, uint64_t set)
+{
+  uint64_t old = __atomic_load_n(pte, __ATOMIC_RELAXED);
+  while (!__atomic_compare_exchange_n(pte, &old, (old & ~clear) | set, false, __ATOMIC_ACQ_REL,
+                                      __ATOMIC_RELAXED))
+    ;
+  return old;
 }
 
 /* A frame that will be executed was just filled by a store or by device DMA: instruction
@@ -104,9 +136,9 @@ static int32_t frame_in(uint64_t pte, uint64_t size, uint64_t va)
   return (int32_t)((pa - m_frame_base) >> PAGE_SHIFT);
 }
 
-static int proc_slot(const struct proc *p)
+static int mm_slot(const struct mm *mm)
 {
-  return (int)(p - g_procs);
+  return (int)(mm - g_mms);
 }
 
 static uint64_t *kpage_alloc(void)
@@ -272,16 +304,18 @@ static uint64_t leaf_ad(const uint64_t *ptes, unsigned count)
 /* The fence after changing the PTEs of the page holding va: any address of a megapage names
  * its one leaf; a NAPOT page gets a fence per 4 KiB page, as the Svnapot chapter asks (a hart
  * may hold it as separate 4 KiB entries). */
-static void sfence_leaf(uint64_t va, uint64_t size, uint16_t asid)
+static void sfence_leaf(struct mm *mm, uint64_t va, uint64_t size, bool remote)
 {
   uint64_t base = va & ~(size - 1), step = size == MEGA_SIZE ? MEGA_SIZE : PAGE_SIZE;
   for (uint64_t a = base; a < base + size; a += step)
-    sfence_page(a, asid);
+    sfence_page(a, mm->asid);
+  if (remote)
+    tlb_shootdown(mm, base, size / step, step);
 }
 
 /* Rewrites p's superpage holding va as 4 KiB PTEs for the same frames, with its permissions,
  * COW mark and A/D bits in each. False if a megapage's new table cannot be had. */
-static bool split(struct proc *p, uint64_t va, uint64_t *pte, uint64_t size)
+static bool split(struct mm *mm, uint64_t va, uint64_t *pte, uint64_t size)
 {
   unsigned count;
   uint64_t *ptes = leaf_ptes(pte, size, &count);
@@ -294,7 +328,7 @@ static bool split(struct proc *p, uint64_t va, uint64_t *pte, uint64_t size)
     table[i] = pte_for(base + i * PAGE_SIZE, flags);
   if (size == MEGA_SIZE)
     *pte = pte_for(pa_of(table), PTE_V);
-  sfence_leaf(va, size, p->asid);
+  sfence_leaf(mm, va, size, true);
   return true;
 }
 
@@ -329,19 +363,19 @@ static void frame_release(int32_t f)
   m_free_map[f / 64] |= 1UL << (f % 64);
 }
 
-static void frame_unref(int32_t f, const struct proc *p)
+static void frame_unref(int32_t f, const struct mm *mm)
 {
   struct frame *fr = &m_frames[f];
-  fr->owners &= ~(1U << proc_slot(p));
+  fr->owners &= ~(1U << mm_slot(mm));
   if (--fr->refcnt == 0)
     frame_release(f);
 }
 
-static void frame_map(int32_t f, struct proc *p, uint64_t va, uint64_t *pte, uint64_t flags)
+static void frame_map(int32_t f, struct mm *mm, uint64_t va, uint64_t *pte, uint64_t flags)
 {
   struct frame *fr = &m_frames[f];
   fr->va = va;
-  fr->owners |= 1U << proc_slot(p);
+  fr->owners |= 1U << mm_slot(mm);
   fr->refcnt++;
   *pte = pte_for(m_frame_base + (uint64_t)f * PAGE_SIZE, flags | PTE_V);
 }
@@ -352,11 +386,11 @@ static bool split_owners(int32_t f)
   struct frame *fr = &m_frames[f];
   for (int i = 0; i < MAX_PROCS; i++) {
     uint64_t size;
-    uint64_t *pte = fr->owners & (1U << i) ? vm_walk(g_procs[i].root, fr->va, false, &size)
+    uint64_t *pte = fr->owners & (1U << i) ? vm_walk(g_mms[i].root, fr->va, false, &size)
                                            : NULL;
     if (!pte || size == PAGE_SIZE)
       continue;
-    if (!split(&g_procs[i], fr->va, pte, size))
+    if (!split(&g_mms[i], fr->va, pte, size))
       return false;
     g_count.huge_split_swap++;
   }
@@ -387,12 +421,12 @@ static int32_t clock_evict(int *err)
         continue;
       uint64_t size;
       unsigned count;
-      uint64_t *ptes = leaf_ptes(vm_walk(g_procs[i].root, fr->va, false, &size), size, &count);
+      uint64_t *ptes = leaf_ptes(vm_walk(g_mms[i].root, fr->va, false, &size), size, &count);
       uint64_t ad = leaf_ad(ptes, count);
       if (ad & PTE_A) {
         for (unsigned k = 0; k < count; k++)
-          ptes[k] &= ~PTE_A;
-        sfence_leaf(fr->va, size, g_procs[i].asid);
+          ad |= pte_update(&ptes[k], PTE_A, 0) & PTE_D;
+        sfence_leaf(&g_mms[i], fr->va, size, false);
         referenced = true;
       }
       if (ad & PTE_D)
@@ -407,13 +441,35 @@ static int32_t clock_evict(int *err)
     }
     if (span > PAGE_SIZE && !split_owners(f))
       continue;
-    if (dirty) {
-      int32_t slot = fr->slot >= 0 ? fr->slot : slot_alloc();
-      if (slot < 0) {
-        swap_short = true;
+    /* A dirty frame goes to its old slot, or a new one: without a slot it stays. */
+    const int32_t slot = fr->slot >= 0 ? fr->slot : slot_alloc();
+    if (slot < 0) {
+      swap_short = true;
+      continue;
+    }
+    /* Unmap first, in every owner, and wait until no hart can reach the frame any more:
+     * only then are the D bits final and the content safe to write out. */
+    const uint64_t swapped = ((uint64_t)slot << PTE_PPN_SHIFT) | PTE_SWAP;
+    uint64_t old[MAX_PROCS];
+    for (int i = 0; i < MAX_PROCS; i++) {
+      if (!(fr->owners & (1U << i)))
         continue;
-      }
+      uint64_t size;
+      uint64_t *pte = vm_walk(g_mms[i].root, fr->va, false, &size);
+      old[i] = __atomic_exchange_n(pte, swapped | (*pte & (PTE_PERM | PTE_COW)), __ATOMIC_ACQ_REL);
+      if (old[i] & PTE_D)
+        dirty = true;
+      flush_page(&g_mms[i], fr->va, true);
+    }
+    if (dirty) {
       if (!blk_rw((uint64_t)slot, frame_ptr(f), true)) {
+        for (int i = 0; i < MAX_PROCS; i++) {
+          if (!(fr->owners & (1U << i)))
+            continue;
+          uint64_t size;
+          *vm_walk(g_mms[i].root, fr->va, false, &size) = old[i];
+          flush_page(&g_mms[i], fr->va, false);
+        }
         if (fr->slot < 0)
           slot_put((uint64_t)slot);
         swap_short = true;
@@ -423,15 +479,6 @@ static int32_t clock_evict(int *err)
       g_count.swap_outs++;
     } else {
       g_count.swap_drops++;
-    }
-    uint64_t swapped = ((uint64_t)fr->slot << PTE_PPN_SHIFT) | PTE_SWAP;
-    for (int i = 0; i < MAX_PROCS; i++) {
-      if (!(fr->owners & (1U << i)))
-        continue;
-      uint64_t size;
-      uint64_t *pte = vm_walk(g_procs[i].root, fr->va, false, &size);
-      *pte = swapped | (*pte & (PTE_PERM | PTE_COW));
-      sfence_page(fr->va, g_procs[i].asid);
     }
     m_slot_ref[fr->slot] = (uint8_t)fr->refcnt;
     fr->slot = -1;
@@ -472,11 +519,11 @@ static int32_t frame_alloc(int *err)
 }
 
 /* Whether the aligned block of size bytes around va lies inside one anonymous region. */
-static bool block_anonymous(const struct proc *p, uint64_t va, uint64_t size)
+static bool block_anonymous(const struct mm *mm, uint64_t va, uint64_t size)
 {
   uint64_t base = va & ~(size - 1), end = base + size;
-  uint64_t heap_end = (p->brk + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-  return (base >= p->heap_base && end <= heap_end) ||
+  uint64_t heap_end = (mm->brk + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+  return (base >= mm->heap_base && end <= heap_end) ||
          (base >= USER_STACK_BOTTOM && end <= USER_TOP);
 }
 
@@ -509,14 +556,14 @@ static int32_t frame_run_alloc(uint32_t n)
 /* Maps the whole aligned superpage around va with zeroed frames if nothing in its block is
  * mapped or swapped yet (for 2 MiB: no level-0 table there at all) and the pool has a free
  * aligned run for it. False leaves everything as it was, but for a new page table. */
-static bool map_super(struct proc *p, uint64_t va, uint64_t size, uint64_t flags)
+static bool map_super(struct mm *mm, uint64_t va, uint64_t size, uint64_t flags)
 {
   const uint64_t base = va & ~(size - 1), n = size / PAGE_SIZE;
   uint64_t *ptes, leaf_size;
   if (size == MEGA_SIZE)
-    ptes = vm_l1_entry(p->root, base, true);
+    ptes = vm_l1_entry(mm->root, base, true);
   else
-    ptes = vm_walk(p->root, base, true, &leaf_size);
+    ptes = vm_walk(mm->root, base, true, &leaf_size);
   if (!ptes)
     return false;
   for (uint64_t i = 0; i < (size == MEGA_SIZE ? 1 : n); i++)
@@ -529,7 +576,7 @@ static bool map_super(struct proc *p, uint64_t va, uint64_t size, uint64_t flags
   for (uint64_t i = 0; i < n; i++) {
     struct frame *fr = &m_frames[f + (int32_t)i];
     fr->va = base + i * PAGE_SIZE;
-    fr->owners |= 1U << proc_slot(p);
+    fr->owners |= 1U << mm_slot(mm);
     fr->refcnt++;
     fr->pinned = 0;
   }
@@ -542,25 +589,25 @@ static bool map_super(struct proc *p, uint64_t va, uint64_t size, uint64_t flags
       ptes[i] = pte_for(pa, flags | PTE_V) | PTE_NAPOT_PPN | PTE_N;
     g_count.huge_map_64k++;
   }
-  sfence_leaf(va, size, p->asid);
+  sfence_leaf(mm, va, size, false);
   return true;
 }
 
-static int demand_zero(struct proc *p, uint64_t va, uint64_t cause)
+static int demand_zero(struct mm *mm, uint64_t va, uint64_t cause)
 {
   const uint64_t flags =
       PTE_R | PTE_W | PTE_U | PTE_A | (cause == CAUSE_STORE_PAGE_FAULT ? PTE_D : 0);
   bool eligible = false;
-  if (m_use_2m && block_anonymous(p, va, MEGA_SIZE)) {
+  if (m_use_2m && block_anonymous(mm, va, MEGA_SIZE)) {
     eligible = true;
-    if (map_super(p, va, MEGA_SIZE, flags)) {
+    if (map_super(mm, va, MEGA_SIZE, flags)) {
       g_count.fault_demand_zero++;
       return FAULT_OK;
     }
   }
-  if (m_use_64k && block_anonymous(p, va, NAPOT_SIZE)) {
+  if (m_use_64k && block_anonymous(mm, va, NAPOT_SIZE)) {
     eligible = true;
-    if (map_super(p, va, NAPOT_SIZE, flags)) {
+    if (map_super(mm, va, NAPOT_SIZE, flags)) {
       g_count.fault_demand_zero++;
       return FAULT_OK;
     }
@@ -568,7 +615,7 @@ static int demand_zero(struct proc *p, uint64_t va, uint64_t cause)
   if (eligible)
     g_count.huge_fallback++;
   uint64_t size;
-  uint64_t *pte = vm_walk(p->root, va, true, &size);
+  uint64_t *pte = vm_walk(mm->root, va, true, &size);
   if (!pte)
     return FAULT_NO_MEM;
   int err;
@@ -576,16 +623,16 @@ static int demand_zero(struct proc *p, uint64_t va, uint64_t cause)
   if (f < 0)
     return err;
   memset(frame_ptr(f), 0, PAGE_SIZE);
-  frame_map(f, p, va, pte, flags);
+  frame_map(f, mm, va, pte, flags);
   m_frames[f].pinned = 0;
-  sfence_page(va, p->asid);
+  flush_page(mm, va, false);
   g_count.fault_demand_zero++;
   return FAULT_OK;
 }
 
 /* Reads the slot into a new frame and maps it for every process whose PTE at this address
  * names the same slot (they share it through fork), so sharing survives a swap. */
-static int swap_in(struct proc *p, uint64_t va, uint64_t *pte)
+static int swap_in(struct mm *mm, uint64_t va, uint64_t *pte)
 {
   uint64_t slot = PTE_SLOT(*pte);
   int err;
@@ -600,14 +647,14 @@ static int swap_in(struct proc *p, uint64_t va, uint64_t *pte)
   g_count.fault_swap_in++;
   uint32_t found = 0;
   for (int i = 0; i < MAX_PROCS; i++) {
-    struct proc *q = &g_procs[i];
+    struct mm *q = &g_mms[i];
     if (!q->root)
       continue;
     uint64_t size;
-    uint64_t *qpte = q == p ? pte : vm_walk(q->root, va, false, &size);
+    uint64_t *qpte = q == mm ? pte : vm_walk(q->root, va, false, &size);
     if (qpte && (*qpte & (PTE_V | PTE_SWAP)) == PTE_SWAP && PTE_SLOT(*qpte) == slot) {
-      frame_map(f, q, va, qpte, (*qpte & (PTE_PERM | PTE_COW)) | (q == p ? PTE_A : 0));
-      sfence_page(va, q->asid);
+      frame_map(f, q, va, qpte, (*qpte & (PTE_PERM | PTE_COW)) | (q == mm ? PTE_A : 0));
+      flush_page(q, va, false);
       found++;
     }
   }
@@ -619,7 +666,7 @@ static int swap_in(struct proc *p, uint64_t va, uint64_t *pte)
   return FAULT_OK;
 }
 
-static int present_fault(struct proc *p, uint64_t va, uint64_t *pte, uint64_t size,
+static int present_fault(struct mm *mm, uint64_t va, uint64_t *pte, uint64_t size,
                          uint64_t cause)
 {
   uint64_t e = *pte;
@@ -627,13 +674,21 @@ static int present_fault(struct proc *p, uint64_t va, uint64_t *pte, uint64_t si
                   : cause == CAUSE_LOAD_PAGE_FAULT ? PTE_R
                                                    : PTE_W;
   if ((e & PTE_U) && (e & need)) {
-    /* Hardware that faults instead of setting A/D (Svade): set them for it, in all of a
-     * NAPOT page's PTEs so that its other pages do not fault for the same reason. */
+    const uint64_t ad = PTE_A | (cause == CAUSE_STORE_PAGE_FAULT ? PTE_D : 0);
     unsigned count;
     uint64_t *ptes = leaf_ptes(pte, size, &count);
+    /* Another hart changed the PTE after this one cached it (several harts only: one hart
+     * fences its TLB after every change): the fence is all it takes. */
+    if (count == 1 && (e & ad) == ad) {
+      sfence_leaf(mm, va, size, false);
+      g_count.fault_spurious++;
+      return FAULT_OK;
+    }
+    /* Hardware that faults instead of setting A/D (Svade): set them for it, in all of a
+     * NAPOT page's PTEs so that its other pages do not fault for the same reason. */
     for (unsigned k = 0; k < count; k++)
-      ptes[k] |= PTE_A | (cause == CAUSE_STORE_PAGE_FAULT ? PTE_D : 0);
-    sfence_leaf(va, size, p->asid);
+      pte_update(&ptes[k], 0, ad);
+    sfence_leaf(mm, va, size, false);
     g_count.fault_ad_update++;
     return FAULT_OK;
   }
@@ -642,10 +697,10 @@ static int present_fault(struct proc *p, uint64_t va, uint64_t *pte, uint64_t si
   /* A store to a shared superpage copies only the page it hits: split it in this process
    * (its sharers keep theirs) and go on as for any 4 KiB COW page. */
   if (size > PAGE_SIZE) {
-    if (!split(p, va, pte, size))
+    if (!split(mm, va, pte, size))
       return FAULT_NO_MEM;
     g_count.huge_split_cow++;
-    pte = vm_walk(p->root, va, false, &size);
+    pte = vm_walk(mm->root, va, false, &size);
     e = *pte;
   }
 
@@ -654,7 +709,7 @@ static int present_fault(struct proc *p, uint64_t va, uint64_t *pte, uint64_t si
   if (m_frames[old].refcnt == 1) {
     /* The last sharer takes the frame back without a copy. */
     *pte = (e & ~(PTE_COW | 0x3ffUL)) | writable | PTE_V;
-    sfence_page(va, p->asid);
+    flush_page(mm, va, false);
     g_count.fault_cow_reuse++;
     return FAULT_OK;
   }
@@ -666,36 +721,36 @@ static int present_fault(struct proc *p, uint64_t va, uint64_t *pte, uint64_t si
     return err;
   memcpy(frame_ptr(f), frame_ptr(old), PAGE_SIZE);
   sync_icache(writable);
-  frame_unref(old, p);
-  frame_map(f, p, va, pte, writable);
+  frame_unref(old, mm);
+  frame_map(f, mm, va, pte, writable);
   m_frames[f].pinned = 0;
-  sfence_page(va, p->asid);
+  flush_page(mm, va, true);
   g_count.fault_cow_copy++;
   return FAULT_OK;
 }
 
-int vm_fault(struct proc *p, uint64_t va, uint64_t cause)
+int vm_fault(struct mm *mm, uint64_t va, uint64_t cause)
 {
   va &= ~(PAGE_SIZE - 1);
   if (va < USER_BASE || va >= USER_TOP)
     return FAULT_SEGV;
   uint64_t size;
-  uint64_t *pte = vm_walk(p->root, va, false, &size);
+  uint64_t *pte = vm_walk(mm->root, va, false, &size);
   if (pte && (*pte & PTE_V))
-    return present_fault(p, va, pte, size, cause);
+    return present_fault(mm, va, pte, size, cause);
   if (pte && (*pte & PTE_SWAP))
-    return swap_in(p, va, pte);
-  if (!block_anonymous(p, va, PAGE_SIZE))
+    return swap_in(mm, va, pte);
+  if (!block_anonymous(mm, va, PAGE_SIZE))
     return FAULT_SEGV;
-  return demand_zero(p, va, cause);
+  return demand_zero(mm, va, cause);
 }
 
 /* Maps a fresh page at va holding len bytes of src at offset off, the rest zero (ELF load). */
-int vm_map_page(struct proc *p, uint64_t va, uint64_t perm, uint64_t off, const void *src,
+int vm_map_page(struct mm *mm, uint64_t va, uint64_t perm, uint64_t off, const void *src,
                 size_t len)
 {
   uint64_t size;
-  uint64_t *pte = vm_walk(p->root, va, true, &size);
+  uint64_t *pte = vm_walk(mm->root, va, true, &size);
   if (!pte)
     return FAULT_NO_MEM;
   if (*pte & (PTE_V | PTE_SWAP))
@@ -708,7 +763,7 @@ int vm_map_page(struct proc *p, uint64_t va, uint64_t perm, uint64_t off, const 
   memset(page, 0, PAGE_SIZE);
   memcpy(page + off, src, len);
   sync_icache(perm);
-  frame_map(f, p, va, pte, perm | PTE_U);
+  frame_map(f, mm, va, pte, perm | PTE_U);
   m_frames[f].pinned = 0;
   return FAULT_OK;
 }
@@ -717,7 +772,7 @@ int vm_map_page(struct proc *p, uint64_t va, uint64_t perm, uint64_t off, const 
  * pages become copy-on-write in both, swapped-out ones included: their permissions come back
  * from the swap PTE; superpages are shared whole (a NAPOT page PTE by PTE, each with its
  * fence, as for any change to it). */
-static bool fork_pte(struct proc *parent, struct proc *child, uint64_t va, uint64_t *pte,
+static bool fork_pte(struct mm *parent, struct mm *child, uint64_t va, uint64_t *pte,
                      uint64_t size)
 {
   uint64_t child_size;
@@ -727,15 +782,15 @@ static bool fork_pte(struct proc *parent, struct proc *child, uint64_t va, uint6
     return false;
   uint64_t e = *pte;
   if (e & PTE_W) {
+    e = pte_update(pte, PTE_W, PTE_COW);
     e = (e & ~PTE_W) | PTE_COW;
-    *pte = e;
     if (e & PTE_V)
       sfence_page(va, parent->asid);
   }
   if (e & PTE_V) {
     int32_t f = frame_in(e, size, va);
     for (uint64_t k = 0; k < (size == MEGA_SIZE ? MEGA_PAGES : 1); k++) {
-      m_frames[f + (int32_t)k].owners |= 1U << proc_slot(child);
+      m_frames[f + (int32_t)k].owners |= 1U << mm_slot(child);
       m_frames[f + (int32_t)k].refcnt++;
     }
   } else {
@@ -745,7 +800,9 @@ static bool fork_pte(struct proc *parent, struct proc *child, uint64_t va, uint6
   return true;
 }
 
-int vm_fork(struct proc *parent, struct proc *child)
+/* The parent's writable pages become copy-on-write, each fenced on this hart; the other
+ * harts running the parent (its other threads) then flush its whole ASID at once. */
+int vm_fork(struct mm *parent, struct mm *child)
 {
   child->root = vm_new_root();
   if (!child->root)
@@ -758,31 +815,37 @@ int vm_fork(struct proc *parent, struct proc *child)
     if (!(l1[i] & PTE_V))
       continue;
     if (l1[i] & PTE_LEAF) {
-      if (!fork_pte(parent, child, USER_BASE + (i << 21), &l1[i], MEGA_SIZE))
+      if (!fork_pte(parent, child, USER_BASE + (i << 21), &l1[i], MEGA_SIZE)) {
+        tlb_shootdown(parent, 0, 0, 0);
         return FAULT_NO_MEM;
+      }
       continue;
     }
     uint64_t *l0 = (uint64_t *)(uintptr_t)PTE_PA(l1[i]);
     for (uint64_t j = 0; j < PT_ENTRIES; j++) {
       if ((l0[j] & (PTE_V | PTE_SWAP)) &&
           !fork_pte(parent, child, USER_BASE + (i << 21) + (j << PAGE_SHIFT), &l0[j],
-                    l0_size(l0[j])))
+                    l0_size(l0[j]))) {
+        tlb_shootdown(parent, 0, 0, 0);
         return FAULT_NO_MEM;
+      }
     }
   }
+  tlb_shootdown(parent, 0, 0, 0);
   sfence_asid(child->asid);
   return FAULT_OK;
 }
 
 /* Unmaps a level-0 PTE: a 4 KiB page, a swapped page, or one page of a NAPOT page (whose
  * other PTEs the caller unmaps too, each with its fence). */
-static void unmap_pte(struct proc *p, uint64_t va, uint64_t *pte, bool flush)
+static void unmap_pte(struct mm *mm, uint64_t va, uint64_t *pte, bool flush)
 {
   uint64_t e = *pte;
   if (e & PTE_V) {
-    frame_unref(frame_in(e, l0_size(e), va), p);
+    *pte = 0;
     if (flush)
-      sfence_page(va, p->asid);
+      flush_page(mm, va, true);
+    frame_unref(frame_in(e, l0_size(e), va), mm);
   } else if (e & PTE_SWAP) {
     slot_put(PTE_SLOT(e));
   }
@@ -790,96 +853,104 @@ static void unmap_pte(struct proc *p, uint64_t va, uint64_t *pte, bool flush)
 }
 
 /* Unmaps a whole megapage: its leaf goes, its 512 frames lose p as an owner. */
-static void unmap_mega(struct proc *p, uint64_t va, uint64_t *pte, bool flush)
+static void unmap_mega(struct mm *mm, uint64_t va, uint64_t *pte, bool flush)
 {
   int32_t f = frame_in(*pte, MEGA_SIZE, va);
-  for (int32_t k = 0; k < (int32_t)MEGA_PAGES; k++)
-    frame_unref(f + k, p);
   *pte = 0;
   if (flush)
-    sfence_page(va, p->asid);
+    flush_page(mm, va, true);
+  for (int32_t k = 0; k < (int32_t)MEGA_PAGES; k++)
+    frame_unref(f + k, mm);
 }
 
 /* Unmaps [start, end), page aligned. A superpage the range covers only in part is split
  * first, at either end, before anything is unmapped: if that fails nothing has changed. */
-int vm_unmap_range(struct proc *p, uint64_t start, uint64_t end)
+int vm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
 {
   const uint64_t edges[2] = {start, end};
   for (int k = 0; k < 2; k++) {
     uint64_t size;
-    uint64_t *pte = edges[k] < USER_TOP ? vm_walk(p->root, edges[k], false, &size) : NULL;
+    uint64_t *pte = edges[k] < USER_TOP ? vm_walk(mm->root, edges[k], false, &size) : NULL;
     if (pte && size > PAGE_SIZE && (edges[k] & (size - 1))) {
-      if (!split(p, edges[k], pte, size))
+      if (!split(mm, edges[k], pte, size))
         return FAULT_NO_MEM;
       g_count.huge_split_unmap++;
     }
   }
   for (uint64_t va = start; va < end;) {
     uint64_t size;
-    uint64_t *pte = vm_walk(p->root, va, false, &size);
+    uint64_t *pte = vm_walk(mm->root, va, false, &size);
     if (pte && size == MEGA_SIZE) {
-      unmap_mega(p, va, pte, true);
+      unmap_mega(mm, va, pte, true);
       va += MEGA_SIZE;
       continue;
     }
     if (pte)
-      unmap_pte(p, va, pte, true);
+      unmap_pte(mm, va, pte, true);
     va += PAGE_SIZE;
   }
   return FAULT_OK;
 }
 
-/* Drops every user mapping and page table of p, then flushes its ASID once (rather than page
- * by page) since the whole address space goes; the kernel runs on its own root meanwhile. */
-void vm_free_user(struct proc *p)
+/* Drops every user mapping and page table of mm, then flushes its ASID once (rather than page
+ * by page) since the whole address space goes; the kernel runs on its own root meanwhile.
+ * No other hart runs mm (its last thread is leaving, or it runs no thread yet); those that
+ * ran it flush the ASID before they run whatever gets the slot next. */
+void vm_free_user(struct mm *mm)
 {
-  if (!p->root)
+  if (!mm->root)
     return;
+  struct cpu *c = mycpu();
   write_csr(satp, (8UL << 60) | (pa_of(m_kernel_root) >> PAGE_SHIFT));
-  uint64_t l1e = p->root[1];
+  if (c->mm == mm)
+    c->mm = NULL;
+  mm->running &= ~(1U << c->id);
+  uint64_t l1e = mm->root[1];
   if (l1e & PTE_V) {
     uint64_t *l1 = (uint64_t *)(uintptr_t)PTE_PA(l1e);
     for (uint64_t i = 0; i < PT_ENTRIES; i++) {
       if (!(l1[i] & PTE_V))
         continue;
       if (l1[i] & PTE_LEAF) {
-        unmap_mega(p, USER_BASE + (i << 21), &l1[i], false);
+        unmap_mega(mm, USER_BASE + (i << 21), &l1[i], false);
         continue;
       }
       uint64_t *l0 = (uint64_t *)(uintptr_t)PTE_PA(l1[i]);
       for (uint64_t j = 0; j < PT_ENTRIES; j++)
-        unmap_pte(p, USER_BASE + (i << 21) + (j << PAGE_SHIFT), &l0[j], false);
+        unmap_pte(mm, USER_BASE + (i << 21) + (j << PAGE_SHIFT), &l0[j], false);
       kpage_free(l0);
     }
     kpage_free(l1);
   }
-  kpage_free(p->root);
-  p->root = NULL;
-  sfence_asid(p->asid);
+  kpage_free(mm->root);
+  mm->root = NULL;
+  sfence_asid(mm->asid);
+  mm->stale |= mm->ran & ~(1U << c->id);
+  mm->ran = 0;
 }
 
 /* The kernel's view of a user page for a copy, faulting it in (or breaking COW) first. The
  * kernel writes through its own mapping, so it sets D itself: the swap copy is then stale.
  * A superpage stays whole: its leaf (or the NAPOT PTE of this page) gets A and D. */
-static uint8_t *user_page(struct proc *p, uint64_t va, bool write, int *err)
+static uint8_t *user_page(struct mm *mm, uint64_t va, bool write, int *err)
 {
   uint64_t need = PTE_U | (write ? PTE_W : PTE_R), size;
-  uint64_t *pte = vm_walk(p->root, va, false, &size);
+  uint64_t *pte = vm_walk(mm->root, va, false, &size);
   if (!pte || (*pte & (PTE_V | need)) != (PTE_V | need)) {
-    *err = vm_fault(p, va, write ? CAUSE_STORE_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT);
+    *err = vm_fault(mm, va, write ? CAUSE_STORE_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT);
     if (*err != FAULT_OK)
       return NULL;
-    pte = vm_walk(p->root, va, false, &size);
+    pte = vm_walk(mm->root, va, false, &size);
     if ((*pte & (PTE_V | need)) != (PTE_V | need)) {
       *err = FAULT_SEGV;
       return NULL;
     }
   }
-  *pte |= PTE_A | (write ? PTE_D : 0);
+  pte_update(pte, 0, PTE_A | (write ? PTE_D : 0));
   return (uint8_t *)(uintptr_t)((PTE_PA(*pte) & ~(size - 1)) + (va & (size - 1)));
 }
 
-int vm_copy_out(struct proc *p, uint64_t va, const void *src, size_t len)
+int vm_copy_out(struct mm *mm, uint64_t va, const void *src, size_t len)
 {
   const uint8_t *s = src;
   while (len) {
@@ -887,7 +958,7 @@ int vm_copy_out(struct proc *p, uint64_t va, const void *src, size_t len)
     if (n > len)
       n = len;
     int err = FAULT_OK;
-    uint8_t *dst = user_page(p, va, true, &err);
+    uint8_t *dst = user_page(mm, va, true, &err);
     if (!dst)
       return err;
     memcpy(dst, s, n);
@@ -898,7 +969,7 @@ int vm_copy_out(struct proc *p, uint64_t va, const void *src, size_t len)
   return FAULT_OK;
 }
 
-int vm_copy_in(struct proc *p, void *dst, uint64_t va, size_t len)
+int vm_copy_in(struct mm *mm, void *dst, uint64_t va, size_t len)
 {
   uint8_t *d = dst;
   while (len) {
@@ -906,7 +977,7 @@ int vm_copy_in(struct proc *p, void *dst, uint64_t va, size_t len)
     if (n > len)
       n = len;
     int err = FAULT_OK;
-    const uint8_t *src = user_page(p, va, false, &err);
+    const uint8_t *src = user_page(mm, va, false, &err);
     if (!src)
       return err;
     memcpy(d, src, n);

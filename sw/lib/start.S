@@ -1,10 +1,13 @@
 /* Start-up for bare-metal M-mode firmware: stack, gp, .bss, a default trap vector, main.
  * The firmware runs on hart 0: every other hart (a0 = its id, as the boot ROM of QEMU's
- * virt machine and vmplat leave it) parks for good in WFI with no interrupt enabled. */
+ * virt machine and vmplat leave it) parks for good in WFI with no interrupt enabled, unless
+ * the firmware defines vp_secondary_entry (a pointer, weak and 0 here): then it jumps there
+ * with a0 and a1 as it got them, no stack and no gp, while hart 0 may still be clearing
+ * .bss (the kernel uses it). */
   .section .text.init, "ax"
   .globl _start
 _start:
-  bnez a0, vp_park_hart
+  bnez a0, vp_secondary
   .option push
   .option norelax
   la gp, __global_pointer$
@@ -33,8 +36,23 @@ vp_default_trap:
   csrr a2, mtval
   call vp_unexpected_trap
 
+vp_secondary:
+  .option push
+  .option norelax
+  la t0, vp_secondary_entry
+  .option pop
+  ld t0, 0(t0)
+  beqz t0, vp_park_hart
+  jr t0
+
 vp_park_hart:
   csrw mie, zero
 1:
   wfi
   j 1b
+
+  .section .data
+  .balign 8
+  .weak vp_secondary_entry
+vp_secondary_entry:
+  .dword 0
