@@ -9,3 +9,12 @@ _start:
   la tp, __tls_base
   call main
   call sys_exit
+
+/* A new thread (thread_create in ulib.c): sp points at {fn, arg}; exits with fn's result. */
+  .section .text
+  .globl thread_entry
+thread_entry:
+  ld t0, 0(sp)
+  ld a0, 8(sp)
+  jalr t0
+  call sys_exit

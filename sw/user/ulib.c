@@ -78,6 +78,31 @@ int sys_simctl(int cmd, unsigned arg, const char *name)
   return (int)syscall3(SYS_SIMCTL, cmd, arg, (long)name);
 }
 
+int sys_clone(void (*entry)(void), void *sp, void *arg)
+{
+  return (int)syscall3(SYS_CLONE, (long)entry, (long)sp, (long)arg);
+}
+
+int sys_join(int tid, int *status)
+{
+  return (int)syscall3(SYS_JOIN, tid, (long)status, 0);
+}
+
+void thread_entry(void); /* crt0.S: calls fn(arg) from the stack top, then sys_exit */
+
+int thread_create(int (*fn)(void *), void *arg, void *stack_top)
+{
+  uint64_t *sp = (uint64_t *)stack_top - 2;
+  sp[0] = (uint64_t)(uintptr_t)fn;
+  sp[1] = (uint64_t)(uintptr_t)arg;
+  return sys_clone(thread_entry, sp, arg);
+}
+
+int thread_join(int tid, int *status)
+{
+  return sys_join(tid, status);
+}
+
 void roi_begin(int roi)
 {
   if (roi)

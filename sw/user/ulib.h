@@ -23,6 +23,16 @@ int sys_exec(const char *name, const char *arg);
  * where there is none (QEMU). */
 int sys_simctl(int cmd, unsigned arg, const char *name);
 
+/* Threads (clone/join system calls): thread_create runs fn(arg) in a new thread of this
+ * process, on the stack that ends at stack_top (16-byte aligned, the caller's memory, e.g.
+ * from alloc_pages); fn's return value is the thread's exit code. Its tid, or -1.
+ * thread_join waits for thread tid, stores its exit status; tid, or -1 if there is none.
+ * Threads share printf's buffer: only one thread at a time may print. */
+int sys_clone(void (*entry)(void), void *sp, void *arg);
+int sys_join(int tid, int *status);
+int thread_create(int (*fn)(void *), void *arg, void *stack_top);
+int thread_join(int tid, int *status);
+
 /* Region-of-interest marks of a program's measured phase, when the kernel was booted with
  * roi=1 (main's third argument; docs/exploration.md): roi_begin resets vmplat's statistics,
  * roi_end snapshots them under `name`. Without roi=1 they do nothing. */
