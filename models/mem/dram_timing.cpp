@@ -154,30 +154,45 @@ RowOutcome DramTiming::burst(uint64_t addr, uint64_t t, uint64_t& done, uint64_t
     }
   }
 
+  // An arrival from the past of the bank's latest (set_past_arrivals_idle) does not wait
+  // for the reservations of later arrivals: it sees the bank ready, activated long enough
+  // ago, and the bus free.
+  const bool past = m_past_idle && t < b.last_arrival;
+  const uint64_t ready = past ? t : b.ready;
+  const uint64_t last_act = past ? 0 : b.act;
   RowOutcome outcome;
-  uint64_t col;
+  uint64_t col, act = b.act;
   if (b.open_row == row) {
     outcome = RowOutcome::kHit;
     ++*b.counters.row_hits;
-    col = std::max(t, b.ready);
+    col = std::max(t, ready);
   } else if (b.open_row == kNoRow) {
     outcome = RowOutcome::kMiss;
     ++*b.counters.row_misses;
-    b.act = std::max(t, b.ready);
-    col = b.act + m_t.tRCD;
+    act = std::max(t, ready);
+    col = act + m_t.tRCD;
   } else {
     outcome = RowOutcome::kConflict;
     ++*b.counters.row_conflicts;
-    uint64_t pre = std::max({t, b.ready, b.act + m_t.tRAS});
-    b.act = pre + m_t.tRP;
-    col = b.act + m_t.tRCD;
+    uint64_t pre = std::max({t, ready, last_act + m_t.tRAS});
+    act = pre + m_t.tRP;
+    col = act + m_t.tRCD;
   }
   b.open_row = row;
-  b.ready = col + m_t.tBURST;
   uint64_t& bus = m_bus_free[bi >> m_channel_pos];
-  uint64_t start = std::max(col + m_t.tCL, bus);
+  uint64_t start = std::max(col + m_t.tCL, past ? 0 : bus);
   done = start + m_t.tBURST;
-  bus = done;
+  if (past) {
+    b.act = std::max(b.act, act);
+    b.ready = std::max(b.ready, col + m_t.tBURST);
+    bus = std::max(bus, done);
+  } else {
+    b.act = act;
+    b.ready = col + m_t.tBURST;
+    bus = done;
+    if (m_past_idle)
+      b.last_arrival = t;
+  }
   return outcome;
 }
 

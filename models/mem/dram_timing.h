@@ -114,6 +114,15 @@ class DramTiming {
   // One access of `len` bytes at `addr` arriving at cycle `now`; advances the bank state.
   Result access(uint64_t addr, uint64_t len, uint64_t now);
 
+  // Several harts (docs/smp.md) each run a quantum ahead in turn, so a bank sees arrivals
+  // out of time order: the second hart's accesses come "from the past" of the first's. By
+  // default such an arrival waits for the bank as if it came later; with `idle` on, an
+  // arrival earlier than the latest one its bank has seen finds the bank and its channel's
+  // bus free (the later arrivals' reservations are its future), and only the open row
+  // decides its latency; it still opens its row and extends the reservations. Without it
+  // a hart that runs second in each quantum gets about one access per quantum.
+  void set_past_arrivals_idle(bool idle) { m_past_idle = idle; }
+
   // Closes every row (as a precharge-all would), leaving the times alone: the state of a
   // memory nobody used for a while. Used when timing resumes after a fast-forward.
   void close_rows()
@@ -132,6 +141,7 @@ class DramTiming {
     uint64_t open_row = kNoRow;
     uint64_t ready = 0;  // earliest cycle of the next command
     uint64_t act = 0;  // cycle of the last activate (for tRAS)
+    uint64_t last_arrival = 0;  // latest burst arrival (only with m_past_idle)
     BankCounters counters;
   };
   struct Rank {
@@ -157,6 +167,7 @@ class DramTiming {
   std::vector<Bank> m_banks;
   std::vector<Rank> m_ranks;  // channel * ranks + rank
   std::vector<uint64_t> m_bus_free;  // per channel
+  bool m_past_idle = false;
   std::vector<common::Counter> m_own_counters;
 };
 

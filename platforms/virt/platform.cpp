@@ -142,6 +142,9 @@ Platform::Platform()
     plic.set_waves(*m_waves, plic_sources);
   }
   if (hart_count() > 1) {
+    // The harts run a quantum ahead in turn: DRAM must not make the later ones wait for
+    // the earlier ones' future (mem/dram_timing.h).
+    dram.timing().set_past_arrivals_idle(true);
     std::vector<std::string> prefixes;
     for (unsigned id = 0; id < hart_count(); ++id) prefixes.push_back(stats_prefix(id));
     common::stats().add_totals(this, prefixes, {"cpu.instret"});

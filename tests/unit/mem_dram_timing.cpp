@@ -229,3 +229,23 @@ TEST_CASE("the per-burst bank index agrees with decode for every mapping and geo
     }
   }
 }
+
+TEST_CASE(
+    "dram timing: an arrival from the past waits for later reservations unless they are its future")
+{
+  // Another hart ran ahead: 64 bursts of one row from cycle 1000 keep bank 0 and the bus
+  // busy until 1000 + 48 + 63 * 4. Then an access arrives at cycle 500 in the same row.
+  for (const bool idle : {false, true}) {
+    DramTiming t = make();
+    t.set_past_arrivals_idle(idle);
+    REQUIRE(t.access(0, 64 * 64, 1000).latency == 48 + 63 * 4);
+    const auto r = t.access(0x40, 8, 500);
+    CHECK(r.hits == 1);
+    if (idle)
+      CHECK(r.latency == 22 + 4);  // the open row, nothing else: tCL + tBURST
+    else
+      CHECK(r.latency == 1000 + 48 + 63 * 4 + 4 - 500);  // behind the bank's last burst
+    // An access after the latest arrival waits for the bank and the bus as always.
+    CHECK(t.access(0x80, 8, 1100).latency == 1000 + 48 + 63 * 4 + (idle ? 4 : 8) - 1100);
+  }
+}
