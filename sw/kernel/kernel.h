@@ -85,9 +85,10 @@ struct fpstate {
 
 /* An address space, shared by the threads of a process. Slot i of g_mms has ASID i + 1; a
  * frame's owner mask names address spaces. The hart masks say which harts need a TLB
- * shootdown when a mapping changes (running) and which must flush the whole ASID before they
- * run it again (stale: they ran it since their last flush of it, but are not running it when
- * it changes, or the slot held an earlier address space). */
+ * shootdown when a mapping changes (running), which must flush the whole ASID before they
+ * run it again (stale: they ran it, but were not running it when a mapping changed) and
+ * which may hold its translations or page-table entries at all (ran: flushed when the
+ * address space goes, before its page-table pages can be reused). */
 struct mm {
   uint64_t *root; /* page table root (physical = virtual in the kernel map); NULL: free */
   uint16_t asid;
@@ -123,6 +124,7 @@ struct cpu {
   struct mm *mm;  /* address space in satp, NULL for the kernel's own root */
   int fp_owner;   /* g_procs slot whose FP state is in this hart's registers, -1 */
   bool fp_dirty;  /* ... and newer there than in its struct fpstate */
+  volatile uint32_t ipi_pending; /* an IPI was sent that its handler has not yet seen */
   /* Counted by the hart itself in its IPI handler, outside the kernel lock. */
   uint64_t ipis_received, shoot_fences, shoot_pages, shoot_asids;
   uint64_t idle_instret; /* instret advance across the idle loop's wfi */
@@ -207,6 +209,8 @@ void smp_idle(void);
 bool smp_all_idle(void);
 void smp_release(void);
 void tlb_shootdown(struct mm *mm, uint64_t va, uint64_t count, uint64_t step);
+void tlb_shootdown_harts(uint32_t targets, uint16_t asid, uint64_t va, uint64_t count,
+                         uint64_t step);
 void ipi_handle(void);
 __attribute__((noreturn)) void kernel_secondary(void);
 

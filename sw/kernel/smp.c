@@ -9,8 +9,13 @@
  *   sie) and takes it as a trap from S-mode (trap.S);
  * - between taking a trap and the lock, or between releasing the lock and sret, it takes it
  *   a few instructions later, at the window or back in U-mode;
- * - idle harts run no address space, so no shootdown targets them.
+ * - asleep in the idle loop, it lets the interrupt in after each wfi (idle harts are
+ *   targets only when an address space they ran is freed: see vm_free_user).
  * Only the lock holder sends a shootdown, so there is one request at a time (m_shoot).
+ * A hart has at most one IPI outstanding (cpu.ipi_pending, cleared by its handler): a
+ * second one would merge with it in msip or sip.SSIP, so it is not sent, and the handler
+ * that runs for the first serves it. Every IPI sent is thus one machine and one
+ * supervisor software interrupt, and one IPI received.
  *
  * IPIs: S-mode writes the target's CLINT msip (PMP is open over the CLINT); the target takes
  * a machine software interrupt, whose M-mode handler (boot.c) clears msip and sets mip.SSIP,
@@ -69,7 +74,8 @@ void bkl_unlock(void)
 
 static void send_ipi(unsigned hart)
 {
-  __sync_synchronize();
+  if (__atomic_exchange_n(&g_cpus[hart].ipi_pending, 1, __ATOMIC_SEQ_CST))
+    return;
   VP_MMIO32(VP_CLINT_MSIP + 4UL * hart) = 1;
   g_count.ipis_sent++;
 }
@@ -96,7 +102,9 @@ bool smp_all_idle(void)
 
 /* Called with the lock held and nothing to run: sleeps in wfi until woken by smp_kick, with
  * the lock released; returns with it held again. The hart runs no address space meanwhile
- * (satp holds the kernel's root), so it is no shootdown target. */
+ * (satp holds the kernel's root). wfi runs with interrupts off, so that an IPI between the
+ * test and the wfi is not lost (wfi returns on a pending interrupt all the same), and the
+ * interrupt is taken right after it. */
 void smp_idle(void)
 {
   struct cpu *c = mycpu();
@@ -110,17 +118,13 @@ void smp_idle(void)
   bkl_unlock();
   unsigned long sie = read_csr(sie);
   write_csr(sie, SIE_SSIE);
-  for (;;) {
-    while (!(read_csr(sip) & SIP_SSIP)) {
-      uint64_t before = read_instret();
-      asm volatile("wfi");
-      /* instret is per hart; only the lock holder may add to g_count. */
-      c->idle_instret += read_instret() - before;
-    }
-    clear_csr(sip, SIP_SSIP);
-    c->ipis_received++;
-    if (!(__atomic_load_n(&m_idle, __ATOMIC_ACQUIRE) & BIT(c->id)))
-      break;
+  while (__atomic_load_n(&m_idle, __ATOMIC_ACQUIRE) & BIT(c->id)) {
+    uint64_t before = read_instret();
+    asm volatile("wfi");
+    /* instret is per hart; only the lock holder may add to g_count. */
+    c->idle_instret += read_instret() - before;
+    set_csr(sstatus, SSTATUS_SIE);
+    clear_csr(sstatus, SSTATUS_SIE);
   }
   write_csr(sie, sie);
   bkl_lock();
@@ -135,10 +139,16 @@ void tlb_shootdown(struct mm *mm, uint64_t va, uint64_t count, uint64_t step)
 {
   const uint32_t self = BIT(mycpu()->id);
   mm->stale |= mm->ran & ~mm->running & ~self;
-  const uint32_t targets = mm->running & ~self;
+  tlb_shootdown_harts(mm->running & ~self, mm->asid, va, count, step);
+}
+
+/* The same for the harts in targets, whatever they run. */
+void tlb_shootdown_harts(uint32_t targets, uint16_t asid, uint64_t va, uint64_t count,
+                         uint64_t step)
+{
   if (!targets)
     return;
-  m_shoot.asid = mm->asid;
+  m_shoot.asid = asid;
   m_shoot.va = va;
   m_shoot.count = count;
   m_shoot.step = step;
@@ -164,8 +174,9 @@ void ipi_handle(void)
   struct cpu *c = mycpu();
   const uint32_t self = BIT(c->id);
   clear_csr(sip, SIP_SSIP);
+  __atomic_store_n(&c->ipi_pending, 0, __ATOMIC_SEQ_CST);
   c->ipis_received++;
-  if (!(__atomic_load_n(&m_shoot.pending, __ATOMIC_ACQUIRE) & self))
+  if (!(__atomic_load_n(&m_shoot.pending, __ATOMIC_SEQ_CST) & self))
     return;
   const uint64_t asid = m_shoot.asid, count = m_shoot.count, step = m_shoot.step;
   if (count == 0) {

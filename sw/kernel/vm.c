@@ -677,10 +677,11 @@ static int present_fault(struct mm *mm, uint64_t va, uint64_t *pte, uint64_t siz
     const uint64_t ad = PTE_A | (cause == CAUSE_STORE_PAGE_FAULT ? PTE_D : 0);
     unsigned count;
     uint64_t *ptes = leaf_ptes(pte, size, &count);
-    /* Another hart changed the PTE after this one cached it (several harts only: one hart
-     * fences its TLB after every change): the fence is all it takes. */
+    /* Another hart changed the page tables after this one cached them (several harts
+     * only: one hart fences its TLB after every change). A new pointer PTE, too, is only
+     * ordered by a fence without an address (privileged spec 4.2.1), so the whole ASID. */
     if (count == 1 && (e & ad) == ad) {
-      sfence_leaf(mm, va, size, false);
+      sfence_asid(mm->asid);
       g_count.fault_spurious++;
       return FAULT_OK;
     }
@@ -894,8 +895,11 @@ int vm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
 
 /* Drops every user mapping and page table of mm, then flushes its ASID once (rather than page
  * by page) since the whole address space goes; the kernel runs on its own root meanwhile.
- * No other hart runs mm (its last thread is leaving, or it runs no thread yet); those that
- * ran it flush the ASID before they run whatever gets the slot next. */
+ * No other hart runs mm (its last thread is leaving, or it runs no thread yet), but those
+ * that ran it may still hold its translations and, in a page-walk cache, its pointer PTEs:
+ * they flush the ASID too, before the page-table pages can be reused (a walk of another
+ * address space whose tables reuse them must not find the old pointers; a fence without an
+ * address is what orders pointer PTEs, privileged spec 4.2.1). */
 void vm_free_user(struct mm *mm)
 {
   if (!mm->root)
@@ -925,8 +929,8 @@ void vm_free_user(struct mm *mm)
   kpage_free(mm->root);
   mm->root = NULL;
   sfence_asid(mm->asid);
-  mm->stale |= mm->ran & ~(1U << c->id);
-  mm->ran = 0;
+  tlb_shootdown_harts((mm->ran | mm->running) & ~(1U << c->id), mm->asid, 0, 0, 0);
+  mm->ran = mm->running = mm->stale = 0;
 }
 
 /* The kernel's view of a user page for a copy, faulting it in (or breaking COW) first. The
