@@ -21,6 +21,15 @@
 #                        checked; a scan takes fewer DTLB misses than with 4 KiB pages;
 #                        64k without Svnapot falls back, a bad value is refused
 #   kernel.huge.diff.qemu.* / kernel.huge.qemu  the same runs on QEMU 7.2
+#   kernel.smp2 / .smp4  the kernel on 2 and 4 harts: mtswap's threads on every hart swap
+#                        and break COW pages, every byte checked; the kernel's shootdown
+#                        fences equal the MMU's mmu.shootdown.fences, every IPI sent arrived
+#                        (and was a machine software interrupt), the MMU's flushed entries fit
+#                        the pages flushed; a second boot gives the same console and statistics
+#   kernel.smp4.demo     the default demo on 4 harts
+#   kernel.smp.nosstc    2 harts without Sstc: ticks and IPIs both through M mode
+#   kernel.smp.qemu      mtswap, forktest and cowswap on QEMU -smp 4
+#   kernel.mtswap        mtswap on one hart: threads without shootdowns
 #   kernel.soak          memhog and cowswap for many rounds (LABELS soak, not run by CI)
 #   kernel.soak.swap     at least 10^6 pages swapped out (memhog, cowswap with fork and
 #                        copy-on-write, forktest), every byte verified (soak)
@@ -249,3 +258,45 @@ if(QEMU_RISCV64)
   vmplat_system_test(NAME kernel.roi.qemu LABELS kernel qemu TIMEOUT 600
     COMMAND ${KERNEL_ROI_TEST} --qemu ${QEMU_RISCV64} kernel_qemu)
 endif()
+
+# Several harts (docs/firmware.md, "Several harts"). The kernel counts the fences its IPI
+# handlers executed, the MMU those between a software interrupt and its return: equal. Each
+# IPI (shootdown or wake-up) is one machine software interrupt, which M mode turns into one
+# supervisor software interrupt. A page fence empties at most one entry in each of the three
+# TLBs, an ASID fence at most all 32 + 32 + 512 entries.
+set(KERNEL_SMP_RUN "frames=64 run=mtswap,forktest,cowswap")
+set(KERNEL_SMP_CHECKS --nonzero shootdown.requests --nonzero shootdown.pages
+    --stats-match shootdown.fences=mmu.shootdown.fences
+    --holds "ipi.received == ipi.sent"
+    --holds "ipi.sent == cpu.interrupts.msi"
+    --holds "cpu.interrupts.ssi == ipi.sent"
+    --holds "mmu.shootdown.entries > 0"
+    --holds "mmu.shootdown.entries <= 3 * shootdown.pages + 576 * shootdown.asids"
+    --holds "procs.clones == 8")
+vmplat_system_test(NAME kernel.smp2 LABELS kernel smp TIMEOUT 900
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE} --smp 2
+          --append "${KERNEL_SMP_RUN}" ${KERNEL_SMP_CHECKS} --deterministic
+          --expect "kernel: 2 harts")
+vmplat_system_test(NAME kernel.smp4 LABELS kernel smp TIMEOUT 900
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE} --smp 4
+          --append "${KERNEL_SMP_RUN}" ${KERNEL_SMP_CHECKS} --deterministic
+          --expect "kernel: 4 harts")
+vmplat_system_test(NAME kernel.smp4.demo LABELS kernel smp TIMEOUT 900
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE} --smp 4
+          ${KERNEL_DEMO_COUNTERS} --stats-match shootdown.fences=mmu.shootdown.fences
+          --holds "ipi.received == ipi.sent" --nonzero ipi.wakeups)
+vmplat_system_test(NAME kernel.smp.nosstc LABELS kernel smp TIMEOUT 900
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE} --smp 2
+          --vmplat-arg=--set --vmplat-arg=cpu.sstc=false --append "frames=64 run=mtswap"
+          --stats-match shootdown.fences=mmu.shootdown.fences
+          --holds "ipi.received == ipi.sent" --nonzero timer.sbi_set_timer)
+vmplat_system_test(NAME kernel.smp.qemu LABELS kernel qemu smp TIMEOUT 900
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform qemu --exe ${QEMU_RISCV64} --smp 4
+          --append "${KERNEL_SMP_RUN}" --nonzero shootdown.requests
+          --holds "ipi.received == ipi.sent" --holds "procs.clones == 8")
+set_tests_properties(kernel.smp.qemu PROPERTIES SKIP_RETURN_CODE 77)
+# One hart: the threads interleave on it; no IPI, no shootdown, no SMP counters printed.
+vmplat_system_test(NAME kernel.mtswap LABELS kernel TIMEOUT 600
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE}
+          --append "frames=64 run=mtswap" --holds "procs.clones == 8"
+          --holds "mmu.shootdown.fences == 0" --nonzero swap.outs)

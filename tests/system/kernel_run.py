@@ -20,7 +20,13 @@ STAT may be a sum "a+b", and "name.sum" reads a histogram's sum),
 --exit-code N (check: the run must end with exit code N; when N is not 0 only the --expect
 lines are checked, for boots the kernel refuses),
 --fewer STAT (check on vmplat only, with --baseline ARGS: the vmplat statistic is lower than
-in a second boot whose arguments are ARGS instead of --append's, e.g. superpages=off).
+in a second boot whose arguments are ARGS instead of --append's, e.g. superpages=off),
+--smp N (harts: vmplat --smp N, QEMU -smp N),
+--holds EXPR (check: a relation between kernel counters and, on vmplat, statistics, e.g.
+"ipi.received == ipi.sent" or "mmu.shootdown.entries <= 3 * shootdown.pages"; a name is a
+kernel counter if the kernel printed one of that name, else a vmplat statistic),
+--deterministic (check on vmplat only: a second boot prints the same console and writes the
+same statistics, but for the host's time).
 On QEMU the script creates a raw disk image in a temporary directory; on vmplat the disk is
 in memory (--drive size=NM).
 """
@@ -50,6 +56,35 @@ def vmplat_command(vmplat, elf, append, disk_mb, stats=None, extra=()):
     disk = ["--drive", f"size={disk_mb}M"] if disk_mb else []
     json_out = ["--stats", stats] if stats else []
     return [vmplat, "--quiet", *extra, *disk, *json_out, "--append", append, elf]
+
+
+HOST_STATS = ("sim.host_mips", "sim.host_seconds")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+")
+
+
+def holds_problems(exprs, kernel, stats):
+    """Each expression, with its dotted names replaced by kernel counters (first) or vmplat
+    statistics, must be true."""
+    problems = []
+    for expr in exprs:
+        missing = []
+
+        def value(m):
+            name = m.group(0)
+            v = kernel.get(name, stat_value(stats or {}, name))
+            if v is None:
+                missing.append(name)
+                return "0"
+            return str(v)
+
+        text = NAME.sub(value, expr)
+        if missing:
+            problems.append(f"{expr}: {', '.join(missing)} missing")
+        elif not eval(text, {"__builtins__": {}}):
+            problems.append(f"{expr}: false ({text})")
+        else:
+            print(f"{expr}: {text}")
+    return problems
 
 
 def boot(platform, exe, elf, append, disk_mb, timeout, stats=None, extra=()):
@@ -181,12 +216,29 @@ def cmd_check(args):
         return SKIP
     total = {}
     for r in range(args.rounds):
-        stats = {} if args.stats_match or args.fewer else None
+        vmplat = args.platform == "vmplat"
+        stats = {} if vmplat and (args.stats_match or args.fewer or args.holds or
+                                  args.deterministic) else None
+        extra = args.qemu_arg if args.platform == "qemu" else args.vmplat_arg
+        if args.smp:
+            extra = [*extra, "-smp" if args.platform == "qemu" else "--smp", str(args.smp)]
         code, out = boot(args.platform, exe, args.elf, args.append, args.disk_mb, args.timeout,
-                         stats,
-                         args.qemu_arg if args.platform == "qemu" else args.vmplat_arg)
+                         stats, extra)
         problems = problems_in(code, out, args.nonzero, args.expect, args.exit_code)
         problems += stats_mismatches(counters(out.splitlines()), stats, args.stats_match)
+        problems += holds_problems(args.holds, counters(out.splitlines()), stats)
+        if args.deterministic and not problems:
+            again = {}
+            code2, out2 = boot(args.platform, exe, args.elf, args.append, args.disk_mb,
+                               args.timeout, again, extra)
+            if (code2, out2) != (code, out):
+                problems.append("a second boot printed another console")
+            differ = sorted(k for k in set(stats) | set(again)
+                            if k not in HOST_STATS and stats.get(k) != again.get(k))
+            if differ:
+                problems.append(f"a second boot gave other statistics: {', '.join(differ[:8])}")
+            if not problems:
+                print(f"a second boot: same console and {len(stats)} statistics")
         if not problems and r == 0:
             problems += fewer_problems(args, stats)
         if problems:
@@ -262,6 +314,9 @@ def main():
             p.add_argument("--exit-code", type=int, default=0)
             p.add_argument("--fewer", action="append", default=[], metavar="STAT")
             p.add_argument("--baseline", default="superpages=off", metavar="ARGS")
+            p.add_argument("--smp", type=int, default=0)
+            p.add_argument("--holds", action="append", default=[], metavar="EXPR")
+            p.add_argument("--deterministic", action="store_true")
         else:
             p.add_argument("--vmplat", required=True)
             p.add_argument("--qemu", default="")
