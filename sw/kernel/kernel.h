@@ -181,6 +181,7 @@ extern unsigned g_nharts;
 extern bool g_have_instret;
 extern bool g_have_sstc;
 extern bool g_have_hpm;
+extern bool g_use_asids; /* false: the hart has too few ASID bits, every process runs as 0 */
 
 /* boot.c / fdt.c */
 void fdt_read(const void *fdt, struct boot_params *bp);

@@ -43,7 +43,7 @@ struct counters g_count;
 struct proc g_procs[MAX_PROCS];
 
 static int m_next_pid = 1;
-static bool m_asids = true;
+bool g_use_asids = true;
 static uint64_t m_start_time, m_start_instret;
 
 uint64_t read_time(void)
@@ -272,9 +272,9 @@ __attribute__((noreturn)) static void resume(struct proc *p)
 {
   struct cpu *c = mycpu();
   switch_mm(c, p->mm);
-  uint64_t asid = m_asids ? p->mm->asid : 0;
+  uint64_t asid = g_use_asids ? p->mm->asid : 0;
   write_csr(satp, SATP_SV39 | (asid << SATP_ASID_SHIFT) | (pa_of(p->mm->root) >> PAGE_SHIFT));
-  if (!m_asids) {
+  if (!g_use_asids) {
     asm volatile("sfence.vma zero, zero" ::: "memory");
     g_count.sfence_all++;
   }
@@ -878,7 +878,7 @@ void kernel_main(void)
   asm volatile("sfence.vma zero, zero" ::: "memory");
   g_count.sfence_all++;
   unsigned bits = asid_bits();
-  m_asids = bits >= 6; /* enough for MAX_PROCS + 1 */
+  g_use_asids = bits >= 6; /* enough for MAX_PROCS + 1 */
   asm volatile("sfence.vma zero, zero" ::: "memory");
   g_count.sfence_all++;
 

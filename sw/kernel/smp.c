@@ -139,7 +139,7 @@ void tlb_shootdown(struct mm *mm, uint64_t va, uint64_t count, uint64_t step)
 {
   const uint32_t self = BIT(mycpu()->id);
   mm->stale |= mm->ran & ~mm->running & ~self;
-  tlb_shootdown_harts(mm->running & ~self, mm->asid, va, count, step);
+  tlb_shootdown_harts(mm->running & ~self, g_use_asids ? mm->asid : 0, va, count, step);
 }
 
 /* The same for the harts in targets, whatever they run. */

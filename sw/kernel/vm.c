@@ -929,7 +929,8 @@ void vm_free_user(struct mm *mm)
   kpage_free(mm->root);
   mm->root = NULL;
   sfence_asid(mm->asid);
-  tlb_shootdown_harts((mm->ran | mm->running) & ~(1U << c->id), mm->asid, 0, 0, 0);
+  tlb_shootdown_harts((mm->ran | mm->running) & ~(1U << c->id), g_use_asids ? mm->asid : 0, 0,
+                      0, 0);
   mm->ran = mm->running = mm->stale = 0;
 }
 
