@@ -319,16 +319,28 @@ static bool split(struct mm *mm, uint64_t va, uint64_t *pte, uint64_t size)
 {
   unsigned count;
   uint64_t *ptes = leaf_ptes(pte, size, &count);
-  uint64_t flags = (ptes[0] & 0x3ffUL) | leaf_ad(ptes, count); /* bits 9:0, N and PPN go */
-  uint64_t base = PTE_PA(ptes[0]) & ~(size - 1);
   uint64_t *table = size == MEGA_SIZE ? kpage_alloc() : ptes;
   if (!table)
     return false;
+  uint64_t old[NAPOT_PAGES];
+  for (unsigned k = 0; k < count; k++)
+    old[k] = ptes[k];
+  /* Other harts run mm: their walkers may set A or D until no hart holds the superpage, so
+   * the PTEs are cleared and shot down first and A/D read after that (break before make,
+   * the Svnapot chapter's invalidate, fence, write); they fault on it meanwhile and wait. */
+  const bool shared = mm->running & ~(1U << mycpu()->id);
+  if (shared) {
+    for (unsigned k = 0; k < count; k++)
+      old[k] = __atomic_exchange_n(&ptes[k], 0, __ATOMIC_ACQ_REL);
+    sfence_leaf(mm, va, size, true);
+  }
+  uint64_t flags = (old[0] & 0x3ffUL) | leaf_ad(old, count); /* bits 9:0, N and PPN go */
+  uint64_t base = PTE_PA(old[0]) & ~(size - 1);
   for (uint64_t i = 0; i < size / PAGE_SIZE; i++)
     table[i] = pte_for(base + i * PAGE_SIZE, flags);
   if (size == MEGA_SIZE)
     *pte = pte_for(pa_of(table), PTE_V);
-  sfence_leaf(mm, va, size, true);
+  sfence_leaf(mm, va, size, !shared);
   return true;
 }
 

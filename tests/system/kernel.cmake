@@ -29,6 +29,7 @@
 #   kernel.smp4.demo     the default demo on 4 harts
 #   kernel.smp.nosstc    2 harts without Sstc: ticks and IPIs both through M mode
 #   kernel.smp.qemu      mtswap, forktest and cowswap on QEMU -smp 4
+#   kernel.smp.huge      superpages on 2 harts: split under threads of other harts
 #   kernel.mtswap        mtswap on one hart: threads without shootdowns
 #   kernel.soak          memhog and cowswap for many rounds (LABELS soak, not run by CI)
 #   kernel.soak.swap     at least 10^6 pages swapped out (memhog, cowswap with fork and
@@ -295,6 +296,13 @@ vmplat_system_test(NAME kernel.smp.qemu LABELS kernel qemu smp TIMEOUT 900
           --append "${KERNEL_SMP_RUN}" --nonzero shootdown.requests
           --holds "ipi.received == ipi.sent" --holds "procs.clones == 8")
 set_tests_properties(kernel.smp.qemu PROPERTIES SKIP_RETURN_CODE 77)
+# Superpages on 2 harts: the clock splits the 64 KiB pages of mtswap's array (and stacks)
+# that threads on the other hart use (break before make: cleared, shot down, rewritten).
+vmplat_system_test(NAME kernel.smp.huge LABELS kernel smp TIMEOUT 900
+  COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE} --smp 2
+          ${KERNEL_SVNAPOT_VMPLAT} --append "superpages=on frames=1024 run=mtswap:1500x4"
+          --stats-match shootdown.fences=mmu.shootdown.fences --nonzero huge.map_64k
+          --nonzero huge.split_swap --holds "ipi.received == ipi.sent")
 # One hart: the threads interleave on it; no IPI, no shootdown, no SMP counters printed.
 vmplat_system_test(NAME kernel.mtswap LABELS kernel TIMEOUT 600
   COMMAND ${KERNEL_RUN} check ${KERNEL_ELF} --platform vmplat --exe ${VMPLAT_EXE}
