@@ -306,7 +306,7 @@ continue
         fail(f"gdb exit code {code}, vmplat exit code {vcode}", text, out, err)
     expect_lines(text, [
         r"^Breakpoint 1 at 0x8[0-9a-f]+: file .*vm\.c",
-        r"^Breakpoint 1, vm_fault \(p=.*, va=.*, cause=.*1[35]\) at .*vm\.c",
+        r"^Breakpoint 1, vm_fault \(mm=.*, va=.*, cause=.*1[35]\) at .*vm\.c",
         r"^\$1 = 0x[0-9a-f]+$",
         r"^\$2 = 0x[0-9a-f]+$",
         r"^\$3 = 1[35]$",
