@@ -198,7 +198,6 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   void update_xlate_flags();
 
   // Memory (hart_memory.cpp, hart_access.h). Each returns false after raising the trap.
-  const Insn* fetch(uint64_t pc);  // pc == m_pc, kept in a register by the caller
   const Insn* fetch_repeat(uint64_t pc, uint64_t& pa) const;  // decoded, same virtual page
   const Insn* fetch_slow(uint64_t pa);
   const Insn* fetch_general();
@@ -217,6 +216,16 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool load(uint64_t va, T& out);
   template <typename T>
   bool store(uint64_t va, T value);
+  // The execute loop's inline fast paths of load and store (charged to its local cycle
+  // count), and the rest of them out of line.
+  template <typename T>
+  bool load_fast(uint64_t va, T& out, uint64_t& cycles);
+  template <typename T>
+  bool store_fast(uint64_t va, T value, uint64_t& cycles);
+  template <typename T>
+  bool load_general(uint64_t va, T& out);
+  template <typename T>
+  bool store_general(uint64_t va, T value);
   // Translation (where the MMU applies) then PMP (where it applies); raises on a fault.
   bool translate(uint64_t va, unsigned size, AccessKind kind, uint64_t& pa);
   bool pmp_check(uint64_t va, uint64_t pa, unsigned size, AccessKind kind);

@@ -1,6 +1,7 @@
 // The inline fast paths of the hart's memory unit (hart_memory.cpp): translation repeats,
-// instruction fetch from the decode cache, and loads and stores through the DMI pointer.
-// Included by the units that execute instructions; everything slower is out of line.
+// instruction fetch repeats from the decode cache, and loads and stores through the DMI
+// pointer (the execute loop's own fetch fast path is in exec.cpp). Included by the units
+// that execute instructions; everything slower is out of line.
 #pragma once
 
 #include <cstring>
@@ -36,26 +37,70 @@ __attribute__((always_inline)) inline const Insn* Hart::fetch_repeat(uint64_t pc
   return __builtin_expect(in->op != Op::kUndecoded, 1) ? in : nullptr;
 }
 
-__attribute__((always_inline)) inline const Insn* Hart::fetch(uint64_t pc)
+template <typename T>
+__attribute__((always_inline)) inline bool Hart::load_fast(uint64_t va, T& out, uint64_t& cycles)
 {
-  // Fast path: a repeat (fetch_repeat) in the same line, or in a new line of a DMI page
-  // (whose cost is the DMI read latency). A new line under timed DMI costs a call to the
-  // timing model: fetch_general takes it, so that this inline path makes no call of its
-  // own (one more call site here slows the fast mode's loop by 2%).
-  uint64_t pa;
-  if (const Insn* in = fetch_repeat(pc, pa)) {
-    if (__builtin_expect(pa / 64 == m_fetch_line, 1)) {
-      ++*m_fetch_hits;
-      return in;
-    }
-    if (m_fetch_page_dmi == kFetchDmi) {
-      m_fetch_line = pa / 64;
-      m_cycles += m_dmi_read_cycles;
-      ++*m_fetch_hits;
-      return in;
-    }
+  // load()'s common case alone, charged to `cycles`: aligned, through a repeated
+  // translation (or none), to DRAM through the DMI pointer. Anything else returns false
+  // having done nothing, and the caller takes load_general.
+  if (sizeof(T) > 1 && (va & (sizeof(T) - 1)))
+    return false;
+  uint64_t pa = va;
+  XlateMemo& m = m_memo[unsigned(AccessKind::kLoad)];
+  const bool xlate = m_xlate_data;
+  if (xlate) {
+    if (va / kPageSize != m.vpage || *m.generation != m.gen)
+      return false;
+    pa = m.pbase + va % kPageSize;
   }
-  return fetch_general();
+  const uint64_t off = pa - m_dmi_base;
+  if (off >= m_dmi_fast_limit)
+    return false;
+  if (xlate) {
+    cycles += m.cycles;
+    ++m.reused;
+  }
+  std::memcpy(&out, m_dmi_ptr + off, sizeof(T));
+  cycles += m_dmi_read_cycles;
+  return true;
+}
+
+template <typename T>
+__attribute__((always_inline)) inline bool Hart::store_fast(uint64_t va, T value, uint64_t& cycles)
+{
+  // As load_fast, for a store to a page that holds no hart's decoded code.
+  if (sizeof(T) > 1 && (va & (sizeof(T) - 1)))
+    return false;
+  uint64_t pa = va;
+  XlateMemo& m = m_memo[unsigned(AccessKind::kStore)];
+  const bool xlate = m_xlate_data;
+  if (xlate) {
+    if (va / kPageSize != m.vpage || *m.generation != m.gen)
+      return false;
+    pa = m.pbase + va % kPageSize;
+  }
+  const uint64_t off = pa - m_dmi_base;
+  if (off >= m_dmi_fast_limit || m_code_page[off / kPageSize])
+    return false;
+  if (xlate) {
+    cycles += m.cycles;
+    ++m.reused;
+  }
+  std::memcpy(m_dmi_ptr + off, &value, sizeof(T));
+  cycles += m_dmi_write_cycles;
+  return true;
+}
+
+template <typename T>
+__attribute__((noinline)) bool Hart::load_general(uint64_t va, T& out)
+{
+  return load(va, out);
+}
+
+template <typename T>
+__attribute__((noinline)) bool Hart::store_general(uint64_t va, T value)
+{
+  return store(va, value);
 }
 
 template <typename T>

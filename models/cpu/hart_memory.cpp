@@ -351,7 +351,8 @@ const Insn* Hart::fetch_general()
 {
   uint64_t pa = m_pc;
   if (m_fetch_page_dmi == kFetchTimedDmi) {
-    // A repeat in a new line of a timed DMI page (see fetch).
+    // A repeat in a new line of a timed DMI page (the execute loop's fetch fast path,
+    // exec.cpp, leaves those here).
     if (const Insn* in = fetch_repeat(m_pc, pa)) {
       m_fetch_line = pa / 64;
       charge_timed_dmi(m_fetch_timed, (pa & ~63ull) - m_dmi_base, 64, false);
