@@ -41,8 +41,9 @@ template <typename T>
 __attribute__((always_inline)) inline bool Hart::load_fast(uint64_t va, T& out, uint64_t& cycles)
 {
   // load()'s common case alone, charged to `cycles`: aligned, through a repeated
-  // translation (or none), to DRAM through the DMI pointer. Anything else returns false
-  // having done nothing, and the caller takes load_general.
+  // translation (or none), to DRAM through the DMI pointer, at its fixed latency or, under
+  // timed DMI, as phys_access would charge it (only m_cycles changes). Anything else
+  // returns false having done nothing, and the caller takes load_general.
   if (sizeof(T) > 1 && (va & (sizeof(T) - 1)))
     return false;
   uint64_t pa = va;
@@ -54,21 +55,33 @@ __attribute__((always_inline)) inline bool Hart::load_fast(uint64_t va, T& out, 
     pa = m.pbase + va % kPageSize;
   }
   const uint64_t off = pa - m_dmi_base;
-  if (off >= m_dmi_fast_limit)
+  if (__builtin_expect(off < m_dmi_fast_limit, 1)) {
+    if (xlate) {
+      cycles += m.cycles;
+      ++m.reused;
+    }
+    std::memcpy(&out, m_dmi_ptr + off, sizeof(T));
+    cycles += m_dmi_read_cycles;
+    return true;
+  }
+  if (!m_dmi_timed || off >= m_dmi_size || m_dmi_size - off < sizeof(T))
     return false;
   if (xlate) {
     cycles += m.cycles;
     ++m.reused;
   }
   std::memcpy(&out, m_dmi_ptr + off, sizeof(T));
-  cycles += m_dmi_read_cycles;
+  m_cycles = cycles;
+  charge_timed_dmi(m_dmi_timed, off, sizeof(T), false);
+  cycles = m_cycles;
   return true;
 }
 
 template <typename T>
 __attribute__((always_inline)) inline bool Hart::store_fast(uint64_t va, T value, uint64_t& cycles)
 {
-  // As load_fast, for a store to a page that holds no hart's decoded code.
+  // As load_fast; at the fixed latency only to a page that holds no hart's decoded code,
+  // under timed DMI anywhere (telling the harts of the write, as phys_access does).
   if (sizeof(T) > 1 && (va & (sizeof(T) - 1)))
     return false;
   uint64_t pa = va;
@@ -80,14 +93,28 @@ __attribute__((always_inline)) inline bool Hart::store_fast(uint64_t va, T value
     pa = m.pbase + va % kPageSize;
   }
   const uint64_t off = pa - m_dmi_base;
-  if (off >= m_dmi_fast_limit || m_code_page[off / kPageSize])
+  if (__builtin_expect(off < m_dmi_fast_limit, 1)) {
+    if (m_code_page[off / kPageSize])
+      return false;
+    if (xlate) {
+      cycles += m.cycles;
+      ++m.reused;
+    }
+    std::memcpy(m_dmi_ptr + off, &value, sizeof(T));
+    cycles += m_dmi_write_cycles;
+    return true;
+  }
+  if (!m_dmi_timed || off >= m_dmi_size || m_dmi_size - off < sizeof(T))
     return false;
   if (xlate) {
     cycles += m.cycles;
     ++m.reused;
   }
   std::memcpy(m_dmi_ptr + off, &value, sizeof(T));
-  cycles += m_dmi_write_cycles;
+  note_code_write(pa, sizeof(T));
+  m_cycles = cycles;
+  charge_timed_dmi(m_dmi_timed, off, sizeof(T), true);
+  cycles = m_cycles;
   return true;
 }
 
