@@ -155,7 +155,7 @@ TEST_CASE("HartGroup: DMA through the bus breaks a parked reservation")
   CHECK_FALSE(g.unpark(1));
 }
 
-TEST_CASE("HartGroup: every hart reads its own id in mhartid and cpu.harts outside 1..8 is refused")
+TEST_CASE("HartGroup: every hart reads its own id in mhartid")
 {
   // Each hart exits with 20 + mhartid + a0; the first to reach the finisher ends the run, so
   // run hart 1 alone to the finisher: hart 0 spins.
@@ -163,7 +163,12 @@ TEST_CASE("HartGroup: every hart reads its own id in mhartid and cpu.harts outsi
   p.push_back((t1 << 20) | (a0 << 15) | (a0 << 7) | 0x33);  // add a0, a0, t1
   exit_with_a0(p);
   CHECK(run_smp(2, p) == 22);
+}
 
+// Apart from a run: an exception thrown after SystemC ran its coroutines confuses
+// AddressSanitizer's stack bookkeeping.
+TEST_CASE("HartGroup: cpu.harts outside 1..8 is refused")
+{
   common::config().set("cpu.harts", "9", "test");
   CHECK_THROWS_WITH(virt::Platform(), Catch::Contains("cpu.harts") && Catch::Contains("1..8"));
 }
