@@ -38,10 +38,10 @@ void HartGroup::mark_code(unsigned id, uint64_t pa)
     *mark |= uint16_t(1u << id);
 }
 
-void HartGroup::clear_code_marks(unsigned id)
+void HartGroup::clear_code_mark(unsigned id, uint64_t pa)
 {
-  const uint16_t keep = uint16_t(~(1u << id));
-  for (uint16_t& mark : m_marks) mark &= keep;
+  if (uint16_t* mark = mark_of(pa))
+    *mark &= uint16_t(~(1u << id));
 }
 
 void HartGroup::note_write(uint64_t pa, uint64_t len)

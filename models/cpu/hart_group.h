@@ -41,9 +41,9 @@ class HartGroup {
   // the same memory, so the first region requested is the one all share (another region
   // gets no marks: null, and its stores all take note_write()).
   uint16_t* marks_for(uint64_t base, uint64_t size);
-  // Hart `id` holds decoded code of the page of pa / no longer holds any anywhere.
+  // Hart `id` holds decoded code of the page of pa / no longer holds any there.
   void mark_code(unsigned id, uint64_t pa);
-  void clear_code_marks(unsigned id);
+  void clear_code_mark(unsigned id, uint64_t pa);
 
   // A write of [pa, pa + len) reached memory: drops the decoded code of every hart holding
   // some of it there and breaks parked reservations it overlaps.

@@ -213,8 +213,10 @@ void Hart::flush_decode_cache()
 {
   if (!m_decoded.empty())
     ++m_code_invalidations;
+  // Only pages the hart decoded were marked: clearing theirs, not the whole DRAM's, keeps
+  // FENCE.I cheap.
+  for (const auto& page : m_decoded) m_group->clear_code_mark(m_id, page.first * kPageSize);
   m_decoded.clear();
-  m_group->clear_code_marks(m_id);
   m_fetch_page = nullptr;
   m_fetch_ppn = ~uint64_t{0};
   m_fetch_line = ~uint64_t{0};
