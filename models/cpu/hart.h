@@ -218,6 +218,8 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool store(uint64_t va, T value);
   // The execute loop's inline fast paths of load and store (charged to its local cycle
   // count), and the rest of them out of line.
+  template <bool kWrite, typename T>
+  bool access_fast(uint64_t va, T* data, uint64_t& cycles);
   template <typename T>
   bool load_fast(uint64_t va, T& out, uint64_t& cycles);
   template <typename T>

@@ -37,17 +37,19 @@ __attribute__((always_inline)) inline const Insn* Hart::fetch_repeat(uint64_t pc
   return __builtin_expect(in->op != Op::kUndecoded, 1) ? in : nullptr;
 }
 
-template <typename T>
-__attribute__((always_inline)) inline bool Hart::load_fast(uint64_t va, T& out, uint64_t& cycles)
+template <bool kWrite, typename T>
+__attribute__((always_inline)) inline bool Hart::access_fast(uint64_t va, T* data, uint64_t& cycles)
 {
-  // load()'s common case alone, charged to `cycles`: aligned, through a repeated
-  // translation (or none), to DRAM through the DMI pointer, at its fixed latency or, under
-  // timed DMI, as phys_access would charge it (only m_cycles changes). Anything else
-  // returns false having done nothing, and the caller takes load_general.
+  // load()'s and store()'s common case alone, charged to `cycles`: aligned, through a
+  // repeated translation (or none), to DRAM through the DMI pointer, at its fixed latency
+  // (a store only to a page that holds no hart's decoded code) or, under timed DMI, as
+  // phys_access would charge it (only m_cycles changes; a store tells the harts of the
+  // write). Anything else returns false having done nothing, and the caller takes
+  // load_general or store_general.
   if (sizeof(T) > 1 && (va & (sizeof(T) - 1)))
     return false;
   uint64_t pa = va;
-  XlateMemo& m = m_memo[unsigned(AccessKind::kLoad)];
+  XlateMemo& m = m_memo[unsigned(kWrite ? AccessKind::kStore : AccessKind::kLoad)];
   const bool xlate = m_xlate_data;
   if (xlate) {
     if (va / kPageSize != m.vpage || *m.generation != m.gen)
@@ -55,67 +57,43 @@ __attribute__((always_inline)) inline bool Hart::load_fast(uint64_t va, T& out, 
     pa = m.pbase + va % kPageSize;
   }
   const uint64_t off = pa - m_dmi_base;
-  if (__builtin_expect(off < m_dmi_fast_limit, 1)) {
-    if (xlate) {
-      cycles += m.cycles;
-      ++m.reused;
-    }
-    std::memcpy(&out, m_dmi_ptr + off, sizeof(T));
-    cycles += m_dmi_read_cycles;
-    return true;
-  }
-  if (!m_dmi_timed || off >= m_dmi_size || m_dmi_size - off < sizeof(T))
+  const bool fixed = off < m_dmi_fast_limit;
+  if (__builtin_expect(fixed, 1)) {
+    if (kWrite && m_code_page[off / kPageSize])
+      return false;
+  } else if (!m_dmi_timed || off >= m_dmi_size || m_dmi_size - off < sizeof(T)) {
     return false;
+  }
   if (xlate) {
     cycles += m.cycles;
     ++m.reused;
   }
-  std::memcpy(&out, m_dmi_ptr + off, sizeof(T));
+  if (kWrite)
+    std::memcpy(m_dmi_ptr + off, data, sizeof(T));
+  else
+    std::memcpy(data, m_dmi_ptr + off, sizeof(T));
+  if (__builtin_expect(fixed, 1)) {
+    cycles += kWrite ? m_dmi_write_cycles : m_dmi_read_cycles;
+    return true;
+  }
+  if (kWrite)
+    note_code_write(pa, sizeof(T));
   m_cycles = cycles;
-  charge_timed_dmi(m_dmi_timed, off, sizeof(T), false);
+  charge_timed_dmi(m_dmi_timed, off, sizeof(T), kWrite);
   cycles = m_cycles;
   return true;
 }
 
 template <typename T>
+__attribute__((always_inline)) inline bool Hart::load_fast(uint64_t va, T& out, uint64_t& cycles)
+{
+  return access_fast<false>(va, &out, cycles);
+}
+
+template <typename T>
 __attribute__((always_inline)) inline bool Hart::store_fast(uint64_t va, T value, uint64_t& cycles)
 {
-  // As load_fast; at the fixed latency only to a page that holds no hart's decoded code,
-  // under timed DMI anywhere (telling the harts of the write, as phys_access does).
-  if (sizeof(T) > 1 && (va & (sizeof(T) - 1)))
-    return false;
-  uint64_t pa = va;
-  XlateMemo& m = m_memo[unsigned(AccessKind::kStore)];
-  const bool xlate = m_xlate_data;
-  if (xlate) {
-    if (va / kPageSize != m.vpage || *m.generation != m.gen)
-      return false;
-    pa = m.pbase + va % kPageSize;
-  }
-  const uint64_t off = pa - m_dmi_base;
-  if (__builtin_expect(off < m_dmi_fast_limit, 1)) {
-    if (m_code_page[off / kPageSize])
-      return false;
-    if (xlate) {
-      cycles += m.cycles;
-      ++m.reused;
-    }
-    std::memcpy(m_dmi_ptr + off, &value, sizeof(T));
-    cycles += m_dmi_write_cycles;
-    return true;
-  }
-  if (!m_dmi_timed || off >= m_dmi_size || m_dmi_size - off < sizeof(T))
-    return false;
-  if (xlate) {
-    cycles += m.cycles;
-    ++m.reused;
-  }
-  std::memcpy(m_dmi_ptr + off, &value, sizeof(T));
-  note_code_write(pa, sizeof(T));
-  m_cycles = cycles;
-  charge_timed_dmi(m_dmi_timed, off, sizeof(T), true);
-  cycles = m_cycles;
-  return true;
+  return access_fast<true>(va, &value, cycles);
 }
 
 template <typename T>
