@@ -241,6 +241,24 @@ def case_workload(args, kit_dir, mmu):
           f"{priv}; {st.get('cpu.instret', 0)} instructions in {seconds:.1f} s")
 
 
+def qemu_batch(args, kit_dir, lines, *extra):
+    """The batch `lines` on QEMU with a 128 MiB swap disk, as the vmplat cases run it;
+    returns the Run and its (code, out, err)."""
+    initrd = initramfs(args, args.init_script, lines)
+    disk = os.path.join(args.workdir, f"qemu-{args.case}-swap.img")
+    with open(disk, "wb") as f:
+        f.truncate(128 << 20)
+    r = Run([args.qemu, "-M", "virt", *extra, "-m", "128M", "-nographic", "-no-reboot",
+             "-bios", os.path.join(kit_dir, "fw_jump.bin"), "-kernel",
+             os.path.join(kit_dir, "Image"), "-initrd", initrd, "-append", BUSYBOX_BOOTARGS,
+             "-global", "virtio-mmio.force-legacy=false",
+             "-drive", f"file={disk},if=none,format=raw,id=d0",
+             "-device", "virtio-blk-device,drive=d0"])
+    code, out, err = r.finish(840)
+    os.unlink(disk)
+    return r, code, out, err
+
+
 def case_qemu(args, kit_dir):
     if not args.qemu or not os.path.exists(args.qemu):
         print("SKIP: qemu-system-riscv64 is not installed")
@@ -249,19 +267,7 @@ def case_qemu(args, kit_dir):
     if not os.path.exists(ref_file):
         fail(f"{ref_file} is missing: linux.workload.sv48 must run first")
     reference = result_lines(open(ref_file).read())
-    initrd = initramfs(args, args.init_script, WORKLOADS)
-    disk = os.path.join(args.workdir, "qemu-swap.img")
-    with open(disk, "wb") as f:
-        f.truncate(128 << 20)
-    cmd = [args.qemu, "-M", "virt", "-m", "128M", "-nographic", "-no-reboot", "-bios",
-           os.path.join(kit_dir, "fw_jump.bin"), "-kernel", os.path.join(kit_dir, "Image"),
-           "-initrd", initrd, "-append", BUSYBOX_BOOTARGS,
-           "-global", "virtio-mmio.force-legacy=false",
-           "-drive", f"file={disk},if=none,format=raw,id=d0",
-           "-device", "virtio-blk-device,drive=d0"]
-    r = Run(cmd)
-    code, out, err = r.finish(840)
-    os.unlink(disk)
+    r, code, out, err = qemu_batch(args, kit_dir, WORKLOADS)
     lines = result_lines(out)
     if code != 0 or "vmplat run: status 0" not in out:
         fail(f"QEMU: exit code {code}, expected 0 with every workload passing", out, err)
@@ -310,19 +316,7 @@ def case_smp(args, kit_dir):
     if not args.qemu or not os.path.exists(args.qemu):
         print("note: qemu-system-riscv64 is not installed: no comparison with QEMU -smp")
         return
-    initrd = initramfs(args, args.init_script, SMP_WORKLOADS)
-    disk = os.path.join(args.workdir, "qemu-smp-swap.img")
-    with open(disk, "wb") as f:
-        f.truncate(128 << 20)
-    cmd = [args.qemu, "-M", "virt", "-smp", str(SMP_HARTS), "-m", "128M", "-nographic",
-           "-no-reboot", "-bios", os.path.join(kit_dir, "fw_jump.bin"), "-kernel",
-           os.path.join(kit_dir, "Image"), "-initrd", initrd, "-append", BUSYBOX_BOOTARGS,
-           "-global", "virtio-mmio.force-legacy=false",
-           "-drive", f"file={disk},if=none,format=raw,id=d0",
-           "-device", "virtio-blk-device,drive=d0"]
-    r = Run(cmd)
-    qcode, qout, qerr = r.finish(840)
-    os.unlink(disk)
+    r, qcode, qout, qerr = qemu_batch(args, kit_dir, SMP_WORKLOADS, "-smp", str(SMP_HARTS))
     if qcode != 0:
         fail(f"QEMU -smp {SMP_HARTS}: exit code {qcode}", qout, qerr)
     theirs = smp_results(qout, qerr, f"QEMU -smp {SMP_HARTS}")
