@@ -54,9 +54,12 @@ foreach(mode fast timed)
             --expect "DONE fairness: 3 checks, 0 failures")
 endforeach()
 
+# Without the phase of code rewritten by another hart (no-code): QEMU 7.2's multi-threaded
+# TCG fails it now and then (a stale translation after fence.i); smp.litmus.* check it.
 vmplat_system_test(NAME diff.qemu.smp4 LABELS smp diff TIMEOUT 60
   COMMAND ${SMP_RUNNER} diff ${SMP_ELF} --vmplat ${VMPLAT_EXE} --qemu ${QEMU_RISCV64}
-          --vmplat-arg=--smp --vmplat-arg=4 --qemu-arg=-smp --qemu-arg=4)
+          --vmplat-arg=--smp --vmplat-arg=4 --vmplat-arg=--append --vmplat-arg=no-code
+          --qemu-arg=-smp --qemu-arg=4 --qemu-arg=-append --qemu-arg=no-code)
 set_tests_properties(diff.qemu.smp4 PROPERTIES SKIP_RETURN_CODE 77)
 
 foreach(case determinism stats bad_values)

@@ -91,6 +91,7 @@ static volatile unsigned g_n;         /* harts taking part, set by hart 0 */
 static volatile unsigned g_go LINE;   /* hart 0 has counted them */
 static volatile uint32_t g_checkin LINE;
 static volatile unsigned g_spec;      /* --append check-spec */
+static volatile unsigned g_no_code;   /* --append no-code: skip the code phase (QEMU diff) */
 static volatile unsigned g_dtb_cpus;  /* cpu nodes in the device tree */
 
 static volatile uint32_t g_bar_count LINE;
@@ -753,6 +754,7 @@ void smp_main(unsigned long hartid, const void *dtb)
     const unsigned expected = dtb_cpus(dtb);
     g_timeout = VP_TIMEBASE_HZ * (t_bootarg(dtb, "riscv-virtio,vmplat") ? 1 : 50) / 10;
     g_spec = t_bootarg(dtb, "check-spec");
+    g_no_code = t_bootarg(dtb, "no-code");
     const uint64_t start = mtime();
     while ((g_checkin < expected || mtime() < start + kGrace) && mtime() <= start + g_timeout) {
     }
@@ -818,10 +820,16 @@ void smp_main(unsigned long hartid, const void *dtb)
     barrier(me, "ipi.reported");
   }
 
-  phase_code(me, n);
-  barrier(me, "code");
+  /* QEMU 7.2's multi-threaded TCG now and then runs a stale translation of code another
+   * hart rewrote, even after fence.i (about 1 run in 20, all harts at once), so the QEMU
+   * comparison boots with no-code and the code phase is checked on vmplat only. */
+  if (!g_no_code) {
+    phase_code(me, n);
+    barrier(me, "code");
+  }
   if (me == 0) {
-    report_code(n);
+    if (!g_no_code)
+      report_code(n);
     CHECK("harts.checked_in.at_end", g_checkin, n);
     finish();
   }
