@@ -282,7 +282,26 @@ void Hart::sync()
   yield(local_time());
   // A target may have waited inside b_transport: never let SystemC time pass the hart.
   m_cycles = std::max(m_cycles, common::to_cycles(sc_core::sc_time_stamp(), m_period));
-  m_sync_cycles = m_cycles;
+  m_sync_cycles = m_quantum_sync_cycles = m_cycles;
+}
+
+// At a quantum's end the hart waits so that the rest of the platform catches up with it.
+// With one hart, when nothing else is scheduled up to the hart's time (no delta activity,
+// no timed event at or before it), that wait would only move SystemC's time: the hart
+// skips it and runs on further ahead. Nothing can tell: every access carries the hart's
+// lead as its TLM delay (targets see sc_time_stamp() + delay, the same absolute time),
+// and an event the hart's accesses schedule makes the next quantum's end wait. Several
+// harts always wait (another hart woken by a delta notification would start at SystemC's
+// time), and so does a run with boundary hooks (sampling, checkpoints).
+void Hart::quantum_sync()
+{
+  if (m_group->size() == 1 && !common::sim().has_boundary_hooks() &&
+      !sc_core::sc_pending_activity_at_current_time() &&
+      sc_core::sc_time_to_pending_activity() > local_time()) {
+    m_quantum_sync_cycles = m_cycles;
+    return;
+  }
+  sync();
 }
 
 void Hart::thread()
@@ -344,7 +363,7 @@ void Hart::thread()
     else
       execute_dispatch<false>(budget);
     if (m_cycles >= m_quantum_end) {
-      sync();
+      quantum_sync();
       m_quantum_end = m_cycles + m_quantum_cycles;
       auto& sim = common::sim();
       if (sim.has_boundary_hooks())

@@ -104,6 +104,12 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   // The time of the caller: inside the hart's own thread its local time (m_cycles, ahead
   // of SystemC's under temporal decoupling), anywhere else sc_time_stamp().
   sc_core::sc_time now() const;
+  // SystemC's time as it would be had every quantum ended in a wait: the hart skips the
+  // waits that would only move SystemC time (quantum_sync); sim.time_ns reports this.
+  sc_core::sc_time synced_time() const
+  {
+    return sc_core::sc_time::from_value(m_quantum_sync_cycles * m_period.value());
+  }
 
   // Records cpu.priv, cpu.wfi, cpu.mip.*, cpu.mie and cpu.stimecmp in `waves` from now on
   // (docs/debugging.md, "Waveforms"). Without it the hooks cost one null test each, none of
@@ -169,6 +175,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool trigger_before_fetch();
   bool trigger_before_execute(const Insn& in, uint64_t rs1_value);
   void sync();
+  void quantum_sync();
   // Waits `t`, or until `event` if given (then at most `t` when t is not zero), parking
   // the reservation meanwhile (hart_group.h).
   void yield(const sc_core::sc_time& t, const sc_core::sc_event* event = nullptr);
@@ -331,6 +338,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t m_period_ps = 1000;
   uint64_t m_cycles = 0;        // cycles since reset; drives simulated time
   uint64_t m_sync_cycles = 0;   // m_cycles when SystemC time last caught up
+  uint64_t m_quantum_sync_cycles = 0;  // m_cycles at the last quantum's end, waited or not
   uint64_t m_quantum_cycles = 1000;
   uint64_t m_quantum_end = 0;
   uint64_t m_stop_cycle = 0;    // the inner loop runs while m_cycles < m_stop_cycle

@@ -125,7 +125,7 @@ void Hart::restore_state(const common::StateIn& in)
   m_reservation_valid = res.get<bool>("valid");
   m_reservation_pa = res.get<uint64_t>("pa");
   m_wfi = in.get<bool>("wfi");
-  m_cycles = m_sync_cycles = in.get<uint64_t>("cycles");
+  m_cycles = m_sync_cycles = m_quantum_sync_cycles = in.get<uint64_t>("cycles");
   m_quantum_end = m_cycles + in.get<uint64_t>("quantum_left");
   m_retired = in.get<uint64_t>("retired");
   m_traps = in.get<uint64_t>("traps");

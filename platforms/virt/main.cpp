@@ -380,7 +380,7 @@ int run(const Options& o)
       },
       true);
   st.derived("sim.time_ns", "simulated time at the end of the run, in ns",
-             [] { return sc_core::sc_time_stamp().to_seconds() * 1e9; }, true);
+             [&platform] { return platform.synced_time().to_seconds() * 1e9; }, true);
 
   vmplat::common::sim().start_clock();
   sc_core::sc_start();

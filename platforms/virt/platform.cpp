@@ -40,6 +40,13 @@ uint64_t Platform::instret() const
   return n;
 }
 
+sc_core::sc_time Platform::synced_time() const
+{
+  sc_core::sc_time t = sc_core::sc_time_stamp();
+  for (const auto& h : m_cores.harts) t = std::max(t, h->synced_time());
+  return t;
+}
+
 Platform::Platform()
     : hart(*m_cores.harts.front()),
       mmu(*m_cores.mmus.front()),

@@ -69,6 +69,9 @@ class Platform {
   cpu::HartGroup& hart_group() { return m_cores.group; }
   // Instructions retired by all harts.
   uint64_t instret() const;
+  // SystemC's time, or where a hart skipped the waits that would only have moved it, the
+  // time it would show (Hart::quantum_sync).
+  sc_core::sc_time synced_time() const;
   // The statistics prefix of hart `id`'s models: "" with one hart, "hart<id>." with more.
   std::string stats_prefix(unsigned id) const;
   bus::Router bus;
