@@ -43,8 +43,15 @@ void Hart::execute(uint64_t budget)
   //   (`mid`) count that fetch and set hit_base for its retiring;
   // - the fetch fast path's virtual line (pc / 64 of the current fetch line on the page of
   //   m_fetch_vkey, or none), page and decoded page.
-  uint64_t next_pc = m_pc, cycles, stop, retired, hit_base, vline, vkey;
+  // - next_ip, line_end: the slot after the last instruction and the end of its line's
+  //   slots: when the last instruction went on in sequence (next_pc is seq_pc) and that
+  //   slot lies in the same line, decoded, it is the next instruction. Its address then
+  //   depends on the loaded length only, not on the pc through the page offset, which
+  //   shortens the chain from one fetch to the next. line_end is null (no such slot) until
+  //   the fast path below sets it, and after every call out of line.
+  uint64_t next_pc = m_pc, cycles, stop, retired, hit_base, vline, vkey, seq_pc = ~uint64_t{0};
   const DecodedPage* page;
+  const Insn *next_ip = nullptr, *line_end = nullptr;
   const uint64_t limit = m_retired + std::min(budget, ~m_retired);
   auto spill = [&](uint64_t pc, bool mid) INLINE {
     m_pc = pc;
@@ -57,6 +64,7 @@ void Hart::execute(uint64_t budget)
     stop = m_stop_cycle;
     retired = m_retired;
     hit_base = retired + mid;
+    line_end = nullptr;
     vkey = m_fetch_vkey;
     page = m_fetch_page;
     const uint64_t line = m_fetch_line - m_fetch_pbase / 64;
@@ -74,6 +82,7 @@ void Hart::execute(uint64_t budget)
   auto fetch_fast = [&](uint64_t pc) INLINE -> const Insn* {
     if (__builtin_expect(pc / 64 == vline, 1)) {
       const Insn* in = &page->slot[(pc % kPageSize) / 2];
+      line_end = &page->slot[(pc % kPageSize) / 64 * 32 + 32];
       return __builtin_expect(in->op != Op::kUndecoded, 1) ? in : nullptr;
     }
     // Timed DMI: the timing model charges the line (fetch_general).
@@ -83,6 +92,7 @@ void Hart::execute(uint64_t budget)
     if (in->op == Op::kUndecoded)
       return nullptr;
     vline = pc / 64;
+    line_end = &page->slot[(pc % kPageSize) / 64 * 32 + 32];
     m_fetch_line = (m_fetch_pbase + pc % kPageSize) / 64;
     cycles += m_dmi_read_cycles;
     return in;
@@ -119,7 +129,9 @@ void Hart::execute(uint64_t budget)
       if (stopped)
         continue;
     }
-    const Insn* ip = fetch_fast(next_pc);
+    const Insn* ip = next_ip;
+    if (__builtin_expect(next_pc != seq_pc || ip >= line_end || ip->op == Op::kUndecoded, 0))
+      ip = fetch_fast(next_pc);
     if (!ip) {
       spill(next_pc, false);
       ip = fetch_general();
@@ -398,6 +410,8 @@ void Hart::execute(uint64_t budget)
     // clang-format on
     x[0] = 0;
     next_pc = npc;
+    seq_pc = pc + in.len;
+    next_ip = ip + in.len / 2;
     ++retired;
     if constexpr (kTrace) {
       spill(npc, false);

@@ -234,6 +234,11 @@ sc_time Hart::now() const
 
 uint64_t Hart::now_mtime() const
 {
+  // In 64 bits while the product fits (cycles below 1.8e16 at 1 GHz), where the division
+  // by a constant is a multiplication; called at least once a quantum.
+  uint64_t ps;
+  if (!__builtin_mul_overflow(m_cycles, m_period_ps, &ps))
+    return ps / 100000;
   return uint64_t((unsigned __int128)m_cycles * m_period_ps / 100000);
 }
 
@@ -245,11 +250,15 @@ uint64_t Hart::timer_deadline_cycle() const
     const unsigned __int128 c = ((unsigned __int128)cmp * 100000 + m_period_ps - 1) / m_period_ps;
     return c > UINT64_MAX ? UINT64_MAX : uint64_t(c);
   };
+  const bool mti = (m_mie >> irq::kMTI) & 1;
+  const bool sti = (m_menvcfg & menvcfg::kSTCE) && ((m_mie >> irq::kSTI) & 1);
+  if (!mti && !sti)
+    return UINT64_MAX;
   const uint64_t now = now_mtime();
   uint64_t deadline = UINT64_MAX;
-  if ((m_mie >> irq::kMTI) & 1 && m_mtimecmp > now)
+  if (mti && m_mtimecmp > now)
     deadline = std::min(deadline, cycle_of(m_mtimecmp));
-  if ((m_menvcfg & menvcfg::kSTCE) && ((m_mie >> irq::kSTI) & 1) && m_stimecmp > now)
+  if (sti && m_stimecmp > now)
     deadline = std::min(deadline, cycle_of(m_stimecmp));
   return deadline;
 }

@@ -48,7 +48,7 @@ uint64_t Hart::mip_at(uint64_t now) const
   return mip;
 }
 
-uint64_t Hart::pending_interrupts() const { return read_mip() & m_mie; }
+uint64_t Hart::pending_interrupts() const { return m_mie ? read_mip() & m_mie : 0; }
 
 bool Hart::check_interrupts()
 {
