@@ -4,6 +4,7 @@
 // decode-only (decode.cpp).
 #include <algorithm>
 
+#include "models/common/sim.h"
 #include "models/cpu/exec_m.h"
 #include "models/cpu/fpu.h"
 #include "models/cpu/hart.h"
@@ -58,6 +59,7 @@ void Hart::execute(uint64_t budget)
     m_cycles = cycles;
     m_retired = retired;
     *m_fetch_hits += retired + mid - hit_base;
+    m_skip_until = 0;  // what is called may schedule activity (Hart::quantum_sync)
   };
   auto fill = [&](bool mid) INLINE {
     cycles = m_cycles;
@@ -98,6 +100,9 @@ void Hart::execute(uint64_t budget)
     return in;
   };
   fill(false);
+  // Quantum ends the loop may pass itself (Hart::quantum_sync): none once it calls out of
+  // line (fill() after a call forgets them).
+run:
   while (retired != limit && cycles < stop) {
     // Debug mode stops before an instruction at a breakpoint, and after each step, except
     // on the attempt a resume starts with (the debugger resumes from where it stopped).
@@ -424,6 +429,19 @@ void Hart::execute(uint64_t budget)
     m_trace_mem_size = 0;
     next_pc = m_pc;
     hit_base = retired;
+  }
+  // At a quantum's end that nothing else is scheduled before (and no timer deadline or
+  // cycle limit, WFI or instruction budget ended the run), go on as the loop in thread()
+  // would after quantum_sync passed it, without leaving: the same cycles, the same next
+  // quantum.
+  if (cycles >= m_quantum_end && cycles < m_skip_until && cycles < m_other_stop && !m_wfi &&
+      retired != limit) {
+    ++m_quanta_passed;
+    m_quantum_sync_cycles = cycles;
+    m_quantum_end = cycles + m_quantum_cycles;
+    stop = std::min(m_quantum_end, m_other_stop);
+    if (!common::sim().timed_out())
+      goto run;
   }
   spill(next_pc, false);
 }

@@ -39,6 +39,10 @@ Hart::Hart(sc_core::sc_module_name name, HartGroup* group)
                                       "of SystemC time before it yields",
                                       1, 1000000);
   m_quantum_cycles = std::max<uint64_t>(1, quantum_ns * 1000 / m_period_ps);
+  m_lazy_quanta = cfg.flag(p + "lazy_quanta", true,
+                           "pass a quantum's end without waiting when nothing else is scheduled "
+                           "up to the hart's time (one hart only; the results are the same, "
+                           "the run faster); false: wait at every quantum's end");
   m_max_instructions = cfg.u64(p + "max_instructions", 0, "instructions",
                                "stop after this many retired instructions, each trap taken "
                                "counting as one too (exit code 124; 0: no limit)");
@@ -123,6 +127,11 @@ Hart::Hart(sc_core::sc_module_name name, HartGroup* group)
                return c ? double(m_retired - m_stats_retired0) / double(c) : 0.0;
              });
   auto& wfi = st.counter(p + "wfi_cycles", "cycles spent waiting in WFI");
+  auto& waited = st.counter(p + "quanta.waited",
+                            "quantum ends at which the hart waited for SystemC time");
+  auto& passed = st.counter(p + "quanta.passed",
+                            "quantum ends the hart passed without waiting, nothing else being "
+                            "scheduled up to its time (cpu.lazy_quanta)");
   auto& pages = st.counter(p + "decode_cache.pages", "physical pages holding decoded code");
   auto& inval = st.counter(p + "decode_cache.invalidations",
                            "decoded lines dropped because code was written, plus FENCE.I flushes");
@@ -151,7 +160,7 @@ Hart::Hart(sc_core::sc_module_name name, HartGroup* group)
                                     "page-table walker accesses PMP denied (access faults of "
                                     "the access that walked)"),
                         [this] { return m_pmp.walker_faults(); }});
-  st.on_collect(this, [this, &instret, &cycles, &wfi, &pages, &inval, traps, &pmp_checks,
+  st.on_collect(this, [this, &instret, &cycles, &wfi, &waited, &passed, &pages, &inval, traps, &pmp_checks,
                        pmp_faults] {
     for (unsigned k = 0; k < 3; ++k) {
       XlateMemo& m = m_memo[k];
@@ -162,6 +171,8 @@ Hart::Hart(sc_core::sc_module_name name, HartGroup* group)
     instret.set(m_retired - m_stats_retired0);
     cycles.set(m_cycles - m_stats_cycles0);
     wfi.set(m_wfi_cycles);
+    waited.set(m_quanta_waited);
+    passed.set(m_quanta_passed);
     pages.set(m_decoded.size());
     inval.set(m_code_invalidations);
     for (const auto& [counter, value] : traps)
@@ -265,9 +276,10 @@ uint64_t Hart::timer_deadline_cycle() const
 
 void Hart::recompute_limits()
 {
-  m_stop_cycle = std::min(m_quantum_end, timer_deadline_cycle());
+  m_other_stop = timer_deadline_cycle();
   if (m_max_cycles)
-    m_stop_cycle = std::min(m_stop_cycle, m_max_cycles);
+    m_other_stop = std::min(m_other_stop, m_max_cycles);
+  m_stop_cycle = std::min(m_quantum_end, m_other_stop);
 }
 
 void Hart::yield(const sc_time& t, const sc_core::sc_event* event)
@@ -304,12 +316,23 @@ void Hart::sync()
 // time), and so does a run with boundary hooks (sampling, checkpoints).
 void Hart::quantum_sync()
 {
-  if (m_group->size() == 1 && !common::sim().has_boundary_hooks() &&
-      !sc_core::sc_pending_activity_at_current_time() &&
-      sc_core::sc_time_to_pending_activity() > local_time()) {
-    m_quantum_sync_cycles = m_cycles;
-    return;
+  if (m_lazy_quanta && m_group->size() == 1 && !common::sim().has_boundary_hooks() &&
+      !sc_core::sc_pending_activity_at_current_time()) {
+    // The first cycle whose time is the next activity's (or later): quantum ends before it
+    // are passed, here or, until the hart calls out of line, in execute() itself (not while
+    // a debugger may want the hart: it is asked once a pass of the loop in thread()).
+    const sc_time next = sc_core::sc_time_stamp() + sc_core::sc_time_to_pending_activity();
+    const uint64_t period = m_period.value();
+    const uint64_t until = next.value() / period + (next.value() % period != 0);
+    if (m_cycles < until) {
+      ++m_quanta_passed;
+      m_quantum_sync_cycles = m_cycles;
+      m_skip_until = m_debugger ? 0 : until;
+      return;
+    }
   }
+  m_skip_until = 0;
+  ++m_quanta_waited;
   sync();
 }
 

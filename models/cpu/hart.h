@@ -342,6 +342,12 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   uint64_t m_quantum_cycles = 1000;
   uint64_t m_quantum_end = 0;
   uint64_t m_stop_cycle = 0;    // the inner loop runs while m_cycles < m_stop_cycle
+  uint64_t m_other_stop = 0;    // m_stop_cycle but for the quantum's end
+  // Quantum ends before this cycle may be passed inside execute() as quantum_sync would
+  // pass them, until the hart calls anything out of line (0: none may).
+  uint64_t m_skip_until = 0;
+  bool m_lazy_quanta = true;
+  uint64_t m_quanta_waited = 0, m_quanta_passed = 0;
   uint64_t m_retired = 0;
   uint64_t m_traps = 0;  // traps taken since reset: progress for the instruction limit
   uint64_t m_max_instructions = 0;

@@ -16,7 +16,8 @@ QEMU's -nographic serial port is stdio. Extra vmplat options go after --vmplat-a
   run_firmware.py same --vmplat VMPLAT --a-arg OPT... --b-arg OPT... ELF
       Runs vmplat twice, with the --vmplat-arg options plus the --a-arg ones, then plus the
       --b-arg ones, and passes when both exit 0 with the same console and the same
-      statistics (all but sim.host_*, which measure the host): for two ways of computing
+      statistics (all but sim.host_*, which measure the host, and those under an --ignore
+      prefix), and every --a-stat and --b-stat holds for its run: for two ways of computing
       one model.
 """
 import argparse
@@ -67,6 +68,17 @@ def parse_stat(text):
     return m.group(1), m.group(2), int(m.group(3))
 
 
+def stat_problems(checks, stats, run_name=""):
+    """What fails of the --stat checks on a run's statistics, one line each."""
+    problems = []
+    for name, op, value in checks:
+        if name not in stats:
+            problems.append(f"{run_name}no statistic {name}")
+        elif not STAT_OPS[op](stats[name], value):
+            problems.append(f"{run_name}{name} = {stats[name]}, expected {op} {value}")
+    return problems
+
+
 def cmd_run(args):
     with tempfile.TemporaryDirectory() as tmp:
         stats_file = os.path.join(tmp, "stats.json")
@@ -75,11 +87,7 @@ def cmd_run(args):
     problems = []
     if code != args.exit_code:
         problems.append(f"vmplat {describe(code)}, expected {args.exit_code}")
-    for name, op, value in args.stat:
-        if name not in stats:
-            problems.append(f"no statistic {name}")
-        elif not STAT_OPS[op](stats[name], value):
-            problems.append(f"{name} = {stats[name]}, expected {op} {value}")
+    problems += stat_problems(args.stat, stats)
     lines = out.splitlines()
     problems += [line for line in lines if line.startswith("FAIL ")]
     for pattern in args.expect:
@@ -138,15 +146,17 @@ def cmd_same(args):
         sys.stdout.writelines(difflib.unified_diff(a_out.splitlines(keepends=True),
                                                    b_out.splitlines(keepends=True),
                                                    a_name, b_name, n=2))
-    host = lambda k: k.startswith("sim.host")
+    ignored = lambda k: k.startswith(("sim.host", *args.ignore))
     differ = sorted(k for k in set(a_stats) | set(b_stats)
-                    if not host(k) and a_stats.get(k) != b_stats.get(k))
+                    if not ignored(k) and a_stats.get(k) != b_stats.get(k))
     for k in differ[:20]:
         print(f"{k}: {a_stats.get(k)} [{a_name}] != {b_stats.get(k)} [{b_name}]")
     if differ:
         problems.append(f"{len(differ)} statistics differ")
     if not a_stats:
         problems.append("no statistics written")
+    problems += stat_problems(args.a_stat, a_stats, f"[{a_name}] ")
+    problems += stat_problems(args.b_stat, b_stats, f"[{b_name}] ")
     if problems:
         sys.stdout.write(a_err + b_err)
         print(f"{args.elf}: " + "; ".join(problems))
@@ -168,6 +178,13 @@ def main():
                         help="a vmplat option of the first run only (same mode; repeatable)")
     parser.add_argument("--b-arg", action="append", default=[],
                         help="a vmplat option of the second run only (same mode; repeatable)")
+    parser.add_argument("--ignore", action="append", default=[],
+                        help="a statistic name prefix the runs may differ in (same mode; "
+                             "repeatable)")
+    parser.add_argument("--a-stat", type=parse_stat, action="append", default=[],
+                        help="as --stat, on the first run (same mode)")
+    parser.add_argument("--b-stat", type=parse_stat, action="append", default=[],
+                        help="as --stat, on the second run (same mode)")
     parser.add_argument("--qemu", help="qemu-system-riscv64 (default: from PATH)")
     parser.add_argument("--qemu-arg", action="append", default=[],
                         help="an argument for QEMU before -kernel (repeatable), e.g. -cpu")
