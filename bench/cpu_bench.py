@@ -2,7 +2,8 @@
 """CPU benchmarks: simulated MIPS of vmplat on the firmware of sw/bench, side by side with
 qemu-system-riscv64 running the same ELF.
 
-For every benchmark ELF (<sw-dir>/bench/cpu_<name>.elf) it runs vmplat with --stats and
+For every benchmark ELF (<sw-dir>/bench/cpu_<name>.elf, or with --sv39 the build that runs
+the same work in S mode under Sv39 translation, cpu_<name>_sv39.elf) it runs vmplat with --stats and
 reads cpu.instret, sim.host_seconds and sim.host_mips, then runs QEMU (-M virt -bios none)
 and reports QEMU's wall time and the MIPS it implies for vmplat's instruction count, the
 ratio of the two, and each child's peak resident memory. Without vmplat (--no-vmplat or
@@ -134,6 +135,9 @@ def main():
                         help="run only this benchmark (repeatable)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a vmplat configuration override (repeatable)")
+    parser.add_argument("--sv39", action="store_true",
+                        help="the Sv39 builds (cpu_<name>_sv39.elf): the same work in S mode "
+                             "with translation on, under an identity map of 1 GiB pages")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
@@ -154,7 +158,7 @@ def main():
     results = []
     failed = False
     for name in args.bench or BENCHES:
-        elf = os.path.join(sw_dir, "bench", f"cpu_{name}.elf")
+        elf = os.path.join(sw_dir, "bench", f"cpu_{name}{'_sv39' if args.sv39 else ''}.elf")
         if not os.path.isfile(elf):
             print(f"{elf}: no such firmware (build the firmware first)", file=sys.stderr)
             failed = True

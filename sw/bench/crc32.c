@@ -6,6 +6,6 @@ static uint8_t s_buf[CRC32_BUF_BYTES];
 
 int main(void)
 {
-  uint64_t start = bench_instret();
+  uint64_t start = bench_start();
   return bench_finish("crc32", start, crc32_work(s_buf), CRC32_EXPECTED);
 }

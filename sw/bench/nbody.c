@@ -120,7 +120,7 @@ static uint64_t fold(uint64_t h, double v)
 
 int main(void)
 {
-  uint64_t start = bench_instret();
+  uint64_t start = bench_start();
   offset_momentum();
   double e0 = energy();
   for (long n = 0; n < STEPS; ++n)

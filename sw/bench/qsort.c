@@ -64,7 +64,7 @@ static void quicksort(int32_t *a, int n)
 
 int main(void)
 {
-  uint64_t start = bench_instret();
+  uint64_t start = bench_start();
   uint32_t x = 2463534242u;
   uint64_t bad = 0;
   for (unsigned r = 0; r < ROUNDS; ++r) {

@@ -35,6 +35,15 @@ vmplat_system_test(NAME bench.cpu_bench.crc32 LABELS bench TIMEOUT 120
   COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/bench/cpu_bench.py --vmplat ${VMPLAT_EXE}
           --sw-dir ${VMPLAT_SW_DIR} --bench crc32
           --json ${PROJECT_BINARY_DIR}/bench/cpu_bench_crc32.json)
+# The same with --sv39 (the work in S mode under an Sv39 identity map, sw/bench/bench.h),
+# and that build on its own: it verifies its result with translation on (walks happened).
+vmplat_system_test(NAME bench.cpu_bench.sv39 LABELS bench TIMEOUT 120
+  COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/bench/cpu_bench.py --vmplat ${VMPLAT_EXE}
+          --sw-dir ${VMPLAT_SW_DIR} --bench crc32 --sv39 --no-qemu)
+vmplat_system_test(NAME bench.cpu_sv39.nbody LABELS bench TIMEOUT 60
+  COMMAND ${ISA_RUNNER} run ${VMPLAT_SW_DIR}/bench/cpu_nbody_sv39.elf --vmplat ${VMPLAT_EXE}
+          --expect "bench nbody: result 0x9c7bdaf099b74932 ok .*"
+          --stat "mmu.walker.walks>=1" --stat "mmu.dtlb.misses.load>=1")
 
 # A hart without F and D (cpu.isa=rv64imac): FP firmware finds mstatus.FS read-only zero and
 # says so (sw/lib/start_fp.S), exit code 3, instead of running FP instructions.
