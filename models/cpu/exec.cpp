@@ -416,8 +416,13 @@ run:
     // clang-format on
     x[0] = 0;
     next_pc = npc;
-    seq_pc = pc + in.len;
-    next_ip = ip + in.len / 2;
+    // The successor in sequence. Not after a call out of line (line_end is null then): the
+    // call may have freed this slot (FENCE.I) or cleared it (a store to this code), and the
+    // next fetch takes the fast path by the pc anyway.
+    if (__builtin_expect(line_end != nullptr, 1)) {
+      seq_pc = pc + in.len;
+      next_ip = ip + in.len / 2;
+    }
     ++retired;
     if constexpr (kTrace) {
       spill(npc, false);
