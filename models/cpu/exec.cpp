@@ -416,13 +416,12 @@ run:
     // clang-format on
     x[0] = 0;
     next_pc = npc;
-    // The successor in sequence. Not after a call out of line (line_end is null then): the
-    // call may have freed this slot (FENCE.I) or cleared it (a store to this code), and the
-    // next fetch takes the fast path by the pc anyway.
-    if (__builtin_expect(line_end != nullptr, 1)) {
-      seq_pc = pc + in.len;
-      next_ip = ip + in.len / 2;
-    }
+    // The successor in sequence. After a call out of line the slot may have been cleared
+    // (a store to this code) or its page dropped (FENCE.I: flush_decode_cache keeps the
+    // memory until the next run): the values read then are never used, as line_end is
+    // null and the next fetch takes the fast path by the pc.
+    seq_pc = pc + in.len;
+    next_ip = ip + in.len / 2;
     ++retired;
     if constexpr (kTrace) {
       spill(npc, false);

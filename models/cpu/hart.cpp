@@ -390,6 +390,7 @@ void Hart::thread()
     recompute_limits();
     const uint64_t budget =
         m_max_instructions ? m_max_instructions - (m_retired + m_traps) : UINT64_MAX;
+    m_dropped_pages.clear();  // no slot of theirs is in use between two runs (exec.cpp)
     if (m_trace)
       execute_dispatch<true>(budget);
     else

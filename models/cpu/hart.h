@@ -422,6 +422,7 @@ class Hart : public sc_core::sc_module, public IrqTarget {
 
   // Decode cache and instruction fetch.
   std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> m_decoded;
+  std::vector<std::unique_ptr<DecodedPage>> m_dropped_pages;  // flushed, freed next run
   DecodedPage* m_fetch_page = nullptr;
   uint64_t m_fetch_ppn = ~uint64_t{0};
   uint64_t m_fetch_line = ~uint64_t{0};

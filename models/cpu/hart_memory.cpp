@@ -215,7 +215,12 @@ void Hart::flush_decode_cache()
     ++m_code_invalidations;
   // Only pages the hart decoded were marked: clearing theirs, not the whole DRAM's, keeps
   // FENCE.I cheap.
-  for (const auto& page : m_decoded) m_group->clear_code_mark(m_id, page.first * kPageSize);
+  for (auto& page : m_decoded) {
+    m_group->clear_code_mark(m_id, page.first * kPageSize);
+    // Freed at the start of the next run: the instruction that flushed (FENCE.I) is still
+    // being retired from its slot (exec.cpp).
+    m_dropped_pages.push_back(std::move(page.second));
+  }
   m_decoded.clear();
   m_fetch_page = nullptr;
   m_fetch_ppn = ~uint64_t{0};
