@@ -160,8 +160,8 @@ Hart::Hart(sc_core::sc_module_name name, HartGroup* group)
                                     "page-table walker accesses PMP denied (access faults of "
                                     "the access that walked)"),
                         [this] { return m_pmp.walker_faults(); }});
-  st.on_collect(this, [this, &instret, &cycles, &wfi, &waited, &passed, &pages, &inval, traps, &pmp_checks,
-                       pmp_faults] {
+  st.on_collect(this, [this, &instret, &cycles, &wfi, &waited, &passed, &pages, &inval, traps,
+                       &pmp_checks, pmp_faults] {
     for (unsigned k = 0; k < 3; ++k) {
       XlateMemo& m = m_memo[k];
       if (m.reused && m.tlb)
