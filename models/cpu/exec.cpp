@@ -101,7 +101,7 @@ void Hart::execute(uint64_t budget)
   };
   fill(false);
   // Quantum ends the loop may pass itself (Hart::quantum_sync): none once it calls out of
-  // line (fill() after a call forgets them).
+  // line (spill() before the call forgets them).
 run:
   while (retired != limit && cycles < stop) {
     // Debug mode stops before an instruction at a breakpoint, and after each step, except
@@ -441,8 +441,7 @@ run:
   // quantum.
   if (cycles >= m_quantum_end && cycles < m_skip_until && cycles < m_other_stop && !m_wfi &&
       retired != limit) {
-    ++m_quanta_passed;
-    m_quantum_sync_cycles = cycles;
+    pass_quantum_end(cycles);
     m_quantum_end = cycles + m_quantum_cycles;
     stop = std::min(m_quantum_end, m_other_stop);
     if (!common::sim().timed_out())

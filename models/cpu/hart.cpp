@@ -325,8 +325,7 @@ void Hart::quantum_sync()
     const uint64_t period = m_period.value();
     const uint64_t until = next.value() / period + (next.value() % period != 0);
     if (m_cycles < until) {
-      ++m_quanta_passed;
-      m_quantum_sync_cycles = m_cycles;
+      pass_quantum_end(m_cycles);
       m_skip_until = m_debugger ? 0 : until;
       return;
     }

@@ -176,6 +176,13 @@ class Hart : public sc_core::sc_module, public IrqTarget {
   bool trigger_before_execute(const Insn& in, uint64_t rs1_value);
   void sync();
   void quantum_sync();
+  // A quantum's end passed without waiting, here or in execute(): counted, and SystemC's
+  // time as it would have been (synced_time).
+  void pass_quantum_end(uint64_t cycles)
+  {
+    ++m_quanta_passed;
+    m_quantum_sync_cycles = cycles;
+  }
   // Waits `t`, or until `event` if given (then at most `t` when t is not zero), parking
   // the reservation meanwhile (hart_group.h).
   void yield(const sc_core::sc_time& t, const sc_core::sc_event* event = nullptr);

@@ -15,27 +15,11 @@ static inline uint64_t bench_instret(void)
 }
 
 #ifdef BENCH_SV39
-#include "platform.h"
-
 /* The Sv39 build of each benchmark (cpu_<name>_sv39.elf, bench/cpu_bench.py --sv39) runs
- * its work in S mode with translation on: an identity map of two 1 GiB pages, the first
- * for the devices (read/write), the second for DRAM (read/write/execute). */
-static uint64_t bench_sv39_root[512] __attribute__((aligned(4096)));
-
-static inline void bench_enter_sv39(void)
-{
-  const uint64_t v = 0x01, r = 0x02, w = 0x04, x = 0x08, a = 0x40, d = 0x80;
-  bench_sv39_root[0] = (0x00000000UL >> 12) << 10 | v | r | w | a | d;
-  bench_sv39_root[2] = (0x80000000UL >> 12) << 10 | v | r | w | x | a | d;
-  write_csr(pmpaddr0, ~0UL);
-  write_csr(pmpcfg0, 0x1f); /* NAPOT over everything, read/write/execute */
-  write_csr(mcounteren, 7); /* S mode reads cycle, time and instret */
-  write_csr(satp, (8UL << 60) | ((uintptr_t)bench_sv39_root >> 12));
-  asm volatile("sfence.vma zero, zero" ::: "memory");
-  const unsigned long ms = read_csr(mstatus);
-  write_csr(mstatus, (ms & ~(3UL << 11)) | (1UL << 11)); /* MPP = S */
-  asm volatile("la t0, 1f\n csrw mepc, t0\n mret\n 1:" ::: "t0", "memory");
-}
+ * its work in S mode with translation on, under the identity map of 1 GiB pages that the
+ * MMU benchmarks use (sw/bench/mmu/sv39.h). */
+#include "platform.h"
+#include "sv39.h"
 #endif
 
 /* Where a benchmark's measured work starts: returns instret (in the Sv39 build, in S mode
@@ -43,7 +27,8 @@ static inline void bench_enter_sv39(void)
 static inline uint64_t bench_start(void)
 {
 #ifdef BENCH_SV39
-  bench_enter_sv39();
+  write_csr(mcounteren, 7); /* S mode reads cycle, time and instret */
+  sv39_enter(0);
 #endif
   return bench_instret();
 }

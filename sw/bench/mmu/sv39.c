@@ -18,7 +18,7 @@
 static uint64_t *table(unsigned i) { return (uint64_t *)(uintptr_t)(TABLES_PA + 4096UL * i); }
 static uint64_t ptr(uint64_t *t) { return (((uint64_t)(uintptr_t)t) >> 12) << 10 | PTE_V; }
 
-void sv39_run(void (*fn)(void), unsigned long pages)
+void sv39_enter(unsigned long pages)
 {
   if (pages > BENCH_MAX_PAGES)
     vp_exit(4);
@@ -41,7 +41,14 @@ void sv39_run(void (*fn)(void), unsigned long pages)
   asm volatile("sfence.vma zero, zero" ::: "memory");
   uint64_t ms = read_csr(mstatus);
   write_csr(mstatus, (ms & ~(3UL << 11)) | (1UL << 11));
-  write_csr(mepc, (uint64_t)(uintptr_t)fn);
-  asm volatile("mret");
-  __builtin_unreachable();
+  /* mret to the next instruction: the caller goes on in S mode, on the same stack
+     (identity-mapped). */
+  asm volatile("la t0, 1f\n csrw mepc, t0\n mret\n 1:" ::: "t0", "memory");
+}
+
+void sv39_run(void (*fn)(void), unsigned long pages)
+{
+  sv39_enter(pages);
+  fn();
+  vp_exit(1); /* fn returned instead of ending the run */
 }
